@@ -1,0 +1,45 @@
+"""corridors: an open atlas and route calculator for the Russia - North Korea - South Korea
+transport and energy corridors.
+
+The public API is imported lazily so that ``import corridors`` stays cheap::
+
+    import corridors
+    network = corridors.load_network()
+    result = corridors.route(network, "Khasan", "Pohang", include_proposed=True)
+    print(result.distance_km)
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "load_atlas": "corridors.atlas",
+    "Atlas": "corridors.atlas",
+    "load_network": "corridors.network",
+    "Network": "corridors.network",
+    "build_graph": "corridors.graph",
+    "route": "corridors.routing",
+    "make_options": "corridors.routing",
+    "Route": "corridors.routing",
+    "distance_matrix": "corridors.matrix",
+    "check_atlas": "corridors.check",
+    "export_file": "corridors.export",
+    "resolve_place": "corridors.names",
+    "CorridorsError": "corridors.errors",
+    "AtlasError": "corridors.errors",
+    "NoRouteError": "corridors.errors",
+    "UnknownPlaceError": "corridors.errors",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'corridors' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

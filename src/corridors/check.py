@@ -1,0 +1,232 @@
+"""``corridors check``: is the atlas geographically honest?
+
+Per corridor: computed (geodesic) length against the published one (flagged when more than
+10 % apart), sea lanes that touch land, land corridors that cross open sea, and line ends or
+``via`` places farther than the tolerance from their places. Per port: the berth must be near
+water. Per shipment leg: the graph must join its places in its mode.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from corridors.atlas import Atlas, Corridor
+from corridors.geodesy import densify, distance_m, line_length_m, nearest_on_line
+
+LENGTH_TOLERANCE = 0.10
+SAMPLE_STEP_M = 250.0
+HARBOUR_APPROACH_M = 3000.0
+OPEN_SEA_RUN_M = 1500.0
+PORT_WATER_RADIUS_M = 1500.0
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One checked fact: ``ok`` false makes the atlas unclean."""
+
+    subject: str
+    check: str
+    ok: bool
+    message: str
+
+
+@dataclass
+class CheckReport:
+    """All findings, in the order they were made."""
+
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Finding]:
+        return [f for f in self.findings if not f.ok]
+
+    @property
+    def clean(self) -> bool:
+        return not self.problems
+
+    def add(self, subject: str, check: str, ok: bool, message: str) -> None:
+        self.findings.append(Finding(subject, check, ok, message))
+
+    def lines(self) -> list[str]:
+        return [f"{'ok  ' if f.ok else 'FAIL'} {f.subject}: {f.message}" for f in self.findings]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "clean": self.clean,
+            "findings": [
+                {"subject": f.subject, "check": f.check, "ok": f.ok, "message": f.message}
+                for f in self.findings
+            ],
+        }
+
+
+def check_atlas(atlas: Atlas, *, tolerance_m: float = 2000.0) -> CheckReport:
+    """Run every check over a (schema-valid) atlas."""
+    report = CheckReport()
+    for corridor in atlas.corridors.values():
+        check_length(report, corridor)
+        check_ends(report, atlas, corridor, tolerance_m=tolerance_m)
+        check_land_and_sea(report, corridor)
+    check_ports(report, atlas)
+    check_shipments(report, atlas)
+    return report
+
+
+def check_length(report: CheckReport, corridor: Corridor) -> None:
+    computed = line_length_m(corridor.coords) / 1000.0
+    if corridor.reported_length_km is None:
+        report.add(corridor.id, "length", True, f"{computed:,.1f} km (no published length)")
+        return
+    published = corridor.reported_length_km
+    gap = (computed - published) / published
+    ok = abs(gap) <= LENGTH_TOLERANCE
+    report.add(
+        corridor.id,
+        "length",
+        ok,
+        f"{computed:,.1f} km computed vs {published:,.1f} km published ({gap:+.1%})"
+        + ("" if ok else f", more than {LENGTH_TOLERANCE:.0%} apart"),
+    )
+
+
+def check_ends(report: CheckReport, atlas: Atlas, corridor: Corridor, *, tolerance_m: float) -> None:
+    ends = ((corridor.start, corridor.coords[0], "start"), (corridor.end, corridor.coords[-1], "end"))
+    for place_id, position, label in ends:
+        offset = distance_m(atlas.places[place_id].coord, position)
+        ok = offset <= tolerance_m
+        report.add(
+            corridor.id,
+            "ends",
+            ok,
+            f"{label} is {offset:,.0f} m from {place_id}"
+            + ("" if ok else f" (tolerance {tolerance_m:,.0f} m)"),
+        )
+    for place_id in corridor.via:
+        place = atlas.places[place_id]
+        _, _, position = nearest_on_line(corridor.coords, place.coord)
+        offset = distance_m(place.coord, position)
+        if offset > tolerance_m:
+            report.add(
+                corridor.id,
+                "ends",
+                False,
+                f"via place {place_id} is {offset:,.0f} m from the line "
+                f"(tolerance {tolerance_m:,.0f} m)",
+            )
+
+
+def land_flags(coords: tuple[tuple[float, float], ...]) -> tuple[list[bool], list[float]]:
+    """Land (True) / water (False) at geodesic samples along a line, with their distances."""
+    import numpy as np
+    from global_land_mask import globe
+
+    points, along = densify(coords, SAMPLE_STEP_M)
+    lons = np.array([p[0] for p in points])
+    lats = np.array([p[1] for p in points])
+    return [bool(v) for v in globe.is_land(lats, lons)], along
+
+
+def _runs(flags: list[bool], along: list[float], value: bool) -> list[tuple[float, float]]:
+    """Stretches (start m, end m) where the samples equal ``value``."""
+    runs: list[tuple[float, float]] = []
+    start: float | None = None
+    for flag, position in zip(flags, along, strict=True):
+        if flag == value and start is None:
+            start = position
+        elif flag != value and start is not None:
+            runs.append((start, position))
+            start = None
+    if start is not None:
+        runs.append((start, along[-1]))
+    return runs
+
+
+def check_land_and_sea(report: CheckReport, corridor: Corridor) -> None:
+    flags, along = land_flags(corridor.coords)
+    total = along[-1]
+    if corridor.mode == "sea":
+        crossings = [
+            (a, b)
+            for a, b in _runs(flags, along, True)
+            if b > HARBOUR_APPROACH_M and a < total - HARBOUR_APPROACH_M
+        ]
+        if crossings:
+            a, b = crossings[0]
+            report.add(
+                corridor.id,
+                "land",
+                False,
+                f"sea lane touches land {len(crossings)} time(s), first at km {a / 1000:,.1f}"
+                f"-{b / 1000:,.1f}; reroute it with 'corridors add-sea-lane'",
+            )
+        else:
+            report.add(corridor.id, "land", True, "sea lane stays at sea")
+        return
+    open_sea = [(a, b) for a, b in _runs(flags, along, False) if b - a > OPEN_SEA_RUN_M]
+    if open_sea:
+        a, b = max(open_sea, key=lambda run: run[1] - run[0])
+        report.add(
+            corridor.id,
+            "sea",
+            False,
+            f"{corridor.mode} line crosses {len(open_sea)} stretch(es) of open sea, longest "
+            f"km {a / 1000:,.1f}-{b / 1000:,.1f} ({(b - a) / 1000:,.1f} km)",
+        )
+    else:
+        report.add(corridor.id, "sea", True, f"{corridor.mode} line stays on land")
+
+
+def check_ports(report: CheckReport, atlas: Atlas) -> None:
+    """Ports and terminals must sit at the water's edge, not inland."""
+    import numpy as np
+    from global_land_mask import globe
+
+    from corridors.geodesy import wgs84
+
+    geod = wgs84()
+    for place in atlas.places.values():
+        if place.kind not in ("port", "terminal"):
+            continue
+        azimuths = np.arange(0, 360, 15.0)
+        found = False
+        for radius in (0.0, 500.0, 1000.0, PORT_WATER_RADIUS_M):
+            lons, lats, _ = geod.fwd(
+                np.full(azimuths.shape, place.lon),
+                np.full(azimuths.shape, place.lat),
+                azimuths,
+                np.full(azimuths.shape, radius),
+            )
+            if globe.is_ocean(lats, lons).any():
+                found = True
+                break
+        report.add(
+            place.id,
+            "berth",
+            found,
+            f"water within {radius:,.0f} m" if found
+            else f"no water within {PORT_WATER_RADIUS_M:,.0f} m: a port must sit at its berth",
+        )
+
+
+def check_shipments(report: CheckReport, atlas: Atlas) -> None:
+    """Every shipment leg must be routable over corridors of its mode (any status)."""
+    from corridors.errors import CorridorsError
+    from corridors.network import Network, build_index
+    from corridors.routing import make_options, route
+
+    network = Network(atlas, build_index(atlas=atlas))
+    for shipment in atlas.shipments.values():
+        for number, leg in enumerate(shipment.legs):
+            options = make_options(modes=[leg.mode], include_proposed=True)
+            subject = f"{shipment.id} leg {number}"
+            try:
+                found = route(network, leg.start, leg.end, options)
+            except CorridorsError as exc:
+                report.add(subject, "shipment", False, f"{leg.start} -> {leg.end}: {exc}")
+                continue
+            report.add(
+                subject,
+                "shipment",
+                True,
+                f"{leg.start} -> {leg.end} by {leg.mode}: {found.distance_km:,.1f} km",
+            )

@@ -1,0 +1,266 @@
+"""The ``corridors`` command line: a thin layer over the Python API.
+
+Heavy libraries (geopandas, folium, pyproj, the land mask) are imported inside the commands
+that need them, so ``corridors route`` starts fast. Every user error is printed as one line on
+stderr with exit code 2 (1 when no route exists); no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from corridors.errors import CorridorsError, UsageError
+
+app = typer.Typer(
+    name="corridors",
+    help="Atlas and route calculator for the Russia - North Korea - South Korea corridors.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+AtlasOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--atlas",
+        envvar="CORRIDORS_ATLAS",
+        help="Atlas folder to use instead of the bundled one (also CORRIDORS_ATLAS).",
+        show_default=False,
+    ),
+]
+ModesOption = Annotated[
+    str | None,
+    typer.Option("--modes", help="Comma-separated modes: rail,sea (default), or power, or pipeline."),
+]
+ProposedOption = Annotated[
+    bool,
+    typer.Option("--include-proposed", help="Also use corridors that are not operating."),
+]
+ByOption = Annotated[str, typer.Option("--by", help="Minimise 'distance' or 'time'.")]
+SpeedOption = Annotated[
+    list[str] | None,
+    typer.Option("--speed", help="Override a speed, e.g. --speed rail=30 --speed sea=25 (km/h)."),
+]
+TransferOption = Annotated[
+    float | None, typer.Option("--transfer-hours", help="Hours per rail<->sea transfer.")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn expected failures into one line on stderr and the documented exit code."""
+    try:
+        yield
+    except CorridorsError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    except BrokenPipeError:
+        raise typer.Exit(0) from None
+    except OSError as exc:
+        target = f" {exc.filename}" if exc.filename else ""
+        typer.echo(f"error: cannot access{target}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _speeds(values: list[str] | None) -> dict[str, float]:
+    speeds: dict[str, float] = {}
+    for value in values or []:
+        mode, _, number = value.partition("=")
+        try:
+            speeds[mode.strip()] = float(number)
+        except ValueError:
+            raise UsageError(f"--speed '{value}': write MODE=KMH, e.g. --speed rail=30") from None
+    return speeds
+
+
+def _route_options(
+    modes: str | None,
+    include_proposed: bool,
+    by: str,
+    speed: list[str] | None = None,
+    transfer_hours: float | None = None,
+):  # noqa: ANN202 - RouteOptions, imported lazily
+    from corridors.names import parse_csv_option
+    from corridors.routing import make_options
+
+    return make_options(
+        modes=parse_csv_option(modes, option="--modes") or None,
+        include_proposed=include_proposed,
+        by=by,
+        speeds_kmh=_speeds(speed),
+        transfer_hours=transfer_hours,
+    )
+
+
+@app.command()
+def route(
+    origin: Annotated[str, typer.Argument(metavar="FROM", help="Place id, name or alias.")],
+    destination: Annotated[str, typer.Argument(metavar="TO", help="Place id, name or alias.")],
+    modes: ModesOption = None,
+    include_proposed: ProposedOption = False,
+    by: ByOption = "distance",
+    speed: SpeedOption = None,
+    transfer_hours: TransferOption = None,
+    as_json: JsonOption = False,
+    map_file: Annotated[
+        Path | None, typer.Option("--map", help="Also write an HTML map of the route here.")
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="With --map: a self-contained file, no network.")
+    ] = False,
+    atlas: AtlasOption = None,
+) -> None:
+    """Shortest route between two places: legs (corridor, mode, km) and the total."""
+    with user_errors():
+        from corridors.network import load_network
+        from corridors.routing import route as find_route
+
+        options = _route_options(modes, include_proposed, by, speed, transfer_hours)
+        network = load_network(atlas)
+        result = find_route(network, origin, destination, options)
+        if map_file is not None:
+            from corridors.maps import write_route_map
+
+            write_route_map(network, result, map_file, offline=offline)
+        if as_json:
+            typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+            return
+        from corridors.report import print_route
+
+        print_route(network, result)
+        if map_file is not None:
+            typer.echo(f"map written to {map_file}")
+
+
+@app.command(name="list")
+def list_items(
+    what: Annotated[str, typer.Argument(help="places, corridors or shipments")],
+    as_json: JsonOption = False,
+    atlas: AtlasOption = None,
+) -> None:
+    """List the atlas's places, corridors or shipments."""
+    with user_errors():
+        from corridors import listing
+        from corridors.network import load_network
+
+        if what not in listing.LISTS:
+            raise UsageError(f"cannot list '{what}': choose places, corridors or shipments")
+        network = load_network(atlas)
+        records = listing.LISTS[what](network)
+        if as_json:
+            typer.echo(json.dumps(records, ensure_ascii=False))
+            return
+        from corridors.report import print_records
+
+        print_records(what, records)
+
+
+@app.command()
+def matrix(
+    places: Annotated[
+        str | None, typer.Option("--places", help="Comma-separated places (default: all ports).")
+    ] = None,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    modes: ModesOption = None,
+    include_proposed: ProposedOption = False,
+    by: ByOption = "distance",
+    atlas: AtlasOption = None,
+) -> None:
+    """Distance (or time) matrix between places."""
+    with user_errors():
+        from corridors.matrix import distance_matrix
+        from corridors.names import parse_csv_option
+        from corridors.network import load_network
+
+        options = _route_options(modes, include_proposed, by)
+        network = load_network(atlas)
+        chosen = parse_csv_option(places, option="--places") or None
+        result = distance_matrix(network, chosen, options)
+        if as_csv:
+            import csv
+
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerows(result.to_rows())
+            return
+        from corridors.report import print_matrix
+
+        print_matrix(result)
+
+
+@app.command()
+def table(
+    as_json: JsonOption = False,
+    atlas: AtlasOption = None,
+) -> None:
+    """The route table: the article's corridors and shipments, measured over the graph."""
+    with user_errors():
+        from corridors.network import load_network
+        from corridors.report import print_route_table, route_table
+
+        network = load_network(atlas)
+        rows = route_table(network)
+        if as_json:
+            typer.echo(json.dumps(rows, ensure_ascii=False))
+            return
+        print_route_table(rows)
+
+
+@app.command()
+def check(
+    tolerance_m: Annotated[
+        float, typer.Option("--tolerance-m", help="Max distance from a corridor end to its place.")
+    ] = 2000.0,
+    as_json: JsonOption = False,
+    atlas: AtlasOption = None,
+) -> None:
+    """Validate the atlas: lengths vs published, land/sea, ends near their places."""
+    with user_errors():
+        from corridors.check import check_atlas
+        from corridors.network import load_network
+        from corridors.report import print_check
+
+        network = load_network(atlas)
+        report = check_atlas(network.atlas, tolerance_m=tolerance_m)
+        if as_json:
+            typer.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+        else:
+            print_check(report)
+        if not report.clean:
+            raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    file: Annotated[Path, typer.Argument(help="Output: .gpkg (GeoPackage) or .graphml")],
+    atlas: AtlasOption = None,
+) -> None:
+    """Export the atlas and graph: GeoPackage (for QGIS) or GraphML (for OSMnx/networkx)."""
+    with user_errors():
+        from corridors.export import export_file
+        from corridors.network import load_network
+
+        network = load_network(atlas)
+        written = export_file(network, file)
+        typer.echo(f"wrote {written}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        raise SystemExit(130) from None
+
+
+if __name__ == "__main__":
+    main()

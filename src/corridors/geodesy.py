@@ -1,0 +1,115 @@
+"""Geodesic measurements on the WGS84 ellipsoid (pyproj), never planar degrees."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pyproj import Geod
+
+Coord = tuple[float, float]
+METRES_PER_NAUTICAL_MILE = 1852.0
+
+
+@lru_cache(maxsize=1)
+def wgs84() -> Geod:
+    """The WGS84 ellipsoid (imported lazily: pyproj is not needed on a graph-cache hit)."""
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")
+
+
+def line_length_m(coords: Sequence[Coord]) -> float:
+    """Geodesic length in metres of a line of (lon, lat) positions."""
+    if len(coords) < 2:
+        return 0.0
+    lons = [c[0] for c in coords]
+    lats = [c[1] for c in coords]
+    return float(wgs84().line_length(lons, lats))
+
+
+def distance_m(a: Coord, b: Coord) -> float:
+    """Geodesic distance in metres between two (lon, lat) positions."""
+    _, _, dist = wgs84().inv(a[0], a[1], b[0], b[1])
+    return float(dist)
+
+
+def km_to_nmi(km: float) -> float:
+    """Kilometres to international nautical miles."""
+    return km * 1000.0 / METRES_PER_NAUTICAL_MILE
+
+
+def nearest_on_line(coords: Sequence[Coord], point: Coord) -> tuple[int, float, Coord]:
+    """Where ``point`` projects onto the line: (segment index, fraction along it, position).
+
+    The search uses a local equirectangular frame centred on the point, which is accurate to
+    well under a metre for the few-kilometre offsets that matter here; the caller measures
+    the resulting offset geodesically.
+    """
+    px, py = point
+    scale = math.cos(math.radians(py))
+    best: tuple[float, int, float, Coord] | None = None
+    for index in range(len(coords) - 1):
+        (ax, ay), (bx, by) = coords[index], coords[index + 1]
+        ux, uy = (ax - px) * scale, ay - py
+        vx, vy = (bx - px) * scale, by - py
+        dx, dy = vx - ux, vy - uy
+        seg2 = dx * dx + dy * dy
+        t = 0.0 if seg2 == 0 else max(0.0, min(1.0, -(ux * dx + uy * dy) / seg2))
+        qx, qy = ux + t * dx, uy + t * dy
+        d2 = qx * qx + qy * qy
+        if best is None or d2 < best[0]:
+            best = (d2, index, t, (ax + t * (bx - ax), ay + t * (by - ay)))
+    assert best is not None
+    return best[1], best[2], best[3]
+
+
+def split_line(coords: Sequence[Coord], points: Sequence[Coord]) -> list[list[Coord]]:
+    """Split a line at the positions on it nearest to ``points``, taken in order along it.
+
+    Returns ``len(points) + 1`` pieces; each cut position ends one piece and starts the next,
+    so the pieces' lengths add up to the line's length.
+    """
+    remaining: list[Coord] = [(float(x), float(y)) for x, y in coords]
+    pieces: list[list[Coord]] = []
+    for point in points:
+        index, _, position = nearest_on_line(remaining, point)
+        pieces.append(_dedupe([*remaining[: index + 1], position]))
+        remaining = [position, *remaining[index + 1 :]]
+    pieces.append(_dedupe(remaining))
+    return pieces
+
+
+def _dedupe(coords: list[Coord]) -> list[Coord]:
+    out = [coords[0]]
+    for coord in coords[1:]:
+        if coord != out[-1]:
+            out.append(coord)
+    if len(out) == 1:
+        out.append(out[0])
+    return out
+
+
+def densify(coords: Sequence[Coord], step_m: float) -> tuple[list[Coord], list[float]]:
+    """Sample a line geodesically every ``step_m`` metres (vertices included).
+
+    Returns the sample positions and their distance in metres from the line's start.
+    """
+    geod = wgs84()
+    points: list[Coord] = [(float(coords[0][0]), float(coords[0][1]))]
+    along: list[float] = [0.0]
+    for (lon1, lat1), (lon2, lat2) in zip(coords[:-1], coords[1:], strict=True):
+        _, _, length = geod.inv(lon1, lat1, lon2, lat2)
+        count = int(length // step_m)
+        if count > 0:
+            for lon, lat in geod.npts(lon1, lat1, lon2, lat2, count):
+                points.append((lon, lat))
+        base = along[-1]
+        for i in range(1, count + 1):
+            along.append(base + length * i / (count + 1))
+        points.append((float(lon2), float(lat2)))
+        along.append(base + length)
+    return points, along

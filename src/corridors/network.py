@@ -1,0 +1,144 @@
+"""The loaded atlas plus a compact routing index, cached on disk by the atlas's content.
+
+A route query from the command line must not pay for parsing, validating and measuring the
+atlas again, nor for importing networkx or pyproj: the first run builds the index and pickles
+it (with the validated atlas) under the user cache folder, keyed by the SHA-256 of the atlas
+files; every later run with unchanged files just unpickles it. Any change to any atlas file
+changes the key, so a stale cache is never used.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corridors.atlas import Atlas, atlas_root, build_atlas, parse_json_bytes, read_atlas_bytes
+from corridors.graph import TRANSFER, GraphEdge, graph_edges, node_id
+from corridors.paths import cache_dir
+
+CACHE_FORMAT = 1
+
+
+@dataclass
+class RouteIndex:
+    """Adjacency lists over integer node ids, with per-edge attributes in parallel lists."""
+
+    nodes: list[str] = field(default_factory=list)
+    node_index: dict[str, int] = field(default_factory=dict)
+    place_nodes: dict[str, list[int]] = field(default_factory=dict)
+    adjacency: list[list[tuple[int, int]]] = field(default_factory=list)
+    edge_start: list[str] = field(default_factory=list)
+    edge_end: list[str] = field(default_factory=list)
+    edge_u: list[int] = field(default_factory=list)
+    edge_v: list[int] = field(default_factory=list)
+    edge_mode: list[str] = field(default_factory=list)
+    edge_corridor: list[str | None] = field(default_factory=list)
+    edge_status: list[str] = field(default_factory=list)
+    edge_length_m: list[float] = field(default_factory=list)
+    edge_coords: list[tuple[tuple[float, float], ...]] = field(default_factory=list)
+
+    def add_node(self, node: str) -> int:
+        index = self.node_index.get(node)
+        if index is None:
+            index = len(self.nodes)
+            self.nodes.append(node)
+            self.node_index[node] = index
+            self.adjacency.append([])
+            self.place_nodes.setdefault(node.rsplit("@", 1)[0], []).append(index)
+        return index
+
+    def add_edge(self, edge: GraphEdge) -> None:
+        u = self.add_node(edge.u)
+        v = self.add_node(edge.v)
+        edge_index = len(self.edge_u)
+        self.edge_start.append(edge.start)
+        self.edge_end.append(edge.end)
+        self.edge_u.append(u)
+        self.edge_v.append(v)
+        self.edge_mode.append(edge.mode)
+        self.edge_corridor.append(edge.corridor)
+        self.edge_status.append(edge.status)
+        self.edge_length_m.append(edge.length_m)
+        self.edge_coords.append(edge.coords)
+        self.adjacency[u].append((v, edge_index))
+        if v != u:
+            self.adjacency[v].append((u, edge_index))
+
+    @property
+    def edge_count(self) -> int:
+        return len(self.edge_u)
+
+
+def build_index(edges: list[GraphEdge] | None = None, *, atlas: Atlas | None = None) -> RouteIndex:
+    """Compile graph edges (or a whole atlas) into a :class:`RouteIndex`."""
+    if edges is None:
+        if atlas is None:
+            raise TypeError("build_index needs edges or atlas")
+        edges = list(graph_edges(atlas))
+    index = RouteIndex()
+    if atlas is not None:
+        for place_id in atlas.places:
+            index.place_nodes.setdefault(place_id, [])
+    for edge in edges:
+        index.add_edge(edge)
+    return index
+
+
+@dataclass
+class Network:
+    """What every command works on: the validated atlas and its routing index."""
+
+    atlas: Atlas
+    index: RouteIndex
+
+    def nodes_of(self, place_id: str, modes: set[str] | None = None) -> list[int]:
+        """Index nodes of a place, restricted to ``modes`` if given."""
+        found = self.index.place_nodes.get(place_id, [])
+        if modes is None:
+            return list(found)
+        return [n for n in found if self.index.nodes[n].rsplit("@", 1)[1] in modes]
+
+
+def load_network(atlas: str | Path | None = None, *, use_cache: bool = True) -> Network:
+    """Load the atlas and its routing index, from the cache when the atlas is unchanged."""
+    root = atlas_root(atlas)
+    contents, fingerprint = read_atlas_bytes(root)
+    cache_file = cache_dir() / f"network-v{CACHE_FORMAT}-{fingerprint}.pickle"
+    if use_cache:
+        cached = _read_cache(cache_file)
+        if cached is not None:
+            cached.atlas.root = root
+            return cached
+    raw = {path: parse_json_bytes(path, data) for path, data in contents.items()}
+    loaded = build_atlas(root, raw, fingerprint=fingerprint)
+    network = Network(loaded, build_index(atlas=loaded))
+    if use_cache:
+        _write_cache(cache_file, network)
+    return network
+
+
+def _read_cache(path: Path) -> Network | None:
+    try:
+        with path.open("rb") as handle:
+            network = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+        return None
+    return network if isinstance(network, Network) else None
+
+
+def _write_cache(path: Path, network: Network) -> None:
+    """Best effort, atomic: a failed write leaves no partial cache file behind."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".network-", suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(network, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        return
+
+
+__all__ = ["TRANSFER", "Network", "RouteIndex", "build_index", "load_network", "node_id"]
