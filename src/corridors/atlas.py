@@ -427,7 +427,9 @@ def parse_places(path: Path, doc: Any, sources: dict[str, Source]) -> dict[str, 
         transfer = fields.text_list("transfer", required=False)
         for mode in transfer:
             if mode not in FREIGHT_MODES:
-                fields.fail("transfer", f"'{mode}' is not a freight mode ({', '.join(FREIGHT_MODES)})")
+                fields.fail(
+                    "transfer", f"'{mode}' is not a freight mode ({', '.join(FREIGHT_MODES)})"
+                )
         place = Place(
             id=place_id,
             name=fields.text("name") or "",

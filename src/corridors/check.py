@@ -89,8 +89,13 @@ def check_length(report: CheckReport, corridor: Corridor) -> None:
     )
 
 
-def check_ends(report: CheckReport, atlas: Atlas, corridor: Corridor, *, tolerance_m: float) -> None:
-    ends = ((corridor.start, corridor.coords[0], "start"), (corridor.end, corridor.coords[-1], "end"))
+def check_ends(
+    report: CheckReport, atlas: Atlas, corridor: Corridor, *, tolerance_m: float
+) -> None:
+    ends = (
+        (corridor.start, corridor.coords[0], "start"),
+        (corridor.end, corridor.coords[-1], "end"),
+    )
     for place_id, position, label in ends:
         offset = distance_m(atlas.places[place_id].coord, position)
         ok = offset <= tolerance_m
@@ -203,7 +208,8 @@ def check_ports(report: CheckReport, atlas: Atlas) -> None:
             place.id,
             "berth",
             found,
-            f"water within {radius:,.0f} m" if found
+            f"water within {radius:,.0f} m"
+            if found
             else f"no water within {PORT_WATER_RADIUS_M:,.0f} m: a port must sit at its berth",
         )
 

@@ -37,7 +37,9 @@ AtlasOption = Annotated[
 ]
 ModesOption = Annotated[
     str | None,
-    typer.Option("--modes", help="Comma-separated modes: rail,sea (default), or power, or pipeline."),
+    typer.Option(
+        "--modes", help="Comma-separated modes: rail,sea (default), or power, or pipeline."
+    ),
 ]
 ProposedOption = Annotated[
     bool,

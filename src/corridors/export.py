@@ -84,7 +84,10 @@ def write_geopackage(network: Network, path: Path) -> None:
         for number, leg in enumerate(shipment.legs):
             try:
                 found = route(
-                    network, leg.start, leg.end, make_options(modes=[leg.mode], include_proposed=True)
+                    network,
+                    leg.start,
+                    leg.end,
+                    make_options(modes=[leg.mode], include_proposed=True),
                 )
             except CorridorsError:
                 continue

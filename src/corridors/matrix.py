@@ -45,8 +45,10 @@ def distance_matrix(
     """Route costs between every pair of ``places`` (names, aliases or ids)."""
     if options is None:
         options = make_options(**option_values)  # type: ignore[arg-type]
-    ids = [resolve_place(network.atlas, p) for p in places] if places else default_matrix_places(
-        network
+    ids = (
+        [resolve_place(network.atlas, p) for p in places]
+        if places
+        else default_matrix_places(network)
     )
     ids = list(dict.fromkeys(ids))
     modes = set(options.modes)
@@ -55,8 +57,9 @@ def distance_matrix(
         costs = shortest_costs(network, network.nodes_of(source, modes), options)
         row: list[float | None] = []
         for target in ids:
-            best = min((costs.get(n, math.inf) for n in network.nodes_of(target, modes)),
-                       default=math.inf)
+            best = min(
+                (costs.get(n, math.inf) for n in network.nodes_of(target, modes)), default=math.inf
+            )
             row.append(None if math.isinf(best) else (0.0 if target == source else best))
         rows.append(tuple(row))
     return Matrix(tuple(ids), tuple(rows), "h" if options.by == "time" else "km")

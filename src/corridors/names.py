@@ -13,7 +13,7 @@ _SEPARATORS = re.compile(r"[\s_\-–—]+")
 
 
 def normalise(text: str) -> str:
-    """Case-fold and treat spaces, underscores and dashes alike (``rajin_port`` = ``Rajin port``)."""
+    """Case-fold; spaces, underscores and dashes count alike (``rajin_port`` = ``Rajin port``)."""
     return _SEPARATORS.sub(" ", text.casefold()).strip()
 
 

@@ -77,7 +77,9 @@ def make_options(
     speeds = dict(DEFAULT_SPEEDS_KMH)
     for mode, speed in (speeds_kmh or {}).items():
         if mode not in FREIGHT_MODES:
-            raise UsageError(f"speed given for '{mode}': speeds apply to {', '.join(FREIGHT_MODES)}")
+            raise UsageError(
+                f"speed given for '{mode}': speeds apply to {', '.join(FREIGHT_MODES)}"
+            )
         if not (math.isfinite(speed) and speed > 0):
             raise UsageError(f"speed for {mode} must be a positive number of km/h, not {speed}")
         speeds[mode] = float(speed)

@@ -1,0 +1,161 @@
+"""The command line as users run it: real subprocesses, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from atlas_factory import write_atlas
+
+
+def run(*args: str, atlas: Path | None = None, env_cache: Path | None = None):
+    import os
+
+    env = dict(os.environ)
+    if env_cache is not None:
+        env["CORRIDORS_CACHE_DIR"] = str(env_cache)
+    command = [sys.executable, "-m", "corridors.cli", *args]
+    if atlas is not None:
+        command += ["--atlas", str(atlas)]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+
+
+@pytest.fixture
+def atlas(tmp_path: Path) -> Path:
+    return write_atlas(tmp_path / "atlas")
+
+
+def test_route_json_contract(atlas: Path, tmp_path: Path) -> None:
+    done = run(
+        "route",
+        "khasan",
+        "POHANG",
+        "--include-proposed",
+        "--json",
+        atlas=atlas,
+        env_cache=tmp_path / "c",
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["from"] == "khasan" and data["to"] == "pohang"
+    assert [leg["mode"] for leg in data["legs"]] == ["rail", "sea"]
+    assert data["distance_km"] == pytest.approx(
+        sum(leg["distance_km"] for leg in data["legs"]), abs=0.01
+    )
+    for leg in data["legs"]:
+        assert set(leg) >= {"from", "to", "mode", "corridor", "distance_km"}
+
+
+def test_route_table_output(atlas: Path, tmp_path: Path) -> None:
+    done = run("route", "Tumen", "Najin", atlas=atlas, env_cache=tmp_path / "c")
+    assert done.returncode == 0, done.stderr
+    assert "Khasan - Rajin railway" in done.stdout
+    assert "km" in done.stdout and "nmi" in done.stdout
+
+
+def test_unknown_place_exit_2_one_line(atlas: Path, tmp_path: Path) -> None:
+    done = run("route", "Khasn", "Pohang", atlas=atlas, env_cache=tmp_path / "c")
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0
+    assert "did you mean Khasan?" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_no_route_exit_1(atlas: Path, tmp_path: Path) -> None:
+    done = run("route", "Khasan", "Pohang", atlas=atlas, env_cache=tmp_path / "c")
+    assert done.returncode == 1
+    assert "--include-proposed" in done.stderr
+
+
+def test_mixed_modes_rejected(atlas: Path, tmp_path: Path) -> None:
+    done = run(
+        "route",
+        "Khasan",
+        "Rajin",
+        "--modes",
+        "rail,pipeline",
+        atlas=atlas,
+        env_cache=tmp_path / "c",
+    )
+    assert done.returncode == 2 and "never run along power lines" in done.stderr
+
+
+def test_broken_atlas_is_one_line(atlas: Path, tmp_path: Path) -> None:
+    (atlas / "corridors" / "sea.geojson").write_text("{not json")
+    done = run("list", "corridors", atlas=atlas, env_cache=tmp_path / "c")
+    assert done.returncode == 2
+    assert "sea.geojson: malformed JSON at line 1" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_list_json(atlas: Path, tmp_path: Path) -> None:
+    places = json.loads(run("list", "places", "--json", atlas=atlas).stdout)
+    assert {"id", "name", "aliases", "lat", "lon", "country", "kind"} <= set(places[0])
+    corridors = json.loads(run("list", "corridors", "--json", atlas=atlas).stdout)
+    rail = next(c for c in corridors if c["id"] == "khasan_rajin")
+    assert rail["reported_length_km"] == 54.0
+    assert rail["geometry"]["type"] == "LineString"
+    assert rail["length_km"] > 30
+    shipments = json.loads(run("list", "shipments", "--json", atlas=atlas).stdout)
+    assert shipments[0]["legs"][1]["ship"] == "Test ship"
+    assert run("list", "ships", atlas=atlas).returncode == 2
+
+
+def test_matrix_csv(atlas: Path) -> None:
+    done = run(
+        "matrix", "--places", "khasan,rajin,pohang", "--include-proposed", "--csv", atlas=atlas
+    )
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.reader(io.StringIO(done.stdout)))
+    assert rows[0] == ["", "khasan", "rajin_port", "pohang"]
+    km = {(rows[i][0], rows[0][j]): rows[i][j] for i in range(1, 4) for j in range(1, 4)}
+    assert float(km[("khasan", "pohang")]) == pytest.approx(
+        float(km[("khasan", "rajin_port")]) + float(km[("rajin_port", "pohang")]), abs=0.2
+    )
+
+
+def test_atlas_env_var(atlas: Path, tmp_path: Path) -> None:
+    import os
+
+    env = dict(os.environ, CORRIDORS_ATLAS=str(atlas), CORRIDORS_CACHE_DIR=str(tmp_path / "c"))
+    done = subprocess.run(
+        [sys.executable, "-m", "corridors.cli", "list", "places", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert len(json.loads(done.stdout)) == 5
+
+
+def test_export_graphml_and_geopackage(atlas: Path, tmp_path: Path) -> None:
+    import geopandas as gpd
+    import networkx as nx
+    import pyogrio
+
+    graphml = tmp_path / "graph.graphml"
+    assert run("export", str(graphml), atlas=atlas).returncode == 0
+    graph = nx.read_graphml(graphml)
+    node = graph.nodes["rajin_port@sea"]
+    assert float(node["x"]) == pytest.approx(130.303)
+    assert all(float(d["length"]) >= 0 for _, _, d in graph.edges(data=True))
+    gpkg = tmp_path / "atlas.gpkg"
+    done = run("export", str(gpkg), atlas=atlas)
+    assert done.returncode == 0, done.stderr
+    layers = {name for name, _ in pyogrio.list_layers(gpkg)}
+    assert layers == {"places", "corridors", "shipment_legs", "graph_edges"}
+    corridors = gpd.read_file(gpkg, layer="corridors")
+    assert corridors.crs.to_epsg() == 4326
+    assert set(corridors["id"]) == {
+        "khasan_rajin",
+        "rajin_chongjin",
+        "rajin_pohang",
+        "power_khasan_rajin",
+    }
+    bad = run("export", str(tmp_path / "atlas.shp"), atlas=atlas)
+    assert bad.returncode == 2 and ".gpkg" in bad.stderr
