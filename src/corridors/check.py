@@ -16,7 +16,8 @@ from corridors.geodesy import densify, distance_m, line_length_m, nearest_on_lin
 LENGTH_TOLERANCE = 0.10
 SAMPLE_STEP_M = 250.0
 HARBOUR_APPROACH_M = 3000.0
-OPEN_SEA_RUN_M = 1500.0
+OPEN_SEA_RUN_M = 500.0
+COAST_BUFFER_M = 1000.0
 PORT_WATER_RADIUS_M = 1500.0
 
 
@@ -131,6 +132,30 @@ def land_flags(coords: tuple[tuple[float, float], ...]) -> tuple[list[bool], lis
     return [bool(v) for v in globe.is_land(lats, lons)], along
 
 
+def open_sea_flags(coords: tuple[tuple[float, float], ...]) -> tuple[list[bool], list[float]]:
+    """Open sea (True) at geodesic samples: water with no land within ``COAST_BUFFER_M``.
+
+    The land mask has ~1 km cells, so a railway that hugs the shore often samples as water;
+    requiring water all round the sample separates that from a line across a bay.
+    """
+    import numpy as np
+    from global_land_mask import globe
+
+    from corridors.geodesy import wgs84
+
+    points, along = densify(coords, SAMPLE_STEP_M)
+    lons = np.array([p[0] for p in points])
+    lats = np.array([p[1] for p in points])
+    water = globe.is_ocean(lats, lons)
+    geod = wgs84()
+    for azimuth in range(0, 360, 45):
+        shifted_lons, shifted_lats, _ = geod.fwd(
+            lons, lats, np.full(lons.shape, float(azimuth)), np.full(lons.shape, COAST_BUFFER_M)
+        )
+        water &= globe.is_ocean(shifted_lats, shifted_lons)
+    return [bool(v) for v in water], along
+
+
 def _runs(flags: list[bool], along: list[float], value: bool) -> list[tuple[float, float]]:
     """Stretches (start m, end m) where the samples equal ``value``."""
     runs: list[tuple[float, float]] = []
@@ -146,15 +171,26 @@ def _runs(flags: list[bool], along: list[float], value: bool) -> list[tuple[floa
     return runs
 
 
-def check_land_and_sea(report: CheckReport, corridor: Corridor) -> None:
-    flags, along = land_flags(corridor.coords)
+def sea_lane_land_runs(coords: tuple[tuple[float, float], ...]) -> list[tuple[float, float]]:
+    """Stretches (start m, end m) where a sea lane is on land, outside the harbour approaches."""
+    flags, along = land_flags(coords)
     total = along[-1]
+    return [
+        (a, b)
+        for a, b in _runs(flags, along, True)
+        if b > HARBOUR_APPROACH_M and a < total - HARBOUR_APPROACH_M
+    ]
+
+
+def open_sea_runs(coords: tuple[tuple[float, float], ...]) -> list[tuple[float, float]]:
+    """Stretches (start m, end m) longer than ``OPEN_SEA_RUN_M`` where a land line is at sea."""
+    flags, along = open_sea_flags(coords)
+    return [(a, b) for a, b in _runs(flags, along, True) if b - a > OPEN_SEA_RUN_M]
+
+
+def check_land_and_sea(report: CheckReport, corridor: Corridor) -> None:
     if corridor.mode == "sea":
-        crossings = [
-            (a, b)
-            for a, b in _runs(flags, along, True)
-            if b > HARBOUR_APPROACH_M and a < total - HARBOUR_APPROACH_M
-        ]
+        crossings = sea_lane_land_runs(corridor.coords)
         if crossings:
             a, b = crossings[0]
             report.add(
@@ -167,7 +203,7 @@ def check_land_and_sea(report: CheckReport, corridor: Corridor) -> None:
         else:
             report.add(corridor.id, "land", True, "sea lane stays at sea")
         return
-    open_sea = [(a, b) for a, b in _runs(flags, along, False) if b - a > OPEN_SEA_RUN_M]
+    open_sea = open_sea_runs(corridor.coords)
     if open_sea:
         a, b = max(open_sea, key=lambda run: run[1] - run[0])
         report.add(
