@@ -1,0 +1,56 @@
+"""A regular (non-editable) install finds its bundled atlas from any folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_install_finds_bundled_atlas(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    wheel = next(wheels.glob("corridors-*.whl"))
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "CORRIDORS_ATLAS"}
+    env["CORRIDORS_CACHE_DIR"] = str(tmp_path / "cache")
+    where = subprocess.run(
+        [str(python), "-c", "import corridors.paths as p; print(p.bundled_atlas_dir())"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        check=True,
+    ).stdout.strip()
+    assert where.startswith(str(venv)) and where.endswith("_atlas")
+    listed = subprocess.run(
+        [str(venv / "bin" / "corridors"), "list", "places", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        timeout=120,
+    )
+    assert listed.returncode == 0, listed.stderr
+    shipped = json.loads((REPO / "geo" / "places.geojson").read_text())["features"]
+    assert len(json.loads(listed.stdout)) == len(shipped)

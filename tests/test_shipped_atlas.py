@@ -1,0 +1,140 @@
+"""The shipped atlas: published figures come out of the graph, and it passes its own check.
+
+Reference sea distances are the US NGA "Distances Between Ports" (Pub. 151) table, measured
+by the router between the positions that table gives for its ports, and the one published
+Rajin - Busan figure (source ids refer to geo/sources.json).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from corridors.geodesy import km_to_nmi, line_length_m
+from corridors.network import load_network
+from corridors.paths import bundled_atlas_dir
+from corridors.routing import route
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def network():
+    return load_network(REPO / "geo", use_cache=False)
+
+
+def dms(d: float, m: float, s: float = 0.0) -> float:
+    return d + m / 60 + s / 3600
+
+
+# Pub. 151 port positions (lon, lat) as printed in the table, and its distances (nmi).
+PUB151_PORTS = {
+    "Rajin": (dms(130, 18), dms(42, 14)),
+    "Unggi": (dms(130, 24, 45), dms(42, 19)),
+    "Ulsan": (dms(129, 24), dms(35, 28)),
+    "Yeosu": (dms(127, 45, 30), dms(34, 45)),
+    "Busan": (dms(129, 3), dms(35, 6)),
+    "Nakhodka": (dms(132, 53, 52), dms(42, 49, 7)),
+    "Vladivostok": (dms(131, 53), dms(43, 6, 30)),
+}
+PUB151_NMI = [
+    ("Rajin", "Ulsan", 418),
+    ("Rajin", "Yeosu", 535),
+    ("Unggi", "Busan", 452),
+    ("Nakhodka", "Busan", 508),
+    ("Vladivostok", "Busan", 514),
+    ("Vladivostok", "Ulsan", 486),
+]
+
+
+def test_bundled_atlas_is_the_repository_geo() -> None:
+    assert bundled_atlas_dir().resolve() == (REPO / "geo").resolve()
+
+
+def test_khasan_rajin_rail_matches_published_54_km(network) -> None:
+    result = route(network, "Khasan", "Rajin", modes=["rail"])
+    assert result.legs[0].mode == "rail"
+    assert result.distance_km == pytest.approx(54.0, rel=0.05)
+
+
+def test_names_from_the_article_resolve(network) -> None:
+    for name, place in [
+        ("Tumen", "tumangang"),
+        ("Boren", "boryeong"),
+        ("Najin", "rajin_port"),
+        ("hasan", "khasan"),
+    ]:
+        result = route(network, name, "Pohang", include_proposed=True)
+        assert result.origin == place or name.lower() == "boren"
+    assert route(network, "Rajin", "Boren", modes=["sea"], include_proposed=True).destination == (
+        "boryeong"
+    )
+
+
+@pytest.mark.parametrize(("a", "b", "nmi"), PUB151_NMI, ids=[f"{a}-{b}" for a, b, _ in PUB151_NMI])
+def test_router_matches_pub151_standard_distances(a: str, b: str, nmi: float) -> None:
+    from corridors.searouting import route_sea
+
+    lane = route_sea(PUB151_PORTS[a], PUB151_PORTS[b])
+    measured = km_to_nmi(line_length_m(lane) / 1000)
+    assert measured == pytest.approx(nmi, rel=0.10)
+
+
+def test_rajin_busan_lane_matches_published_415_nmi(network) -> None:
+    result = route(network, "Rajin", "Busan", modes=["sea"], include_proposed=True)
+    assert result.distance_nmi == pytest.approx(415, rel=0.10)
+
+
+# Rajin lanes without a published figure of their own, against the nearest standard-table
+# figure (Pub. 151): Gwangyang Works lies in the bay behind Yeosu; Pohang lies on the way from
+# Rajin to Ulsan, about 35 nmi short of it; Boryeong and Dangjin lie north of Gunsan, which
+# Pub. 151 reaches from Rajin as Rajin - Yeosu (535) + Yeosu - Gunsan (245) = 780 nmi.
+RAJIN_PROXIES = [
+    ("gwangyang", 535, 0.10),
+    ("pohang", 418 - 35, 0.10),
+    ("boryeong", 780, 0.10),
+    ("dangjin", 780, 0.10),
+]
+
+
+@pytest.mark.parametrize(
+    ("port", "nmi", "rel"), RAJIN_PROXIES, ids=[p for p, _, _ in RAJIN_PROXIES]
+)
+def test_rajin_lanes_match_standard_distances(network, port: str, nmi: float, rel: float) -> None:
+    result = route(network, "Rajin", port, modes=["sea"], include_proposed=True)
+    assert result.distance_nmi == pytest.approx(nmi, rel=rel)
+
+
+def test_every_shipment_leg_routes(network) -> None:
+    assert network.atlas.shipments, "the atlas must carry the article's shipments"
+    for shipment in network.atlas.shipments.values():
+        for leg in shipment.legs:
+            route(network, leg.start, leg.end, modes=[leg.mode], include_proposed=True)
+
+
+def test_shipped_atlas_passes_check(tmp_path: Path) -> None:
+    env = dict(os.environ, CORRIDORS_CACHE_DIR=str(tmp_path))
+    done = subprocess.run(
+        [sys.executable, "-m", "corridors.cli", "check", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    report = json.loads(done.stdout)
+    problems = [f"{f['subject']}: {f['message']}" for f in report["findings"] if not f["ok"]]
+    assert problems == [] and done.returncode == 0
+
+
+def test_every_fact_cites_a_source(network) -> None:
+    atlas = network.atlas
+    assert all(p.sources for p in atlas.places.values())
+    assert all(c.sources for c in atlas.corridors.values())
+    assert all(s.sources for s in atlas.shipments.values())
+    assert "cherkashin2015" in atlas.sources
+    assert all(f"cherkashin2015-fn{n}" in atlas.sources for n in range(1, 16))
