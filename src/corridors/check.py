@@ -218,15 +218,16 @@ def check_land_and_sea(report: CheckReport, corridor: Corridor) -> None:
 
 
 def check_ports(report: CheckReport, atlas: Atlas) -> None:
-    """Ports and terminals must sit at the water's edge, not inland."""
+    """Ports, terminals and every sea-lane end must sit at the water's edge, not inland."""
     import numpy as np
     from global_land_mask import globe
 
     from corridors.geodesy import wgs84
 
     geod = wgs84()
+    sea_ends = {end for c in atlas.corridors.values() if c.mode == "sea" for end in (c.start, c.end)}
     for place in atlas.places.values():
-        if place.kind not in ("port", "terminal"):
+        if place.kind not in ("port", "terminal") and place.id not in sea_ends:
             continue
         azimuths = np.arange(0, 360, 15.0)
         found = False
