@@ -225,7 +225,9 @@ def check_ports(report: CheckReport, atlas: Atlas) -> None:
     from corridors.geodesy import wgs84
 
     geod = wgs84()
-    sea_ends = {end for c in atlas.corridors.values() if c.mode == "sea" for end in (c.start, c.end)}
+    sea_ends = {
+        end for c in atlas.corridors.values() if c.mode == "sea" for end in (c.start, c.end)
+    }
     for place in atlas.places.values():
         if place.kind not in ("port", "terminal") and place.id not in sea_ends:
             continue
