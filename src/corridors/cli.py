@@ -255,6 +255,42 @@ def export(
         typer.echo(f"wrote {written}")
 
 
+@app.command()
+def build(
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Folder for the maps (default: the checkout's maps/, else ./maps).",
+            show_default=False,
+        ),
+    ] = None,
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline/--online",
+            help="Self-contained files that need no network (default, as committed), or "
+            "lighter files loading Leaflet and map tiles from CDNs.",
+        ),
+    ] = True,
+    quiet: QuietOption = False,
+    atlas: AtlasOption = None,
+) -> None:
+    """Write the interactive maps atlas.html and shipments.html."""
+    with user_errors():
+        from corridors.maps.build import build_maps, progress_steps
+        from corridors.network import load_network
+
+        network = load_network(atlas)
+        with progress_steps(quiet=quiet) as step:
+            result = build_maps(network, out, offline=offline, step=step)
+        for warning in result.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        if not quiet:
+            for written in result.files:
+                typer.echo(f"wrote {written}")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

@@ -1,0 +1,84 @@
+"""``atlas.html``: every corridor and place, one switchable layer per mode and status."""
+
+from __future__ import annotations
+
+import folium
+
+from corridors.atlas import MODES, PLACE_KINDS, STATUSES
+from corridors.listing import corridor_lengths_km
+from corridors.mapcontrols import add_legend
+from corridors.maps.base import PLACES_PANE, data_layer, new_map
+from corridors.maps.controls import bind_info
+from corridors.maps.features import (
+    bounds,
+    clean_line,
+    collection,
+    corridor_popup,
+    feature,
+    place_features,
+)
+from corridors.maps.style import (
+    corridor_style,
+    kind_legend,
+    layer_label,
+    mode_legend,
+    status_legend,
+)
+from corridors.network import Network
+
+PLACES_LAYER = "Places"
+
+
+def corridor_groups(network: Network) -> dict[tuple[str, str], list[dict]]:
+    """Corridor features grouped by (mode, status), in MODES then STATUSES order."""
+    atlas = network.atlas
+    lengths = corridor_lengths_km(network)
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for corridor in atlas.corridors.values():
+        coords = clean_line(corridor.coords)
+        props = {
+            "name": corridor.name,
+            "mode": corridor.mode,
+            "status": corridor.status,
+            "popup": corridor_popup(atlas, corridor, lengths.get(corridor.id, 0.0)),
+            "style": corridor_style(corridor.mode, corridor.status),
+        }
+        geometry = {"type": "LineString", "coordinates": coords}
+        groups.setdefault((corridor.mode, corridor.status), []).append(
+            feature(corridor.id, geometry, props)
+        )
+    order = {(m, s): i for i, (m, s) in enumerate((m, s) for m in MODES for s in STATUSES)}
+    return dict(sorted(groups.items(), key=lambda item: order[item[0]]))
+
+
+def layer_names(network: Network) -> list[str]:
+    """The overlay names atlas.html lists in its layer control, in order."""
+    names = [layer_label(mode, status) for mode, status in corridor_groups(network)]
+    return [*names, PLACES_LAYER]
+
+
+def atlas_map(network: Network, *, offline: bool) -> folium.Map:
+    """The whole atlas: corridors by mode and status, places by kind, legend, layer control."""
+    atlas = network.atlas
+    groups = corridor_groups(network)
+    lines = [f["geometry"]["coordinates"] for feats in groups.values() for f in feats]
+    if not lines:
+        lines = [[[p.lon, p.lat] for p in atlas.places.values()]]
+    m = new_map(bounds(lines), offline=offline)
+    for (mode, status), feats in groups.items():
+        layer = data_layer(collection(feats), name=layer_label(mode, status))
+        bind_info(layer)
+        layer.add_to(m)
+    places = data_layer(
+        collection(place_features(atlas)), name=PLACES_LAYER, points=True, pane=PLACES_PANE
+    )
+    bind_info(places, sticky=False)
+    places.add_to(m)
+
+    modes = [m_ for m_ in MODES if any(k[0] == m_ for k in groups)]
+    statuses = [s for s in STATUSES if any(k[1] == s for k in groups)]
+    kinds = [k for k in PLACE_KINDS if any(p.kind == k for p in atlas.places.values())]
+    add_legend(m, mode_legend(modes) + status_legend(statuses), title="Corridors")
+    add_legend(m, kind_legend(kinds), title="Places", position="bottomleft")
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    return m

@@ -1,0 +1,117 @@
+"""What every map shares: the lean Leaflet map, data basemap, scale bar, styled GeoJSON layers
+and writing the HTML (self-contained with ``offline``, byte-identical on every rebuild)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import folium
+from branca.element import Element
+
+from corridors.basemap import add_basemap
+from corridors.errors import CorridorsError
+from corridors.offline import OfflineError, lean_map, render_offline
+
+PLACES_PANE = "corridors-places"
+ROUTE_PANE = "corridors-route"
+# Static CSS for popups and tooltips (no data in it).
+_CSS = """<style>
+.leaflet-control-layers{font:13px/1.5 sans-serif;}
+path.leaflet-interactive:focus{outline:none;}
+.corridors-info{font:12px/1.35 sans-serif;}
+.corridors-info-title{font-weight:bold;font-size:13px;margin-bottom:4px;}
+.corridors-info-rows th{text-align:left;vertical-align:top;padding:0 8px 1px 0;
+  white-space:nowrap;color:#444;}
+.corridors-info-rows td{vertical-align:top;padding:0 0 1px 0;}
+.corridors-info-sources{font-weight:bold;margin-top:4px;}
+.corridors-info-links{margin:2px 0 0 0;padding-left:18px;}
+</style>"""
+
+
+class MapError(CorridorsError):
+    """A map cannot be written as asked (e.g. an asset cannot be inlined offline)."""
+
+
+class _Css(Element):
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "CorridorsCss"
+
+    def render(self, **kwargs: Any) -> None:
+        self.get_root().header.add_child(Element(_CSS), name="corridors_css")
+
+
+def new_map(bounds: list[list[float]] | None, *, offline: bool) -> folium.Map:
+    """A map with the data basemap (plus OSM tiles unless `offline`), a scale bar, fitted to
+    `bounds` ([[south, west], [north, east]])."""
+    m = lean_map(tiles=None, control_scale=True, jquery=False, prefer_canvas=False)
+    add_basemap(m, tiles=not offline)
+    folium.map.CustomPane(ROUTE_PANE, z_index=420).add_to(m)
+    folium.map.CustomPane(PLACES_PANE, z_index=450).add_to(m)
+    m.add_child(_Css())
+    if bounds is not None:
+        m.fit_bounds(bounds, padding=(20, 20))
+    return m
+
+
+def data_layer(
+    data: dict[str, Any],
+    *,
+    name: str,
+    show: bool = True,
+    control: bool = True,
+    interactive: bool = True,
+    points: bool = False,
+    pane: str | None = None,
+) -> folium.GeoJson:
+    """A GeoJSON layer styled by each feature's ``properties.style``.
+
+    With `points`, Point features become CircleMarkers (in `pane` if given) styled the same way.
+    """
+    options: dict[str, Any] = {}
+    if not interactive:
+        options["interactive"] = False
+    if pane and not points:
+        options["pane"] = pane
+    marker = None
+    if points:
+        marker = folium.CircleMarker(radius=5)
+        if pane:
+            marker.options["pane"] = pane
+    return folium.GeoJson(
+        data,
+        name=name,
+        show=show,
+        control=control,
+        marker=marker,
+        smooth_factor=1.0,
+        **options,
+    )
+
+
+def write_html(m: folium.Map, path: Path, *, offline: bool) -> Path:
+    """Render `m` (stable ids; assets inlined if `offline`) and write it atomically."""
+    if offline:
+        try:
+            html = render_offline(m)
+        except OfflineError as exc:
+            raise MapError(f"cannot write a self-contained map: {exc}") from None
+    else:
+        from corridors.deterministic import render_stable
+
+        html = render_stable(m)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(html)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path

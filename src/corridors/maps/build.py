@@ -1,0 +1,84 @@
+"""``corridors build``: write atlas.html and shipments.html into the maps folder."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import corridors
+from corridors.network import Network
+
+MAP_FILES = ("atlas.html", "shipments.html")
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote, and what it could not draw faithfully."""
+
+    files: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def default_maps_dir() -> Path:
+    """The checkout's maps/ when running from a source checkout, else ./maps."""
+    repo = Path(corridors.__file__).resolve().parents[2]
+    if (repo / "pyproject.toml").is_file():
+        return repo / "maps"
+    return Path.cwd() / "maps"
+
+
+def build_maps(
+    network: Network,
+    out_dir: Path | None = None,
+    *,
+    offline: bool = True,
+    step: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Write every map into `out_dir` (default :func:`default_maps_dir`).
+
+    `step(description)` is called before each map is made (for a progress bar).
+    """
+    from corridors.maps.atlas_map import atlas_map
+    from corridors.maps.base import write_html
+    from corridors.maps.shipments_map import shipments_map
+
+    out = Path(out_dir) if out_dir is not None else default_maps_dir()
+    result = BuildResult()
+    if step:
+        step("atlas.html")
+    result.files.append(
+        write_html(atlas_map(network, offline=offline), out / MAP_FILES[0], offline=offline)
+    )
+    if step:
+        step("shipments.html")
+    m, warnings = shipments_map(network, offline=offline)
+    result.warnings.extend(warnings)
+    result.files.append(write_html(m, out / MAP_FILES[1], offline=offline))
+    return result
+
+
+@contextlib.contextmanager
+def progress_steps(*, quiet: bool) -> Iterator[Callable[[str], None] | None]:
+    """A `step` callback drawing a rich progress bar on stderr, or None when `quiet` or when
+    stderr is not a terminal (logs and pipes get no bar)."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("loading map libraries", total=len(MAP_FILES))
+        done = -1
+
+        def step(name: str) -> None:
+            nonlocal done
+            done += 1
+            progress.update(task, description=f"writing {name}", completed=done)
+
+        yield step
+        progress.update(task, completed=len(MAP_FILES))

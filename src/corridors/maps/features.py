@@ -1,0 +1,206 @@
+"""Map-ready data: cleaned line geometry, popup contents and source links.
+
+Coordinates are rounded to 5 decimals (about 1 m) and lines simplified with a tolerance of
+about 40 m, far below what a screen shows at the zoom levels these maps open at, so files
+stay small without a visible change. Everything here is plain data; the browser puts the
+strings into the page as text (see :mod:`corridors.maps.controls`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from corridors.atlas import Atlas, Corridor, Place
+
+DECIMALS = 5
+# 0.0004 deg is 44 m of latitude and less of longitude: under 50 m in every direction.
+SIMPLIFY_DEGREES = 0.0004
+
+Coord = tuple[float, float]
+Popup = dict[str, Any]  # {"title": str, "rows": [[label, text]], "links": [[text, url|None]]}
+
+
+def clean_line(coords: Sequence[Coord]) -> list[list[float]]:
+    """`coords` simplified (topology kept, ends kept) and rounded; [[lon, lat], ...]."""
+    points = [(float(x), float(y)) for x, y in coords]
+    if len(points) > 2:
+        from shapely import LineString
+
+        simple = LineString(points).simplify(SIMPLIFY_DEGREES, preserve_topology=True)
+        points = list(simple.coords)
+    out: list[list[float]] = []
+    for x, y in points:
+        xy = [round(x, DECIMALS), round(y, DECIMALS)]
+        if not out or out[-1] != xy:
+            out.append(xy)
+    if len(out) == 1:  # a very short line: keep both ends
+        out.append(list(out[0]))
+    return out
+
+
+def point(place: Place) -> list[float]:
+    """A place's [lon, lat], rounded."""
+    return [round(place.lon, DECIMALS), round(place.lat, DECIMALS)]
+
+
+def bounds(lines: Iterable[Sequence[Sequence[float]]]) -> list[list[float]] | None:
+    """[[south, west], [north, east]] around all positions, or None when there are none."""
+    lons: list[float] = []
+    lats: list[float] = []
+    for line in lines:
+        for x, y, *_ in line:
+            lons.append(x)
+            lats.append(y)
+    if not lons:
+        return None
+    return [
+        [round(min(lats), DECIMALS), round(min(lons), DECIMALS)],
+        [round(max(lats), DECIMALS), round(max(lons), DECIMALS)],
+    ]
+
+
+def feature(fid: str, geometry: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Feature", "id": fid, "properties": properties, "geometry": geometry}
+
+
+def line_geometry(coords: Sequence[Coord]) -> dict[str, Any]:
+    return {"type": "LineString", "coordinates": clean_line(coords)}
+
+
+def collection(features: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def safe_url(url: str | None) -> str | None:
+    """`url` if it is an absolute http(s) URL with a host, else None (never a link)."""
+    if not url:
+        return None
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    if any(ch.isspace() or ord(ch) < 32 for ch in text):
+        return None
+    return text
+
+
+def source_links(atlas: Atlas, ids: Iterable[str]) -> list[list[str | None]]:
+    """[text, url or None] per source id, in order, without repeats."""
+    links: list[list[str | None]] = []
+    for source_id in dict.fromkeys(ids):
+        source = atlas.sources.get(source_id)
+        if source is None:
+            links.append([source_id, None])
+            continue
+        text = source.title
+        extra = ", ".join(x for x in (source.publisher, source.date) if x)
+        if extra:
+            text = f"{text} ({extra})"
+        links.append([text, safe_url(source.url)])
+    return links
+
+
+def fmt_km(km: float) -> str:
+    """'54.3 km' (one decimal below 1000 km, whole km above)."""
+    return f"{km:,.1f} km" if km < 1000 else f"{km:,.0f} km"
+
+
+def fmt_tonnes(tonnes: float) -> str:
+    return f"{tonnes:,.0f} t"
+
+
+def fmt_value(value: Any) -> str:
+    """An attribute value as short text: lists joined with ' / ', booleans as yes/no."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (list, tuple)):
+        return " / ".join(fmt_value(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {fmt_value(v)}" for k, v in value.items())
+    return str(value)
+
+
+_UNITS = (
+    ("_bcm_per_year", "bcm/year"),
+    ("_mm", "mm"),
+    ("_kv", "kV"),
+    ("_mw", "MW"),
+    ("_km", "km"),
+    ("_m", "m"),
+)
+
+
+def attribute_row(key: str, value: Any) -> list[str]:
+    """A mode attribute as [label, text]: gauge_mm [1520, 1435] -> Gauge, '1520 / 1435 mm'."""
+    label, unit = str(key), ""
+    for suffix, name in _UNITS:
+        if label.endswith(suffix):
+            label, unit = label[: -len(suffix)], name
+            break
+    label = label.replace("_", " ").strip().capitalize() or str(key)
+    text = fmt_value(value)
+    return [label, f"{text} {unit}" if unit else text]
+
+
+def corridor_popup(atlas: Atlas, corridor: Corridor, length_km: float) -> Popup:
+    """Popup contents of one corridor: mode, status, lengths, ends, attributes, sources."""
+    places = atlas.places
+    rows: list[list[str]] = [
+        ["Mode", corridor.mode],
+        ["Status", f"{corridor.status.replace('_', ' ')} ({corridor.status_year})"],
+        ["Length (computed)", fmt_km(length_km)],
+    ]
+    if corridor.reported_length_km is not None:
+        published = fmt_km(corridor.reported_length_km)
+        source = atlas.sources.get(corridor.reported_length_source or "")
+        if source is not None:
+            published += f" ({source.title})"
+        rows.append(["Length (published)", published])
+    ends = " \u2192 ".join(places[p].name for p in corridor.stops if p in places)
+    rows.append(["Route", ends])
+    rows.extend(attribute_row(k, v) for k, v in corridor.attributes.items())
+    if corridor.note:
+        rows.append(["Note", corridor.note])
+    return {
+        "title": corridor.name,
+        "rows": rows,
+        "links": source_links(atlas, corridor.sources),
+    }
+
+
+def place_popup(atlas: Atlas, place: Place) -> Popup:
+    """Popup contents of one place: kind, country, aliases, transfers, note, sources."""
+    rows = [["Kind", place.kind], ["Country", place.country]]
+    if place.aliases:
+        rows.append(["Also", ", ".join(place.aliases)])
+    if place.transfer:
+        rows.append(["Transfer", ", ".join(place.transfer)])
+    if place.note:
+        rows.append(["Note", place.note])
+    rows.append(["Position", f"{place.lat:.5f}, {place.lon:.5f}"])
+    return {"title": place.name, "rows": rows, "links": source_links(atlas, place.sources)}
+
+
+def place_features(atlas: Atlas, place_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Point features for places (all, or the given ids in order), styled by kind."""
+    from corridors.maps.style import place_style
+
+    ids = list(atlas.places) if place_ids is None else list(dict.fromkeys(place_ids))
+    out = []
+    for place_id in ids:
+        place = atlas.places[place_id]
+        props = {
+            "name": place.name,
+            "kind": place.kind,
+            "popup": place_popup(atlas, place),
+            "style": place_style(place.kind),
+        }
+        out.append(feature(place.id, {"type": "Point", "coordinates": point(place)}, props))
+    return out

@@ -1,0 +1,249 @@
+"""``shipments.html``: every shipment leg drawn along its route in the graph, played in time.
+
+Each leg is routed over corridors of its own mode (``include_proposed=True``: the pilot sea
+lanes are not ``operating``), line width grows with the square root of the tonnes (so area,
+not width, reads as quantity), a time control steps through the legs' dates, and a panel
+sums the tonnes delivered to each destination.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from dataclasses import dataclass
+
+import folium
+
+from corridors.atlas import Atlas, Leg, Shipment
+from corridors.errors import CorridorsError
+from corridors.mapcontrols import add_legend, add_time_control
+from corridors.maps.base import PLACES_PANE, ROUTE_PANE, data_layer, new_map
+from corridors.maps.controls import add_panel, bind_info
+from corridors.maps.features import (
+    bounds,
+    clean_line,
+    collection,
+    feature,
+    fmt_km,
+    fmt_tonnes,
+    place_features,
+    source_links,
+)
+from corridors.maps.style import MODE_COLORS, MODE_LABELS, faded_style
+from corridors.network import Network
+
+SHIPMENTS_LAYER = "Shipments"
+NETWORK_LAYER = "Network (rail and sea)"
+PLACES_LAYER = "Ports and stations"
+MIN_WEIGHT, MAX_EXTRA_WEIGHT = 2.0, 10.0
+LEGEND_TONNES = (1_000, 10_000, 50_000, 100_000, 150_000)
+
+
+@dataclass(frozen=True)
+class LegPath:
+    """A shipment leg with the line it is drawn along."""
+
+    shipment: Shipment
+    leg: Leg
+    coords: tuple[tuple[float, float], ...]
+    distance_km: float | None  # None: no route in the graph, drawn straight
+    corridors: tuple[str, ...]
+
+
+def route_legs(network: Network) -> tuple[list[LegPath], list[str]]:
+    """Route every leg over its mode; returns the paths and a warning per unrouted leg."""
+    from corridors.routing import make_options, route
+
+    atlas = network.atlas
+    cache: dict[tuple[str, str, str], LegPath | str] = {}
+    paths: list[LegPath] = []
+    warnings: list[str] = []
+    for shipment in atlas.shipments.values():
+        for leg in shipment.legs:
+            key = (leg.start, leg.end, leg.mode)
+            if key not in cache:
+                try:
+                    found = route(
+                        network,
+                        leg.start,
+                        leg.end,
+                        make_options(modes=[leg.mode], include_proposed=True),
+                    )
+                    coords: tuple[tuple[float, float], ...] = ()
+                    for part in found.legs:
+                        coords = coords + (part.coords[1:] if coords else part.coords)
+                    cache[key] = LegPath(
+                        shipment, leg, coords, found.distance_km, found.edge_corridors
+                    )
+                except CorridorsError as exc:
+                    cache[key] = str(exc)
+            cached = cache[key]
+            if isinstance(cached, str):
+                a, b = atlas.places[leg.start], atlas.places[leg.end]
+                warnings.append(
+                    f"shipment '{shipment.id}': {leg.mode} leg {leg.start} -> {leg.end} "
+                    f"drawn as a straight line: {cached}"
+                )
+                paths.append(LegPath(shipment, leg, (a.coord, b.coord), None, ()))
+            else:
+                paths.append(
+                    LegPath(shipment, leg, cached.coords, cached.distance_km, cached.corridors)
+                )
+    return paths, warnings
+
+
+def leg_weight(tonnes: float, max_tonnes: float) -> float:
+    """Line width in pixels: 2 px plus up to 10 px by the square root of the tonnes."""
+    share = math.sqrt(tonnes / max_tonnes) if max_tonnes > 0 else 0.0
+    return round(MIN_WEIGHT + MAX_EXTRA_WEIGHT * share, 2)
+
+
+def full_date(text: str, *, end: bool) -> str:
+    """'2014-11' as its first (or, with `end`, last) day; full dates unchanged."""
+    if len(text) == 10:
+        return text
+    year, month = int(text[:4]), int(text[5:7])
+    day = calendar.monthrange(year, month)[1] if end else 1
+    return f"{text}-{day:02d}"
+
+
+def timeline(paths: list[LegPath]) -> list[str]:
+    """Every day a leg starts or ends, in order: the time control's steps."""
+    days = {full_date(p.leg.start_date, end=False) for p in paths}
+    days |= {full_date(p.leg.end_date, end=True) for p in paths}
+    return sorted(days)
+
+
+def leg_popup(atlas: Atlas, path: LegPath) -> dict:
+    """Popup of one leg: ship, dates, cargo, tonnes, consignee, route and sources."""
+    shipment, leg = path.shipment, path.leg
+    places = atlas.places
+    dates = (
+        leg.start_date
+        if leg.start_date == leg.end_date
+        else f"{leg.start_date} \u2013 {leg.end_date}"
+    )
+    rows = [
+        ["Leg", f"{MODE_LABELS[leg.mode]}: {places[leg.start].name} \u2192 {places[leg.end].name}"],
+        ["Ship", leg.ship or "\u2014"],
+        ["Dates", dates],
+        ["Cargo", shipment.cargo],
+        ["Tonnes", fmt_tonnes(leg.tonnes)],
+        ["Consignee", leg.consignee or shipment.consignee or "\u2014"],
+    ]
+    if path.distance_km is None:
+        rows.append(["Distance", "no route in the atlas: drawn as a straight line"])
+    else:
+        rows.append(["Distance", fmt_km(path.distance_km)])
+        names = [atlas.corridors[c].name for c in path.corridors if c in atlas.corridors]
+        if names:
+            rows.append(["Along", " \u2192 ".join(dict.fromkeys(names))])
+    if leg.note:
+        rows.append(["Note", leg.note])
+    return {
+        "title": shipment.name,
+        "rows": rows,
+        "links": source_links(atlas, leg.sources or shipment.sources),
+    }
+
+
+def destination_totals(atlas: Atlas) -> list[tuple[str, float, int]]:
+    """(destination name, tonnes, legs) per final destination, largest first.
+
+    A leg is final when its shipment has no leg leaving from where it arrives.
+    """
+    totals: dict[str, list[float]] = {}
+    for shipment in atlas.shipments.values():
+        origins = {leg.start for leg in shipment.legs}
+        for leg in shipment.legs:
+            if leg.end in origins:
+                continue
+            entry = totals.setdefault(leg.end, [0.0, 0])
+            entry[0] += leg.tonnes
+            entry[1] += 1
+    rows = [(atlas.places[p].name, t, int(n)) for p, (t, n) in totals.items()]
+    return sorted(rows, key=lambda r: (-r[1], r[0]))
+
+
+def network_features(network: Network) -> list[dict]:
+    return [
+        feature(
+            c.id,
+            {"type": "LineString", "coordinates": clean_line(c.coords)},
+            {"style": faded_style(c.mode, c.status)},
+        )
+        for c in network.atlas.corridors.values()
+        if c.mode in ("rail", "sea")
+    ]
+
+
+def shipments_map(network: Network, *, offline: bool) -> tuple[folium.Map, list[str]]:
+    """The shipments map and the warnings (legs with no route in the graph)."""
+    atlas = network.atlas
+    paths, warnings = route_legs(network)
+    max_tonnes = max((p.leg.tonnes for p in paths), default=0.0)
+    feats = []
+    for i, path in enumerate(paths):
+        leg = path.leg
+        style: dict[str, object] = {
+            "color": MODE_COLORS[leg.mode],
+            "weight": leg_weight(leg.tonnes, max_tonnes),
+            "opacity": 0.75,
+            "className": f"corridors-leg corridors-leg-{leg.mode}",
+        }
+        if path.distance_km is None:
+            style["dashArray"] = "4 8"
+        props = {
+            "name": f"{path.shipment.name} \u2013 {MODE_LABELS[leg.mode].lower()} leg",
+            "shipment": path.shipment.id,
+            "mode": leg.mode,
+            "start": leg.start_date,
+            "end": leg.end_date,
+            "tonnes": leg.tonnes,
+            "popup": leg_popup(atlas, path),
+            "style": style,
+        }
+        geometry = {"type": "LineString", "coordinates": clean_line(path.coords)}
+        feats.append(feature(f"leg-{i}", geometry, props))
+
+    lines = [f["geometry"]["coordinates"] for f in feats]
+    if not lines:
+        lines = [[[c[0], c[1]] for c in corr.coords] for corr in atlas.corridors.values()]
+    m = new_map(bounds(lines), offline=offline)
+    data_layer(collection(network_features(network)), name=NETWORK_LAYER, interactive=False).add_to(
+        m
+    )
+    layer = data_layer(collection(feats), name=SHIPMENTS_LAYER, pane=ROUTE_PANE)
+    bind_info(layer)
+    layer.add_to(m)
+    stops = [p for path in paths for p in (path.leg.start, path.leg.end)]
+    places = data_layer(
+        collection(place_features(atlas, stops)), name=PLACES_LAYER, points=True, pane=PLACES_PANE
+    )
+    bind_info(places, sticky=False)
+    places.add_to(m)
+    if feats:
+        add_time_control(m, layer, timeline(paths), interval_ms=1200)
+
+    totals = destination_totals(atlas)
+    add_panel(
+        m,
+        title="Tonnes delivered per destination",
+        columns=["Destination", "Tonnes", "Legs"],
+        rows=[[name, fmt_tonnes(t), str(n)] for name, t, n in totals],
+        footer=["Total", fmt_tonnes(sum(t for _, t, _ in totals)), str(sum(n for *_, n in totals))],
+        numeric=[False, True, True],
+        css_class="corridors-totals",
+    )
+    legend = [
+        {"label": f"{MODE_LABELS[mode]} leg", "color": MODE_COLORS[mode], "weight": 4}
+        for mode in ("rail", "sea")
+    ]
+    legend += [
+        {"label": fmt_tonnes(t), "color": "#555555", "weight": leg_weight(t, max_tonnes)}
+        for t in LEGEND_TONNES
+        if t <= max_tonnes
+    ]
+    add_legend(m, legend, title="Shipments (width: tonnes)")
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    return m, warnings

@@ -1,0 +1,261 @@
+"""Map building without a browser: contents, safety, determinism, the CLI, and that the
+committed maps/ are current (see tests/test_maps_browser.py for the real-browser checks)."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import pytest
+from maps_support import (
+    BAD_URL,
+    GOOD_URL,
+    HOSTILE,
+    HOSTILE_PLACE,
+    write_hostile_atlas,
+    write_maps_atlas,
+)
+from typer.testing import CliRunner
+
+REPO = Path(__file__).resolve().parents[1]
+COMMITTED = REPO / "maps"
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory):
+    from corridors.network import load_network
+
+    return load_network(write_maps_atlas(tmp_path_factory.mktemp("atlas")), use_cache=False)
+
+
+@pytest.fixture(scope="module")
+def built(network, tmp_path_factory) -> Path:
+    from corridors.maps import build_maps
+
+    out = tmp_path_factory.mktemp("maps")
+    result = build_maps(network, out, offline=True)
+    assert [p.name for p in result.files] == ["atlas.html", "shipments.html"]
+    assert result.warnings == []
+    return out
+
+
+def _data_json(html: str) -> list[dict]:
+    """Every GeoJSON FeatureCollection embedded in a folium page."""
+    found = re.findall(r"_add\((\{\"features\".*?\})\);\n", html)
+    return [json.loads(text) for text in found]
+
+
+def test_committed_maps_are_current(tmp_path: Path):
+    """A rebuild of the shipped atlas reproduces maps/ byte for byte."""
+    from corridors.maps import MAP_FILES, build_maps
+    from corridors.network import load_network
+
+    build_maps(load_network(use_cache=False), tmp_path, offline=True)
+    for name in MAP_FILES:
+        committed = COMMITTED / name
+        assert committed.is_file(), f"maps/{name} is missing: run `corridors build`"
+        fresh = (tmp_path / name).read_bytes()
+        assert fresh == committed.read_bytes(), "maps/ is stale: run `corridors build`"
+
+
+def test_default_folder_is_the_checkouts_maps():
+    from corridors.maps import default_maps_dir
+
+    assert default_maps_dir() == COMMITTED
+
+
+def test_offline_maps_are_self_contained(built: Path):
+    for name in ("atlas.html", "shipments.html"):
+        html = (built / name).read_text(encoding="utf-8")
+        assert not re.search(r"<script[^>]+src=|<link[^>]+href=", html), name
+        assert "tile.openstreetmap.org" not in html, "offline maps must not fetch tiles"
+        assert "L.control.scale()" in html
+        assert ".fitBounds(" in html
+        assert "jquery" not in html.lower()[:2000]
+
+
+def test_online_maps_use_cdn_and_keep_the_data_basemap(network, tmp_path: Path):
+    from corridors.maps import build_maps
+
+    build_maps(network, tmp_path, offline=False)
+    html = (tmp_path / "atlas.html").read_text(encoding="utf-8")
+    assert re.search(r'<script src="https://[^"]+leaflet[^"]*\.js"', html)
+    assert "tile.openstreetmap.org" in html
+    assert "corridors-basemap" in html and "basemap-0" in html
+
+
+def test_rebuild_is_byte_identical(network, built: Path, tmp_path: Path):
+    from corridors.maps import build_maps
+
+    build_maps(network, tmp_path, offline=True)
+    for name in ("atlas.html", "shipments.html"):
+        assert (tmp_path / name).read_bytes() == (built / name).read_bytes(), name
+
+
+def test_atlas_layers_styles_and_popups(network, built: Path):
+    from corridors.listing import corridor_lengths_km
+    from corridors.maps.atlas_map import layer_names
+
+    assert layer_names(network) == [
+        "Rail \u2013 operating",
+        "Rail \u2013 proposed",
+        "Sea \u2013 pilot",
+        "Power \u2013 proposed",
+        "Places",
+    ]
+    html = (built / "atlas.html").read_text(encoding="utf-8")
+    collections = _data_json(html)
+    corridors = {
+        f["id"]: f
+        for c in collections
+        for f in c["features"]
+        if f["id"] in (network.atlas.corridors)
+    }
+    assert set(corridors) == set(network.atlas.corridors)
+    operating = corridors["khasan_rajin"]["properties"]
+    proposed = corridors["rajin_chongjin"]["properties"]
+    assert "dashArray" not in operating["style"]
+    assert proposed["style"]["dashArray"]
+    assert proposed["style"]["color"] != operating["style"]["color"]  # lighter
+    rows = dict(map(tuple, operating["popup"]["rows"]))
+    length = corridor_lengths_km(network)["khasan_rajin"]
+    assert rows["Length (computed)"] == f"{length:,.1f} km"
+    assert rows["Length (published)"].startswith("54.0 km")
+    assert rows["Status"] == "operating (2015)"
+    assert rows["Gauge"] == "1520 / 1435 mm"
+    places = [f for c in collections for f in c["features"] if f["geometry"]["type"] == "Point"]
+    basemap_free = [p for p in places if not p["id"].startswith("basemap")]
+    assert {p["id"] for p in basemap_free} == set(network.atlas.places)
+
+
+def test_coordinates_rounded_and_simplified_invisibly():
+    from corridors.geodesy import distance_m
+    from corridors.maps.features import clean_line
+
+    # a wiggly line: 200 points with 5 m sideways noise, plus one real 2 km bend
+    line = [(130.0 + i * 0.001, 42.0 + (0.00005 if i % 2 else 0.0)) for i in range(200)]
+    line[100] = (line[100][0], 42.02)
+    cleaned = clean_line(line)
+    assert len(cleaned) < 20
+    assert cleaned[0] == [130.0, 42.0] and cleaned[-1] == [130.199, 42.00005]  # ends kept
+    assert [130.1, 42.02] in cleaned  # the real bend survives
+    for x, y in cleaned:
+        assert round(x, 5) == x and round(y, 5) == y
+    # every original point stays within 50 m of the simplified line's vertices' segments
+    from shapely import LineString, Point
+
+    simple = LineString(cleaned)
+    for x, y in line:
+        nearest = simple.interpolate(simple.project(Point(x, y)))
+        assert distance_m((x, y), (nearest.x, nearest.y)) < 50
+
+
+def test_safe_url_accepts_only_http_links():
+    from corridors.maps.features import safe_url
+
+    assert safe_url(GOOD_URL) == GOOD_URL
+    for bad in (
+        BAD_URL,
+        " JavaScript:alert(1)",
+        "data:text/html,x",
+        "//evil.org/x",
+        "http://",
+        "https://a b.org",
+        "vbscript:x",
+        None,
+        "",
+    ):
+        assert safe_url(bad) is None, bad
+
+
+def test_hostile_strings_never_reach_the_page_as_markup(tmp_path: Path):
+    from corridors.maps import build_maps
+    from corridors.network import load_network
+
+    network = load_network(write_hostile_atlas(tmp_path / "atlas"), use_cache=False)
+    build_maps(network, tmp_path / "maps", offline=True)
+    for name in ("atlas.html", "shipments.html"):
+        html = (tmp_path / "maps" / name).read_text(encoding="utf-8")
+        assert "<img src=x" not in html and "<svg onload" not in html
+        assert "<a href=javascript" not in html
+        map_script = html.split("</body>", 1)[1]
+        assert map_script.lower().count("</script") == 1, "data closed a <script> block"
+        feats = [f for c in _data_json(html) for f in c["features"]]
+        links = [link for f in feats for link in f["properties"].get("popup", {}).get("links", [])]
+        assert {url for _, url in links if url != GOOD_URL} == {None}, links
+    atlas_html = (tmp_path / "maps" / "atlas.html").read_text(encoding="utf-8")
+    names = {f["properties"].get("name") for c in _data_json(atlas_html) for f in c["features"]}
+    assert HOSTILE in names and HOSTILE_PLACE in names  # intact, as data
+
+
+def test_shipment_legs_follow_the_graph(network):
+    from corridors.maps.shipments_map import destination_totals, route_legs, timeline
+    from corridors.routing import route
+
+    paths, warnings = route_legs(network)
+    assert warnings == []
+    assert [(p.leg.mode, p.shipment.id) for p in paths] == [
+        ("rail", "pilot"),
+        ("sea", "pilot"),
+        ("rail", "spring-2015"),
+        ("sea", "spring-2015"),
+    ]
+    sea = route(network, "rajin_port", "pohang", modes=["sea"], include_proposed=True)
+    assert paths[1].coords == sea.legs[0].coords
+    assert paths[1].distance_km == pytest.approx(sea.distance_km)
+    assert destination_totals(network.atlas) == [("Pohang", 140500.0, 2)]
+    dates = timeline(paths)
+    assert dates[0] == "2014-11-01" and dates[-1] == "2015-05-31"
+    assert dates == sorted(set(dates))
+
+
+def test_unroutable_leg_is_drawn_straight_with_a_warning(tmp_path: Path):
+    from corridors.maps.shipments_map import route_legs
+    from corridors.network import load_network
+
+    root = write_maps_atlas(tmp_path / "atlas")
+    doc = json.loads((root / "shipments.json").read_text())
+    doc["shipments"][0]["legs"][0]["to"] = "chongjin"  # sea port with no sea lane
+    doc["shipments"][0]["legs"][0]["mode"] = "sea"
+    (root / "shipments.json").write_text(json.dumps(doc))
+    paths, warnings = route_legs(load_network(root, use_cache=False))
+    assert len(warnings) == 1 and "khasan -> chongjin" in warnings[0]
+    assert paths[0].distance_km is None and len(paths[0].coords) == 2
+
+
+def test_line_width_grows_with_tonnes():
+    from corridors.maps.shipments_map import leg_weight
+
+    widths = [leg_weight(t, 100_000) for t in (0, 1_000, 25_000, 100_000)]
+    assert widths == sorted(widths) and widths[0] == 2.0 and widths[-1] == 12.0
+    assert math.isclose(widths[2], 7.0)
+
+
+def test_cli_build_and_route_map(tmp_path: Path, monkeypatch):
+    from corridors.cli import app
+
+    atlas = write_maps_atlas(tmp_path / "atlas")
+    monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path / "cache"))
+    runner = CliRunner()
+    done = runner.invoke(app, ["build", "--out", str(tmp_path / "out"), "--atlas", str(atlas)])
+    assert done.exit_code == 0, done.output
+    assert "wrote" in done.output and "\u2501" not in done.output  # no bar when not a tty
+    assert (tmp_path / "out" / "atlas.html").is_file()
+    quiet = runner.invoke(app, ["build", "--out", str(tmp_path / "q"), "-q", "--atlas", str(atlas)])
+    assert quiet.exit_code == 0 and quiet.output == ""
+    assert (tmp_path / "q" / "shipments.html").read_bytes() == (
+        tmp_path / "out" / "shipments.html"
+    ).read_bytes()
+
+    route_file = tmp_path / "route.html"
+    args = ["route", "Khasan", "Pohang", "--include-proposed", "--map", str(route_file)]
+    done = runner.invoke(app, [*args, "--offline", "--atlas", str(atlas)])
+    assert done.exit_code == 0, done.output
+    html = route_file.read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=", html)
+    assert "Khasan \\u2192 Pohang" in html or "Khasan \u2192 Pohang" in html
+
+    bad = runner.invoke(app, ["build", "--atlas", str(tmp_path / "missing")])
+    assert bad.exit_code == 2 and "does not exist" in bad.output

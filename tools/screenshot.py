@@ -1,0 +1,93 @@
+"""Screenshot the committed atlas map for the README, and measure the maps.
+
+    python tools/screenshot.py [--maps DIR] [--out docs/screenshot-atlas.png] [--loads 5]
+
+Opens maps/atlas.html in headless Debian Chromium (/usr/bin/chromium, or CORRIDORS_CHROMIUM)
+at 1280x800 with every network request blocked, as someone with no network would see it,
+and saves the screenshot. Then prints each map's size, its median load time over `--loads`
+loads (until the layer control is drawn), and the median wall time of `corridors build
+--offline` for the shipped atlas (3 runs, into a temporary folder). Run it after `corridors
+build`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("CORRIDORS_CHROMIUM", "/usr/bin/chromium")
+LOCAL = ("file:", "data:", "blob:", "about:")
+
+
+def _block_network(route) -> None:
+    if route.request.url.startswith(LOCAL):
+        route.continue_()
+    else:
+        route.abort("blockedbyclient")
+
+
+def build_seconds(runs: int = 3) -> float:
+    """Median wall time of `corridors build --offline -q` in a fresh process."""
+    times = []
+    with tempfile.TemporaryDirectory() as out:
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "corridors.cli", "build", "--out", out, "--offline", "-q"],
+                check=True,
+            )
+            times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--maps", type=Path, default=REPO / "maps")
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshot-atlas.png")
+    parser.add_argument("--loads", type=int, default=5)
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context.route("**/*", _block_network)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        for path in sorted(args.maps.glob("*.html")):
+            times = []
+            for _ in range(args.loads):
+                t0 = time.perf_counter()
+                page.goto(path.resolve().as_uri(), wait_until="load")
+                page.wait_for_selector(".leaflet-control-layers")
+                times.append(time.perf_counter() - t0)
+            print(
+                f"{path.relative_to(REPO) if path.is_relative_to(REPO) else path}: "
+                f"{path.stat().st_size / 1024:.0f} KiB, median load "
+                f"{statistics.median(times) * 1000:.0f} ms over {args.loads} loads"
+            )
+            if path.name == "atlas.html":
+                page.wait_for_timeout(300)
+                args.out.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(args.out))
+                print(f"screenshot: {args.out}")
+        browser.close()
+    if errors:
+        raise SystemExit("errors in the page: " + "; ".join(errors))
+    print(f"corridors build --offline: median {build_seconds():.2f} s over 3 runs")
+
+
+if __name__ == "__main__":
+    main()
