@@ -198,6 +198,12 @@ def test_committed_map_loads_offline(name: str, offline_page):
         times.append(time.perf_counter() - t0)
     median = statistics.median(times)
     assert page.locator(".leaflet-overlay-pane path, .leaflet-corridors-route-pane path").count()
+    if name == "atlas.html":
+        from corridors.maps.atlas_map import layer_names
+        from corridors.network import load_network
+
+        labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+        assert [x.strip() for x in labels] == layer_names(load_network(use_cache=False))
     print(
         f"\nmaps/{name}: {path.stat().st_size / 1024:.0f} KiB, median load {median * 1000:.0f} ms"
     )

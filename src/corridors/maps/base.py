@@ -21,6 +21,7 @@ ROUTE_PANE = "corridors-route"
 _CSS = """<style>
 .leaflet-control-layers{font:13px/1.5 sans-serif;}
 path.leaflet-interactive:focus{outline:none;}
+.leaflet-tooltip{font:12px/1.3 sans-serif;}
 .corridors-info{font:12px/1.35 sans-serif;}
 .corridors-info-title{font-weight:bold;font-size:13px;margin-bottom:4px;}
 .corridors-info-rows th{text-align:left;vertical-align:top;padding:0 8px 1px 0;

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from corridors.atlas import Atlas, Corridor, Place
+from corridors.maps.style import place_style
 
 DECIMALS = 5
 # 0.0004 deg is 44 m of latitude and less of longitude: under 50 m in every direction.
@@ -190,8 +191,6 @@ def place_popup(atlas: Atlas, place: Place) -> Popup:
 
 def place_features(atlas: Atlas, place_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
     """Point features for places (all, or the given ids in order), styled by kind."""
-    from corridors.maps.style import place_style
-
     ids = list(atlas.places) if place_ids is None else list(dict.fromkeys(place_ids))
     out = []
     for place_id in ids:
