@@ -26,7 +26,7 @@ import shapely.affinity
 from pyproj import Transformer
 from shapely.geometry import LineString, MultiLineString, box, mapping
 
-BBOX = (117.0, 30.0, 143.0, 48.0)  # lon_min, lat_min, lon_max, lat_max
+BBOX = (110.0, 27.0, 150.0, 50.0)  # lon_min, lat_min, lon_max, lat_max
 CELLS_PER_DEGREE = 120  # GLOBE: 30 arc-seconds
 SIMPLIFY_M = 1200.0  # Douglas-Peucker tolerance, metres
 MIN_ISLAND_KM2 = 8.0  # smaller islands are dropped
