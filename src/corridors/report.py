@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from corridors.errors import CorridorsError
@@ -37,7 +38,11 @@ ROUTE_TABLE: tuple[tuple[str, str, str], ...] = (
 def _console(stderr: bool = False):  # noqa: ANN202 - rich Console, imported lazily
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    console = Console(stderr=stderr, highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        # Piped output (logs, CI, files): do not fold tables into rich's default 80 columns.
+        console = Console(stderr=stderr, highlight=False, width=160)
+    return console
 
 
 def route_table(network: Network) -> list[dict[str, object]]:
@@ -150,7 +155,7 @@ def print_route_table(rows: list[dict[str, object]]) -> None:
             str(row["to"]),
             str(row["modes"]),
             f"{row['distance_km']:,.1f}",
-            f"{row['distance_nmi']:,.1f}",
+            f"{row['distance_nmi']:,.1f}" if "sea" in str(row["modes"]) else "",
             "" if reported is None else f"{reported:,.1f}",
             ", ".join(row["statuses"]),  # type: ignore[arg-type]
         )
