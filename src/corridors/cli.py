@@ -291,6 +291,193 @@ def build(
                 typer.echo(f"wrote {written}")
 
 
+# --- editing the atlas: add, add-sea-lane, remove (a thin layer over corridors.editing) ---
+
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Print what would change and change nothing.")
+]
+EditStatusOption = Annotated[
+    str | None,
+    typer.Option(
+        "--status",
+        help="operating, pilot, suspended, under_construction, proposed, shelved or closed.",
+    ),
+]
+EditNameOption = Annotated[str | None, typer.Option("--name", help="Display name (unique).")]
+EditIdOption = Annotated[
+    str | None, typer.Option("--id", help="Corridor id (default: derived from its ends).")
+]
+EditSourceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--source",
+        help="A source id from sources.json, or a URL or title that becomes a new source.",
+    ),
+]
+EditYearOption = Annotated[
+    int | None, typer.Option("--year", help="Year the status was last known (default: this year).")
+]
+LockTimeoutOption = Annotated[
+    float, typer.Option("--lock-timeout", help="Seconds to wait for another writer.")
+]
+
+
+def _print_edit(result, as_json: bool) -> None:  # noqa: ANN001 - EditResult, imported lazily
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    for line in result.lines():
+        typer.echo(line)
+
+
+@app.command()
+def add(
+    file: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[FILE]",
+            help="GeoJSON Feature or FeatureCollection of LineStrings, a CSV of lon,lat rows, "
+            "or WKT; '-' reads standard input.",
+            show_default=False,
+        ),
+    ] = None,
+    via: Annotated[
+        str | None,
+        typer.Option("--via", help="Build the corridor through these places: A,B,C (in order)."),
+    ] = None,
+    coords: Annotated[
+        str | None,
+        typer.Option("--coords", help="The line as 'lon,lat;lon,lat;...' (longitude first)."),
+    ] = None,
+    mode: Annotated[
+        str | None, typer.Option("--mode", help="rail, sea, power or pipeline.")
+    ] = None,
+    status: EditStatusOption = None,
+    name: EditNameOption = None,
+    corridor_id: EditIdOption = None,
+    source: EditSourceOption = None,
+    year: EditYearOption = None,
+    snap_m: Annotated[
+        float, typer.Option("--snap-m", help="Snap line ends to places within this many metres.")
+    ] = 2000.0,
+    new_place: Annotated[
+        list[str] | None,
+        typer.Option("--new-place", help="Name for a new junction at an end far from every place."),
+    ] = None,
+    country: Annotated[
+        str | None,
+        typer.Option("--country", help="Country (RUS, PRK, KOR, ...) of a --new-place."),
+    ] = None,
+    dry_run: DryRunOption = False,
+    lock_timeout: LockTimeoutOption = 30.0,
+    as_json: JsonOption = False,
+    atlas: AtlasOption = None,
+) -> None:
+    """Add corridors from a file, from coordinates, or through named places (--via)."""
+    with user_errors():
+        from corridors import editing
+
+        given = [
+            option
+            for option, value in (("FILE", file), ("--via", via), ("--coords", coords))
+            if value is not None
+        ]
+        if len(given) != 1:
+            raise UsageError(
+                "give exactly one of FILE, --via A,B or --coords 'lon,lat;lon,lat' "
+                f"(got {', '.join(given) or 'none'})"
+            )
+        common = dict(
+            atlas=atlas,
+            status=status,
+            name=name,
+            corridor_id=corridor_id,
+            source=source,
+            status_year=year,
+            dry_run=dry_run,
+            lock_timeout_s=lock_timeout,
+        )
+        if via is not None:
+            from corridors.names import parse_csv_option
+
+            if mode is None:
+                raise UsageError("--via needs --mode (rail, sea, power or pipeline)")
+            if new_place:
+                raise UsageError("--new-place applies to FILE or --coords, not to --via")
+            places = parse_csv_option(via, option="--via")
+            result = editing.add_via(places, mode=mode, **common)
+        else:
+            label = file
+            if file == "-":
+                data, label = sys.stdin.buffer.read(), "stdin"
+            elif coords is not None:
+                data = editing.parse_coordinate_text(coords, label="--coords")
+                label = "--coords"
+            else:
+                data = file
+            result = editing.add_corridors(
+                data,
+                label=label,
+                mode=mode,
+                snap_m=snap_m,
+                new_places=new_place or (),
+                country=country,
+                **common,
+            )
+        _print_edit(result, as_json)
+
+
+@app.command(name="add-sea-lane")
+def add_sea_lane(
+    origin: Annotated[str, typer.Argument(metavar="FROM", help="Port: id, name or alias.")],
+    destination: Annotated[str, typer.Argument(metavar="TO", help="Port: id, name or alias.")],
+    name: EditNameOption = None,
+    status: EditStatusOption = None,
+    corridor_id: EditIdOption = None,
+    source: EditSourceOption = None,
+    year: EditYearOption = None,
+    dry_run: DryRunOption = False,
+    lock_timeout: LockTimeoutOption = 30.0,
+    as_json: JsonOption = False,
+    atlas: AtlasOption = None,
+) -> None:
+    """Add a sea lane between two ports, routed at sea by the regional maritime router."""
+    with user_errors():
+        from corridors import editing
+
+        result = editing.add_sea_lane(
+            origin,
+            destination,
+            atlas=atlas,
+            status=status,
+            name=name,
+            corridor_id=corridor_id,
+            source=source,
+            status_year=year,
+            dry_run=dry_run,
+            lock_timeout_s=lock_timeout,
+        )
+        _print_edit(result, as_json)
+
+
+@app.command()
+def remove(
+    corridor: Annotated[str, typer.Argument(metavar="ID", help="Corridor id or name.")],
+    dry_run: DryRunOption = False,
+    lock_timeout: LockTimeoutOption = 30.0,
+    as_json: JsonOption = False,
+    atlas: AtlasOption = None,
+) -> None:
+    """Remove a corridor from the atlas (its places and sources stay)."""
+    with user_errors():
+        from corridors import editing
+
+        result = editing.remove_corridor(
+            corridor, atlas=atlas, dry_run=dry_run, lock_timeout_s=lock_timeout
+        )
+        _print_edit(result, as_json)
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
