@@ -662,3 +662,19 @@ def test_acceptance_rajin_chongjin_rail_and_rajin_busan_sea(tmp_path: Path, cach
     assert built.returncode == 0, built.stderr
     html = (out / "atlas.html").read_text(encoding="utf-8")
     assert "Rajin - Chongjin new railway" in html and "Rajin - Busan new sea lane" in html
+
+
+def test_add_via_named_places(atlas: Path, cache: Path) -> None:
+    done = run("add", "--via", "Khasan,Tumen", *GOOD, "--json", atlas=atlas, cache=cache)
+    assert done.returncode == 0, done.stderr
+    corridor_id = json.loads(done.stdout)["corridors"][0]
+    corridor = load_atlas(atlas).corridors[corridor_id]
+    assert (corridor.start, corridor.end, corridor.name) == (
+        "khasan",
+        "tumangang",
+        "Khasan - Tumangang railway",
+    )
+    routed = run(
+        "route", "Khasan", "Tumangang", "--include-proposed", "--json", atlas=atlas, cache=cache
+    )
+    assert routed.returncode == 0, routed.stderr

@@ -372,7 +372,9 @@ def _valid(lon: float, lat: float) -> bool:
     return -180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0
 
 
-def line_coords(geometry: Any, *, label: str, atlas: Atlas | None = None) -> list[Coord]:
+def line_coords(
+    geometry: Any, *, label: str, atlas: Atlas | None = None, simple: bool = True
+) -> list[Coord]:
     """Check a GeoJSON geometry is a usable corridor line; return its (lon, lat) positions.
 
     Rejects: not a LineString, fewer than two distinct points, non-numeric, NaN or infinite
@@ -455,7 +457,8 @@ def line_coords(geometry: Any, *, label: str, atlas: Atlas | None = None) -> lis
     coords = _dedupe(coords)
     if len(coords) < 2:
         raise EditError(f"{label}: all positions are the same point; a line needs two ends")
-    _check_simple(coords, label)
+    if simple:
+        _check_simple(coords, label)
     return coords
 
 
@@ -887,6 +890,7 @@ class _AddRequest:
     snap_m: float = DEFAULT_SNAP_M
     new_places: list[str] = field(default_factory=list)
     country: str | None = None
+    simple_lines: bool = True  # False for router-made sea lanes, which may double back at a port
 
 
 def _plan_add(
@@ -924,7 +928,9 @@ def _plan_add(
         if not isinstance(props, dict):
             raise EditError(f"{where}: 'properties' must be a JSON object")
         ignored.update(k for k in props if k not in CORRIDOR_FIELDS and isinstance(k, str))
-        coords = line_coords(feature.get("geometry"), label=where, atlas=atlas)
+        coords = line_coords(
+            feature.get("geometry"), label=where, atlas=atlas, simple=request.simple_lines
+        )
         mode = _choice(
             _merge(props, "mode", request.mode, where, "--mode"), MODES, "mode", "--mode", where
         )
@@ -974,7 +980,8 @@ def _plan_add(
         coords = _dedupe([start.coord, *coords[1:-1], end.coord])
         if len(coords) < 2:
             raise EditError(f"{where}: after snapping the ends, the line has no length")
-        _check_simple(coords, where)
+        if request.simple_lines:
+            _check_simple(coords, where)
         via = _via(places, props.get("via"), coords, request.snap_m, where)
         name = _merge(props, "name", request.name, where, "--name")
         if name is None:
@@ -1241,6 +1248,7 @@ def add_via(
         corridor_id=corridor_id,
         source=source,
         status_year=status_year,
+        simple_lines=mode != "sea",
     )
     return _run_add(
         atlas, features_for, request, label="--via", dry_run=dry_run, lock_timeout_s=lock_timeout_s
