@@ -121,17 +121,6 @@ def check_ends(
             )
 
 
-def land_flags(coords: tuple[tuple[float, float], ...]) -> tuple[list[bool], list[float]]:
-    """Land (True) / water (False) at geodesic samples along a line, with their distances."""
-    import numpy as np
-    from global_land_mask import globe
-
-    points, along = densify(coords, SAMPLE_STEP_M)
-    lons = np.array([p[0] for p in points])
-    lats = np.array([p[1] for p in points])
-    return [bool(v) for v in globe.is_land(lats, lons)], along
-
-
 def open_sea_flags(coords: tuple[tuple[float, float], ...]) -> tuple[list[bool], list[float]]:
     """Open sea (True) at geodesic samples: water with no land within ``COAST_BUFFER_M``.
 
@@ -139,20 +128,21 @@ def open_sea_flags(coords: tuple[tuple[float, float], ...]) -> tuple[list[bool],
     requiring water all round the sample separates that from a line across a bay.
     """
     import numpy as np
-    from global_land_mask import globe
 
     from corridors.geodesy import wgs84
+    from corridors.landmask import is_water
+    from corridors.searouting import REGION
 
     points, along = densify(coords, SAMPLE_STEP_M)
     lons = np.array([p[0] for p in points])
     lats = np.array([p[1] for p in points])
-    water = globe.is_ocean(lats, lons)
+    water = is_water(lons, lats, bounds=REGION)
     geod = wgs84()
     for azimuth in range(0, 360, 45):
         shifted_lons, shifted_lats, _ = geod.fwd(
             lons, lats, np.full(lons.shape, float(azimuth)), np.full(lons.shape, COAST_BUFFER_M)
         )
-        water &= globe.is_ocean(shifted_lats, shifted_lons)
+        water &= is_water(shifted_lons, shifted_lats, bounds=REGION)
     return [bool(v) for v in water], along
 
 
@@ -173,13 +163,10 @@ def _runs(flags: list[bool], along: list[float], value: bool) -> list[tuple[floa
 
 def sea_lane_land_runs(coords: tuple[tuple[float, float], ...]) -> list[tuple[float, float]]:
     """Stretches (start m, end m) where a sea lane is on land, outside the harbour approaches."""
-    flags, along = land_flags(coords)
-    total = along[-1]
-    return [
-        (a, b)
-        for a, b in _runs(flags, along, True)
-        if b > HARBOUR_APPROACH_M and a < total - HARBOUR_APPROACH_M
-    ]
+    from corridors.searouting import land_crossings
+
+    crossings = land_crossings(coords, step_m=SAMPLE_STEP_M, skip_ends_m=HARBOUR_APPROACH_M)
+    return [(crossing.start_m, crossing.end_m) for crossing in crossings]
 
 
 def open_sea_runs(coords: tuple[tuple[float, float], ...]) -> list[tuple[float, float]]:
@@ -220,9 +207,10 @@ def check_land_and_sea(report: CheckReport, corridor: Corridor) -> None:
 def check_ports(report: CheckReport, atlas: Atlas) -> None:
     """Ports, terminals and every sea-lane end must sit at the water's edge, not inland."""
     import numpy as np
-    from global_land_mask import globe
 
     from corridors.geodesy import wgs84
+    from corridors.landmask import is_water
+    from corridors.searouting import REGION
 
     geod = wgs84()
     sea_ends = {
@@ -240,7 +228,7 @@ def check_ports(report: CheckReport, atlas: Atlas) -> None:
                 azimuths,
                 np.full(azimuths.shape, radius),
             )
-            if globe.is_ocean(lats, lons).any():
+            if is_water(lons, lats, bounds=REGION).any():
                 found = True
                 break
         report.add(
