@@ -243,23 +243,18 @@ def check_ports(report: CheckReport, atlas: Atlas) -> None:
 
 def check_shipments(report: CheckReport, atlas: Atlas) -> None:
     """Every shipment leg must be routable over corridors of its mode (any status)."""
-    from corridors.errors import CorridorsError
     from corridors.network import Network, build_index
-    from corridors.routing import make_options, route
+    from corridors.shipments import routed_legs
 
-    network = Network(atlas, build_index(atlas=atlas))
-    for shipment in atlas.shipments.values():
-        for number, leg in enumerate(shipment.legs):
-            options = make_options(modes=[leg.mode], include_proposed=True)
-            subject = f"{shipment.id} leg {number}"
-            try:
-                found = route(network, leg.start, leg.end, options)
-            except CorridorsError as exc:
-                report.add(subject, "shipment", False, f"{leg.start} -> {leg.end}: {exc}")
-                continue
+    for routed in routed_legs(Network(atlas, build_index(atlas=atlas))):
+        leg = routed.leg
+        subject = f"{routed.shipment.id} leg {routed.number}"
+        if routed.route is None:
+            report.add(subject, "shipment", False, f"{leg.start} -> {leg.end}: {routed.error}")
+        else:
             report.add(
                 subject,
                 "shipment",
                 True,
-                f"{leg.start} -> {leg.end} by {leg.mode}: {found.distance_km:,.1f} km",
+                f"{leg.start} -> {leg.end} by {leg.mode}: {routed.route.distance_km:,.1f} km",
             )

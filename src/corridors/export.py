@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corridors.errors import CorridorsError, UsageError
+from corridors.errors import UsageError
 from corridors.network import Network
 
 EXPORT_FORMATS = {".gpkg": "GeoPackage", ".graphml": "GraphML"}
@@ -39,7 +39,7 @@ def write_geopackage(network: Network, path: Path) -> None:
     from shapely.geometry import LineString, Point
 
     from corridors.listing import corridor_lengths_km
-    from corridors.routing import make_options, route
+    from corridors.shipments import routed_legs
 
     atlas = network.atlas
     places = gpd.GeoDataFrame(
@@ -79,35 +79,24 @@ def write_geopackage(network: Network, path: Path) -> None:
         ],
         crs="EPSG:4326",
     )
-    leg_rows = []
-    for shipment in atlas.shipments.values():
-        for number, leg in enumerate(shipment.legs):
-            try:
-                found = route(
-                    network,
-                    leg.start,
-                    leg.end,
-                    make_options(modes=[leg.mode], include_proposed=True),
-                )
-            except CorridorsError:
-                continue
-            coords = [xy for routed in found.legs for xy in routed.coords]
-            leg_rows.append(
-                {
-                    "shipment": shipment.id,
-                    "leg": number,
-                    "from_place": leg.start,
-                    "to_place": leg.end,
-                    "mode": leg.mode,
-                    "start": leg.start_date,
-                    "end": leg.end_date,
-                    "tonnes": leg.tonnes,
-                    "ship": leg.ship,
-                    "cargo": shipment.cargo,
-                    "distance_km": found.distance_km,
-                    "geometry": LineString(coords),
-                }
-            )
+    leg_rows = [
+        {
+            "shipment": routed.shipment.id,
+            "leg": routed.number,
+            "from_place": routed.leg.start,
+            "to_place": routed.leg.end,
+            "mode": routed.leg.mode,
+            "start": routed.leg.start_date,
+            "end": routed.leg.end_date,
+            "tonnes": routed.leg.tonnes,
+            "ship": routed.leg.ship,
+            "cargo": routed.shipment.cargo,
+            "distance_km": routed.route.distance_km,
+            "geometry": LineString(routed.route.coords),
+        }
+        for routed in routed_legs(network)
+        if routed.route is not None
+    ]
     index = network.index
     edges = gpd.GeoDataFrame(
         [

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import heapq
 import math
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from corridors.atlas import FREIGHT_MODES, MODES, STATUSES
+from corridors.atlas import FREIGHT_MODES, MODES, STATUSES, Atlas
 from corridors.errors import NoRouteError, UsageError
 from corridors.geodesy import km_to_nmi
 from corridors.graph import TRANSFER
-from corridors.names import resolve_place
+from corridors.names import normalise, place_labels, resolve_place
 from corridors.network import Network
 
 DEFAULT_SPEEDS_KMH: dict[str, float] = {"rail": 40.0, "sea": 12 * 1.852}
@@ -26,6 +27,8 @@ DEFAULT_TRANSFER_HOURS = 24.0
 DEFAULT_STATUSES = ("operating",)
 ENERGY_MODES = ("power", "pipeline")
 OBJECTIVES = ("distance", "time")
+# From this many edges a single route is searched by scipy (see :func:`shortest_edges`).
+SCIPY_ROUTE_MIN_EDGES = 50_000
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,14 @@ class Route:
         return km_to_nmi(self.distance_km)
 
     @property
+    def coords(self) -> tuple[tuple[float, float], ...]:
+        """The whole route as one line, from origin to destination."""
+        joined: tuple[tuple[float, float], ...] = ()
+        for leg in self.legs:
+            joined += leg.coords[1:] if joined else leg.coords
+        return joined
+
+    @property
     def edge_corridors(self) -> tuple[str, ...]:
         return tuple(leg.corridor for leg in self.legs)
 
@@ -166,7 +177,23 @@ def edge_weight(network: Network, edge: int, options: RouteOptions) -> float | N
 def shortest_edges(
     network: Network, sources: list[int], targets: set[int], options: RouteOptions
 ) -> tuple[float, list[int]] | None:
-    """Multi-source Dijkstra to the nearest target: (cost, edge ids along the path) or None."""
+    """Multi-source Dijkstra to the nearest target: (cost, edge ids along the path) or None.
+
+    Graphs of :data:`SCIPY_ROUTE_MIN_EDGES` edges or more are searched by scipy's compiled
+    Dijkstra (:mod:`corridors.fastgraph`); smaller ones by the pure-Python search below, which
+    stops at the first target and needs no numpy/scipy import (a cold start stays fast).
+    """
+    if network.index.edge_count >= SCIPY_ROUTE_MIN_EDGES:
+        from corridors.fastgraph import shortest_edges as compiled
+
+        return compiled(network, sources, targets, options)
+    return shortest_edges_python(network, sources, targets, options)
+
+
+def shortest_edges_python(
+    network: Network, sources: list[int], targets: set[int], options: RouteOptions
+) -> tuple[float, list[int]] | None:
+    """The pure-Python search behind :func:`shortest_edges` (heapq, early exit at a target)."""
     index = network.index
     best: dict[int, float] = {}
     came_by: dict[int, tuple[int, int]] = {}
@@ -214,8 +241,8 @@ def route(
     """
     if options is None:
         options = make_options(**option_values)  # type: ignore[arg-type]
-    start = resolve_place(network.atlas, origin)
-    end = resolve_place(network.atlas, destination)
+    start = _resolve(network.atlas, origin)
+    end = _resolve(network.atlas, destination)
     if start == end:
         raise UsageError(f"'{origin}' and '{destination}' are the same place ({start})")
     modes = set(options.modes)
@@ -225,6 +252,25 @@ def route(
     if found is None:
         raise NoRouteError(_no_route_message(network, start, end, options))
     return _assemble(network, start, end, found[1], options)
+
+
+_labels_cache: dict[int, tuple[int, dict[str, str]]] = {}
+
+
+def _resolve(atlas: Atlas, text: str) -> str:
+    """:func:`resolve_place` with the label index kept per atlas (rebuilt if places change).
+
+    Why: building the index walks every place; on a 10^5-place atlas that cost more than the
+    route search itself.
+    """
+    key = id(atlas)
+    cached = _labels_cache.get(key)
+    if cached is None or cached[0] != len(atlas.places):
+        if cached is None:
+            weakref.finalize(atlas, _labels_cache.pop, key, None)
+        cached = _labels_cache[key] = (len(atlas.places), place_labels(atlas))
+    found = cached[1].get(normalise(text))
+    return found if found is not None else resolve_place(atlas, text)
 
 
 def _no_route_message(network: Network, start: str, end: str, options: RouteOptions) -> str:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import folium
 
 from corridors.atlas import Atlas, Leg, Shipment
-from corridors.errors import CorridorsError
 from corridors.mapcontrols import add_legend, add_time_control
 from corridors.maps.base import PLACES_PANE, ROUTE_PANE, data_layer, new_map
 from corridors.maps.controls import add_panel, bind_info
@@ -51,44 +50,26 @@ class LegPath:
 
 
 def route_legs(network: Network) -> tuple[list[LegPath], list[str]]:
-    """Route every leg over its mode; returns the paths and a warning per unrouted leg."""
-    from corridors.routing import make_options, route
+    """Each shipment leg along its route in the graph; a leg with no route is drawn straight."""
+    from corridors.shipments import routed_legs
 
     atlas = network.atlas
-    cache: dict[tuple[str, str, str], LegPath | str] = {}
     paths: list[LegPath] = []
     warnings: list[str] = []
-    for shipment in atlas.shipments.values():
-        for leg in shipment.legs:
-            key = (leg.start, leg.end, leg.mode)
-            if key not in cache:
-                try:
-                    found = route(
-                        network,
-                        leg.start,
-                        leg.end,
-                        make_options(modes=[leg.mode], include_proposed=True),
-                    )
-                    coords: tuple[tuple[float, float], ...] = ()
-                    for part in found.legs:
-                        coords = coords + (part.coords[1:] if coords else part.coords)
-                    cache[key] = LegPath(
-                        shipment, leg, coords, found.distance_km, found.edge_corridors
-                    )
-                except CorridorsError as exc:
-                    cache[key] = str(exc)
-            cached = cache[key]
-            if isinstance(cached, str):
-                a, b = atlas.places[leg.start], atlas.places[leg.end]
-                warnings.append(
-                    f"shipment '{shipment.id}': {leg.mode} leg {leg.start} -> {leg.end} "
-                    f"drawn as a straight line: {cached}"
-                )
-                paths.append(LegPath(shipment, leg, (a.coord, b.coord), None, ()))
-            else:
-                paths.append(
-                    LegPath(shipment, leg, cached.coords, cached.distance_km, cached.corridors)
-                )
+    for routed in routed_legs(network):
+        shipment, leg = routed.shipment, routed.leg
+        if routed.route is None:
+            a, b = atlas.places[leg.start], atlas.places[leg.end]
+            warnings.append(
+                f"shipment '{shipment.id}': {leg.mode} leg {leg.start} -> {leg.end} "
+                f"drawn as a straight line: {routed.error}"
+            )
+            paths.append(LegPath(shipment, leg, (a.coord, b.coord), None, ()))
+        else:
+            found = routed.route
+            paths.append(
+                LegPath(shipment, leg, found.coords, found.distance_km, found.edge_corridors)
+            )
     return paths, warnings
 
 
