@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain, compress
 from typing import TYPE_CHECKING
 
 from corridors.atlas import FREIGHT_MODES, Atlas, Corridor, Place
-from corridors.geodesy import Coord, line_length_m, split_line
+from corridors.geodesy import Coord, dedupe_line, line_length_m, lines_lengths_m, split_line
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -89,28 +90,117 @@ def transfer_modes(place: Place) -> tuple[str, ...]:
     return ()
 
 
+# Below this many corridor pieces, one pyproj call per piece is cheaper than importing numpy.
+VECTORISE_MIN_PIECES = 256
+
+
+@dataclass
+class EdgeColumns:
+    """The edges of :func:`graph_edges` column by column (what bulk index building reads)."""
+
+    start: list[str]
+    end: list[str]
+    mode: list[str]
+    corridor: list[str | None]
+    status: list[str]
+    status_year: list[int | None]
+    length_m: list[float]
+    coords: list[tuple[Coord, ...]]
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def nodes(self) -> tuple[list[str], list[str]]:
+        """Each edge's two graph nodes, as :attr:`GraphEdge.u` and :attr:`GraphEdge.v`."""
+        rail, sea = FREIGHT_MODES
+        u = [
+            f"{p}@{rail if m == TRANSFER else m}"
+            for p, m in zip(self.start, self.mode, strict=True)
+        ]
+        v = [f"{p}@{sea if m == TRANSFER else m}" for p, m in zip(self.end, self.mode, strict=True)]
+        return u, v
+
+
 def graph_edges(atlas: Atlas) -> Iterator[GraphEdge]:
     """Every edge of the route graph: corridor pieces, then transfers where freight modes meet."""
-    modes_at: dict[str, set[str]] = {}
-    for corridor in atlas.corridors.values():
-        for edge in corridor_edges(corridor, atlas.places):
-            modes_at.setdefault(edge.start, set()).add(edge.mode)
-            modes_at.setdefault(edge.end, set()).add(edge.mode)
-            yield edge
-    for place_id in sorted(modes_at):
+    columns = edge_columns(atlas)
+    yield from map(
+        GraphEdge,
+        columns.start,
+        columns.end,
+        columns.mode,
+        columns.corridor,
+        columns.status,
+        columns.status_year,
+        columns.length_m,
+        columns.coords,
+    )
+
+
+def edge_columns(atlas: Atlas) -> EdgeColumns:
+    """The edges of :func:`graph_edges`, built in bulk as columns.
+
+    All pieces are cut first and measured together (:func:`lines_lengths_m`, one vectorised
+    geodesic call): that, and skipping per-edge objects, is what makes large atlases build
+    fast. Lengths are bit-identical to measuring each piece on its own.
+    """
+    corridors = list(atlas.corridors.values())
+    cut = [
+        tuple(tuple(piece) for piece in corridor_pieces(c, atlas.places))
+        if c.via
+        else (_whole_line(c.coords),)
+        for c in corridors
+    ]
+    owner = [i for i, pieces in enumerate(cut) for _ in pieces]  # corridor of each piece
+    pieces = list(chain.from_iterable(cut))
+    start = list(chain.from_iterable(c.stops[:-1] if c.via else (c.start,) for c in corridors))
+    end = list(chain.from_iterable(c.stops[1:] if c.via else (c.end,) for c in corridors))
+    mode = [corridors[i].mode for i in owner]
+    if len(pieces) >= VECTORISE_MIN_PIECES:
+        length_m = lines_lengths_m(pieces)
+    else:
+        length_m = [line_length_m(piece) for piece in pieces]
+    out = EdgeColumns(
+        start=start,
+        end=end,
+        mode=mode,
+        corridor=[corridors[i].id for i in owner],
+        status=[corridors[i].status for i in owner],
+        status_year=[corridors[i].status_year for i in owner],
+        length_m=length_m,
+        coords=pieces,
+    )
+    served = []  # per freight mode: the places a corridor piece of that mode starts or ends at
+    for freight_mode in FREIGHT_MODES:
+        mask = [m == freight_mode for m in mode]
+        served.append(set(compress(start, mask)) | set(compress(end, mask)))
+    freight = set(FREIGHT_MODES)
+    for place_id in sorted(set.intersection(*served)):
         place = atlas.places[place_id]
-        allowed = set(transfer_modes(place))
-        if set(FREIGHT_MODES) <= modes_at[place_id] and set(FREIGHT_MODES) <= allowed:
-            yield GraphEdge(
-                start=place_id,
-                end=place_id,
-                mode=TRANSFER,
-                corridor=None,
-                status="operating",
-                status_year=None,
-                length_m=0.0,
-                coords=(place.coord, place.coord),
-            )
+        if freight <= set(transfer_modes(place)):
+            for column, value in (
+                (out.start, place_id),
+                (out.end, place_id),
+                (out.mode, TRANSFER),
+                (out.corridor, None),
+                (out.status, "operating"),
+                (out.status_year, None),
+                (out.length_m, 0.0),
+                (out.coords, (place.coord, place.coord)),
+            ):
+                column.append(value)
+    return out
+
+
+def _whole_line(coords: tuple[Coord, ...]) -> tuple[Coord, ...]:
+    """What :func:`split_line` returns for a line with no cut points, without its overhead.
+
+    Corridor positions are already float pairs (the loader's ``check_coord`` makes them so);
+    when they are also all distinct there is nothing to drop, and the line is used as is.
+    """
+    if len(coords) > 1 and len(set(coords)) == len(coords):
+        return coords
+    return tuple(dedupe_line([(float(x), float(y)) for x, y in coords]))
 
 
 def build_graph(atlas: Atlas) -> nx.MultiGraph:

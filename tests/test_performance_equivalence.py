@@ -1,0 +1,211 @@
+"""The fast paths give the same answers as the reference implementations (issue 5).
+
+Random generated networks (the benchmarks' perturbed grid, small); matrix and route distances
+are compared with networkx to 1e-9 relative, and the bulk graph build with the per-row build.
+No timing here: speed is measured in ``benchmarks/``, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import baselines  # noqa: E402
+import generate  # noqa: E402
+
+from corridors import fastgraph  # noqa: E402
+from corridors.geodesy import line_length_m, lines_lengths_m  # noqa: E402
+from corridors.matrix import distance_matrix  # noqa: E402
+from corridors.network import Network, build_index  # noqa: E402
+from corridors.routing import edge_weight, make_options, shortest_edges_python  # noqa: E402
+
+OPTIONS = [
+    make_options(),
+    make_options(include_proposed=True),
+    make_options(include_proposed=True, by="time", transfer_hours=7.5),
+    make_options(modes=["rail"], include_proposed=True),
+    make_options(modes=["sea"], statuses=["operating", "proposed"]),
+]
+
+
+@pytest.fixture(scope="module", params=[(400, 1), (1500, 2)], ids=["400", "1500"])
+def network(request: pytest.FixtureRequest) -> Network:
+    segments, seed = request.param
+    atlas = generate.load(generate.generate(segments, seed=seed))
+    return Network(atlas, build_index(atlas=atlas))
+
+
+def _reference_graph(network: Network, options) -> nx.Graph:  # noqa: ANN001
+    weights = [edge_weight(network, e, options) for e in range(network.index.edge_count)]
+    return baselines.networkx_graph(network.index, weights)
+
+
+def _close(a: float | None, b: float) -> bool:
+    if a is None:
+        return math.isinf(b)
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def test_bulk_build_equals_per_row_build(network: Network) -> None:
+    assert network.index == baselines.build_index_per_row(network.atlas)
+
+
+def test_vectorised_lengths_are_bit_identical() -> None:
+    rng = random.Random(3)
+    lines = [
+        [(rng.uniform(124, 134), rng.uniform(34, 44)) for _ in range(rng.choice([1, 2, 3, 9, 40]))]
+        for _ in range(600)
+    ]
+    assert lines_lengths_m(lines) == [line_length_m(line) for line in lines]
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=lambda o: f"{o.by}-{'+'.join(o.modes)}")
+def test_matrix_equals_networkx(network: Network, options) -> None:  # noqa: ANN001
+    rng = random.Random(11)
+    hubs = sorted(rng.sample([p for p, n in network.index.place_nodes.items() if n], 25))
+    fast = distance_matrix(network, hubs, options, engine="scipy")
+    slow = distance_matrix(network, hubs, options, engine="python")
+    graph = _reference_graph(network, options)
+    modes = set(options.modes)
+    for i, a in enumerate(hubs):
+        sources = network.nodes_of(a, modes)
+        lengths = nx.multi_source_dijkstra_path_length(graph, sources) if sources else {}
+        for j, b in enumerate(hubs):
+            expected = min(
+                (lengths.get(n, math.inf) for n in network.nodes_of(b, modes)), default=math.inf
+            )
+            if i == j and not math.isinf(expected):
+                expected = 0.0
+            assert _close(fast.values[i][j], expected), (a, b, fast.values[i][j], expected)
+            assert _close(slow.values[i][j], expected), (a, b, slow.values[i][j], expected)
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=lambda o: f"{o.by}-{'+'.join(o.modes)}")
+def test_routes_equal_networkx(network: Network, options) -> None:  # noqa: ANN001
+    rng = random.Random(13)
+    places = [p for p, n in network.index.place_nodes.items() if n]
+    graph = _reference_graph(network, options)
+    modes = set(options.modes)
+    for _ in range(15):
+        a, b = rng.sample(places, 2)
+        sources, targets = network.nodes_of(a, modes), set(network.nodes_of(b, modes))
+        if not sources or not targets:
+            continue
+        lengths = nx.multi_source_dijkstra_path_length(graph, sources)
+        expected = min((lengths.get(n, math.inf) for n in targets), default=math.inf)
+        python = shortest_edges_python(network, sources, targets, options)
+        compiled = fastgraph.shortest_edges(network, sources, targets, options)
+        if math.isinf(expected):
+            assert python is None and compiled is None
+            continue
+        assert python is not None and compiled is not None
+        assert math.isclose(python[0], expected, rel_tol=1e-9)
+        assert math.isclose(compiled[0], expected, rel_tol=1e-9)
+        # The compiled path's edges add up to its cost and join the two places.
+        index = network.index
+        total = sum(edge_weight(network, e, options) or 0.0 for e in compiled[1])
+        assert math.isclose(total, compiled[0], rel_tol=1e-9, abs_tol=1e-12)
+        ends = {index.edge_start[compiled[1][0]], index.edge_end[compiled[1][0]]}
+        assert a in ends
+
+
+# ------------------------------------------------------------------ the CLI's fast route lane
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["route", "--help"],
+        ["route", "Khasan"],
+        ["route", "Khasan", "Pohang", "--bogus"],
+        ["route", "Khasan", "Pohang", "--transfer-hours", "1_0"],
+        ["route", "Khasan", "Pohang", "--json=yes"],
+        ["route", "Khasan", "Pohang", "--by"],
+        ["route", "Khasan", "Pohang", "--", "x"],
+        ["list", "places"],
+    ],
+)
+def test_fast_lane_leaves_unusual_arguments_to_typer(args: list[str]) -> None:
+    from corridors.fastcli import parse_route_args
+
+    assert args[0] != "route" or parse_route_args(args[1:]) is None
+
+
+def test_fast_lane_parses_like_typer() -> None:
+    from corridors.fastcli import parse_route_args
+
+    parsed = parse_route_args(
+        [
+            "--by=time",
+            "Khasan",
+            "--speed",
+            "rail=30",
+            "Pohang",
+            "--speed",
+            "sea=20",
+            "--json",
+            "--transfer-hours",
+            "12",
+            "--atlas",
+            "/tmp/a",
+            "--include-proposed",
+        ]
+    )
+    assert parsed == {
+        "origin": "Khasan",
+        "destination": "Pohang",
+        "by": "time",
+        "speed": ["rail=30", "sea=20"],
+        "as_json": True,
+        "transfer_hours": 12.0,
+        "atlas": Path("/tmp/a"),
+        "include_proposed": True,
+    }
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["Khasan", "Pohang", "--include-proposed", "--json"],
+        ["Khasan", "Pohang", "--include-proposed"],
+        ["Khasan", "Pohang"],
+        ["Khasan", "Pohnag"],
+        ["Khasan", "Pohang", "--include-proposed", "--by", "time", "--speed", "rail=30"],
+        ["Khasan", "Pohang", "--by", "fastest"],
+    ],
+)
+def test_fast_lane_output_equals_typer(tmp_path: Path, args: list[str]) -> None:
+    import os
+    import subprocess
+
+    from atlas_factory import write_atlas
+
+    atlas = write_atlas(tmp_path / "atlas")
+    env = {**os.environ, "CORRIDORS_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "120"}
+    argv = ["route", *args, "--atlas", str(atlas)]
+    fast = subprocess.run(
+        [sys.executable, "-c", "from corridors.cli import main; main()", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    typer_only = subprocess.run(
+        [sys.executable, "-c", "from corridors.cli import app; app()", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert (fast.returncode, fast.stdout, fast.stderr) == (
+        typer_only.returncode,
+        typer_only.stdout,
+        typer_only.stderr,
+    )
