@@ -481,7 +481,10 @@ def remove(
 def main() -> None:
     """Console-script entry point."""
     try:
-        app()
+        from corridors.fastcli import try_route
+
+        if not try_route(sys.argv[1:]):  # plain `route` calls skip typer's pydantic parsing
+            app()
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         raise SystemExit(130) from None
