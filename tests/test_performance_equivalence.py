@@ -209,3 +209,17 @@ def test_fast_lane_output_equals_typer(tmp_path: Path, args: list[str]) -> None:
         typer_only.stdout,
         typer_only.stderr,
     )
+
+
+# ------------------------------------------------------------------------- progress bars
+
+
+def test_progress_is_silent_when_quiet_or_not_a_terminal(capsys: pytest.CaptureFixture) -> None:
+    from corridors.progress import _Silent, progress, progress_enabled
+
+    assert not progress_enabled(quiet=True)
+    with progress("step", total=3) as bar:  # pytest's stderr is not a terminal
+        assert isinstance(bar, _Silent)
+        bar.advance()
+    captured = capsys.readouterr()
+    assert captured.out == captured.err == ""

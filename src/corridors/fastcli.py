@@ -25,6 +25,8 @@ _OPTIONS: dict[str, tuple[str, str]] = {
     "--json": ("as_json", "flag"),
     "--map": ("map_file", "path"),
     "--offline": ("offline", "flag"),
+    "--quiet": ("quiet", "flag"),
+    "-q": ("quiet", "flag"),
     "--atlas": ("atlas", "path"),
 }
 

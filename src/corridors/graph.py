@@ -110,15 +110,18 @@ class EdgeColumns:
     def __len__(self) -> int:
         return len(self.start)
 
-    def nodes(self) -> tuple[list[str], list[str]]:
-        """Each edge's two graph nodes, as :attr:`GraphEdge.u` and :attr:`GraphEdge.v`."""
+    def node_keys(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """Each edge's two graph nodes as (place, mode) pairs (:func:`node_id` joins them).
+
+        Pairs, not strings: they hash from the ids' cached hashes, so bulk building only
+        formats one string per distinct node.
+        """
         rail, sea = FREIGHT_MODES
-        u = [
-            f"{p}@{rail if m == TRANSFER else m}"
-            for p, m in zip(self.start, self.mode, strict=True)
-        ]
-        v = [f"{p}@{sea if m == TRANSFER else m}" for p, m in zip(self.end, self.mode, strict=True)]
-        return u, v
+        u_modes = [rail if m == TRANSFER else m for m in self.mode]
+        v_modes = [sea if m == TRANSFER else m for m in self.mode]
+        return list(zip(self.start, u_modes, strict=True)), list(
+            zip(self.end, v_modes, strict=True)
+        )
 
 
 def graph_edges(atlas: Atlas) -> Iterator[GraphEdge]:

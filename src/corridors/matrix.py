@@ -93,10 +93,12 @@ def _python_rows(
     rows: list[list[float]] = []
     with progress("distance matrix", total=len(groups), quiet=quiet) as bar:
         for source in groups:
-            costs = shortest_costs(network, source, options)
+            get = shortest_costs(network, source, options).get
             rows.append(
                 [
-                    min((costs.get(n, math.inf) for n in target), default=math.inf)
+                    get(target[0], math.inf)
+                    if len(target) == 1
+                    else min((get(n, math.inf) for n in target), default=math.inf)
                     for target in groups
                 ]
             )

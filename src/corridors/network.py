@@ -118,20 +118,22 @@ def _add_columns(index: RouteIndex, columns: EdgeColumns) -> None:
     index.edge_status.extend(columns.status)
     index.edge_length_m.extend(columns.length_m)
     index.edge_coords.extend(columns.coords)
-    u_nodes, v_nodes = columns.nodes()
+    u_keys, v_keys = columns.node_keys()
     nodes, node_index, place_nodes = index.nodes, index.node_index, index.place_nodes
     adjacency = index.adjacency
-    node_place = dict(zip(u_nodes, columns.start, strict=True))
-    node_place.update(zip(v_nodes, columns.end, strict=True))
+    number_of: dict[tuple[str, str], int] = {}
     # Numbered in first-seen order (u then v, edge by edge), exactly as add_edge numbers them.
-    for node in dict.fromkeys(chain.from_iterable(zip(u_nodes, v_nodes, strict=True))):
-        if node not in node_index:
+    for key in dict.fromkeys(chain.from_iterable(zip(u_keys, v_keys, strict=True))):
+        node = node_id(*key)
+        number = node_index.get(node)
+        if number is None:
             number = node_index[node] = len(nodes)
             nodes.append(node)
             adjacency.append([])
-            place_nodes.setdefault(node_place[node], []).append(number)
-    index.edge_u.extend(map(node_index.__getitem__, u_nodes))
-    index.edge_v.extend(map(node_index.__getitem__, v_nodes))
+            place_nodes.setdefault(key[0], []).append(number)
+        number_of[key] = number
+    index.edge_u.extend(map(number_of.__getitem__, u_keys))
+    index.edge_v.extend(map(number_of.__getitem__, v_keys))
     if first == 0 and len(columns) >= BULK_ADJACENCY_MIN_EDGES:
         index.adjacency[:] = _bulk_adjacency(index.edge_u, index.edge_v, len(nodes))
         return
@@ -197,8 +199,13 @@ class Network:
         return [n for n in found if self.index.nodes[n].rsplit("@", 1)[1] in modes]
 
 
-def load_network(atlas: str | Path | None = None, *, use_cache: bool = True) -> Network:
-    """Load the atlas and its routing index, from the cache when the atlas is unchanged."""
+def load_network(
+    atlas: str | Path | None = None, *, use_cache: bool = True, quiet: bool = False
+) -> Network:
+    """Load the atlas and its routing index, from the cache when the atlas is unchanged.
+
+    A rebuild that takes more than a second shows a spinner on a terminal unless ``quiet``.
+    """
     root = atlas_root(atlas)
     contents, fingerprint = read_atlas_bytes(root)
     cache_file = cache_dir() / f"network-v{CACHE_FORMAT}-{fingerprint}.pickle"
@@ -207,17 +214,20 @@ def load_network(atlas: str | Path | None = None, *, use_cache: bool = True) -> 
         if cached is not None:
             cached.atlas.root = root
             return cached
-    raw = {path: parse_json_bytes(path, data) for path, data in contents.items()}
-    loaded = build_atlas(root, raw, fingerprint=fingerprint)
-    network = Network(loaded, build_index(atlas=loaded))
-    if use_cache:
-        _write_cache(cache_file, network)
+    from corridors.progress import progress
+
+    with progress("building the route graph", quiet=quiet):
+        raw = {path: parse_json_bytes(path, data) for path, data in contents.items()}
+        loaded = build_atlas(root, raw, fingerprint=fingerprint)
+        network = Network(loaded, build_index(atlas=loaded))
+        if use_cache:
+            _write_cache(cache_file, network)
     return network
 
 
 def _read_cache(path: Path) -> Network | None:
     try:
-        with path.open("rb") as handle:
+        with path.open("rb") as handle, paused_gc():  # unpickling allocates in bulk too
             network = pickle.load(handle)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
         return None
