@@ -119,6 +119,7 @@ def route(
     offline: Annotated[
         bool, typer.Option("--offline", help="With --map: a self-contained file, no network.")
     ] = False,
+    quiet: QuietOption = False,
     atlas: AtlasOption = None,
 ) -> None:
     """Shortest route between two places: legs (corridor, mode, km) and the total."""
@@ -127,7 +128,7 @@ def route(
         from corridors.routing import route as find_route
 
         options = _route_options(modes, include_proposed, by, speed, transfer_hours)
-        network = load_network(atlas)
+        network = load_network(atlas, quiet=quiet)
         result = find_route(network, origin, destination, options)
         if map_file is not None:
             from corridors.maps import write_route_map
@@ -175,6 +176,7 @@ def matrix(
     modes: ModesOption = None,
     include_proposed: ProposedOption = False,
     by: ByOption = "distance",
+    quiet: QuietOption = False,
     atlas: AtlasOption = None,
 ) -> None:
     """Distance (or time) matrix between places."""
@@ -184,9 +186,9 @@ def matrix(
         from corridors.network import load_network
 
         options = _route_options(modes, include_proposed, by)
-        network = load_network(atlas)
+        network = load_network(atlas, quiet=quiet)
         chosen = parse_csv_option(places, option="--places") or None
-        result = distance_matrix(network, chosen, options)
+        result = distance_matrix(network, chosen, options, quiet=quiet)
         if as_csv:
             import csv
 
