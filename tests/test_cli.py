@@ -159,3 +159,10 @@ def test_export_graphml_and_geopackage(atlas: Path, tmp_path: Path) -> None:
     }
     bad = run("export", str(tmp_path / "atlas.shp"), atlas=atlas)
     assert bad.returncode == 2 and ".gpkg" in bad.stderr
+
+
+@pytest.mark.parametrize("value", ["-5", "nan"])
+def test_check_rejects_bad_tolerance(atlas: Path, value: str) -> None:
+    done = run("check", "--tolerance-m", value, atlas=atlas)
+    assert done.returncode == 2
+    assert "--tolerance-m must be zero or more metres" in done.stderr

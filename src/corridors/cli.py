@@ -228,9 +228,14 @@ def check(
 ) -> None:
     """Validate the atlas: lengths vs published, land/sea, ends near their places."""
     with user_errors():
+        import math
+
         from corridors.check import check_atlas
         from corridors.network import load_network
         from corridors.report import print_check
+
+        if not (math.isfinite(tolerance_m) and tolerance_m >= 0):
+            raise UsageError(f"--tolerance-m must be zero or more metres, not {tolerance_m}")
 
         network = load_network(atlas)
         report = check_atlas(network.atlas, tolerance_m=tolerance_m)
