@@ -61,9 +61,9 @@ def atlas_for(size: int):  # noqa: ANN201 - corridors.Atlas
 
 
 def network_for(size: int):  # noqa: ANN201 - corridors.Network
-    from corridors.network import Network, build_index
+    from corridors.network import CACHE_FORMAT, Network, build_index
 
-    path = CACHE / f"network-{size}.pickle"
+    path = CACHE / f"network-v{CACHE_FORMAT}-{size}.pickle"
     if path.exists():
         with path.open("rb") as handle:
             return pickle.load(handle)
@@ -103,7 +103,7 @@ def build(size: int, role: str) -> dict[str, Any]:
         seconds, index = best_of(repeat, lambda: build_index(atlas=atlas))
         reference = baselines.build_index_per_row(atlas) if size <= 10_000 else None
         if reference is not None:
-            assert index == reference, "fast build differs from the per-row build"
+            baselines.assert_same_index(index, reference)
         detail = f"{index.edge_count} edges, {len(index.nodes)} nodes"
         return {"seconds": seconds, "setup_mb": setup, "detail": detail}
     seconds, _ = best_of(repeat, lambda: baselines.build_index_per_row(atlas))

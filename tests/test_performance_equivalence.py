@@ -54,7 +54,21 @@ def _close(a: float | None, b: float) -> bool:
 
 
 def test_bulk_build_equals_per_row_build(network: Network) -> None:
-    assert network.index == baselines.build_index_per_row(network.atlas)
+    baselines.assert_same_index(network.index, baselines.build_index_per_row(network.atlas))
+
+
+def test_small_build_equals_per_row_build(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pure-Python build (small atlases, no numpy) gives the same index too."""
+    from corridors import graph
+
+    monkeypatch.setattr(graph, "VECTORISE_MIN_CORRIDORS", 10**9)
+    small = build_index(atlas=network.atlas)
+    baselines.assert_same_index(small, baselines.build_index_per_row(network.atlas))
+    monkeypatch.setattr(graph, "VECTORISE_MIN_CORRIDORS", 0)
+    factory = build_index(atlas=network.atlas)
+    baselines.assert_same_index(factory, baselines.build_index_per_row(network.atlas))
 
 
 def test_vectorised_lengths_are_bit_identical() -> None:

@@ -107,7 +107,7 @@ def write_geopackage(network: Network, path: Path) -> None:
                 "corridor": index.edge_corridor[e] or "",
                 "status": index.edge_status[e],
                 "length_m": index.edge_length_m[e],
-                "geometry": LineString(index.edge_coords[e]),
+                "geometry": LineString(index.edge_coords_of(e)),
             }
             for e in range(index.edge_count)
         ],

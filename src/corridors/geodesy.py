@@ -50,6 +50,20 @@ def lines_lengths_m(lines: Sequence[Sequence[Coord]]) -> list[float]:
     flat = np.fromiter(
         chain.from_iterable(chain.from_iterable(lines)), dtype=np.float64, count=2 * total
     ).reshape(total, 2)
+    return flat_lines_lengths_m(flat, counts)
+
+
+def flat_lines_lengths_m(points: object, counts: object) -> list[float]:
+    """:func:`lines_lengths_m` of lines stored back to back: ``points`` is an (n, 2) lon/lat
+    array, line ``i`` being the next ``counts[i]`` rows (bit-identical results).
+    """
+    import numpy as np
+
+    flat = np.asarray(points, dtype=np.float64)
+    counts = np.asarray(counts, dtype=np.int64)
+    total = len(flat)
+    if total == 0 or len(counts) == 0:
+        return [0.0] * len(counts)
     ends = np.cumsum(counts)
     keep = np.ones(total, dtype=bool)
     keep[ends[counts > 0] - 1] = False  # the last point of a line starts no segment
@@ -57,7 +71,7 @@ def lines_lengths_m(lines: Sequence[Sequence[Coord]]) -> list[float]:
     segment_m = _inverse_distances(flat[first], flat[first + 1])
     segments = np.maximum(counts - 1, 0)
     seg_start = np.cumsum(segments) - segments
-    sums = np.zeros(len(lines), dtype=np.float64)
+    sums = np.zeros(len(counts), dtype=np.float64)
     order = np.argsort(-segments, kind="stable")
     descending = -segments[order]
     offsets = seg_start[order]

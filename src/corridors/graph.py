@@ -12,13 +12,15 @@ turns them into a :class:`networkx.MultiGraph` for analysis and export (OSMnx co
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, compress
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from corridors.atlas import FREIGHT_MODES, Atlas, Corridor, Place
-from corridors.geodesy import Coord, dedupe_line, line_length_m, lines_lengths_m, split_line
+from corridors.geodesy import Coord, dedupe_line, line_length_m, split_line
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -90,13 +92,18 @@ def transfer_modes(place: Place) -> tuple[str, ...]:
     return ()
 
 
-# Below this many corridor pieces, one pyproj call per piece is cheaper than importing numpy.
-VECTORISE_MIN_PIECES = 256
+# Below this many corridors, the pure-Python build is cheaper than importing numpy.
+VECTORISE_MIN_CORRIDORS = 256
 
 
 @dataclass
 class EdgeColumns:
-    """The edges of :func:`graph_edges` column by column (what bulk index building reads)."""
+    """The edges of :func:`graph_edges` column by column (what bulk index building reads).
+
+    Lines are not stored per edge: every edge's positions sit back to back in ``coord_xy``
+    (lon, lat, lon, lat, ...), edge ``e`` owning positions ``coord_ptr[e]`` to
+    ``coord_ptr[e + 1]``; :meth:`coords_of` turns one back into a tuple of pairs.
+    """
 
     start: list[str]
     end: list[str]
@@ -105,23 +112,30 @@ class EdgeColumns:
     status: list[str]
     status_year: list[int | None]
     length_m: list[float]
-    coords: list[tuple[Coord, ...]]
+    coord_xy: array[float]
+    coord_ptr: array[int]
+    # Bulk builds only: place ids as integers (``place_ids[code]``), numpy arrays per edge.
+    place_ids: list[str] | None = None
+    start_code: Any = None
+    end_code: Any = None
 
     def __len__(self) -> int:
         return len(self.start)
 
-    def node_keys(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-        """Each edge's two graph nodes as (place, mode) pairs (:func:`node_id` joins them).
+    def coords_of(self, edge: int) -> tuple[Coord, ...]:
+        """The line of one edge, as (lon, lat) pairs."""
+        return coords_between(self.coord_xy, self.coord_ptr[edge], self.coord_ptr[edge + 1])
 
-        Pairs, not strings: they hash from the ids' cached hashes, so bulk building only
-        formats one string per distinct node.
-        """
-        rail, sea = FREIGHT_MODES
-        u_modes = [rail if m == TRANSFER else m for m in self.mode]
-        v_modes = [sea if m == TRANSFER else m for m in self.mode]
-        return list(zip(self.start, u_modes, strict=True)), list(
-            zip(self.end, v_modes, strict=True)
-        )
+    @property
+    def coords(self) -> list[tuple[Coord, ...]]:
+        """Every edge's line (materialised: for exports, not for bulk building)."""
+        return [self.coords_of(e) for e in range(len(self))]
+
+
+def coords_between(coord_xy: array[float], first: int, stop: int) -> tuple[Coord, ...]:
+    """Positions ``first`` to ``stop`` of a flat lon/lat array, as (lon, lat) pairs."""
+    flat = coord_xy[2 * first : 2 * stop]
+    return tuple(zip(flat[0::2], flat[1::2], strict=True))
 
 
 def graph_edges(atlas: Atlas) -> Iterator[GraphEdge]:
@@ -140,43 +154,271 @@ def graph_edges(atlas: Atlas) -> Iterator[GraphEdge]:
     )
 
 
-def edge_columns(atlas: Atlas) -> EdgeColumns:
+def edge_columns(atlas: Atlas, *, vectorise: bool | None = None) -> EdgeColumns:
     """The edges of :func:`graph_edges`, built in bulk as columns.
 
-    All pieces are cut first and measured together (:func:`lines_lengths_m`, one vectorised
-    geodesic call): that, and skipping per-edge objects, is what makes large atlases build
-    fast. Lengths are bit-identical to measuring each piece on its own.
+    Large atlases (``vectorise`` None: from :data:`VECTORISE_MIN_CORRIDORS` corridors) are cut
+    and measured with numpy: every corridor's positions go into one array, single-``via``
+    corridors are cut there (the same arithmetic as :func:`~corridors.geodesy.split_line`),
+    and every piece is measured in one vectorised geodesic call. Results are bit-identical to
+    cutting and measuring corridor by corridor, which small atlases do (no numpy import).
     """
     corridors = list(atlas.corridors.values())
-    cut = [
-        tuple(tuple(piece) for piece in corridor_pieces(c, atlas.places))
-        if c.via
-        else (_whole_line(c.coords),)
-        for c in corridors
-    ]
-    owner = [i for i, pieces in enumerate(cut) for _ in pieces]  # corridor of each piece
-    pieces = list(chain.from_iterable(cut))
-    start = list(chain.from_iterable(c.stops[:-1] if c.via else (c.start,) for c in corridors))
-    end = list(chain.from_iterable(c.stops[1:] if c.via else (c.end,) for c in corridors))
-    mode = [corridors[i].mode for i in owner]
-    if len(pieces) >= VECTORISE_MIN_PIECES:
-        length_m = lines_lengths_m(pieces)
+    if vectorise is None:
+        vectorise = len(corridors) >= VECTORISE_MIN_CORRIDORS
+    if vectorise:
+        out = _columns_numpy(atlas, corridors)
+        _add_transfers_numpy(atlas, out)
     else:
-        length_m = [line_length_m(piece) for piece in pieces]
-    out = EdgeColumns(
+        out = _columns_python(atlas, corridors)
+        _add_transfers(atlas, out)
+    return out
+
+
+def _columns_python(atlas: Atlas, corridors: list[Corridor]) -> EdgeColumns:
+    out = EdgeColumns([], [], [], [], [], [], [], array("d"), array("q", [0]))
+    for corridor in corridors:
+        if corridor.via:
+            pieces = [tuple(p) for p in corridor_pieces(corridor, atlas.places)]
+        else:
+            pieces = [_whole_line(corridor.coords)]
+        stops = corridor.stops
+        for number, piece in enumerate(pieces):
+            out.start.append(stops[number])
+            out.end.append(stops[number + 1])
+            out.mode.append(corridor.mode)
+            out.corridor.append(corridor.id)
+            out.status.append(corridor.status)
+            out.status_year.append(corridor.status_year)
+            out.length_m.append(line_length_m(piece))
+            out.coord_xy.extend(chain.from_iterable(piece))
+            out.coord_ptr.append(len(out.coord_xy) // 2)
+    return out
+
+
+def _columns_numpy(atlas: Atlas, corridors: list[Corridor]) -> EdgeColumns:
+    import numpy as np
+
+    from corridors.geodesy import flat_lines_lengths_m
+
+    count = len(corridors)
+    # One pass over the corridors for every column (each pass costs a cache miss per corridor).
+    start: list[str] = []
+    end: list[str] = []
+    mode: list[str] = []
+    ident: list[str | None] = []
+    status: list[str] = []
+    year: list[int | None] = []
+    lines: list[tuple[Coord, ...]] = []
+    split: list[int] = []  # corridors with via places
+    for number, corridor in enumerate(corridors):
+        lines.append(corridor.coords)
+        via = corridor.via
+        if via:
+            split.append(number)
+            stops = (corridor.start, *via, corridor.end)
+            pieces = len(stops) - 1
+            start.extend(stops[:-1])
+            end.extend(stops[1:])
+            mode.extend([corridor.mode] * pieces)
+            ident.extend([corridor.id] * pieces)
+            status.extend([corridor.status] * pieces)
+            year.extend([corridor.status_year] * pieces)
+        else:
+            start.append(corridor.start)
+            end.append(corridor.end)
+            mode.append(corridor.mode)
+            ident.append(corridor.id)
+            status.append(corridor.status)
+            year.append(corridor.status_year)
+    counts = np.fromiter(map(len, lines), dtype=np.int64, count=count)
+    total = int(counts.sum())
+    raw = np.fromiter(
+        chain.from_iterable(chain.from_iterable(lines)), dtype=np.float64, count=2 * total
+    ).reshape(total, 2)
+    offset = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(counts, out=offset[1:])
+    via_count = np.zeros(count, dtype=np.int64)
+    via_count[split] = [len(corridors[c].via) for c in split]
+    edge_offset = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(via_count + 1, out=edge_offset[1:])
+    first_edge = edge_offset[:-1]
+    piece_len = np.empty(int(edge_offset[-1]), dtype=np.int64)
+    plain = via_count == 0
+    piece_len[first_edge[plain]] = counts[plain]
+    # The sequence of positions, as indices into raw + extra: a cut inserts its position twice
+    # (end of one piece, start of the next); multi-via corridors are cut in Python.
+    keep = np.ones(total, dtype=bool)
+    insert_at: list[object] = []
+    insert_from: list[object] = []
+    extra: list[object] = []
+    extra_count = total
+    single = np.flatnonzero(via_count == 1)
+    if len(single):
+        via_xy = np.array(
+            [atlas.places[corridors[c].via[0]].coord for c in single.tolist()], dtype=float
+        )
+        segment, position = _nearest_segments(raw, offset, counts, single, via_xy)
+        at = offset[single] + segment + 1
+        added = np.arange(extra_count, extra_count + len(single))
+        insert_at += [at, at]
+        insert_from += [added, added]
+        extra.append(position)
+        extra_count += len(single)
+        piece_len[first_edge[single]] = segment + 2
+        piece_len[first_edge[single] + 1] = counts[single] - segment
+    for c in np.flatnonzero(via_count > 1).tolist():
+        pieces = corridor_pieces(corridors[c], atlas.places)
+        points = np.array(list(chain.from_iterable(pieces)), dtype=float).reshape(-1, 2)
+        keep[offset[c] : offset[c + 1]] = False
+        insert_at.append(np.full(len(points), offset[c]))
+        insert_from.append(np.arange(extra_count, extra_count + len(points)))
+        extra.append(points)
+        extra_count += len(points)
+        piece_len[edge_offset[c] : edge_offset[c + 1]] = [len(p) for p in pieces]
+    source = np.arange(total)
+    if insert_at:
+        at_all = np.concatenate(insert_at)
+        source = np.insert(source, at_all, np.concatenate(insert_from))
+        keep = np.insert(keep, at_all, True)
+        raw = np.concatenate([raw, *extra])
+    points = raw[source[keep]]
+    points, piece_len = _dedupe_pieces(points, piece_len)
+    coord_ptr = np.zeros(len(piece_len) + 1, dtype=np.int64)
+    np.cumsum(piece_len, out=coord_ptr[1:])
+
+    xy = array("d")
+    xy.frombytes(np.ascontiguousarray(points).tobytes())
+    ptr = array("q")
+    ptr.frombytes(coord_ptr.tobytes())
+    codes = _Codes(atlas.places)
+    return EdgeColumns(
         start=start,
         end=end,
         mode=mode,
-        corridor=[corridors[i].id for i in owner],
-        status=[corridors[i].status for i in owner],
-        status_year=[corridors[i].status_year for i in owner],
-        length_m=length_m,
-        coords=pieces,
+        corridor=ident,
+        status=status,
+        status_year=year,
+        length_m=flat_lines_lengths_m(points, piece_len),
+        coord_xy=xy,
+        coord_ptr=ptr,
+        place_ids=codes.ids,
+        start_code=np.fromiter(map(codes.__getitem__, start), dtype=np.int64, count=len(start)),
+        end_code=np.fromiter(map(codes.__getitem__, end), dtype=np.int64, count=len(end)),
     )
+
+
+class _Codes(dict[str, int]):
+    """Place id -> integer code, numbering unknown ids as they come."""
+
+    def __init__(self, ids: Iterable[str]) -> None:
+        self.ids = list(ids)
+        super().__init__(zip(self.ids, range(len(self.ids)), strict=True))
+
+    def __missing__(self, key: str) -> int:
+        self[key] = code = len(self.ids)
+        self.ids.append(key)
+        return code
+
+
+def _add_transfers_numpy(atlas: Atlas, out: EdgeColumns) -> None:
+    """:func:`_add_transfers` from the place codes of a bulk build."""
+    import numpy as np
+
+    assert out.place_ids is not None
+    mode = np.array(out.mode, dtype=object)
+    served = []
+    for freight_mode in FREIGHT_MODES:
+        mask = mode == freight_mode
+        served.append(np.concatenate([out.start_code[mask], out.end_code[mask]]))
+    both = np.intersect1d(*served)
+    freight = set(FREIGHT_MODES)
+    ids = out.place_ids
+    chosen: list[str] = []
+    chosen_codes: list[int] = []
+    for place_id, code in sorted((ids[code], code) for code in both.tolist()):
+        place = atlas.places[place_id]
+        if freight <= set(transfer_modes(place)):
+            chosen.append(place_id)
+            chosen_codes.append(code)
+            out.coord_xy.extend((*place.coord, *place.coord))
+            out.coord_ptr.append(len(out.coord_xy) // 2)
+    extra = len(chosen)
+    out.start += chosen
+    out.end += chosen
+    out.mode += [TRANSFER] * extra
+    out.corridor += [None] * extra
+    out.status += ["operating"] * extra
+    out.status_year += [None] * extra
+    out.length_m += [0.0] * extra
+    added = np.array(chosen_codes, dtype=np.int64)
+    out.start_code = np.concatenate([out.start_code, added])
+    out.end_code = np.concatenate([out.end_code, added])
+
+
+def _nearest_segments(
+    raw: Any, offset: Any, counts: Any, rows: Any, points: Any
+) -> tuple[Any, Any]:
+    """:func:`~corridors.geodesy.nearest_on_line` of one point per line, all lines at once.
+
+    Line ``k`` is ``raw[offset[rows[k]] : offset[rows[k] + 1]]``. Returns each line's segment
+    index and projected position, with the same floating-point operations in the same order
+    (and the first of equally near segments), so cuts match the per-line search exactly.
+    """
+    import numpy as np
+
+    segments = counts[rows] - 1
+    owner = np.repeat(np.arange(len(rows)), segments)
+    first = np.cumsum(segments) - segments
+    local = np.arange(len(owner)) - first[owner]
+    start = offset[rows][owner] + local
+    ax, ay = raw[start, 0], raw[start, 1]
+    bx, by = raw[start + 1, 0], raw[start + 1, 1]
+    px, py = points[owner, 0], points[owner, 1]
+    scale = np.array([math.cos(math.radians(y)) for y in points[:, 1].tolist()])[owner]
+    ux, uy = (ax - px) * scale, ay - py
+    vx, vy = (bx - px) * scale, by - py
+    dx, dy = vx - ux, vy - uy
+    seg2 = dx * dx + dy * dy
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = -(ux * dx + uy * dy) / seg2
+    t = np.where(t < 1.0, t, 1.0)  # min(1.0, t)
+    t = np.where(t > 0.0, t, 0.0)  # max(0.0, t)
+    t = np.where(seg2 == 0, 0.0, t)
+    qx, qy = ux + t * dx, uy + t * dy
+    d2 = qx * qx + qy * qy
+    best = np.lexsort((d2, owner))[first]  # stable: the first of equal distances wins
+    position = np.stack(
+        [ax[best] + t[best] * (bx[best] - ax[best]), ay[best] + t[best] * (by[best] - ay[best])],
+        axis=1,
+    )
+    return local[best], position
+
+
+def _dedupe_pieces(points: Any, lengths: Any) -> tuple[Any, Any]:
+    """:func:`~corridors.geodesy.dedupe_line` of every piece stored back to back."""
+    import numpy as np
+
+    starts = np.cumsum(lengths) - lengths
+    same = np.zeros(len(points), dtype=bool)
+    same[1:] = (points[1:, 0] == points[:-1, 0]) & (points[1:, 1] == points[:-1, 1])
+    same[starts] = False
+    if not same.any():
+        return points, lengths
+    lengths = lengths - np.add.reduceat(same.astype(np.int64), starts)
+    repeat = (~same).astype(np.int64)
+    lone = lengths == 1
+    repeat[starts[lone]] = 2  # a line keeps at least two positions
+    lengths[lone] = 2
+    return np.repeat(points, repeat, axis=0), lengths
+
+
+def _add_transfers(atlas: Atlas, out: EdgeColumns) -> None:
+    """Append a transfer edge at every place served by both freight modes that allows it."""
     served = []  # per freight mode: the places a corridor piece of that mode starts or ends at
     for freight_mode in FREIGHT_MODES:
-        mask = [m == freight_mode for m in mode]
-        served.append(set(compress(start, mask)) | set(compress(end, mask)))
+        mask = [m == freight_mode for m in out.mode]
+        served.append(set(compress(out.start, mask)) | set(compress(out.end, mask)))
     freight = set(FREIGHT_MODES)
     for place_id in sorted(set.intersection(*served)):
         place = atlas.places[place_id]
@@ -189,10 +431,10 @@ def edge_columns(atlas: Atlas) -> EdgeColumns:
                 (out.status, "operating"),
                 (out.status_year, None),
                 (out.length_m, 0.0),
-                (out.coords, (place.coord, place.coord)),
             ):
                 column.append(value)
-    return out
+            out.coord_xy.extend((*place.coord, *place.coord))
+            out.coord_ptr.append(len(out.coord_xy) // 2)
 
 
 def _whole_line(coords: tuple[Coord, ...]) -> tuple[Coord, ...]:

@@ -13,35 +13,44 @@ import gc
 import os
 import pickle
 import tempfile
+from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
 
-from corridors.atlas import Atlas, atlas_root, build_atlas, parse_json_bytes, read_atlas_bytes
-from corridors.graph import (
-    TRANSFER,
-    EdgeColumns,
-    GraphEdge,
-    edge_columns,
-    node_id,
+from corridors.atlas import (
+    FREIGHT_MODES,
+    MODES,
+    Atlas,
+    atlas_root,
+    build_atlas,
+    parse_json_bytes,
+    read_atlas_bytes,
 )
+from corridors.geodesy import Coord
+from corridors.graph import TRANSFER, EdgeColumns, coords_between, edge_columns, node_id
 from corridors.paths import cache_dir
 
-CACHE_FORMAT = 1
-# From this many edges the adjacency lists are sorted out with numpy instead of appended.
-BULK_ADJACENCY_MIN_EDGES = 2_000
+CACHE_FORMAT = 2
+NODE_MODES = (*MODES, TRANSFER)  # a node key is place code * 8 + index here
 
 
 @dataclass
 class RouteIndex:
-    """Adjacency lists over integer node ids, with per-edge attributes in parallel lists."""
+    """The route graph as columns: a CSR adjacency over integer node ids, per-edge lists.
+
+    Node ``n``'s incident edges are ``adj_edge[adj_ptr[n]:adj_ptr[n + 1]]`` (in edge order;
+    a self-loop once), leading to ``adj_to`` at the same positions. Edge lines are not kept
+    per edge: see :meth:`edge_coords_of`. Nodes are numbered in first-seen order (each edge's
+    ``u`` then ``v``, edge by edge), as adding edges one by one would number them.
+    """
 
     nodes: list[str] = field(default_factory=list)
-    node_index: dict[str, int] = field(default_factory=dict)
     place_nodes: dict[str, list[int]] = field(default_factory=dict)
-    adjacency: list[list[tuple[int, int]]] = field(default_factory=list)
+    adj_ptr: list[int] = field(default_factory=lambda: [0])
+    adj_to: list[int] = field(default_factory=list)
+    adj_edge: list[int] = field(default_factory=list)
     edge_start: list[str] = field(default_factory=list)
     edge_end: list[str] = field(default_factory=list)
     edge_u: list[int] = field(default_factory=list)
@@ -50,118 +59,141 @@ class RouteIndex:
     edge_corridor: list[str | None] = field(default_factory=list)
     edge_status: list[str] = field(default_factory=list)
     edge_length_m: list[float] = field(default_factory=list)
-    edge_coords: list[tuple[tuple[float, float], ...]] = field(default_factory=list)
-
-    def add_node(self, node: str) -> int:
-        index = self.node_index.get(node)
-        if index is None:
-            index = len(self.nodes)
-            self.nodes.append(node)
-            self.node_index[node] = index
-            self.adjacency.append([])
-            self.place_nodes.setdefault(node.rsplit("@", 1)[0], []).append(index)
-        return index
-
-    def add_edge(self, edge: GraphEdge) -> None:
-        u = self.add_node(edge.u)
-        v = self.add_node(edge.v)
-        edge_index = len(self.edge_u)
-        self.edge_start.append(edge.start)
-        self.edge_end.append(edge.end)
-        self.edge_u.append(u)
-        self.edge_v.append(v)
-        self.edge_mode.append(edge.mode)
-        self.edge_corridor.append(edge.corridor)
-        self.edge_status.append(edge.status)
-        self.edge_length_m.append(edge.length_m)
-        self.edge_coords.append(edge.coords)
-        self.adjacency[u].append((v, edge_index))
-        if v != u:
-            self.adjacency[v].append((u, edge_index))
+    coord_xy: array[float] = field(default_factory=lambda: array("d"))
+    coord_ptr: array[int] = field(default_factory=lambda: array("q", [0]))
 
     @property
     def edge_count(self) -> int:
         return len(self.edge_u)
 
+    def edge_coords_of(self, edge: int) -> tuple[Coord, ...]:
+        """The line of one edge as (lon, lat) pairs, from its start place to its end place."""
+        return coords_between(self.coord_xy, self.coord_ptr[edge], self.coord_ptr[edge + 1])
 
-def build_index(edges: list[GraphEdge] | None = None, *, atlas: Atlas | None = None) -> RouteIndex:
-    """Compile graph edges (or a whole atlas) into a :class:`RouteIndex`.
+    def neighbours(self, node: int) -> list[tuple[int, int]]:
+        """(neighbour, edge) pairs of one node, in edge order."""
+        first, stop = self.adj_ptr[node], self.adj_ptr[node + 1]
+        return list(zip(self.adj_to[first:stop], self.adj_edge[first:stop], strict=True))
 
-    Same result as calling :meth:`RouteIndex.add_edge` per edge, but built from plain edge
-    records with the loop inlined and the cyclic garbage collector paused: building ~10^5
-    edges allocates ~10^6 objects, and the collector's repeated full passes over them used to
-    cost more than the build itself.
+
+def build_index(*, atlas: Atlas) -> RouteIndex:
+    """Compile an atlas into a :class:`RouteIndex`.
+
+    Edges come as columns (:func:`~corridors.graph.edge_columns`); large atlases number
+    their nodes and sort the adjacency with numpy (integer keys, ``np.unique``, ``lexsort``)
+    instead of per-edge dictionary and list work. The cyclic garbage collector is paused
+    meanwhile: the build allocates ~10^6 objects and its full passes over them would cost
+    more than the build itself.
     """
-    if edges is None and atlas is None:
-        raise TypeError("build_index needs edges or atlas")
     with paused_gc():
-        index = RouteIndex()
-        if atlas is not None:
-            for place_id in atlas.places:
-                index.place_nodes.setdefault(place_id, [])
-        if edges is None:
-            assert atlas is not None
-            _add_columns(index, edge_columns(atlas))
+        columns = edge_columns(atlas)
+        index = RouteIndex(
+            edge_start=columns.start,
+            edge_end=columns.end,
+            edge_mode=columns.mode,
+            edge_corridor=columns.corridor,
+            edge_status=columns.status,
+            edge_length_m=columns.length_m,
+            coord_xy=columns.coord_xy,
+            coord_ptr=columns.coord_ptr,
+        )
+        if columns.start_code is None:
+            index.place_nodes = {place_id: [] for place_id in atlas.places}
+            _number_nodes_python(index)
         else:
-            for edge in edges:
-                index.add_edge(edge)
+            _number_nodes_numpy(index, columns)
     return index
 
 
-def _add_columns(index: RouteIndex, columns: EdgeColumns) -> None:
-    """:meth:`RouteIndex.add_edge` for every edge of ``columns``, in bulk."""
-    first = index.edge_count
-    index.edge_start.extend(columns.start)
-    index.edge_end.extend(columns.end)
-    index.edge_mode.extend(columns.mode)
-    index.edge_corridor.extend(columns.corridor)
-    index.edge_status.extend(columns.status)
-    index.edge_length_m.extend(columns.length_m)
-    index.edge_coords.extend(columns.coords)
-    u_keys, v_keys = columns.node_keys()
-    nodes, node_index, place_nodes = index.nodes, index.node_index, index.place_nodes
-    adjacency = index.adjacency
+def _node_modes(mode: str) -> tuple[str, str]:
+    """The modes of an edge's two nodes (a transfer joins rail to sea)."""
+    return (FREIGHT_MODES[0], FREIGHT_MODES[1]) if mode == TRANSFER else (mode, mode)
+
+
+def _number_nodes_python(index: RouteIndex) -> None:
+    """Nodes, edge ends and the CSR adjacency of a small index, in plain Python."""
     number_of: dict[tuple[str, str], int] = {}
-    # Numbered in first-seen order (u then v, edge by edge), exactly as add_edge numbers them.
-    for key in dict.fromkeys(chain.from_iterable(zip(u_keys, v_keys, strict=True))):
-        node = node_id(*key)
-        number = node_index.get(node)
-        if number is None:
-            number = node_index[node] = len(nodes)
-            nodes.append(node)
-            adjacency.append([])
-            place_nodes.setdefault(key[0], []).append(number)
-        number_of[key] = number
-    index.edge_u.extend(map(number_of.__getitem__, u_keys))
-    index.edge_v.extend(map(number_of.__getitem__, v_keys))
-    if first == 0 and len(columns) >= BULK_ADJACENCY_MIN_EDGES:
-        index.adjacency[:] = _bulk_adjacency(index.edge_u, index.edge_v, len(nodes))
-        return
-    for number, u, v in zip(
-        range(first, first + len(columns)), index.edge_u[first:], index.edge_v[first:], strict=True
-    ):
-        adjacency[u].append((v, number))
+    nodes, place_nodes = index.nodes, index.place_nodes
+    for start, end, mode in zip(index.edge_start, index.edge_end, index.edge_mode, strict=True):
+        u_mode, v_mode = _node_modes(mode)
+        for key, ends in (((start, u_mode), index.edge_u), ((end, v_mode), index.edge_v)):
+            number = number_of.get(key)
+            if number is None:
+                number = number_of[key] = len(nodes)
+                nodes.append(node_id(*key))
+                place_nodes.setdefault(key[0], []).append(number)
+            ends.append(number)
+    degree = [0] * len(nodes)
+    for u, v in zip(index.edge_u, index.edge_v, strict=True):
+        degree[u] += 1
         if v != u:
-            adjacency[v].append((u, number))
+            degree[v] += 1
+    ptr = [0]
+    for count in degree:
+        ptr.append(ptr[-1] + count)
+    fill = ptr[:-1]
+    to = [0] * ptr[-1]
+    via = [0] * ptr[-1]
+    for edge, (u, v) in enumerate(zip(index.edge_u, index.edge_v, strict=True)):
+        to[fill[u]], via[fill[u]] = v, edge
+        fill[u] += 1
+        if v != u:
+            to[fill[v]], via[fill[v]] = u, edge
+            fill[v] += 1
+    index.adj_ptr, index.adj_to, index.adj_edge = ptr, to, via
 
 
-def _bulk_adjacency(
-    edge_u: list[int], edge_v: list[int], node_count: int
-) -> list[list[tuple[int, int]]]:
-    """Adjacency lists equal to add_edge's (each node's entries in edge order), via numpy sort."""
+def _number_nodes_numpy(index: RouteIndex, columns: EdgeColumns) -> None:
+    """:func:`_number_nodes_python` with integer node keys and numpy sorting."""
     import numpy as np
 
-    u = np.asarray(edge_u, dtype=np.int64)
-    v = np.asarray(edge_v, dtype=np.int64)
-    edge = np.arange(len(u), dtype=np.int64)
+    assert columns.place_ids is not None
+    code = {mode: number for number, mode in enumerate(NODE_MODES)}
+    modes = np.fromiter(map(code.__getitem__, index.edge_mode), dtype=np.int64)
+    transfer = modes == code[TRANSFER]
+    u_mode = np.where(transfer, code[FREIGHT_MODES[0]], modes)
+    v_mode = np.where(transfer, code[FREIGHT_MODES[1]], modes)
+    edges = len(modes)
+    keys = np.empty(2 * edges, dtype=np.int64)  # u0, v0, u1, v1, ...: first-seen order
+    keys[0::2] = columns.start_code * 8 + u_mode
+    keys[1::2] = columns.end_code * 8 + v_mode
+    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(unique), dtype=np.int64)
+    rank[order] = np.arange(len(unique))
+    number = rank[inverse.reshape(-1)]
+    u, v = number[0::2], number[1::2]
+    node_keys = unique[order]
+    place_codes = (node_keys >> 3).tolist()
+    ids = columns.place_ids
+    index.nodes = [
+        f"{ids[p]}@{NODE_MODES[m]}"
+        for p, m in zip(place_codes, (node_keys & 7).tolist(), strict=True)
+    ]
+    # Each place's nodes in ascending order, grouped by sorting rather than per-node appends.
+    by_place = np.argsort(node_keys >> 3, kind="stable").tolist()
+    bounds = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(node_keys >> 3, minlength=len(ids)), out=bounds[1:])
+    edges_of = bounds.tolist()
+    index.place_nodes = dict(
+        zip(
+            ids,
+            [by_place[a:b] for a, b in zip(edges_of[:-1], edges_of[1:], strict=True)],
+            strict=True,
+        )
+    )
+    index.edge_u, index.edge_v = u.tolist(), v.tolist()
+    edge = np.arange(edges, dtype=np.int64)
     loop = u == v  # a self-loop is listed once, at its node
     source = np.concatenate([u, v[~loop]])
     target = np.concatenate([v, u[~loop]])
-    number = np.concatenate([edge, edge[~loop]])
-    order = np.lexsort((number, source))
-    pairs = list(zip(target[order].tolist(), number[order].tolist(), strict=True))
-    bounds = np.searchsorted(source[order], np.arange(node_count + 1)).tolist()
-    return [pairs[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    via = np.concatenate([edge, edge[~loop]])
+    by_node = np.lexsort((via, source))
+    ptr = np.zeros(len(unique) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(source, minlength=len(unique)), out=ptr[1:])
+    index.adj_ptr = ptr.tolist()
+    index.adj_to = target[by_node].tolist()
+    index.adj_edge = via[by_node].tolist()
 
 
 @contextmanager

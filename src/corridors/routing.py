@@ -203,6 +203,7 @@ def shortest_edges_python(
         heap.append((0.0, source))
     heapq.heapify(heap)
     weights: dict[int, float | None] = {}
+    ptr, to, via = index.adj_ptr, index.adj_to, index.adj_edge
     while heap:
         cost, node = heapq.heappop(heap)
         if cost > best.get(node, math.inf):
@@ -213,7 +214,8 @@ def shortest_edges_python(
                 node, edge = came_by[node]
                 path.append(edge)
             return cost, path[::-1]
-        for neighbour, edge in index.adjacency[node]:
+        first, stop = ptr[node], ptr[node + 1]
+        for neighbour, edge in zip(to[first:stop], via[first:stop]):  # noqa: B905
             weight = weights.get(edge, -1.0)
             if weight == -1.0:
                 weight = weights[edge] = edge_weight(network, edge, options)
@@ -310,7 +312,7 @@ def _assemble(
         total_km += km
         total_hours += hours or 0.0
         corridor = index.edge_corridor[edge] or ""
-        coords = index.edge_coords[edge]
+        coords = index.edge_coords_of(edge)
         if place != here:
             coords = coords[::-1]
         if legs and legs[-1].corridor == corridor and legs[-1].end == place:
@@ -341,12 +343,14 @@ def shortest_costs(network: Network, sources: list[int], options: RouteOptions) 
     done: dict[int, float] = {}
     heap = [(0.0, source) for source in sources]
     heapq.heapify(heap)
+    ptr, to, via = index.adj_ptr, index.adj_to, index.adj_edge
     while heap:
         cost, node = heapq.heappop(heap)
         if node in done:
             continue
         done[node] = cost
-        for neighbour, edge in index.adjacency[node]:
+        first, stop = ptr[node], ptr[node + 1]
+        for neighbour, edge in zip(to[first:stop], via[first:stop]):  # noqa: B905
             weight = edge_weight(network, edge, options)
             if weight is None or neighbour in done:
                 continue
