@@ -71,6 +71,29 @@ def test_small_build_equals_per_row_build(
     baselines.assert_same_index(factory, baselines.build_index_per_row(network.atlas))
 
 
+def test_threaded_lengths_are_bit_identical(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Distances measured on worker threads (large inputs) match per-line lengths exactly."""
+    from corridors import geodesy
+
+    monkeypatch.setattr(geodesy, "THREADED_MIN_SEGMENTS", 0)
+    monkeypatch.setattr(geodesy.os, "cpu_count", lambda: 4)
+    rng = random.Random(5)
+    lines = [
+        [(rng.uniform(124, 134), rng.uniform(34, 44)) for _ in range(rng.choice([1, 2, 5]))]
+        for _ in range(300)
+    ]
+    assert lines_lengths_m(lines) == [line_length_m(line) for line in lines]
+
+
+def test_node_names_are_made_on_demand(network: Network) -> None:
+    """Node names, modes and the cached name list agree with each other."""
+    index = network.index
+    assert index.node_count == len(index.nodes)
+    for node in range(0, index.node_count, 7):
+        assert index.node_name(node) == index.nodes[node]
+        assert index.node_mode(node) == index.nodes[node].rsplit("@", 1)[1]
+
+
 def test_vectorised_lengths_are_bit_identical() -> None:
     rng = random.Random(3)
     lines = [
@@ -237,3 +260,17 @@ def test_progress_is_silent_when_quiet_or_not_a_terminal(capsys: pytest.CaptureF
         bar.advance()
     captured = capsys.readouterr()
     assert captured.out == captured.err == ""
+
+
+def test_place_codes_match_the_dictionary() -> None:
+    """Place codes found by string hash equal the dictionary's, unknown ids included."""
+    from corridors.graph import _Codes, _place_codes
+
+    places = {f"p{k}": None for k in range(50)}
+    stops = [f"p{k}" for k in (3, 7, 3, 49, 0)]
+    ids, (codes,) = _place_codes(places, stops)  # type: ignore[arg-type]
+    assert ids == list(places) and codes.tolist() == [3, 7, 3, 49, 0]
+    ids, (known, unknown) = _place_codes(places, stops, ["p1", "elsewhere"])  # type: ignore[arg-type]
+    reference = _Codes(places)
+    assert [reference[s] for s in [*stops, "p1", "elsewhere"]] == [*known, *unknown]
+    assert ids == reference.ids

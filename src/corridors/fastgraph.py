@@ -75,7 +75,7 @@ def index_arrays(index: RouteIndex) -> _Arrays:
     found = _arrays_cache.get(key)
     if (
         found is not None
-        and found.node_count == len(index.nodes)
+        and found.node_count == index.node_count
         and len(found.u) == len(index.edge_u)
     ):
         return found
@@ -85,7 +85,7 @@ def index_arrays(index: RouteIndex) -> _Arrays:
         length_m=np.asarray(index.edge_length_m, dtype=np.float64),
         mode=np.fromiter(map(_MODE_CODES.__getitem__, index.edge_mode), dtype=np.int8),
         status=np.fromiter(map(_STATUS_CODES.__getitem__, index.edge_status), dtype=np.int8),
-        node_count=len(index.nodes),
+        node_count=index.node_count,
     )
     if found is None:
         weakref.finalize(index, _forget, key)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from itertools import chain
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pyproj import Geod
 
 Coord = tuple[float, float]
 METRES_PER_NAUTICAL_MILE = 1852.0
+# From this many segments, geodesic distances are measured on worker threads.
+THREADED_MIN_SEGMENTS = 50_000
 
 
 @lru_cache(maxsize=1)
@@ -57,53 +59,70 @@ def flat_lines_lengths_m(points: object, counts: object) -> list[float]:
     """:func:`lines_lengths_m` of lines stored back to back: ``points`` is an (n, 2) lon/lat
     array, line ``i`` being the next ``counts[i]`` rows (bit-identical results).
     """
+    return start_flat_lines_lengths_m(points, counts)()
+
+
+def start_flat_lines_lengths_m(points: object, counts: object) -> Callable[[], list[float]]:
+    """Start :func:`flat_lines_lengths_m`; the returned function waits for and returns it.
+
+    Why: on large inputs the geodesic distances run on worker threads (pyproj releases the
+    GIL), so the caller can do its own Python work meanwhile instead of waiting idle.
+    """
     import numpy as np
 
     flat = np.asarray(points, dtype=np.float64)
     counts = np.asarray(counts, dtype=np.int64)
     total = len(flat)
     if total == 0 or len(counts) == 0:
-        return [0.0] * len(counts)
+        return lambda: [0.0] * len(counts)  # type: ignore[arg-type]
     ends = np.cumsum(counts)
     keep = np.ones(total, dtype=bool)
     keep[ends[counts > 0] - 1] = False  # the last point of a line starts no segment
     first = np.flatnonzero(keep)
-    segment_m = _inverse_distances(flat[first], flat[first + 1])
-    segments = np.maximum(counts - 1, 0)
-    seg_start = np.cumsum(segments) - segments
-    sums = np.zeros(len(counts), dtype=np.float64)
-    order = np.argsort(-segments, kind="stable")
-    descending = -segments[order]
-    offsets = seg_start[order]
-    for k in range(int(-descending[0])):
-        n = int(np.searchsorted(descending, -k, side="left"))  # lines with more than k segments
-        sums[order[:n]] += segment_m[offsets[:n] + k]
-    return sums.tolist()
+    distances = _start_inverse_distances(flat[first], flat[first + 1])
+
+    def finish() -> list[float]:
+        segment_m = distances()
+        segments = np.maximum(counts - 1, 0)
+        seg_start = np.cumsum(segments) - segments
+        sums = np.zeros(len(counts), dtype=np.float64)
+        order = np.argsort(-segments, kind="stable")
+        descending = -segments[order]
+        offsets = seg_start[order]
+        for k in range(int(-descending[0])):
+            n = int(np.searchsorted(descending, -k, side="left"))  # lines with > k segments
+            sums[order[:n]] += segment_m[offsets[:n] + k]
+        return sums.tolist()
+
+    return finish
 
 
-def _inverse_distances(a: object, b: object) -> object:
-    """Geodesic distances between rows of two (n, 2) lon/lat arrays, on all cores when large."""
+def _start_inverse_distances(a: Any, b: Any) -> Callable[[], Any]:
+    """Geodesic distances between rows of two (n, 2) lon/lat arrays, on spare cores if large.
+
+    Returns a function that waits for the distances; small inputs (or one core) are measured
+    at once. Large ones are split into one chunk per spare core, measured on worker threads
+    while the caller's thread goes on with its own work. One chunk per thread, not many small
+    ones: a worker needs the GIL to start each chunk, and a busy caller holds it.
+    """
     import numpy as np
 
     geod = wgs84()
-    n = len(a)  # type: ignore[arg-type]
-    workers = min(os.cpu_count() or 1, 8)
-    if n < 50_000 or workers < 2:
-        return geod.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])[2]  # type: ignore[index]
+    n = len(a)
+    spare = min(os.cpu_count() or 1, 8) - 1
+    if n < THREADED_MIN_SEGMENTS or spare < 1:
+        done = geod.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])[2]
+        return lambda: done
     from concurrent.futures import ThreadPoolExecutor
 
-    bounds = np.linspace(0, n, workers + 1).astype(int)
-    with ThreadPoolExecutor(workers) as pool:
-        parts = pool.map(
-            lambda lo_hi: geod.inv(
-                a[lo_hi[0] : lo_hi[1], 0],  # type: ignore[index]
-                a[lo_hi[0] : lo_hi[1], 1],  # type: ignore[index]
-                b[lo_hi[0] : lo_hi[1], 0],  # type: ignore[index]
-                b[lo_hi[0] : lo_hi[1], 1],  # type: ignore[index]
-            )[2],
-            zip(bounds[:-1], bounds[1:], strict=True),
-        )
-        return np.concatenate(list(parts))
+    bounds = np.linspace(0, n, spare + 1).astype(int).tolist()
+    pool = ThreadPoolExecutor(spare)
+    parts = [
+        pool.submit(geod.inv, a[lo:hi, 0], a[lo:hi, 1], b[lo:hi, 0], b[lo:hi, 1])
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+    ]
+    pool.shutdown(wait=False)  # the submitted chunks still run; no new work is accepted
+    return lambda: np.concatenate([part.result()[2] for part in parts])
 
 
 def distance_m(a: Coord, b: Coord) -> float:

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, compress
 from typing import TYPE_CHECKING, Any
 
-from corridors.atlas import FREIGHT_MODES, Atlas, Corridor, Place
+from corridors.atlas import FREIGHT_MODES, MODES, Atlas, Corridor, Place
 from corridors.geodesy import Coord, dedupe_line, line_length_m, split_line
 
 if TYPE_CHECKING:
@@ -94,6 +94,7 @@ def transfer_modes(place: Place) -> tuple[str, ...]:
 
 # Below this many corridors, the pure-Python build is cheaper than importing numpy.
 VECTORISE_MIN_CORRIDORS = 256
+MODE_CODES = (*MODES, TRANSFER)  # the modes of a bulk build's ``mode_code``
 
 
 @dataclass
@@ -118,6 +119,16 @@ class EdgeColumns:
     place_ids: list[str] | None = None
     start_code: Any = None
     end_code: Any = None
+    mode_code: Any = None  # index into MODE_CODES
+    # Bulk builds only, until :meth:`finish`: waits for the corridor pieces' lengths.
+    pending_lengths: Callable[[], list[float]] | None = None
+
+    def finish(self) -> EdgeColumns:
+        """Wait for lengths still being measured on worker threads (see :func:`edge_columns`)."""
+        if self.pending_lengths is not None:
+            self.length_m = self.pending_lengths() + self.length_m  # then the transfers' 0.0
+            self.pending_lengths = None
+        return self
 
     def __len__(self) -> int:
         return len(self.start)
@@ -154,7 +165,7 @@ def graph_edges(atlas: Atlas) -> Iterator[GraphEdge]:
     )
 
 
-def edge_columns(atlas: Atlas, *, vectorise: bool | None = None) -> EdgeColumns:
+def edge_columns(atlas: Atlas, *, vectorise: bool | None = None, wait: bool = True) -> EdgeColumns:
     """The edges of :func:`graph_edges`, built in bulk as columns.
 
     Large atlases (``vectorise`` None: from :data:`VECTORISE_MIN_CORRIDORS` corridors) are cut
@@ -162,6 +173,8 @@ def edge_columns(atlas: Atlas, *, vectorise: bool | None = None) -> EdgeColumns:
     corridors are cut there (the same arithmetic as :func:`~corridors.geodesy.split_line`),
     and every piece is measured in one vectorised geodesic call. Results are bit-identical to
     cutting and measuring corridor by corridor, which small atlases do (no numpy import).
+    With ``wait`` False a bulk build may return while its lengths are still being measured
+    on worker threads; call :meth:`EdgeColumns.finish` before reading ``length_m``.
     """
     corridors = list(atlas.corridors.values())
     if vectorise is None:
@@ -169,6 +182,8 @@ def edge_columns(atlas: Atlas, *, vectorise: bool | None = None) -> EdgeColumns:
     if vectorise:
         out = _columns_numpy(atlas, corridors)
         _add_transfers_numpy(atlas, out)
+        if wait:
+            out.finish()
     else:
         out = _columns_python(atlas, corridors)
         _add_transfers(atlas, out)
@@ -199,38 +214,17 @@ def _columns_python(atlas: Atlas, corridors: list[Corridor]) -> EdgeColumns:
 def _columns_numpy(atlas: Atlas, corridors: list[Corridor]) -> EdgeColumns:
     import numpy as np
 
-    from corridors.geodesy import flat_lines_lengths_m
+    from corridors.geodesy import start_flat_lines_lengths_m
 
     count = len(corridors)
-    # One pass over the corridors for every column (each pass costs a cache miss per corridor).
-    start: list[str] = []
-    end: list[str] = []
-    mode: list[str] = []
-    ident: list[str | None] = []
-    status: list[str] = []
-    year: list[int | None] = []
+    # The lines first: their lengths are measured on worker threads while the other
+    # columns are read (in a second pass over the corridors).
     lines: list[tuple[Coord, ...]] = []
     split: list[int] = []  # corridors with via places
     for number, corridor in enumerate(corridors):
         lines.append(corridor.coords)
-        via = corridor.via
-        if via:
+        if corridor.via:
             split.append(number)
-            stops = (corridor.start, *via, corridor.end)
-            pieces = len(stops) - 1
-            start.extend(stops[:-1])
-            end.extend(stops[1:])
-            mode.extend([corridor.mode] * pieces)
-            ident.extend([corridor.id] * pieces)
-            status.extend([corridor.status] * pieces)
-            year.extend([corridor.status_year] * pieces)
-        else:
-            start.append(corridor.start)
-            end.append(corridor.end)
-            mode.append(corridor.mode)
-            ident.append(corridor.id)
-            status.append(corridor.status)
-            year.append(corridor.status_year)
     counts = np.fromiter(map(len, lines), dtype=np.int64, count=count)
     total = int(counts.sum())
     raw = np.fromiter(
@@ -291,7 +285,10 @@ def _columns_numpy(atlas: Atlas, corridors: list[Corridor]) -> EdgeColumns:
     xy.frombytes(np.ascontiguousarray(points).tobytes())
     ptr = array("q")
     ptr.frombytes(coord_ptr.tobytes())
-    codes = _Codes(atlas.places)
+    lengths = start_flat_lines_lengths_m(points, piece_len)  # measured while we go on
+    start, end, mode, ident, status, year = _attribute_columns(corridors)
+    place_ids, (start_code, end_code) = _place_codes(atlas.places, start, end)
+    mode_number = {name: number for number, name in enumerate(MODE_CODES)}
     return EdgeColumns(
         start=start,
         end=end,
@@ -299,13 +296,80 @@ def _columns_numpy(atlas: Atlas, corridors: list[Corridor]) -> EdgeColumns:
         corridor=ident,
         status=status,
         status_year=year,
-        length_m=flat_lines_lengths_m(points, piece_len),
+        length_m=[],
         coord_xy=xy,
         coord_ptr=ptr,
-        place_ids=codes.ids,
-        start_code=np.fromiter(map(codes.__getitem__, start), dtype=np.int64, count=len(start)),
-        end_code=np.fromiter(map(codes.__getitem__, end), dtype=np.int64, count=len(end)),
+        place_ids=place_ids,
+        start_code=start_code,
+        end_code=end_code,
+        mode_code=np.fromiter(map(mode_number.__getitem__, mode), dtype=np.int64, count=len(mode)),
+        pending_lengths=lengths,
     )
+
+
+def _attribute_columns(corridors: list[Corridor]) -> tuple[list[Any], ...]:
+    """Start, end, mode, id, status and status year of every corridor piece, column by column.
+
+    One pass over the corridors for every column (each pass costs a cache miss per corridor).
+    """
+    start: list[str] = []
+    end: list[str] = []
+    mode: list[str] = []
+    ident: list[str | None] = []
+    status: list[str] = []
+    year: list[int | None] = []
+    for corridor in corridors:
+        via = corridor.via
+        if via:
+            stops = (corridor.start, *via, corridor.end)
+            pieces = len(stops) - 1
+            start.extend(stops[:-1])
+            end.extend(stops[1:])
+            mode.extend([corridor.mode] * pieces)
+            ident.extend([corridor.id] * pieces)
+            status.extend([corridor.status] * pieces)
+            year.extend([corridor.status_year] * pieces)
+        else:
+            start.append(corridor.start)
+            end.append(corridor.end)
+            mode.append(corridor.mode)
+            ident.append(corridor.id)
+            status.append(corridor.status)
+            year.append(corridor.status_year)
+    return start, end, mode, ident, status, year
+
+
+def _place_codes(places: dict[str, Place], *columns: list[str]) -> tuple[list[str], list[Any]]:
+    """Place ids as integers: the id list, and an array of codes (``ids[code]``) per column.
+
+    Why hashes: every stop is its own string object, so a dictionary lookup per stop misses
+    the cache on the table and again on the key string it compares with. Matching the stops'
+    (cached) string hashes against the sorted hashes of the place ids touches each stop once.
+    That is exact when the place ids' hashes are distinct and every stop is a place id (the
+    loader rejects unknown places); otherwise the dictionary lookup is used.
+    """
+    import numpy as np
+
+    ids = list(places)
+    place_hash = np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids))
+    order = np.argsort(place_hash, kind="stable")
+    ordered = place_hash[order]
+    if len(ids) and not (ordered[1:] == ordered[:-1]).any():
+        found = []
+        for column in columns:
+            wanted = np.fromiter(map(hash, column), dtype=np.int64, count=len(column))
+            at = np.minimum(np.searchsorted(ordered, wanted), len(ids) - 1)
+            if not (ordered[at] == wanted).all():
+                break  # an id that is not a place: let the dictionary number it
+            found.append(order[at])
+        else:
+            return ids, found
+    codes = _Codes(ids)
+    arrays = [
+        np.fromiter(map(codes.__getitem__, column), dtype=np.int64, count=len(column))
+        for column in columns
+    ]
+    return codes.ids, arrays
 
 
 class _Codes(dict[str, int]):
@@ -326,23 +390,26 @@ def _add_transfers_numpy(atlas: Atlas, out: EdgeColumns) -> None:
     import numpy as np
 
     assert out.place_ids is not None
-    mode = np.array(out.mode, dtype=object)
-    served = []
-    for freight_mode in FREIGHT_MODES:
-        mask = mode == freight_mode
-        served.append(np.concatenate([out.start_code[mask], out.end_code[mask]]))
-    both = np.intersect1d(*served)
-    freight = set(FREIGHT_MODES)
     ids = out.place_ids
-    chosen: list[str] = []
-    chosen_codes: list[int] = []
-    for place_id, code in sorted((ids[code], code) for code in both.tolist()):
-        place = atlas.places[place_id]
-        if freight <= set(transfer_modes(place)):
-            chosen.append(place_id)
-            chosen_codes.append(code)
-            out.coord_xy.extend((*place.coord, *place.coord))
-            out.coord_ptr.append(len(out.coord_xy) // 2)
+    served = np.ones(len(ids), dtype=bool)  # by place code: served by every freight mode
+    for freight_mode in FREIGHT_MODES:
+        mask = out.mode_code == MODE_CODES.index(freight_mode)
+        here = np.zeros(len(ids), dtype=bool)
+        here[out.start_code[mask]] = True
+        here[out.end_code[mask]] = True
+        served &= here
+    freight = set(FREIGHT_MODES)
+    places = atlas.places
+    chosen_codes = [
+        code
+        for code in np.flatnonzero(served).tolist()
+        if freight <= set(transfer_modes(places[ids[code]]))
+    ]
+    chosen_codes.sort(key=ids.__getitem__)  # in place id order, as the per-edge build
+    chosen = [ids[code] for code in chosen_codes]
+    first = len(out.coord_xy) // 2
+    out.coord_xy.extend(chain.from_iterable(places[place_id].coord * 2 for place_id in chosen))
+    out.coord_ptr.extend(range(first + 2, first + 2 * len(chosen) + 1, 2))
     extra = len(chosen)
     out.start += chosen
     out.end += chosen
@@ -354,6 +421,9 @@ def _add_transfers_numpy(atlas: Atlas, out: EdgeColumns) -> None:
     added = np.array(chosen_codes, dtype=np.int64)
     out.start_code = np.concatenate([out.start_code, added])
     out.end_code = np.concatenate([out.end_code, added])
+    out.mode_code = np.concatenate(
+        [out.mode_code, np.full(extra, MODE_CODES.index(TRANSFER), dtype=np.int64)]
+    )
 
 
 def _nearest_segments(

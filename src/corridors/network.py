@@ -21,7 +21,6 @@ from pathlib import Path
 
 from corridors.atlas import (
     FREIGHT_MODES,
-    MODES,
     Atlas,
     atlas_root,
     build_atlas,
@@ -29,11 +28,18 @@ from corridors.atlas import (
     read_atlas_bytes,
 )
 from corridors.geodesy import Coord
-from corridors.graph import TRANSFER, EdgeColumns, coords_between, edge_columns, node_id
+from corridors.graph import (
+    MODE_CODES,
+    TRANSFER,
+    EdgeColumns,
+    coords_between,
+    edge_columns,
+    node_id,
+)
 from corridors.paths import cache_dir
 
-CACHE_FORMAT = 2
-NODE_MODES = (*MODES, TRANSFER)  # a node key is place code * 8 + index here
+CACHE_FORMAT = 3
+NODE_MODES = MODE_CODES  # a node key is place code * 8 + index here
 
 
 @dataclass
@@ -44,9 +50,14 @@ class RouteIndex:
     a self-loop once), leading to ``adj_to`` at the same positions. Edge lines are not kept
     per edge: see :meth:`edge_coords_of`. Nodes are numbered in first-seen order (each edge's
     ``u`` then ``v``, edge by edge), as adding edges one by one would number them.
+
+    A node is kept as a key, place code * 8 + mode number (``place_ids[key >> 3]`` in mode
+    ``NODE_MODES[key & 7]``); its name (``"rajin_port@rail"``) is made only when asked for
+    (:meth:`node_name`, :attr:`nodes`): a route query needs a handful, not one per node.
     """
 
-    nodes: list[str] = field(default_factory=list)
+    node_keys: list[int] = field(default_factory=list)
+    place_ids: list[str] = field(default_factory=list)
     place_nodes: dict[str, list[int]] = field(default_factory=dict)
     adj_ptr: list[int] = field(default_factory=lambda: [0])
     adj_to: list[int] = field(default_factory=list)
@@ -61,6 +72,28 @@ class RouteIndex:
     edge_length_m: list[float] = field(default_factory=list)
     coord_xy: array[float] = field(default_factory=lambda: array("d"))
     coord_ptr: array[int] = field(default_factory=lambda: array("q", [0]))
+    _node_names: list[str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def node_count(self) -> int:
+        return len(self.node_keys)
+
+    def node_name(self, node: int) -> str:
+        """The name of a node: ``"<place id>@<mode>"``."""
+        key = self.node_keys[node]
+        return node_id(self.place_ids[key >> 3], NODE_MODES[key & 7])
+
+    def node_mode(self, node: int) -> str:
+        """The mode of a node (rail, sea, ...)."""
+        return NODE_MODES[self.node_keys[node] & 7]
+
+    @property
+    def nodes(self) -> list[str]:
+        """Every node's name, by node number (made on first use, then kept)."""
+        if self._node_names is None or len(self._node_names) != len(self.node_keys):
+            ids, modes = self.place_ids, NODE_MODES
+            self._node_names = [f"{ids[key >> 3]}@{modes[key & 7]}" for key in self.node_keys]
+        return self._node_names
 
     @property
     def edge_count(self) -> int:
@@ -81,27 +114,30 @@ def build_index(*, atlas: Atlas) -> RouteIndex:
 
     Edges come as columns (:func:`~corridors.graph.edge_columns`); large atlases number
     their nodes and sort the adjacency with numpy (integer keys, ``np.unique``, ``lexsort``)
-    instead of per-edge dictionary and list work. The cyclic garbage collector is paused
-    meanwhile: the build allocates ~10^6 objects and its full passes over them would cost
-    more than the build itself.
+    instead of per-edge dictionary and list work, while worker threads measure the edges'
+    lengths. The cyclic garbage collector is paused meanwhile: the build allocates ~10^6
+    objects and its full passes over them would cost more than the build itself.
     """
     with paused_gc():
-        columns = edge_columns(atlas)
+        # A bulk build may still be measuring lengths on worker threads: number the nodes
+        # meanwhile, then wait for them.
+        columns = edge_columns(atlas, wait=False)
         index = RouteIndex(
             edge_start=columns.start,
             edge_end=columns.end,
             edge_mode=columns.mode,
             edge_corridor=columns.corridor,
             edge_status=columns.status,
-            edge_length_m=columns.length_m,
             coord_xy=columns.coord_xy,
             coord_ptr=columns.coord_ptr,
         )
         if columns.start_code is None:
             index.place_nodes = {place_id: [] for place_id in atlas.places}
+            index.place_ids = list(atlas.places)
             _number_nodes_python(index)
         else:
             _number_nodes_numpy(index, columns)
+        index.edge_length_m = columns.finish().length_m
     return index
 
 
@@ -113,14 +149,19 @@ def _node_modes(mode: str) -> tuple[str, str]:
 def _number_nodes_python(index: RouteIndex) -> None:
     """Nodes, edge ends and the CSR adjacency of a small index, in plain Python."""
     number_of: dict[tuple[str, str], int] = {}
-    nodes, place_nodes = index.nodes, index.place_nodes
+    nodes, place_nodes = index.node_keys, index.place_nodes
+    place_code = {place_id: code for code, place_id in enumerate(index.place_ids)}
+    mode_code = {mode: code for code, mode in enumerate(NODE_MODES)}
     for start, end, mode in zip(index.edge_start, index.edge_end, index.edge_mode, strict=True):
         u_mode, v_mode = _node_modes(mode)
         for key, ends in (((start, u_mode), index.edge_u), ((end, v_mode), index.edge_v)):
             number = number_of.get(key)
             if number is None:
                 number = number_of[key] = len(nodes)
-                nodes.append(node_id(*key))
+                if key[0] not in place_code:
+                    place_code[key[0]] = len(index.place_ids)
+                    index.place_ids.append(key[0])
+                nodes.append(place_code[key[0]] * 8 + mode_code[key[1]])
                 place_nodes.setdefault(key[0], []).append(number)
             ends.append(number)
     degree = [0] * len(nodes)
@@ -149,7 +190,7 @@ def _number_nodes_numpy(index: RouteIndex, columns: EdgeColumns) -> None:
 
     assert columns.place_ids is not None
     code = {mode: number for number, mode in enumerate(NODE_MODES)}
-    modes = np.fromiter(map(code.__getitem__, index.edge_mode), dtype=np.int64)
+    modes = columns.mode_code
     transfer = modes == code[TRANSFER]
     u_mode = np.where(transfer, code[FREIGHT_MODES[0]], modes)
     v_mode = np.where(transfer, code[FREIGHT_MODES[1]], modes)
@@ -164,12 +205,9 @@ def _number_nodes_numpy(index: RouteIndex, columns: EdgeColumns) -> None:
     number = rank[inverse.reshape(-1)]
     u, v = number[0::2], number[1::2]
     node_keys = unique[order]
-    place_codes = (node_keys >> 3).tolist()
     ids = columns.place_ids
-    index.nodes = [
-        f"{ids[p]}@{NODE_MODES[m]}"
-        for p, m in zip(place_codes, (node_keys & 7).tolist(), strict=True)
-    ]
+    index.node_keys = node_keys.tolist()
+    index.place_ids = ids
     # Each place's nodes in ascending order, grouped by sorting rather than per-node appends.
     by_place = np.argsort(node_keys >> 3, kind="stable").tolist()
     bounds = np.zeros(len(ids) + 1, dtype=np.int64)
@@ -228,7 +266,7 @@ class Network:
         found = self.index.place_nodes.get(place_id, [])
         if modes is None:
             return list(found)
-        return [n for n in found if self.index.nodes[n].rsplit("@", 1)[1] in modes]
+        return [n for n in found if self.index.node_mode(n) in modes]
 
 
 def load_network(
