@@ -98,3 +98,24 @@ def test_cache_is_used_and_invalidated(tmp_path: Path, monkeypatch) -> None:
     sea.write_text(sea.read_text().replace("Rajin - Pohang sea lane", "Rajin to Pohang"))
     changed = load_network(root)
     assert changed.atlas.corridors["rajin_pohang"].name == "Rajin to Pohang"
+
+
+def test_cache_keeps_only_the_newest_networks(tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    from corridors import network as network_module
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(cache))
+    root = write_atlas(tmp_path / "atlas")
+    sea = root / "corridors" / "sea.geojson"
+    keep = network_module.KEEP_CACHED_NETWORKS
+    for number in range(keep + 3):
+        sea.write_text(sea.read_text().replace("Rajin - Pohang", f"Rajin - Pohang {number}", 1))
+        load_network(root)
+        for stamp, old in enumerate(sorted(cache.glob("network-*.pickle"))):
+            os.utime(old, (stamp, stamp))  # older than the one just written
+    files = list(cache.glob("network-*.pickle"))
+    assert len(files) == keep
+    latest = load_network(root)  # the newest one is still there: no rebuild needed
+    assert "Rajin - Pohang" in latest.atlas.corridors["rajin_pohang"].name

@@ -9,6 +9,7 @@ changes the key, so a stale cache is never used.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
@@ -38,6 +39,7 @@ from corridors.graph import (
 )
 from corridors.paths import cache_dir
 
+KEEP_CACHED_NETWORKS = 8
 CACHE_FORMAT = 3
 NODE_MODES = MODE_CODES  # a node key is place code * 8 + index here
 
@@ -305,15 +307,36 @@ def _read_cache(path: Path) -> Network | None:
 
 
 def _write_cache(path: Path, network: Network) -> None:
-    """Best effort, atomic: a failed write leaves no partial cache file behind."""
+    """Best effort, atomic: a failed write leaves no partial cache file behind.
+
+    Every atlas edit makes a new cache key, so older cache files are pruned to the
+    :data:`KEEP_CACHED_NETWORKS` most recently written.
+    """
+    temporary: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".network-", suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
             pickle.dump(network, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
+        temporary = None
+        _prune_cache(path.parent)
     except OSError:
         return
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def _prune_cache(folder: Path) -> None:
+    """Delete all but the newest cached networks (any format version)."""
+    cached = sorted(
+        folder.glob("network-v*-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+    for stale in cached[KEEP_CACHED_NETWORKS:]:
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 __all__ = ["TRANSFER", "Network", "RouteIndex", "build_index", "load_network", "node_id"]
