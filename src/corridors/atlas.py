@@ -237,15 +237,6 @@ def build_atlas(root: Path, raw: dict[Path, Any], *, fingerprint: str = "") -> A
     return Atlas(root, sources, places, corridors, shipments, fingerprint)
 
 
-def read_json(path: Path) -> Any:
-    """Read and parse one JSON file, turning every failure into a one-line :class:`AtlasError`."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise AtlasError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return parse_json_bytes(path, data)
-
-
 def parse_json_bytes(path: Path | str, data: bytes) -> Any:
     """Parse JSON bytes; malformed or non-UTF-8 input becomes a one-line :class:`AtlasError`."""
     try:

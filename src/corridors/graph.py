@@ -67,22 +67,6 @@ def corridor_pieces(corridor: Corridor, places: dict[str, Place]) -> list[list[C
     return split_line(corridor.coords, via_points)
 
 
-def corridor_edges(corridor: Corridor, places: dict[str, Place]) -> Iterator[GraphEdge]:
-    """The edges of one corridor, in order from its start to its end."""
-    stops = corridor.stops
-    for index, piece in enumerate(corridor_pieces(corridor, places)):
-        yield GraphEdge(
-            start=stops[index],
-            end=stops[index + 1],
-            mode=corridor.mode,
-            corridor=corridor.id,
-            status=corridor.status,
-            status_year=corridor.status_year,
-            length_m=line_length_m(piece),
-            coords=tuple(piece),
-        )
-
-
 def transfer_modes(place: Place) -> tuple[str, ...]:
     """Freight modes that can exchange cargo at a place (ports and terminals: rail and sea)."""
     if place.transfer:

@@ -6,7 +6,6 @@ import os
 from typing import TYPE_CHECKING
 
 from corridors.errors import CorridorsError
-from corridors.geodesy import km_to_nmi
 from corridors.network import Network
 from corridors.routing import Route, make_options
 from corridors.routing import route as find_route
@@ -169,4 +168,4 @@ def print_check(report: CheckReport) -> None:
     console.print("clean" if report.clean else f"{len(report.problems)} problem(s)")
 
 
-__all__ = ["ROUTE_TABLE", "km_to_nmi", "print_route", "route_table"]
+__all__ = ["ROUTE_TABLE", "print_route", "route_table"]

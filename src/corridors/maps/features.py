@@ -66,10 +66,6 @@ def feature(fid: str, geometry: dict[str, Any], properties: dict[str, Any]) -> d
     return {"type": "Feature", "id": fid, "properties": properties, "geometry": geometry}
 
 
-def line_geometry(coords: Sequence[Coord]) -> dict[str, Any]:
-    return {"type": "LineString", "coordinates": clean_line(coords)}
-
-
 def collection(features: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
