@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from corridors.atlas import Atlas, Corridor
 from corridors.geodesy import densify, distance_m, line_length_m, nearest_on_line
+from corridors.network import Network, build_index
 
 LENGTH_TOLERANCE = 0.10
 SAMPLE_STEP_M = 250.0
@@ -61,15 +62,21 @@ class CheckReport:
         }
 
 
-def check_atlas(atlas: Atlas, *, tolerance_m: float = 2000.0) -> CheckReport:
-    """Run every check over a (schema-valid) atlas."""
+def check_atlas(
+    atlas: Atlas, *, tolerance_m: float = 2000.0, network: Network | None = None
+) -> CheckReport:
+    """Run every check over a (schema-valid) atlas.
+
+    ``network``: the atlas's already-built routing index, to route the shipment legs without
+    building it again (as the command line has it loaded anyway).
+    """
     report = CheckReport()
     for corridor in atlas.corridors.values():
         check_length(report, corridor)
         check_ends(report, atlas, corridor, tolerance_m=tolerance_m)
         check_land_and_sea(report, corridor)
     check_ports(report, atlas)
-    check_shipments(report, atlas)
+    check_shipments(report, network or Network(atlas, build_index(atlas=atlas)))
     return report
 
 
@@ -241,12 +248,11 @@ def check_ports(report: CheckReport, atlas: Atlas) -> None:
         )
 
 
-def check_shipments(report: CheckReport, atlas: Atlas) -> None:
+def check_shipments(report: CheckReport, network: Network) -> None:
     """Every shipment leg must be routable over corridors of its mode (any status)."""
-    from corridors.network import Network, build_index
     from corridors.shipments import routed_legs
 
-    for routed in routed_legs(Network(atlas, build_index(atlas=atlas))):
+    for routed in routed_legs(network):
         leg = routed.leg
         subject = f"{routed.shipment.id} leg {routed.number}"
         if routed.route is None:

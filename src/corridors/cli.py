@@ -238,7 +238,7 @@ def check(
             raise UsageError(f"--tolerance-m must be zero or more metres, not {tolerance_m}")
 
         network = load_network(atlas)
-        report = check_atlas(network.atlas, tolerance_m=tolerance_m)
+        report = check_atlas(network.atlas, tolerance_m=tolerance_m, network=network)
         if as_json:
             typer.echo(json.dumps(report.to_dict(), ensure_ascii=False))
         else:
