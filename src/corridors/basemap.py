@@ -15,6 +15,8 @@ from importlib import resources
 import folium
 from branca.element import Element
 
+from corridors.safe_render import Literal
+
 __all__ = ["BASEMAP_PANE", "add_basemap", "basemap_layer", "load_basemap"]
 
 BASEMAP_PANE = "corridors-basemap"
@@ -69,7 +71,7 @@ class _SeaBackground(Element):
 
     def render(self, **kwargs) -> None:
         css = f"<style>.leaflet-container {{ background: {self.color}; }}</style>"
-        self.get_root().header.add_child(Element(css), name="corridors_sea_background")
+        self.get_root().header.add_child(Literal(css), name="corridors_sea_background")
 
 
 def add_basemap(

@@ -58,7 +58,10 @@ def assign_stable_ids(root: Element, *, salt: str = "") -> dict[str, str]:
 
 
 def render_stable(m: Element) -> str:
-    """Render `m`'s root figure to HTML with stable ids (idempotent)."""
+    """Render `m`'s root figure to HTML with stable ids (idempotent), data kept as data
+    (:func:`corridors.safe_render.render_literal`)."""
+    from corridors.safe_render import render_literal
+
     root = m.get_root()
     assign_stable_ids(root)
-    return root.render()
+    return render_literal(root)

@@ -210,5 +210,7 @@ def render_offline(m: folium.Map, *, stable_ids: bool = True) -> str:
 
         html = render_stable(m)
     else:
-        html = m.get_root().render()
+        from corridors.safe_render import render_literal
+
+        html = render_literal(m)
     return inline_assets(html)

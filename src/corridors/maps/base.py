@@ -14,6 +14,7 @@ from branca.element import Element
 from corridors.basemap import add_basemap
 from corridors.errors import CorridorsError
 from corridors.offline import OfflineError, lean_map, render_offline
+from corridors.safe_render import Literal
 
 PLACES_PANE = "corridors-places"
 ROUTE_PANE = "corridors-route"
@@ -42,7 +43,7 @@ class _Css(Element):
         self._name = "CorridorsCss"
 
     def render(self, **kwargs: Any) -> None:
-        self.get_root().header.add_child(Element(_CSS), name="corridors_css")
+        self.get_root().header.add_child(Literal(_CSS), name="corridors_css")
 
 
 def new_map(bounds: list[list[float]] | None, *, offline: bool) -> folium.Map:
