@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -22,8 +23,20 @@ def test_wheel_install_finds_bundled_atlas(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
     wheel = next(wheels.glob("corridors-*.whl"))
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
+    # The dependencies come from the environment running the tests, whether that is a venv or
+    # the system Python (`--system-site-packages` would see the base interpreter's packages,
+    # not a parent venv's). A .pth line only extends sys.path: the parent's own .pth files
+    # (an editable corridors) are not run, so `corridors` is the wheel installed here.
+    child_site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    parent_site = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    Path(child_site, "parent-env.pth").write_text("\n".join(sorted(parent_site)) + "\n")
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)],
         check=True,
@@ -54,3 +67,12 @@ def test_wheel_install_finds_bundled_atlas(tmp_path: Path) -> None:
     assert listed.returncode == 0, listed.stderr
     shipped = json.loads((REPO / "geo" / "places.geojson").read_text())["features"]
     assert len(json.loads(listed.stdout)) == len(shipped)
+    listed_from = subprocess.run(
+        [str(python), "-c", "import corridors; print(corridors.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        check=True,
+    ).stdout.strip()
+    assert listed_from.startswith(str(venv)), "the installed wheel, not the checkout, was tested"
