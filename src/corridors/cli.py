@@ -132,9 +132,8 @@ def route(
         Path | None,
         typer.Option(
             "--map",
-            help="Also write an HTML map of the route to this file (a regular file: a "
-            "directory, FIFO or device there is refused, and so is '-', as the map never "
-            "goes to standard output; a symbolic link is replaced, its target untouched).",
+            help="Also write an HTML map of the route to this file (not '-': a map never "
+            "goes to standard output; a directory, FIFO or device there is refused).",
         ),
     ] = None,
     offline: Annotated[
@@ -145,9 +144,10 @@ def route(
 ) -> None:
     """Shortest route between two places: legs (corridor, mode, km) and the total.
 
-    With --map FILE the route's HTML map is also written to FILE, atomically, and only ever
-    as a regular file (see corridors.outputs): '-', /dev/stdout, a directory, FIFO, device
-    or socket is refused with exit 2 before anything is computed.
+    With --map FILE the route's HTML map is also written to FILE, atomically (a temporary
+    file in the same folder, then renamed). FILE must be a regular file or not exist: '-',
+    /dev/stdout, a directory, FIFO, device or socket is refused with exit 2 before anything
+    is computed; a symbolic link at FILE is replaced, the file it pointed to left untouched.
     """
     with user_errors():
         from corridors.network import load_network
@@ -325,7 +325,11 @@ def build(
     quiet: QuietOption = False,
     atlas: AtlasOption = None,
 ) -> None:
-    """Write the interactive maps atlas.html and shipments.html."""
+    """Write the interactive maps atlas.html and shipments.html.
+
+    Each map is written atomically; if the folder or a map path holds anything but a regular
+    file (a directory, FIFO, device or socket), nothing is written and the exit code is 2.
+    """
     with user_errors():
         from corridors.maps.build import build_maps, progress_steps
         from corridors.network import load_network

@@ -20,6 +20,12 @@ goes through :func:`replacing` (or :func:`write_output`, built on it):
 Libraries that write a file themselves (pyogrio for GeoPackage, networkx for GraphML) are
 given the temporary path, inside the private folder, so sidecar files they create (e.g. a
 GeoPackage journal) are cleaned up with it.
+
+Limits: the target is checked before the (possibly slow) work and again just before the
+rename; POSIX has no "replace only a regular file", so a process racing to put a FIFO there
+in between those microseconds would see it replaced (the FIFO is never opened). Only a
+process killed with SIGKILL can leave its hidden temporary folder behind; it is safe to
+delete.
 """
 
 from __future__ import annotations
