@@ -186,12 +186,14 @@ def test_build_out_onto_a_fifo_folder_is_refused(atlas: Path, tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("target", ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])
-def test_map_to_standard_output_is_refused(atlas: Path, target: str) -> None:
+def test_map_to_standard_output_is_refused(atlas: Path, target: str, tmp_path, monkeypatch):
     """Documented choice: a map is a file; '-' and the stdout aliases are refused."""
+    monkeypatch.chdir(tmp_path)  # a regression would write a file named '-' here
     done = invoke("route", "khasan", "rajin", "--map", target, "--atlas", str(atlas))
     assert done.exit_code == 2, done.output
     _one_error_line(done.stderr, target)
     assert done.stdout == ""  # refused before any route is printed
+    assert not (tmp_path / "-").exists()
 
 
 def test_map_help_documents_the_choice() -> None:
