@@ -8,7 +8,6 @@ stderr with exit code 2 (1 when no route exists); no traceback reaches the user.
 from __future__ import annotations
 
 import contextlib
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Annotated
 import typer
 
 from corridors.errors import CorridorsError, UsageError
+from corridors.terminal import echo, echo_json, safe_text
 
 app = typer.Typer(
     name="corridors",
@@ -59,18 +59,33 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress ou
 
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn expected failures into one line on stderr and the documented exit code."""
+    """Turn expected failures into one line on stderr and the documented exit code.
+
+    The line goes through :func:`corridors.terminal.echo`: a file name or argument quoted in
+    the message is printed as text, never as terminal control sequences.
+    """
     try:
         yield
     except CorridorsError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        echo(f"error: {exc}", err=True)
         raise typer.Exit(exc.exit_code) from None
     except BrokenPipeError:
         raise typer.Exit(0) from None
     except OSError as exc:
         target = f" {exc.filename}" if exc.filename else ""
-        typer.echo(f"error: cannot access{target}: {exc.strerror or exc}", err=True)
+        echo(f"error: cannot access{target}: {exc.strerror or exc}", err=True)
         raise typer.Exit(2) from None
+
+
+def _lock_timeout(value: float) -> float:
+    """``--lock-timeout``: a finite number of seconds, zero or more."""
+    import math
+
+    if not (math.isfinite(value) and value >= 0):
+        raise UsageError(
+            f"--lock-timeout must be a finite number of seconds, zero or more, not {value:g}"
+        )
+    return value
 
 
 def _speeds(values: list[str] | None) -> dict[str, float]:
@@ -114,7 +129,12 @@ def route(
     transfer_hours: TransferOption = None,
     as_json: JsonOption = False,
     map_file: Annotated[
-        Path | None, typer.Option("--map", help="Also write an HTML map of the route here.")
+        Path | None,
+        typer.Option(
+            "--map",
+            help="Also write an HTML map of the route to this file (not '-': a map never "
+            "goes to standard output; a directory, FIFO or device there is refused).",
+        ),
     ] = None,
     offline: Annotated[
         bool, typer.Option("--offline", help="With --map: a self-contained file, no network.")
@@ -122,11 +142,21 @@ def route(
     quiet: QuietOption = False,
     atlas: AtlasOption = None,
 ) -> None:
-    """Shortest route between two places: legs (corridor, mode, km) and the total."""
+    """Shortest route between two places: legs (corridor, mode, km) and the total.
+
+    With --map FILE the route's HTML map is also written to FILE, atomically (a temporary
+    file in the same folder, then renamed). FILE must be a regular file or not exist: '-',
+    /dev/stdout, a directory, FIFO, device or socket is refused with exit 2 before anything
+    is computed; a symbolic link at FILE is replaced, the file it pointed to left untouched.
+    """
     with user_errors():
         from corridors.network import load_network
         from corridors.routing import route as find_route
 
+        if map_file is not None:
+            from corridors.outputs import check_output_path
+
+            check_output_path(map_file)
         options = _route_options(modes, include_proposed, by, speed, transfer_hours)
         network = load_network(atlas, quiet=quiet)
         result = find_route(network, origin, destination, options)
@@ -135,13 +165,13 @@ def route(
 
             write_route_map(network, result, map_file, offline=offline)
         if as_json:
-            typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+            echo_json(result.to_dict())
             return
         from corridors.report import print_route
 
         print_route(network, result)
         if map_file is not None:
-            typer.echo(f"map written to {map_file}")
+            echo(f"map written to {map_file}")
 
 
 @app.command(name="list")
@@ -160,7 +190,7 @@ def list_items(
         network = load_network(atlas)
         records = listing.LISTS[what](network)
         if as_json:
-            typer.echo(json.dumps(records, ensure_ascii=False))
+            echo_json(records)
             return
         from corridors.report import print_records
 
@@ -193,7 +223,7 @@ def matrix(
             import csv
 
             writer = csv.writer(sys.stdout, lineterminator="\n")
-            writer.writerows(result.to_rows())
+            writer.writerows([safe_text(cell) for cell in row] for row in result.to_rows())
             return
         from corridors.report import print_matrix
 
@@ -213,7 +243,7 @@ def table(
         network = load_network(atlas)
         rows = route_table(network)
         if as_json:
-            typer.echo(json.dumps(rows, ensure_ascii=False))
+            echo_json(rows)
             return
         print_route_table(rows)
 
@@ -240,7 +270,7 @@ def check(
         network = load_network(atlas)
         report = check_atlas(network.atlas, tolerance_m=tolerance_m, network=network)
         if as_json:
-            typer.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+            echo_json(report.to_dict())
         else:
             print_check(report)
         if not report.clean:
@@ -249,17 +279,28 @@ def check(
 
 @app.command()
 def export(
-    file: Annotated[Path, typer.Argument(help="Output: .gpkg (GeoPackage) or .graphml")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Output: .gpkg (GeoPackage) or .graphml; a regular file, replaced atomically."
+        ),
+    ],
     atlas: AtlasOption = None,
 ) -> None:
-    """Export the atlas and graph: GeoPackage (for QGIS) or GraphML (for OSMnx/networkx)."""
+    """Export the atlas and graph: GeoPackage (for QGIS) or GraphML (for OSMnx/networkx).
+
+    The file is written to a temporary file in the same folder, then moved into place; a
+    directory, FIFO, device or socket at FILE is refused with exit 2 and left as it was.
+    """
     with user_errors():
         from corridors.export import export_file
         from corridors.network import load_network
+        from corridors.outputs import check_output_path
 
+        check_output_path(file)
         network = load_network(atlas)
         written = export_file(network, file)
-        typer.echo(f"wrote {written}")
+        echo(f"wrote {written}")
 
 
 @app.command()
@@ -268,7 +309,8 @@ def build(
         Path | None,
         typer.Option(
             "--out",
-            help="Folder for the maps (default: the checkout's maps/, else ./maps).",
+            help="Folder for the maps (default: the checkout's maps/, else ./maps). A map "
+            "path holding a directory, FIFO, device or socket is refused.",
             show_default=False,
         ),
     ] = None,
@@ -283,7 +325,11 @@ def build(
     quiet: QuietOption = False,
     atlas: AtlasOption = None,
 ) -> None:
-    """Write the interactive maps atlas.html and shipments.html."""
+    """Write the interactive maps atlas.html and shipments.html.
+
+    Each map is written atomically; if the folder or a map path holds anything but a regular
+    file (a directory, FIFO, device or socket), nothing is written and the exit code is 2.
+    """
     with user_errors():
         from corridors.maps.build import build_maps, progress_steps
         from corridors.network import load_network
@@ -292,10 +338,10 @@ def build(
         with progress_steps(quiet=quiet) as step:
             result = build_maps(network, out, offline=offline, step=step)
         for warning in result.warnings:
-            typer.echo(f"warning: {warning}", err=True)
+            echo(f"warning: {warning}", err=True)
         if not quiet:
             for written in result.files:
-                typer.echo(f"wrote {written}")
+                echo(f"wrote {written}")
 
 
 # --- editing the atlas: add, add-sea-lane, remove (a thin layer over corridors.editing) ---
@@ -325,16 +371,17 @@ EditYearOption = Annotated[
     int | None, typer.Option("--year", help="Year the status was last known (default: this year).")
 ]
 LockTimeoutOption = Annotated[
-    float, typer.Option("--lock-timeout", help="Seconds to wait for another writer.")
+    float,
+    typer.Option("--lock-timeout", help="Seconds (zero or more) to wait for another writer."),
 ]
 
 
 def _print_edit(result, as_json: bool) -> None:  # noqa: ANN001 - EditResult, imported lazily
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        echo_json(result.to_dict())
         return
     for line in result.lines():
-        typer.echo(line)
+        echo(line)
 
 
 @app.command()
@@ -402,7 +449,7 @@ def add(
             source=source,
             status_year=year,
             dry_run=dry_run,
-            lock_timeout_s=lock_timeout,
+            lock_timeout_s=_lock_timeout(lock_timeout),
         )
         if via is not None:
             from corridors.names import parse_csv_option
@@ -462,7 +509,7 @@ def add_sea_lane(
             source=source,
             status_year=year,
             dry_run=dry_run,
-            lock_timeout_s=lock_timeout,
+            lock_timeout_s=_lock_timeout(lock_timeout),
         )
         _print_edit(result, as_json)
 
@@ -480,7 +527,7 @@ def remove(
         from corridors import editing
 
         result = editing.remove_corridor(
-            corridor, atlas=atlas, dry_run=dry_run, lock_timeout_s=lock_timeout
+            corridor, atlas=atlas, dry_run=dry_run, lock_timeout_s=_lock_timeout(lock_timeout)
         )
         _print_edit(result, as_json)
 

@@ -52,7 +52,7 @@ class _Bar:
         with self._lock:
             if self._closed:
                 return
-            columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}")]
+            columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}", markup=False)]
             if self.total is not None:
                 columns += [BarColumn(), TextColumn("{task.completed:.0f}/{task.total:.0f}")]
                 columns += [TimeRemainingColumn()]

@@ -9,6 +9,7 @@ from corridors.errors import CorridorsError
 from corridors.network import Network
 from corridors.routing import Route, make_options
 from corridors.routing import route as find_route
+from corridors.terminal import text
 
 if TYPE_CHECKING:
     from corridors.check import CheckReport
@@ -35,12 +36,15 @@ ROUTE_TABLE: tuple[tuple[str, str, str], ...] = (
 
 
 def _console(stderr: bool = False):  # noqa: ANN202 - rich Console, imported lazily
+    """A rich console for tables. Everything printed on it is a ``Text`` from
+    :func:`corridors.terminal.text`: never parsed as markup or emoji codes, no control
+    characters (see :mod:`corridors.terminal`)."""
     from rich.console import Console
 
-    console = Console(stderr=stderr, highlight=False)
+    console = Console(stderr=stderr, highlight=False, markup=False, emoji=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
         # Piped output (logs, CI, files): do not fold tables into rich's default 80 columns.
-        console = Console(stderr=stderr, highlight=False, width=160)
+        console = Console(stderr=stderr, highlight=False, markup=False, emoji=False, width=160)
     return console
 
 
@@ -86,7 +90,7 @@ def print_route(network: Network, result: Route) -> None:
 
     places = network.atlas.places
     corridors = network.atlas.corridors
-    title = f"{places[result.origin].name} → {places[result.destination].name}"
+    title = text(f"{places[result.origin].name} → {places[result.destination].name}")
     table = Table(title=title, title_justify="left")
     table.add_column("from")
     table.add_column("to")
@@ -96,12 +100,12 @@ def print_route(network: Network, result: Route) -> None:
     table.add_column("km", justify="right")
     for leg in result.legs:
         table.add_row(
-            places[leg.start].name,
-            places[leg.end].name,
-            leg.mode,
-            corridors[leg.corridor].name,
-            leg.status,
-            f"{leg.distance_km:,.1f}",
+            text(places[leg.start].name),
+            text(places[leg.end].name),
+            text(leg.mode),
+            text(corridors[leg.corridor].name),
+            text(leg.status),
+            text(f"{leg.distance_km:,.1f}"),
         )
     console = _console()
     console.print(table)
@@ -110,7 +114,7 @@ def print_route(network: Network, result: Route) -> None:
         total += f", about {result.hours:,.1f} h"
         if result.transfers:
             total += f" incl. {len(result.transfers)} transfer(s)"
-    console.print(total)
+    console.print(text(total))
 
 
 def print_records(what: str, records: list[dict[str, object]]) -> None:
@@ -125,38 +129,38 @@ def print_records(what: str, records: list[dict[str, object]]) -> None:
     for column in columns:
         table.add_column(column)
     for record in records:
-        table.add_row(*("" if record.get(c) is None else str(record.get(c)) for c in columns))
+        table.add_row(*(text("" if record.get(c) is None else record.get(c)) for c in columns))
     _console().print(table)
 
 
 def print_matrix(result: Matrix) -> None:
     from rich.table import Table
 
-    table = Table(title=f"route {'distance (km)' if result.unit == 'km' else 'time (h)'}")
+    table = Table(title=text(f"route {'distance (km)' if result.unit == 'km' else 'time (h)'}"))
     rows = result.to_rows()
     for column in rows[0]:
-        table.add_column(str(column), justify="right")
+        table.add_column(text(column), justify="right")
     for row in rows[1:]:
-        table.add_row(*(str(value) for value in row))
+        table.add_row(*(text(value) for value in row))
     _console().print(table)
 
 
 def print_route_table(rows: list[dict[str, object]]) -> None:
     from rich.table import Table
 
-    table = Table(title="Route table (all statuses; published length where one exists)")
+    table = Table(title=text("Route table (all statuses; published length where one exists)"))
     for column in ("from", "to", "modes", "km", "nmi", "published km", "statuses"):
         table.add_column(column, justify="right" if column in ("km", "nmi") else "left")
     for row in rows:
         reported = row["reported_km"]
         table.add_row(
-            str(row["from"]),
-            str(row["to"]),
-            str(row["modes"]),
-            f"{row['distance_km']:,.1f}",
-            f"{row['distance_nmi']:,.1f}" if "sea" in str(row["modes"]) else "",
-            "" if reported is None else f"{reported:,.1f}",
-            ", ".join(row["statuses"]),  # type: ignore[arg-type]
+            text(row["from"]),
+            text(row["to"]),
+            text(row["modes"]),
+            text(f"{row['distance_km']:,.1f}"),
+            text(f"{row['distance_nmi']:,.1f}" if "sea" in str(row["modes"]) else ""),
+            text("" if reported is None else f"{reported:,.1f}"),
+            text(", ".join(row["statuses"])),  # type: ignore[arg-type]
         )
     _console().print(table)
 
@@ -164,8 +168,8 @@ def print_route_table(rows: list[dict[str, object]]) -> None:
 def print_check(report: CheckReport) -> None:
     console = _console()
     for line in report.lines():
-        console.print(line, markup=False)
-    console.print("clean" if report.clean else f"{len(report.problems)} problem(s)")
+        console.print(text(line))
+    console.print(text("clean" if report.clean else f"{len(report.problems)} problem(s)"))
 
 
 __all__ = ["ROUTE_TABLE", "print_route", "route_table"]

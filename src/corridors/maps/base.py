@@ -3,8 +3,6 @@ and writing the HTML (self-contained with ``offline``, byte-identical on every r
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +93,17 @@ def data_layer(
 
 
 def write_html(m: folium.Map, path: Path, *, offline: bool) -> Path:
-    """Render `m` (stable ids; assets inlined if `offline`) and write it atomically."""
+    """Render `m` (stable ids; assets inlined if `offline`) and write it to `path`.
+
+    The folder is created if needed; the file is written through
+    :func:`corridors.outputs.write_output`: atomically, and only ever as a regular file
+    (an existing directory, FIFO, device or socket at `path` is refused with
+    :class:`~corridors.outputs.OutputError` and left as it was; a symbolic link is replaced,
+    its target untouched).
+    """
+    from corridors.outputs import check_output_path, make_folder, write_output
+
+    path = check_output_path(path)  # refuse before the (slow) rendering
     if offline:
         try:
             html = render_offline(m)
@@ -105,15 +113,6 @@ def write_html(m: folium.Map, path: Path, *, offline: bool) -> Path:
         from corridors.deterministic import render_stable
 
         html = render_stable(m)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(html)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    make_folder(path.parent)
+    # A lone surrogate (never in a valid atlas) is written as a visible \udcXX, not a crash.
+    return write_output(path, html.encode("utf-8", errors="backslashreplace"))

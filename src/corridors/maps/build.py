@@ -39,13 +39,21 @@ def build_maps(
 ) -> BuildResult:
     """Write every map into `out_dir` (default :func:`default_maps_dir`).
 
-    `step(description)` is called before each map is made (for a progress bar).
+    `step(description)` is called before each map is made (for a progress bar). Before any
+    map is made, the folder and every map path are checked: an `out_dir` that is not a
+    folder, or a map path holding anything but a regular file (a directory, FIFO, device,
+    socket or a link to one), raises :class:`~corridors.outputs.OutputError` and nothing is
+    written. Each map is written atomically (:func:`corridors.outputs.write_output`).
     """
     from corridors.maps.atlas_map import atlas_map
     from corridors.maps.base import write_html
     from corridors.maps.shipments_map import shipments_map
+    from corridors.outputs import check_output_path, make_folder
 
     out = Path(out_dir) if out_dir is not None else default_maps_dir()
+    make_folder(out)
+    for name in MAP_FILES:
+        check_output_path(out / name)
     result = BuildResult()
     if step:
         step("atlas.html")
@@ -70,7 +78,7 @@ def progress_steps(*, quiet: bool) -> Iterator[Callable[[str], None] | None]:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    columns = (TextColumn("{task.description}", markup=False), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("loading map libraries", total=len(MAP_FILES))
         done = -1
