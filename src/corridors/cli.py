@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -415,8 +415,9 @@ def add(
             result = editing.add_via(places, mode=mode, **common)
         else:
             label = file
+            data: Any
             if file == "-":
-                data, label = sys.stdin.buffer.read(), "stdin"
+                data, label = editing.read_input_stream(sys.stdin.buffer), "stdin"
             elif coords is not None:
                 data = editing.parse_coordinate_text(coords, label="--coords")
                 label = "--coords"
