@@ -17,6 +17,7 @@ import json
 import os
 import resource
 import shutil
+import signal
 import socket
 import stat
 import subprocess
@@ -62,6 +63,18 @@ class Done:
     timed_out: bool
 
 
+# A forked child starts with its parent's peak RSS (Linux keeps it across exec), so the
+# command runs as the grandchild of this small launcher, whose own peak is a few MB; the
+# launcher reaps it with wait4 and reports its peak RSS (KiB) and exit code.
+LAUNCHER = """
+import os, subprocess, sys
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+with open(sys.argv[1], "w") as report:
+    report.write(f"{usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
+
+
 def run_cli(
     *args: str | bytes,
     atlas: Path,
@@ -73,8 +86,19 @@ def run_cli(
     command = [sys.executable, "-m", "corridors.cli", *args, "--atlas", str(atlas)]
     env = dict(os.environ, CORRIDORS_CACHE_DIR=str(cache))
     env.pop("CORRIDORS_ATLAS", None)
+    return run_measured(command, env=env, stdin=stdin, obey_modes=obey_modes)
 
-    def cap() -> None:
+
+def run_measured(
+    command: list[str | bytes],
+    *,
+    env: dict[str, str],
+    stdin: Path | None = None,
+    obey_modes: bool = False,
+) -> Done:
+    """Run ``command`` (killed after ``TIMEOUT_S``) as the launcher's child; its peak RSS."""
+
+    def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_CAP, ADDRESS_SPACE_CAP))
         if obey_modes and os.geteuid() == 0:
             # drop CAP_DAC_OVERRIDE (1) and CAP_DAC_READ_SEARCH (2) from the bounding set, so
@@ -85,34 +109,40 @@ def run_cli(
                     raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
 
     with (
-        tempfile.TemporaryFile() as out,
-        tempfile.TemporaryFile() as err,
+        tempfile.TemporaryDirectory() as scratch,
+        open(Path(scratch) / "out", "w+b") as out,
+        open(Path(scratch) / "err", "w+b") as err,
         open(stdin or os.devnull, "rb") as given,
     ):
+        report = Path(scratch) / "report"
         start = time.monotonic()
-        proc = subprocess.Popen(
-            command, stdin=given, stdout=out, stderr=err, env=env, preexec_fn=cap
+        launcher = subprocess.Popen(
+            [sys.executable, "-c", LAUNCHER, str(report), *command],
+            stdin=given,
+            stdout=out,
+            stderr=err,
+            env=env,
+            preexec_fn=limit,
+            start_new_session=True,
         )
-        timed_out = False
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() - start > TIMEOUT_S:
-                proc.kill()
-                _, status, usage = os.wait4(proc.pid, 0)
-                timed_out = True
-                break
-            time.sleep(0.01)
+        try:
+            launcher.wait(timeout=TIMEOUT_S)
+            timed_out = False
+        except subprocess.TimeoutExpired:
+            os.killpg(launcher.pid, signal.SIGKILL)  # the launcher and the command
+            launcher.wait()
+            timed_out = True
         seconds = time.monotonic() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        peak_kib, code = (
+            (int(v) for v in report.read_text().split()) if report.exists() else (0, -9)
+        )
         out.seek(0)
         err.seek(0)
         return Done(
-            proc.returncode,
+            code,
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
-            usage.ru_maxrss / 1024,  # KiB on Linux
+            peak_kib / 1024,
             seconds,
             timed_out,
         )
@@ -309,6 +339,12 @@ def test_read_cap_holds_when_the_size_lies(tmp_path, monkeypatch) -> None:
     assert os.stat(link).st_size == 0
     with pytest.raises(AtlasError, match="more than 100 bytes"):
         read_file_limited(link, max_bytes=100)
+
+
+def test_memory_meter_sees_a_big_allocation(tmp_path) -> None:
+    """The 500 MB assertions mean something: the meter reports a 300 MB allocation."""
+    done = run_measured([sys.executable, "-c", "x = b'x' * (300 << 20)"], env=dict(os.environ))
+    assert done.returncode == 0 and 290 < done.peak_mb < PEAK_LIMIT_MB, done
 
 
 # --- the corridors/ folder: missing, not a folder, unreadable -------------------------
