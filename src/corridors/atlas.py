@@ -2,7 +2,8 @@
 
 Loading is plain JSON and pure Python on purpose: the command line must start fast, so no
 geometry library is imported here. Every problem is raised as one :class:`AtlasError` line that
-names the file, the feature and the field.
+names the file, the feature and the field. What a file must be before its schema is checked
+(regular, size, nesting, text, numbers) is in :mod:`corridors.safe_input`.
 """
 
 from __future__ import annotations
@@ -20,11 +21,7 @@ from typing import Any
 
 from corridors.errors import AtlasError
 from corridors.paths import resolve_atlas_dir
-from corridors.safe_input import (
-    check_document,
-    parse_json_text,
-    read_file_limited,
-)
+from corridors.safe_input import check_document, parse_json_text, read_file_limited
 
 MODES = ("rail", "sea", "power", "pipeline")
 FREIGHT_MODES = ("rail", "sea")
@@ -218,8 +215,8 @@ def atlas_root(atlas: str | Path | None = None) -> Path:
 def read_atlas_bytes(root: Path) -> tuple[dict[Path, bytes], str]:
     """Read every atlas file once; return the bytes and their content hash (the cache key).
 
-    Only regular files up to :data:`MAX_FILE_BYTES` are read (see :mod:`corridors.safe_input`);
-    anything else is a one-line :class:`AtlasError` naming the file.
+    Only regular files up to :data:`corridors.safe_input.MAX_FILE_BYTES` are read; anything
+    else is a one-line :class:`AtlasError` naming the file.
     """
     contents: dict[Path, bytes] = {}
     digest = hashlib.sha256()
