@@ -2,21 +2,26 @@
 
 Loading is plain JSON and pure Python on purpose: the command line must start fast, so no
 geometry library is imported here. Every problem is raised as one :class:`AtlasError` line that
-names the file, the feature and the field.
+names the file, the feature and the field. What a file must be before its schema is checked
+(regular, size, nesting, text, numbers) is in :mod:`corridors.safe_input`.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime as _dt
 import hashlib
-import json
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from corridors.errors import AtlasError
 from corridors.paths import resolve_atlas_dir
+from corridors.safe_input import check_document, parse_json_text, read_file_limited
 
 MODES = ("rail", "sea", "power", "pipeline")
 FREIGHT_MODES = ("rail", "sea")
@@ -43,7 +48,8 @@ PLACE_KINDS = (
 COUNTRIES = ("RUS", "PRK", "KOR", "CHN", "JPN")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 SOURCE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
-DATE_PATTERN = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+DATE_PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+"""ISO 8601 dates at year, month or day precision (:func:`date_span` checks they exist)."""
 
 SOURCES_FILE = "sources.json"
 PLACES_FILE = "places.geojson"
@@ -160,13 +166,34 @@ class Atlas:
 
 
 def atlas_files(root: Path) -> list[Path]:
-    """Every file the atlas is made of, in a stable order."""
+    """Every file the atlas is made of, in a stable order.
+
+    Raises :class:`AtlasError` if ``corridors/`` is missing, not a folder or unreadable (an
+    empty ``corridors/`` folder is an atlas with no corridors).
+    """
     files = [root / SOURCES_FILE, root / PLACES_FILE]
     corridor_dir = root / CORRIDORS_DIR
-    if corridor_dir.is_dir():
-        files.extend(sorted(corridor_dir.glob("*.geojson")))
+    try:
+        info = os.stat(corridor_dir)
+    except FileNotFoundError:
+        raise AtlasError(
+            f"{corridor_dir}: missing; every atlas needs a {CORRIDORS_DIR}/ folder of "
+            f"*.geojson line files (create it empty for an atlas with no corridors yet)"
+        ) from None
+    except OSError as exc:
+        raise AtlasError(f"{corridor_dir}: cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise AtlasError(
+            f"{corridor_dir}: not a folder; {CORRIDORS_DIR}/ must be a folder of *.geojson files"
+        )
+    try:
+        with os.scandir(corridor_dir) as entries:
+            names = sorted(entry.name for entry in entries if entry.name.endswith(".geojson"))
+    except OSError as exc:
+        raise AtlasError(f"{corridor_dir}: cannot read: {exc.strerror or exc}") from None
+    files.extend(corridor_dir / name for name in names)
     shipments = root / SHIPMENTS_FILE
-    if shipments.exists():
+    if os.path.lexists(shipments):  # a dangling symlink is an error, not "no shipments"
         files.append(shipments)
     return files
 
@@ -180,20 +207,21 @@ def atlas_root(atlas: str | Path | None = None) -> Path:
             "to a folder holding places.geojson, sources.json and corridors/"
         )
     for required in (SOURCES_FILE, PLACES_FILE):
-        if not (root / required).is_file():
+        if not os.path.lexists(root / required):
             raise AtlasError(f"{root / required}: missing; every atlas needs {required}")
     return root
 
 
 def read_atlas_bytes(root: Path) -> tuple[dict[Path, bytes], str]:
-    """Read every atlas file once; return the bytes and their content hash (the cache key)."""
+    """Read every atlas file once; return the bytes and their content hash (the cache key).
+
+    Only regular files up to :data:`corridors.safe_input.MAX_FILE_BYTES` are read; anything
+    else is a one-line :class:`AtlasError` naming the file.
+    """
     contents: dict[Path, bytes] = {}
     digest = hashlib.sha256()
     for path in atlas_files(root):
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise AtlasError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        data = read_file_limited(path)
         contents[path] = data
         digest.update(str(path.relative_to(root)).encode() + b"\0" + data + b"\0")
     return contents, digest.hexdigest()
@@ -210,6 +238,8 @@ def load_atlas(atlas: str | Path | None = None) -> Atlas:
 def build_atlas(root: Path, raw: dict[Path, Any], *, fingerprint: str = "") -> Atlas:
     """Validate already-parsed atlas documents (keyed by their path) into an :class:`Atlas`."""
     paths = list(raw)
+    for path, doc in raw.items():
+        check_document(path, doc)
     sources = parse_sources(root / SOURCES_FILE, raw[root / SOURCES_FILE])
     places = parse_places(root / PLACES_FILE, raw[root / PLACES_FILE], sources)
     corridors: dict[str, Corridor] = {}
@@ -238,23 +268,31 @@ def build_atlas(root: Path, raw: dict[Path, Any], *, fingerprint: str = "") -> A
 
 
 def parse_json_bytes(path: Path | str, data: bytes) -> Any:
-    """Parse JSON bytes; malformed or non-UTF-8 input becomes a one-line :class:`AtlasError`."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise AtlasError(f"{path}: not UTF-8 text; save it as UTF-8 JSON") from None
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise AtlasError(
-            f"{path}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from None
-    except ValueError as exc:
-        raise AtlasError(f"{path}: {exc}") from None
+    """Parse JSON bytes; malformed, non-UTF-8 or too deeply nested input is one-line
+    :class:`AtlasError` (the checks of :func:`corridors.safe_input.parse_json_text`)."""
+    return parse_json_text(path, data)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON; coordinates and numbers must be finite")
+def date_span(text: str) -> tuple[_dt.date, _dt.date] | None:
+    """First and last day of an ISO date ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+    ``None`` unless the date exists in the (proleptic Gregorian) calendar: ``2014-13-45``,
+    ``2015-02-29`` and ``0000`` are not dates.
+    """
+    match = DATE_PATTERN.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day = (int(group) if group is not None else None for group in match.groups())
+    try:
+        if day is not None:
+            exact = _dt.date(year, month, day)  # type: ignore[arg-type]
+            return exact, exact
+        if month is not None:
+            first = _dt.date(year, month, 1)  # type: ignore[arg-type]
+            return first, first.replace(day=calendar.monthrange(year, month)[1])  # type: ignore[arg-type]
+        return _dt.date(year, 1, 1), _dt.date(year, 12, 31)  # type: ignore[arg-type]
+    except ValueError:  # month 13, day 45, February 29 of a common year, year 0
+        return None
 
 
 class _Field:
@@ -326,11 +364,15 @@ class _Field:
             self.fail(name, f"must be a year between 1850 and 2100, got {value!r}")
         return int(value)
 
-    def date(self, name: str) -> str:
-        value = self.text(name)
-        assert value is not None
-        if not DATE_PATTERN.match(value):
-            self.fail(name, f"'{value}' is not a date: use YYYY-MM-DD or YYYY-MM")
+    def date(self, name: str, *, required: bool = True, year_only: bool = False) -> str | None:
+        """A real ISO date ``YYYY-MM-DD`` or ``YYYY-MM`` (also ``YYYY`` if ``year_only``)."""
+        value = self.text(name, required=required)
+        if value is None:
+            return None
+        shapes = "YYYY-MM-DD, YYYY-MM or YYYY" if year_only else "YYYY-MM-DD or YYYY-MM"
+        span = date_span(value)
+        if span is None or (len(value) == 4 and not year_only):
+            self.fail(name, f"'{value}' is not a real date: use {shapes} (e.g. 2014-11-27)")
         return value
 
     def sources(self, known: dict[str, Source], *, required: bool = True) -> tuple[str, ...]:
@@ -359,7 +401,7 @@ def parse_sources(path: Path, doc: Any) -> dict[str, Source]:
             title=fields.text("title") or "",
             url=fields.text("url", required=False),
             publisher=fields.text("publisher", required=False),
-            date=fields.text("date", required=False),
+            date=fields.date("date", required=False, year_only=True),
             note=fields.text("note", required=False),
         )
     return sources
@@ -397,6 +439,29 @@ def check_coord(value: Any, where: str) -> Coord:
     if not -90 <= lat <= 90:
         raise AtlasError(f"{where}: latitude {lat} is outside -90..90")
     return (lon, lat)
+
+
+def antimeridian_jump(coords: tuple[Coord, ...] | list[Coord]) -> int | None:
+    """Index ``i`` of the first segment ``i -> i+1`` whose longitude jumps by more than 180 deg.
+
+    Such a segment crosses the antimeridian (+-180 deg): its short way runs across the date
+    line, but a web map joins the two longitudes the long way round the world. The atlas
+    refuses these lines (the region is 117-143 deg E); ``None`` if there is none.
+    """
+    for index in range(len(coords) - 1):
+        if abs(coords[index + 1][0] - coords[index][0]) > 180.0:
+            return index
+    return None
+
+
+def antimeridian_problem(coords: tuple[Coord, ...] | list[Coord], index: int) -> str:
+    """The one-line explanation for :func:`antimeridian_jump`'s segment ``index``."""
+    a, b = coords[index][0], coords[index + 1][0]
+    return (
+        f"longitude jumps from {a:g} to {b:g} between positions {index} and {index + 1}, so the "
+        "line crosses the antimeridian (180 deg), which the maps would draw the long way round "
+        "the world; split it into two corridors that meet at a place on the 180 deg meridian"
+    )
 
 
 def parse_places(path: Path, doc: Any, sources: dict[str, Source]) -> dict[str, Place]:
@@ -476,6 +541,9 @@ def parse_corridor_feature(
     )
     if len(set(coords)) < 2:
         raise AtlasError(f"{where}: field 'geometry': all positions are the same point")
+    jump = antimeridian_jump(coords)
+    if jump is not None:
+        raise AtlasError(f"{where}: field 'geometry': {antimeridian_problem(coords, jump)}")
     fields = _Field(where, feature.get("properties"))
     start = fields.ident("from")
     end = fields.ident("to")
@@ -553,9 +621,11 @@ def _parse_leg(where: str, item: Any, places: dict[str, Place], sources: dict[st
     for name, place_id in (("from", start), ("to", end)):
         if place_id not in places:
             fields.fail(name, f"unknown place '{place_id}'")
-    start_date = fields.date("start")
-    end_date = fields.date("end")
-    if end_date < start_date:
+    start_date = fields.date("start") or ""
+    end_date = fields.date("end") or ""
+    start_span, end_span = date_span(start_date), date_span(end_date)
+    assert start_span is not None and end_span is not None
+    if end_span[1] < start_span[0]:  # a month may end on any of its days
         fields.fail("end", f"{end_date} is before start {start_date}")
     return Leg(
         start=start,

@@ -11,7 +11,7 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -462,8 +462,9 @@ def add(
             result = editing.add_via(places, mode=mode, **common)
         else:
             label = file
+            data: Any
             if file == "-":
-                data, label = sys.stdin.buffer.read(), "stdin"
+                data, label = editing.read_input_stream(sys.stdin.buffer), "stdin"
             elif coords is not None:
                 data = editing.parse_coordinate_text(coords, label="--coords")
                 label = "--coords"

@@ -16,12 +16,13 @@ import re
 from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from corridors.atlas import Atlas, parse_json_bytes
+from corridors.atlas import Atlas, antimeridian_jump, antimeridian_problem, parse_json_bytes
 from corridors.edit_types import Coord, EditError, pair, short
 from corridors.errors import AtlasError
 from corridors.geodesy import dedupe_line
+from corridors.safe_input import check_document, read_file_limited, read_stream_limited
 
 _WKT = re.compile(r"^\s*([A-Za-z]+)\s*(?:ZM|Z|M)?\s*(\(.*\)|EMPTY)\s*$", re.DOTALL)
 _REGION_PAD_DEG = 2.0
@@ -34,12 +35,18 @@ def read_corridor_input(path: str | PathLike[str]) -> list[dict[str, Any]]:
     """
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise EditError(
-            f"cannot read {path}: {exc.strerror or exc}; give a GeoJSON, CSV or WKT file"
-        ) from None
+        data = read_file_limited(path, allow_pipe=True)  # a pipe: `corridors add <(command)`
+    except AtlasError as exc:
+        raise EditError(f"{exc}; give a GeoJSON, CSV or WKT file") from None
     return parse_corridor_input(data, label=str(path), suffix=path.suffix.lower())
+
+
+def read_input_stream(stream: BinaryIO, *, label: str = "stdin") -> bytes:
+    """Read ``add -`` input from a stream, refusing more than the atlas's file size limit."""
+    try:
+        return read_stream_limited(stream, label=label)
+    except AtlasError as exc:
+        raise EditError(str(exc)) from None
 
 
 def parse_corridor_input(data: bytes, *, label: str = "input", suffix: str = "") -> list[dict]:
@@ -66,7 +73,16 @@ def parse_corridor_input(data: bytes, *, label: str = "input", suffix: str = "")
 
 
 def features_from_json(doc: Any, *, label: str = "input") -> list[dict[str, Any]]:
-    """Feature dicts from a parsed GeoJSON Feature, FeatureCollection, geometry or position list."""
+    """Feature dicts from a parsed GeoJSON Feature, FeatureCollection, geometry or position list.
+
+    The whole input is first held to the atlas's own rules for text, numbers and nesting
+    (:func:`corridors.safe_input.check_document`), so nothing ``add`` accepts can make the
+    atlas unreadable.
+    """
+    try:
+        check_document(label, doc)
+    except AtlasError as exc:
+        raise EditError(str(exc)) from None
     if isinstance(doc, list):
         return [line_feature(doc)]
     if not isinstance(doc, dict):
@@ -279,6 +295,9 @@ def line_coords(
     coords = dedupe_line(coords)
     if len(set(coords)) < 2:
         raise EditError(f"{label}: all positions are the same point; a line needs two ends")
+    jump = antimeridian_jump(coords)
+    if jump is not None:
+        raise EditError(f"{label}: {antimeridian_problem(coords, jump)}")
     if simple:
         check_simple(coords, label)
     return coords

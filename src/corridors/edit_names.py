@@ -12,8 +12,8 @@ from typing import Any
 
 from corridors.atlas import SOURCE_ID_PATTERN, Atlas
 from corridors.edit_types import EditError, short
+from corridors.safe_input import text_problem
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
@@ -37,8 +37,9 @@ def check_text(value: Any, what: str, option: str) -> str:
     """A non-empty one-line string, stripped; else an error naming the option to fix."""
     if not isinstance(value, str) or not value.strip():
         raise EditError(f"{what} must be a non-empty string, got {short(value)}; fix {option}")
-    if _CONTROL.search(value):
-        raise EditError(f"{what} {short(value)} contains control characters; use one line of text")
+    problem = text_problem(value)
+    if problem:
+        raise EditError(f"{what} {short(value)} {problem}; fix {option}")
     return value.strip()
 
 

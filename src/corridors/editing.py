@@ -56,6 +56,7 @@ from corridors.corridor_input import (
     parse_coordinate_text,
     parse_corridor_input,
     read_corridor_input,
+    read_input_stream,
 )
 from corridors.edit_names import slugify
 from corridors.edit_types import Coord, EditError, EditResult, Snap, one_line, short
@@ -279,6 +280,7 @@ __all__ = [
     "parse_coordinate_text",
     "parse_corridor_input",
     "read_corridor_input",
+    "read_input_stream",
     "remove_corridor",
     "slugify",
 ]
