@@ -255,8 +255,8 @@ def _section_table(raw: Any, *, first: int, size: int) -> dict[str, _Section]:
     for name, entry in raw.items():
         if not isinstance(entry, dict):
             raise ColumnFileError(f"section '{name}': unreadable entry")
-        dtype, offset, nbytes = entry.get("dtype"), entry.get("offset"), entry.get("nbytes")
-        if not (_is_count(offset) and _is_count(nbytes)) or dtype not in (*_TYPECODES, "json"):
+        dtype, offset, nbytes = entry.get("dtype"), _count(entry, "offset"), _count(entry, "nbytes")
+        if offset is None or nbytes is None or dtype not in (*_TYPECODES, "json"):
             raise ColumnFileError(f"section '{name}': unreadable entry")
         if offset < first or offset % ALIGN or offset + nbytes > size:
             raise ColumnFileError(f"section '{name}': outside the file or not aligned")
@@ -277,6 +277,11 @@ def _section_table(raw: Any, *, first: int, size: int) -> dict[str, _Section]:
 
 def _is_count(value: Any) -> bool:
     return type(value) is int and value >= 0
+
+
+def _count(entry: dict[str, Any], key: str) -> int | None:
+    value = entry.get(key)
+    return value if _is_count(value) else None
 
 
 def read_regular_file(path: Path, *, max_bytes: int) -> bytearray:
