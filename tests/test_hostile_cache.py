@@ -244,10 +244,20 @@ def _short_column(n: Network) -> None:
     n.index.edge_status = n.index.edge_status[:-1]
 
 
+def _unknown_place(n: Network) -> None:
+    n.index.edge_end = ["atlantis", *n.index.edge_end[1:]]
+
+
 @pytest.mark.parametrize(
     "change",
-    [_bad_node, _bad_name, _bad_pointer, _short_column],
-    ids=["node-out-of-range", "name-not-text", "pointer-decreases", "column-too-short"],
+    [_bad_node, _bad_name, _bad_pointer, _short_column, _unknown_place],
+    ids=[
+        "node-out-of-range",
+        "name-not-text",
+        "pointer-decreases",
+        "column-too-short",
+        "unknown-place",
+    ],
 )
 def test_forged_checksummed_file_is_rebuilt(
     atlas: Path, cache: Path, expected: dict, monkeypatch, change
@@ -293,10 +303,12 @@ def test_planted_pickles_never_run(
     cache.mkdir()
     for name in names:
         name.write_bytes(payload)
-    for args in (ROUTE, ("list", "places", "--json"), ROUTE):
+    for number, args in enumerate((ROUTE, ("list", "places", "--json"), ROUTE)):
         done = run(*args, atlas=atlas, cache=cache, verbose=True)
         assert done.returncode == 0, done.stderr
         assert not marker.exists()
+        if number == 0:
+            assert "not a corridors cache file" in cache_lines(done)[0]
     assert_route_right(done, expected)
     assert not list(cache.glob("*.pickle"))  # old-format files are pruned
     assert_cache_valid(atlas)
@@ -585,3 +597,51 @@ def test_same_atlas_in_another_folder_names_its_own_files(tmp_path: Path, cache:
     for corridor in copy.atlas.corridors.values():
         assert Path(corridor.file).parent == second / "corridors"
     assert_same_network(load_network(second, use_cache=False), copy)
+
+
+# ------------------------------------------------------------------------- library API
+
+
+def test_library_reports_cache_events_through_the_callback(
+    atlas: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[str] = []
+    load_network(atlas, use_cache=False, on_cache_event=events.append)
+    assert events == []  # no cache involved, nothing to say
+    load_network(atlas, on_cache_event=events.append)
+    load_network(atlas, on_cache_event=events.append)  # a hit says nothing
+    assert len(events) == 1 and "nothing cached yet" in events[0]
+    monkeypatch.setattr(netcache, "MAX_CACHE_BYTES", 100)  # a file over the limit is not read
+    network = load_network(atlas, on_cache_event=events.append)
+    assert len(events) == 2 and "byte limit" in events[1]
+    assert network == load_network(atlas, use_cache=False)
+
+
+@pytest.mark.parametrize("depth", [60, 600, 5000])
+def test_deeply_nested_attributes_never_break_caching(
+    atlas: Path, tmp_path: Path, depth: int
+) -> None:
+    """The pickle cache crashed with RecursionError on deep attributes: now such a network is
+    either stored and read back exactly, or simply not stored, with a reason."""
+    network = load_network(atlas, use_cache=False)
+    nested: object = "leaf"
+    for level in range(depth):  # ``depth`` JSON containers, objects and lists in turn
+        nested = {"a": nested} if level % 2 else [nested]
+    corridors = network.atlas.corridors
+    first = next(iter(corridors))
+    corridors[first] = dataclasses.replace(corridors[first], attributes={"deep": nested})
+    path = tmp_path / "deep.cnet"
+    problem = netcache.save_network(path, network, root=atlas)
+    fingerprint = network.atlas.fingerprint
+    if problem is None:
+        try:
+            back = netcache.read_network(path, root=atlas, fingerprint=fingerprint)
+        except netcache.CacheMiss as miss:  # written, but too deep to read back: rebuilt
+            assert "JSON" in str(miss)
+        else:
+            assert_same_network(network, back)
+    else:
+        assert "cannot be stored" in problem
+        assert not path.exists()
+    if depth <= 600:
+        assert problem is None

@@ -40,7 +40,6 @@ import os
 import stat
 import struct
 import sys
-import tempfile
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
@@ -220,13 +219,13 @@ def decode(data: bytes | bytearray, *, version: int) -> ColumnFile:
     ColumnFileError
         If the magic, version, length, checksum or section table is wrong.
     """
-    if len(data) < _PREAMBLE.size:
-        if not data:
-            raise ColumnFileError("empty")
-        raise ColumnFileError(f"truncated ({len(data)} bytes)")
-    magic, found, header_length, total, digest = _PREAMBLE.unpack_from(data)
-    if magic != MAGIC:
+    if not data:
+        raise ColumnFileError("empty")
+    if not MAGIC.startswith(bytes(data[: len(MAGIC)])):
         raise ColumnFileError("not a corridors cache file (wrong magic bytes)")
+    if len(data) < _PREAMBLE.size:
+        raise ColumnFileError(f"truncated ({len(data)} bytes)")
+    _, found, header_length, total, digest = _PREAMBLE.unpack_from(data)
     if found != version:
         raise ColumnFileError(f"cache format {found}, this version reads format {version}")
     if total != len(data):
@@ -355,6 +354,8 @@ def write_atomically(path: Path, chunks: list[bytes]) -> None:
     OSError
         If the folder is not writable, the disk is full, or a non-empty directory is in the way.
     """
+    import tempfile  # only writers pay for importing it (~3 ms: random, shutil)
+
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
     try:

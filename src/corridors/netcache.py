@@ -6,9 +6,12 @@ must never run code, serve stale graphs or break a command. So:
 - **No code on load.** The file is a :mod:`corridors.columnfile`: a checksummed JSON header,
   raw little-endian numeric columns at 64-byte aligned offsets (memory-mappable later), and
   JSON. The validated atlas is stored as plain JSON rows of its dataclasses' fields and is not
-  validated again on load (skipping that is the point of the cache); every value's JSON type
-  and every index's range are checked, so that a file that passes the checks cannot make a
-  later command fail.
+  validated again on load (skipping that is the point of the cache), but every value's JSON
+  type, every column's length, every index's range and the names the index uses (places,
+  corridors, modes, statuses of the atlas) are checked, so that a damaged file is refused
+  rather than failing later. The checksum is not a signature: whoever can write the cache
+  folder (created private, mode 0700) could write a consistent wrong graph, as they could
+  edit the atlas itself; what no file can do is run code.
 - **Never stale.** The file name is a hash of the atlas files' contents, the package version,
   a stamp of the package's own code files (size and modification time, so that an edited
   checkout does not keep serving graphs built by its old code) and :data:`CACHE_FORMAT`; the
@@ -28,12 +31,13 @@ import hashlib
 import os
 import time
 from array import array
+from collections.abc import Set as AbstractSet
 from itertools import repeat
 from pathlib import Path, PurePath
 from typing import Any
 
 from corridors import __version__
-from corridors.atlas import Atlas, Corridor, Leg, Place, Shipment, Source
+from corridors.atlas import STATUSES, Atlas, Corridor, Leg, Place, Shipment, Source
 from corridors.columnfile import (
     ColumnFile,
     ColumnFileError,
@@ -259,7 +263,24 @@ def decode_network(data: bytes | bytearray, *, root: Path, fingerprint: str) -> 
     if meta.get("rows") != _meta(fingerprint)["rows"]:
         raise ColumnFileError("written with other atlas fields")
     atlas = _decode_atlas(columns, root=root, fingerprint=fingerprint)
-    return Network(atlas, _decode_index(columns))
+    index = _decode_index(columns)
+    _check_names(index, atlas)
+    return Network(atlas, index)
+
+
+def _check_names(index: RouteIndex, atlas: Atlas) -> None:
+    """The index speaks only of the atlas's places and corridors, and of known modes and
+    statuses (checked on the distinct values, so cheaply)."""
+    places = set(index.place_ids) | set(index.edge_start) | set(index.edge_end)
+    checks: list[tuple[str, AbstractSet[Any], AbstractSet[Any]]] = [
+        ("place", places, atlas.places.keys()),
+        ("corridor", set(index.edge_corridor) - {None}, atlas.corridors.keys()),
+        ("mode", set(index.edge_mode), set(MODE_CODES)),
+        ("status", set(index.edge_status), set(STATUSES)),
+    ]
+    for what, used, known in checks:
+        if not used <= known:
+            raise ColumnFileError(f"the index names an unknown {what}")
 
 
 def _decode_atlas(columns: ColumnFile, *, root: Path, fingerprint: str) -> Atlas:
@@ -488,7 +509,7 @@ def save_network(path: Path, network: Network, *, root: Path) -> str | None:
     try:
         write_atomically(path, chunks)
     except OSError as exc:
-        return f"cannot write {path} ({exc.strerror or exc})"
+        return f"cannot write it ({exc.strerror or exc})"
     prune_cache(path.parent, keep=path)
     return None
 
