@@ -645,3 +645,74 @@ def test_deeply_nested_attributes_never_break_caching(
         assert not path.exists()
     if depth <= 600:
         assert problem is None
+
+
+# ------------------------------------------------- the land mask cache, in the same folder
+
+
+@pytest.fixture(scope="module")
+def landmask_reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, bytes, object]:
+    """The region's land mask slice as built from the package data: file name, bytes, mask."""
+    from corridors import landmask
+    from corridors.searouting import REGION
+
+    folder = tmp_path_factory.mktemp("landmask-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CORRIDORS_CACHE_DIR", str(folder))
+        landmask.region_mask.cache_clear()
+        mask = landmask.region_mask(REGION)
+        landmask.region_mask.cache_clear()
+    (path,) = folder.glob("landmask-*.npz")
+    return path.name, path.read_bytes(), mask
+
+
+def _planted_npz(marker: Path) -> bytes:
+    import io
+
+    import numpy as np
+
+    buffer = io.BytesIO()
+    payload = np.empty(1, dtype=object)
+    payload[0] = _Payload(marker)
+    np.savez(buffer, water=payload, meta=payload)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "empty", "planted", "fifo"])
+def test_damaged_landmask_cache_is_rebuilt(
+    cache: Path, tmp_path: Path, landmask_reference, damage: str
+) -> None:
+    """The land mask slice cached next to the network (read by check, build, add-sea-lane):
+    a damaged or planted file was a zipfile traceback; now it is rebuilt."""
+    import io
+
+    import numpy as np
+
+    from corridors import landmask
+    from corridors.searouting import REGION
+
+    name, data, reference = landmask_reference
+    cache.mkdir()
+    path = cache / name
+    marker = tmp_path / "marker"
+    if damage == "planted":  # the payload is live: loading it with pickles allowed runs it
+        probe = tmp_path / "probe"
+        np.load(io.BytesIO(_planted_npz(probe)), allow_pickle=True)["water"]
+        assert probe.exists()
+    if damage == "fifo":
+        os.mkfifo(path)
+    else:
+        changed = {
+            "flip": lambda: flip(data, len(data) // 2),
+            "truncate": lambda: data[: len(data) // 2],
+            "empty": lambda: b"",
+            "planted": lambda: _planted_npz(marker),
+        }[damage]()
+        path.write_bytes(changed)
+    mask = landmask.region_mask(REGION)
+    landmask.region_mask.cache_clear()
+    assert not marker.exists()
+    assert np.array_equal(mask.water, reference.water)  # type: ignore[attr-defined]
+    assert mask == dataclasses.replace(reference, water=mask.water)  # type: ignore[type-var]
+    assert stat.S_ISREG(os.lstat(path).st_mode)
+    assert landmask._read_cached(path, REGION) is not None  # rebuilt valid
