@@ -4,8 +4,8 @@ A route query from the command line must not pay for parsing, validating and mea
 atlas again, nor for importing networkx or pyproj: the first run builds the index and stores
 it (with the validated atlas) under the user cache folder as a checksummed file of numeric
 columns and JSON that cannot run code when read (:mod:`corridors.netcache`), keyed by the
-atlas files' content, the package version and the cache format; every later run with
-unchanged files and code just reads it back. A cache file that is missing, damaged, foreign or
+atlas files' content, the package's version and code, and the cache format; every later run
+with unchanged files and code just reads it back. A cache file that is missing, damaged, foreign or
 not a regular file is rebuilt and replaced, never trusted and never an error.
 """
 
@@ -288,8 +288,8 @@ def load_network(
         No spinner; otherwise a rebuild that takes more than a second shows one on a terminal.
     on_cache_event : callable, optional
         Called with one line of text (``"cache: ..."``) each time the network is built instead
-        of read from the cache: why, and where it was saved or why it could not be. Not
-        called on a cache hit, nor when ``use_cache`` is False. The CLI's ``--verbose``
+        of read from the cache: why (naming the cache file), and why it could not be saved
+        if so. Not called on a cache hit, nor when ``use_cache`` is False. The CLI's ``--verbose``
         prints it on stderr.
 
     Returns
