@@ -91,7 +91,7 @@ def test_cache_is_used_and_invalidated(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path / "cache"))
     root = write_atlas(tmp_path / "atlas")
     first = load_network(root)
-    assert len(list((tmp_path / "cache").glob("network-*.pickle"))) == 1
+    assert len(list((tmp_path / "cache").glob("network-*.cnet"))) == 1
     again = load_network(root)
     assert again.atlas.fingerprint == first.atlas.fingerprint
     sea = root / "corridors" / "sea.geojson"
@@ -103,19 +103,19 @@ def test_cache_is_used_and_invalidated(tmp_path: Path, monkeypatch) -> None:
 def test_cache_keeps_only_the_newest_networks(tmp_path: Path, monkeypatch) -> None:
     import os
 
-    from corridors import network as network_module
+    from corridors import netcache
 
     cache = tmp_path / "cache"
     monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(cache))
     root = write_atlas(tmp_path / "atlas")
     sea = root / "corridors" / "sea.geojson"
-    keep = network_module.KEEP_CACHED_NETWORKS
+    keep = netcache.KEEP_CACHED_NETWORKS
     for number in range(keep + 3):
         sea.write_text(sea.read_text().replace("Rajin - Pohang", f"Rajin - Pohang {number}", 1))
         load_network(root)
-        for stamp, old in enumerate(sorted(cache.glob("network-*.pickle"))):
+        for stamp, old in enumerate(sorted(cache.glob("network-*.cnet"))):
             os.utime(old, (stamp, stamp))  # older than the one just written
-    files = list(cache.glob("network-*.pickle"))
+    files = list(cache.glob("network-*.cnet"))
     assert len(files) == keep
     latest = load_network(root)  # the newest one is still there: no rebuild needed
     assert "Rajin - Pohang" in latest.atlas.corridors["rajin_pohang"].name

@@ -55,6 +55,15 @@ TransferOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
+VerboseOption = Annotated[
+    bool,
+    typer.Option("--verbose", help="Say on stderr when and why the route graph is rebuilt."),
+]
+
+
+def _cache_events(verbose: bool):  # noqa: ANN202 - the callback load_network takes, or None
+    """With ``--verbose``, print load_network's one line about a cache rebuild on stderr."""
+    return (lambda line: echo(line, err=True)) if verbose else None
 
 
 @contextlib.contextmanager
@@ -140,6 +149,7 @@ def route(
         bool, typer.Option("--offline", help="With --map: a self-contained file, no network.")
     ] = False,
     quiet: QuietOption = False,
+    verbose: VerboseOption = False,
     atlas: AtlasOption = None,
 ) -> None:
     """Shortest route between two places: legs (corridor, mode, km) and the total.
@@ -158,7 +168,7 @@ def route(
 
             check_output_path(map_file)
         options = _route_options(modes, include_proposed, by, speed, transfer_hours)
-        network = load_network(atlas, quiet=quiet)
+        network = load_network(atlas, quiet=quiet, on_cache_event=_cache_events(verbose))
         result = find_route(network, origin, destination, options)
         if map_file is not None:
             from corridors.maps import write_route_map
@@ -178,6 +188,7 @@ def route(
 def list_items(
     what: Annotated[str, typer.Argument(help="places, corridors or shipments")],
     as_json: JsonOption = False,
+    verbose: VerboseOption = False,
     atlas: AtlasOption = None,
 ) -> None:
     """List the atlas's places, corridors or shipments."""
@@ -187,7 +198,7 @@ def list_items(
 
         if what not in listing.LISTS:
             raise UsageError(f"cannot list '{what}': choose places, corridors or shipments")
-        network = load_network(atlas)
+        network = load_network(atlas, on_cache_event=_cache_events(verbose))
         records = listing.LISTS[what](network)
         if as_json:
             echo_json(records)
@@ -207,6 +218,7 @@ def matrix(
     include_proposed: ProposedOption = False,
     by: ByOption = "distance",
     quiet: QuietOption = False,
+    verbose: VerboseOption = False,
     atlas: AtlasOption = None,
 ) -> None:
     """Distance (or time) matrix between places."""
@@ -216,7 +228,7 @@ def matrix(
         from corridors.network import load_network
 
         options = _route_options(modes, include_proposed, by)
-        network = load_network(atlas, quiet=quiet)
+        network = load_network(atlas, quiet=quiet, on_cache_event=_cache_events(verbose))
         chosen = parse_csv_option(places, option="--places") or None
         result = distance_matrix(network, chosen, options, quiet=quiet)
         if as_csv:
@@ -233,6 +245,7 @@ def matrix(
 @app.command()
 def table(
     as_json: JsonOption = False,
+    verbose: VerboseOption = False,
     atlas: AtlasOption = None,
 ) -> None:
     """The route table: the article's corridors and shipments, measured over the graph."""
@@ -240,7 +253,7 @@ def table(
         from corridors.network import load_network
         from corridors.report import print_route_table, route_table
 
-        network = load_network(atlas)
+        network = load_network(atlas, on_cache_event=_cache_events(verbose))
         rows = route_table(network)
         if as_json:
             echo_json(rows)
@@ -254,6 +267,7 @@ def check(
         float, typer.Option("--tolerance-m", help="Max distance from a corridor end to its place.")
     ] = 2000.0,
     as_json: JsonOption = False,
+    verbose: VerboseOption = False,
     atlas: AtlasOption = None,
 ) -> None:
     """Validate the atlas: lengths vs published, land/sea, ends near their places."""
@@ -267,7 +281,7 @@ def check(
         if not (math.isfinite(tolerance_m) and tolerance_m >= 0):
             raise UsageError(f"--tolerance-m must be zero or more metres, not {tolerance_m}")
 
-        network = load_network(atlas)
+        network = load_network(atlas, on_cache_event=_cache_events(verbose))
         report = check_atlas(network.atlas, tolerance_m=tolerance_m, network=network)
         if as_json:
             echo_json(report.to_dict())
@@ -285,6 +299,7 @@ def export(
             help="Output: .gpkg (GeoPackage) or .graphml; a regular file, replaced atomically."
         ),
     ],
+    verbose: VerboseOption = False,
     atlas: AtlasOption = None,
 ) -> None:
     """Export the atlas and graph: GeoPackage (for QGIS) or GraphML (for OSMnx/networkx).
@@ -298,7 +313,7 @@ def export(
         from corridors.outputs import check_output_path
 
         check_output_path(file)
-        network = load_network(atlas)
+        network = load_network(atlas, on_cache_event=_cache_events(verbose))
         written = export_file(network, file)
         echo(f"wrote {written}")
 
@@ -323,6 +338,7 @@ def build(
         ),
     ] = True,
     quiet: QuietOption = False,
+    verbose: VerboseOption = False,
     atlas: AtlasOption = None,
 ) -> None:
     """Write the interactive maps atlas.html and shipments.html.
@@ -334,7 +350,7 @@ def build(
         from corridors.maps.build import build_maps, progress_steps
         from corridors.network import load_network
 
-        network = load_network(atlas)
+        network = load_network(atlas, on_cache_event=_cache_events(verbose))
         with progress_steps(quiet=quiet) as step:
             result = build_maps(network, out, offline=offline, step=step)
         for warning in result.warnings:

@@ -27,6 +27,7 @@ _OPTIONS: dict[str, tuple[str, str]] = {
     "--offline": ("offline", "flag"),
     "--quiet": ("quiet", "flag"),
     "-q": ("quiet", "flag"),
+    "--verbose": ("verbose", "flag"),
     "--atlas": ("atlas", "path"),
 }
 

@@ -30,6 +30,7 @@ Bounds = tuple[float, float, float, float]  # lon_min, lat_min, lon_max, lat_max
 _MASK_MEMBER = "mask.npy"
 _CACHE_FORMAT = 1
 _CHUNK_ROWS = 64
+_MAX_CACHE_BYTES = 256 * 2**20  # the cached slice of the routing region is ~7 MB
 
 
 class LandMaskUnavailableError(RuntimeError):
@@ -159,22 +160,9 @@ def region_mask(bounds: Bounds) -> RegionMask:
     box = f"{lon_min}_{lat_min}_{lon_max}_{lat_max}"
     key = f"landmask-v{_CACHE_FORMAT}-glm{_package_version()}-{box}"
     cache_file = cache_dir() / f"{key}.npz"
-    if cache_file.is_file():
-        try:
-            with np.load(cache_file) as data:
-                meta = data["meta"]
-                return RegionMask(
-                    water=data["water"],
-                    row0=int(meta[0]),
-                    col0=int(meta[1]),
-                    lat0=float(meta[2]),
-                    lon0=float(meta[3]),
-                    dlat=float(meta[4]),
-                    dlon=float(meta[5]),
-                    bounds=bounds,
-                )
-        except (OSError, KeyError, ValueError):
-            pass  # a broken cache file is rebuilt below
+    cached = _read_cached(cache_file, bounds)
+    if cached is not None:
+        return cached
     # Index arithmetic of the package: 90 N / 180 W origin, 1/120 deg steps.
     step = 1.0 / 120.0
     r0 = max(0, math.floor((90.0 - lat_max) / step) - 2)
@@ -185,6 +173,45 @@ def region_mask(bounds: Bounds) -> RegionMask:
     meta = np.array([r0, c0, lat0, lon0, dlat, dlon], dtype=float)
     save_atomically(cache_file, lambda fh: np.savez_compressed(fh, water=water, meta=meta))
     return RegionMask(water, r0, c0, lat0, lon0, dlat, dlon, bounds)
+
+
+def _read_cached(cache_file: Path, bounds: Bounds) -> RegionMask | None:
+    """The cached slice, or None if it is missing or unusable (the caller rebuilds it).
+
+    Read as the network cache is (no symlink followed, no FIFO or device opened, at most
+    :data:`_MAX_CACHE_BYTES`), loaded with ``allow_pickle=False``; the zip's CRC-32 catches a
+    damaged file, and the arrays' dtype and shape are checked.
+    """
+    import io
+
+    import numpy as np
+
+    from .columnfile import read_regular_file
+
+    try:
+        data = read_regular_file(cache_file, max_bytes=_MAX_CACHE_BYTES)
+        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+            water, meta = archive["water"], archive["meta"]
+    except Exception:  # noqa: BLE001 - zipfile, zlib and numpy raise many kinds on damage
+        return None
+    if (
+        water.dtype != np.bool_
+        or water.ndim != 2
+        or meta.dtype != np.float64
+        or meta.shape != (6,)
+        or not np.isfinite(meta).all()
+    ):
+        return None
+    return RegionMask(
+        water=water,
+        row0=int(meta[0]),
+        col0=int(meta[1]),
+        lat0=float(meta[2]),
+        lon0=float(meta[3]),
+        dlat=float(meta[4]),
+        dlon=float(meta[5]),
+        bounds=bounds,
+    )
 
 
 def is_water(lon, lat, *, bounds: Bounds) -> np.ndarray:

@@ -1,21 +1,19 @@
 """The loaded atlas plus a compact routing index, cached on disk by the atlas's content.
 
 A route query from the command line must not pay for parsing, validating and measuring the
-atlas again, nor for importing networkx or pyproj: the first run builds the index and pickles
-it (with the validated atlas) under the user cache folder, keyed by the SHA-256 of the atlas
-files; every later run with unchanged files just unpickles it. Any change to any atlas file
-changes the key, so a stale cache is never used.
+atlas again, nor for importing networkx or pyproj: the first run builds the index and stores
+it (with the validated atlas) under the user cache folder as a checksummed file of numeric
+columns and JSON that cannot run code when read (:mod:`corridors.netcache`), keyed by the
+atlas files' content, the package's version and code, and the cache format; every later run
+with unchanged files and code just reads it back. A cache file that is missing, damaged, foreign or
+not a regular file is rebuilt and replaced, never trusted and never an error.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import os
-import pickle
-import tempfile
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,10 +35,7 @@ from corridors.graph import (
     edge_columns,
     node_id,
 )
-from corridors.paths import cache_dir
 
-KEEP_CACHED_NETWORKS = 8
-CACHE_FORMAT = 3
 NODE_MODES = MODE_CODES  # a node key is place code * 8 + index here
 
 
@@ -272,71 +267,69 @@ class Network:
 
 
 def load_network(
-    atlas: str | Path | None = None, *, use_cache: bool = True, quiet: bool = False
+    atlas: str | Path | None = None,
+    *,
+    use_cache: bool = True,
+    quiet: bool = False,
+    on_cache_event: Callable[[str], None] | None = None,
 ) -> Network:
     """Load the atlas and its routing index, from the cache when the atlas is unchanged.
 
-    A rebuild that takes more than a second shows a spinner on a terminal unless ``quiet``.
+    Parameters
+    ----------
+    atlas : str or Path, optional
+        Atlas folder (default: ``CORRIDORS_ATLAS`` or the bundled atlas).
+    use_cache : bool
+        Read the network from the cache folder (:func:`corridors.paths.cache_dir`) when a
+        valid file for this atlas, package version and cache format is there, and store it
+        there after building it. Any cache file that cannot be used (missing, truncated,
+        corrupted, from another version, not a regular file) is rebuilt silently.
+    quiet : bool
+        No spinner; otherwise a rebuild that takes more than a second shows one on a terminal.
+    on_cache_event : callable, optional
+        Called with one line of text (``"cache: ..."``) each time the network is built instead
+        of read from the cache: why (naming the cache file), and why it could not be saved
+        if so. Not called on a cache hit, nor when ``use_cache`` is False. The CLI's ``--verbose``
+        prints it on stderr.
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    AtlasError
+        If the atlas folder or one of its files is missing or invalid. A bad cache file
+        never raises.
     """
     root = atlas_root(atlas)
     contents, fingerprint = read_atlas_bytes(root)
-    cache_file = cache_dir() / f"network-v{CACHE_FORMAT}-{fingerprint}.pickle"
-    if use_cache:
-        cached = _read_cache(cache_file)
-        if cached is not None:
-            cached.atlas.root = root
-            return cached
+    if not use_cache:
+        return _build_network(root, contents, fingerprint, quiet=quiet)
+    from corridors import netcache
+
+    cache_file = netcache.cache_path(fingerprint)
+    try:
+        return netcache.read_network(cache_file, root=root, fingerprint=fingerprint)
+    except netcache.CacheMiss as miss:
+        reason = str(miss)
+    network = _build_network(root, contents, fingerprint, quiet=quiet)
+    problem = netcache.save_network(cache_file, network, root=root)
+    if on_cache_event is not None:
+        outcome = "rebuilt the route graph" if problem is None else "rebuilt, not saved: " + problem
+        on_cache_event(f"cache: {reason}; {outcome}")
+    return network
+
+
+def _build_network(
+    root: Path, contents: dict[Path, bytes], fingerprint: str, *, quiet: bool
+) -> Network:
     from corridors.progress import progress
 
     with progress("building the route graph", quiet=quiet):
         raw = {path: parse_json_bytes(path, data) for path, data in contents.items()}
         loaded = build_atlas(root, raw, fingerprint=fingerprint)
-        network = Network(loaded, build_index(atlas=loaded))
-        if use_cache:
-            _write_cache(cache_file, network)
-    return network
-
-
-def _read_cache(path: Path) -> Network | None:
-    try:
-        with path.open("rb") as handle, paused_gc():  # unpickling allocates in bulk too
-            network = pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
-        return None
-    return network if isinstance(network, Network) else None
-
-
-def _write_cache(path: Path, network: Network) -> None:
-    """Best effort, atomic: a failed write leaves no partial cache file behind.
-
-    Every atlas edit makes a new cache key, so older cache files are pruned to the
-    :data:`KEEP_CACHED_NETWORKS` most recently written.
-    """
-    temporary: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".network-", suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump(network, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-        temporary = None
-        _prune_cache(path.parent)
-    except OSError:
-        return
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-
-
-def _prune_cache(folder: Path) -> None:
-    """Delete all but the newest cached networks (any format version)."""
-    cached = sorted(
-        folder.glob("network-v*-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True
-    )
-    for stale in cached[KEEP_CACHED_NETWORKS:]:
-        with contextlib.suppress(OSError):
-            stale.unlink()
+        return Network(loaded, build_index(atlas=loaded))
 
 
 __all__ = ["TRANSFER", "Network", "RouteIndex", "build_index", "load_network", "node_id"]

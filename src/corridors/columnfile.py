@@ -1,0 +1,394 @@
+"""A file of named columns that can be read without running code, and memory-mapped later.
+
+Why: the network cache used to be a pickle, and unpickling a file runs whatever code it names;
+one planted file in the cache folder ran code on the next ``corridors route``, and one flipped
+byte was a traceback on every command. This format holds only numbers and JSON: reading it
+parses, it never executes.
+
+Layout (all integers little-endian)::
+
+    offset  size
+         0     8  magic b"\\x89CORCOL\\n" (a pickle, a text file or a truncated file never match)
+         8     4  format version (u32); the caller says which version it can read
+        12     4  header length H (u32)
+        16     8  total file length (u64): a truncated or extended file is caught first
+        24    32  BLAKE2b-256 of bytes 0-24 and 56-end (catches any flipped byte)
+        56     H  header: UTF-8 JSON {"meta": {...}, "sections": {name: {...}, ...}}
+                  then zero padding up to the first section
+                  sections, each starting at a multiple of 64 bytes
+
+Each section entry gives ``dtype``, ``offset`` (from the start of the file) and ``nbytes``; an
+array section also gives ``shape``. Array dtypes are numpy spellings with an explicit byte
+order, only ``<i4``, ``<i8`` and ``<f8`` (no object dtype exists here); dtype ``json`` is one
+UTF-8 JSON document. Because every array starts at a 64-byte aligned offset,
+``np.memmap(path, dtype, mode="r", offset=offset, shape=shape)`` (or ``np.frombuffer`` over an
+``mmap``) reads it in place without copying; this module itself reads with :mod:`array` so
+that loading a small network never imports numpy.
+
+Reading refuses anything that is not a regular file before reading a byte of it (no symlink is
+followed, a FIFO or device is never opened for reading data) and anything larger than the
+caller's limit. Writing is atomic: a temporary file in the same folder, fsynced, then
+``os.replace``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+import struct
+import sys
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MAGIC = b"\x89CORCOL\n"
+ALIGN = 64
+_PREAMBLE = struct.Struct("<8sIIQ32s")  # magic, version, header length, file length, digest
+_CHECKED = 24  # bytes of the preamble covered by the digest (all but the digest itself)
+# dtype -> array typecode (itemsizes checked below: 'i' is 4 bytes on every CPython platform).
+_TYPECODES = {"<i4": "i", "<i8": "q", "<f8": "d"}
+_ITEMSIZE = {"<i4": 4, "<i8": 8, "<f8": 8}
+_NATIVE_LITTLE = sys.byteorder == "little"
+
+
+class ColumnFileError(Exception):
+    """The file cannot be used; the message says why in a few words (no path)."""
+
+
+@dataclass(frozen=True)
+class _Section:
+    dtype: str
+    offset: int
+    nbytes: int
+    shape: tuple[int, ...] | None
+
+
+class ColumnFile:
+    """A column file read into memory and verified: :attr:`meta` plus named sections."""
+
+    def __init__(
+        self, data: bytes | bytearray, meta: dict[str, Any], sections: dict[str, _Section]
+    ) -> None:
+        self._data = memoryview(data)
+        self.meta = meta
+        self._sections = sections
+
+    @property
+    def names(self) -> set[str]:
+        """The names of all sections."""
+        return set(self._sections)
+
+    def _section(self, name: str, dtype: str) -> _Section:
+        section = self._sections.get(name)
+        if section is None:
+            raise ColumnFileError(f"section '{name}' is missing")
+        if section.dtype != dtype:
+            raise ColumnFileError(f"section '{name}' is {section.dtype}, expected {dtype}")
+        return section
+
+    def array(self, name: str, dtype: str) -> array[Any]:
+        """The one-dimensional array section ``name``, which must have ``dtype``.
+
+        Parameters
+        ----------
+        name : str
+            Section name.
+        dtype : str
+            ``"<i4"``, ``"<i8"`` or ``"<f8"``.
+
+        Returns
+        -------
+        array.array
+            A copy in native byte order (typecode ``i``, ``q`` or ``d``).
+
+        Raises
+        ------
+        ColumnFileError
+            If the section is missing, has another dtype or is not one-dimensional.
+        """
+        section = self._section(name, dtype)
+        if section.shape is None or len(section.shape) != 1:
+            raise ColumnFileError(f"section '{name}' is not one-dimensional")
+        out = array(_TYPECODES[dtype])
+        out.frombytes(self._data[section.offset : section.offset + section.nbytes])
+        if not _NATIVE_LITTLE:
+            out.byteswap()
+        return out
+
+    def json(self, name: str) -> Any:
+        """The JSON section ``name``, parsed (``NaN`` and ``Infinity`` are refused).
+
+        Raises
+        ------
+        ColumnFileError
+            If the section is missing, not JSON, or not valid JSON.
+        """
+        section = self._section(name, "json")
+        text = self._data[section.offset : section.offset + section.nbytes]
+        try:
+            return json.loads(bytes(text), parse_constant=_refuse_constant)
+        except (ValueError, RecursionError) as exc:
+            raise ColumnFileError(f"section '{name}' is not valid JSON ({exc})") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed")
+
+
+def _align(offset: int) -> int:
+    return -(-offset // ALIGN) * ALIGN
+
+
+def _dtype_of(values: array[Any]) -> str:
+    for dtype, typecode in _TYPECODES.items():
+        if values.typecode == typecode and values.itemsize == _ITEMSIZE[dtype]:
+            return dtype
+    raise TypeError(f"array typecode {values.typecode!r} cannot be stored")
+
+
+def encode(*, version: int, meta: dict[str, Any], sections: dict[str, Any]) -> list[bytes]:
+    """The bytes of a column file, as chunks to write one after another.
+
+    Parameters
+    ----------
+    version : int
+        Format version written into the preamble.
+    meta : dict
+        JSON-serialisable header data (keys and versions the reader checks).
+    sections : dict
+        Name to value: an ``array.array`` of typecode ``i``, ``q`` or ``d`` becomes an array
+        section, anything else a JSON section.
+
+    Raises
+    ------
+    ValueError, TypeError, RecursionError
+        If a value cannot be serialised (e.g. NaN in a JSON section, nesting too deep).
+    """
+    payloads: list[tuple[str, str, bytes, tuple[int, ...] | None]] = []
+    for name, value in sections.items():
+        if isinstance(value, array):
+            dtype = _dtype_of(value)
+            if not _NATIVE_LITTLE:
+                value = array(value.typecode, value)
+                value.byteswap()
+            payloads.append((name, dtype, value.tobytes(), (len(value),)))
+        else:
+            text = json.dumps(value, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+            payloads.append((name, "json", text.encode("ascii"), None))
+    start = ALIGN
+    while True:  # the offsets are in the header, which comes before them: find a fixed point
+        table: dict[str, dict[str, Any]] = {}
+        offset = start
+        for name, dtype, payload, shape in payloads:
+            entry: dict[str, Any] = {"dtype": dtype, "offset": offset, "nbytes": len(payload)}
+            if shape is not None:
+                entry["shape"] = list(shape)
+            table[name] = entry
+            offset = _align(offset + len(payload))
+        header = json.dumps(
+            {"meta": meta, "sections": table}, ensure_ascii=True, allow_nan=False
+        ).encode("ascii")
+        needed = _align(_PREAMBLE.size + len(header))
+        if needed <= start:
+            break
+        start = needed
+    body: list[bytes] = [header, bytes(start - _PREAMBLE.size - len(header))]
+    position = start
+    for _, _, payload, _ in payloads:
+        body.append(payload)
+        position += len(payload)
+        padding = _align(position) - position
+        body.append(bytes(padding))
+        position += padding
+    head = struct.pack("<8sIIQ", MAGIC, version, len(header), position)
+    digest = hashlib.blake2b(head, digest_size=32)
+    for chunk in body:
+        digest.update(chunk)
+    return [head + digest.digest(), *body]
+
+
+def decode(data: bytes | bytearray, *, version: int) -> ColumnFile:
+    """Verify and index the bytes of a column file (see the module docstring for the checks).
+
+    Raises
+    ------
+    ColumnFileError
+        If the magic, version, length, checksum or section table is wrong.
+    """
+    if not data:
+        raise ColumnFileError("empty")
+    if not MAGIC.startswith(bytes(data[: len(MAGIC)])):
+        raise ColumnFileError("not a corridors cache file (wrong magic bytes)")
+    if len(data) < _PREAMBLE.size:
+        raise ColumnFileError(f"truncated ({len(data)} bytes)")
+    _, found, header_length, total, digest = _PREAMBLE.unpack_from(data)
+    if found != version:
+        raise ColumnFileError(f"cache format {found}, this version reads format {version}")
+    if total != len(data):
+        raise ColumnFileError(f"truncated or extended ({len(data)} bytes, header says {total})")
+    view = memoryview(data)
+    check = hashlib.blake2b(view[:_CHECKED], digest_size=32)
+    check.update(view[_PREAMBLE.size :])
+    if check.digest() != digest:
+        raise ColumnFileError("checksum mismatch (corrupted)")
+    end = _PREAMBLE.size + header_length
+    try:
+        header = json.loads(bytes(view[_PREAMBLE.size : end]), parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        raise ColumnFileError("unreadable header") from None
+    if not isinstance(header, dict) or not isinstance(header.get("meta"), dict):
+        raise ColumnFileError("unreadable header")
+    sections = _section_table(header.get("sections"), first=_align(end), size=len(data))
+    return ColumnFile(data, header["meta"], sections)
+
+
+def _section_table(raw: Any, *, first: int, size: int) -> dict[str, _Section]:
+    """Check every section entry: known dtype, aligned, inside the file, sized by its shape."""
+    if not isinstance(raw, dict):
+        raise ColumnFileError("unreadable section table")
+    sections: dict[str, _Section] = {}
+    for name, entry in raw.items():
+        if not isinstance(entry, dict):
+            raise ColumnFileError(f"section '{name}': unreadable entry")
+        dtype, offset, nbytes = entry.get("dtype"), _count(entry, "offset"), _count(entry, "nbytes")
+        if offset is None or nbytes is None or dtype not in (*_TYPECODES, "json"):
+            raise ColumnFileError(f"section '{name}': unreadable entry")
+        if offset < first or offset % ALIGN or offset + nbytes > size:
+            raise ColumnFileError(f"section '{name}': outside the file or not aligned")
+        shape: tuple[int, ...] | None = None
+        if dtype != "json":
+            dims = entry.get("shape")
+            if not isinstance(dims, list) or not dims or not all(_is_count(d) for d in dims):
+                raise ColumnFileError(f"section '{name}': unreadable shape")
+            shape = tuple(dims)
+            count = 1
+            for dim in shape:
+                count *= dim
+            if count * _ITEMSIZE[dtype] != nbytes:
+                raise ColumnFileError(f"section '{name}': shape does not match its size")
+        sections[name] = _Section(dtype, offset, nbytes, shape)
+    return sections
+
+
+def _is_count(value: Any) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _count(entry: dict[str, Any], key: str) -> int | None:
+    value = entry.get(key)
+    return value if _is_count(value) else None
+
+
+def read_regular_file(path: Path, *, max_bytes: int) -> bytearray:
+    """The bytes of ``path`` if it is a regular file of at most ``max_bytes``.
+
+    ``path`` itself must not be a symlink; a FIFO, socket, device or directory is refused
+    from its ``lstat`` and never read (opened with ``O_NOFOLLOW | O_NONBLOCK`` in any case, and
+    the opened file must be the one checked).
+
+    Raises
+    ------
+    FileNotFoundError
+        If nothing is at ``path``.
+    ColumnFileError
+        If something other than a regular file is there, or it is too large.
+    OSError
+        If reading fails.
+    """
+    found = os.lstat(path)
+    _check_regular(found, max_bytes)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    flags |= getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    with open(fd, "rb", buffering=0, closefd=True) as handle:
+        opened = os.fstat(fd)
+        _check_regular(opened, max_bytes)
+        if (opened.st_dev, opened.st_ino) != (found.st_dev, found.st_ino):
+            raise ColumnFileError("replaced while being opened")
+        data = bytearray(opened.st_size)
+        view, filled = memoryview(data), 0
+        while filled < len(data):
+            count = handle.readinto(view[filled : filled + (1 << 30)])
+            if not count:
+                break
+            filled += count
+        if filled != len(data) or handle.read(1):
+            raise ColumnFileError("changed while being read")
+    return data
+
+
+def _check_regular(found: os.stat_result, max_bytes: int) -> None:
+    mode = found.st_mode
+    if not stat.S_ISREG(mode):
+        raise ColumnFileError(f"not a regular file but {_kind(mode)}")
+    if found.st_size > max_bytes:
+        raise ColumnFileError(f"larger than the {max_bytes:,} byte limit")
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISLNK, "a symlink"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def write_atomically(path: Path, chunks: list[bytes]) -> None:
+    """Write ``chunks`` to ``path`` through a fsynced temp file in the same folder.
+
+    Whatever is at ``path`` (a file, a symlink, a FIFO) is replaced as a name, never written
+    through; an empty directory there is removed first. On failure no temp file is left.
+
+    Raises
+    ------
+    OSError
+        If the folder is not writable, the disk is full, or a non-empty directory is in the way.
+    """
+    import tempfile  # only writers pay for importing it (~3 ms: random, shutil)
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            if stat.S_ISDIR(os.lstat(path).st_mode):
+                os.rmdir(path)  # only if empty: never delete what someone put inside
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+__all__ = [
+    "ColumnFile",
+    "ColumnFileError",
+    "decode",
+    "encode",
+    "read_regular_file",
+    "write_atomically",
+]
