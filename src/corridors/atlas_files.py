@@ -99,7 +99,7 @@ def validate_and_write(state: AtlasState, edits: list[FileEdit], *, dry_run: boo
         for edit in edits
     ]
     if not dry_run:
-        write_files_atomically(changes)
+        write_files_atomically(changes, atlas_root=state.root)
     return [str(edit.path.relative_to(state.root)) for edit in edits]
 
 
