@@ -258,9 +258,10 @@ def read_under_lock(root: Path, read: Callable[[], T], *, timeout_s: float | Non
                     return result
                 continue
             except OSError:
-                # The lock exists but cannot be opened or locked (no permission, no flock on
-                # this file system, not a regular file): a writer cannot take it either, and
-                # a writer replaces nothing without it, so nothing can change under this read.
+                # The lock exists but cannot be opened or locked: no flock on this file system
+                # or not a regular file (no writer can take it either, and a writer replaces
+                # nothing without it), or no permission to read it (writers create it
+                # readable by all, so someone changed that): read as before this lock existed.
                 return read()
             return read()
 
@@ -289,8 +290,8 @@ def _publishing(root: Path | None) -> Iterator[None]:
             )
         except AtlasLockedError:
             raise AtlasLockedError(
-                f"the atlas {root} is being read by another command that has held {path} for "
-                f"{READ_LOCK_TIMEOUT_S:g} s; nothing was changed, run this again"
+                f"readers of the atlas {root} kept {path} busy for {READ_LOCK_TIMEOUT_S:g} s; "
+                "nothing was changed, run this again"
             ) from None
         except OSError as exc:
             raise AtlasWriteError(
