@@ -106,7 +106,8 @@ def validate_and_write(state: AtlasState, edits: list[FileEdit], *, dry_run: boo
 def run_locked(root: Path, attempt: Callable[[], T], *, dry_run: bool, lock_timeout_s: float) -> T:
     """Run ``attempt`` holding the atlas's writer lock, after clearing a killed writer's temps.
 
-    A dry run only reads, so it runs without the lock (and works on a read-only atlas).
+    A dry run only reads, so it runs without the writers' lock (it reads under the readers'
+    lock like any reader, and works on a read-only atlas).
     """
     if dry_run:
         return attempt()
