@@ -19,7 +19,7 @@ import pytest
 from atlas_factory import collection, place, write_atlas
 
 from corridors.atlas import load_atlas
-from corridors.atomicio import LOCK_NAME
+from corridors.atomicio import LOCK_NAME, LOCK_NAMES
 from corridors.errors import CorridorsError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -86,11 +86,11 @@ def run(*args: str, atlas: Path | None, cache: Path, env: dict[str, str] | None 
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under the atlas folder (except the lock file), by relative path."""
+    """Every file under the atlas folder (except the lock files), by relative path."""
     return {
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != LOCK_NAME
+        if p.is_file() and p.name not in LOCK_NAMES
     }
 
 
@@ -351,7 +351,7 @@ def test_dry_run_changes_nothing(atlas: Path, cache: Path, tmp_path: Path) -> No
         assert done.returncode == 0, done.stderr
         assert "would " in done.stdout and "dry run: no file was changed" in done.stdout
     assert snapshot(atlas) == before
-    assert not (atlas / LOCK_NAME).exists()
+    assert not [name for name in LOCK_NAMES if (atlas / name).exists()]
 
 
 def test_add_remove_round_trip_keeps_other_bytes(atlas: Path, cache: Path, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from corridors.atlas import load_atlas
-from corridors.atomicio import LOCK_NAME
+from corridors.atomicio import LOCK_NAMES
 from corridors.editing import EditResult, add_corridors, remove_corridor
 from corridors.errors import CorridorsError
 
@@ -41,7 +41,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != LOCK_NAME
+        if p.is_file() and p.name not in LOCK_NAMES
     }
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from corridors.atomicio import reads_under_lock
 from corridors.errors import AtlasError
 from corridors.paths import resolve_atlas_dir
 from corridors.safe_input import check_document, parse_json_text, read_file_limited
@@ -212,6 +213,7 @@ def atlas_root(atlas: str | Path | None = None) -> Path:
     return root
 
 
+@reads_under_lock  # one edit's files, never two: see corridors.atomicio
 def read_atlas_bytes(root: Path) -> tuple[dict[Path, bytes], str]:
     """Read every atlas file once; return the bytes and their content hash (the cache key).
 

@@ -27,8 +27,9 @@ from corridors.atlas import (
     parse_json_bytes,
     read_atlas_bytes,
 )
+from corridors.atomicio import check_lock_timeout
 from corridors.edit_types import EditError
-from corridors.errors import AtlasError, UsageError
+from corridors.errors import AtlasError
 
 T = TypeVar("T")
 
@@ -99,32 +100,17 @@ def validate_and_write(state: AtlasState, edits: list[FileEdit], *, dry_run: boo
         for edit in edits
     ]
     if not dry_run:
-        write_files_atomically(changes)
+        write_files_atomically(changes, atlas_root=state.root)
     return [str(edit.path.relative_to(state.root)) for edit in edits]
-
-
-def check_lock_timeout(value: float) -> float:
-    """``value`` if it is a usable ``lock_timeout_s``: finite seconds, zero or more."""
-    import math
-
-    try:
-        ok = not isinstance(value, bool) and math.isfinite(value) and value >= 0
-    except TypeError:
-        ok = False
-    if not ok:
-        raise UsageError(
-            f"lock_timeout_s must be a finite number of seconds, zero or more, not {value!r}"
-        )
-    return value
 
 
 def run_locked(root: Path, attempt: Callable[[], T], *, dry_run: bool, lock_timeout_s: float) -> T:
     """Run ``attempt`` holding the atlas's writer lock, after clearing a killed writer's temps.
 
-    A dry run only reads, so it runs without the lock (and works on a read-only atlas).
-    ``lock_timeout_s`` must be a finite number of seconds, zero or more (``UsageError``
-    otherwise, dry run or not: NaN would fail deep inside the lock, a negative value would
-    wait forever).
+    A dry run only reads, so it runs without the writers' lock (it reads under the readers'
+    lock like any reader, and works on a read-only atlas). ``lock_timeout_s`` must be a finite
+    number of seconds, zero or more (``UsageError`` otherwise, dry run or not: NaN would fail
+    deep inside the lock, a negative value would wait forever).
     """
     check_lock_timeout(lock_timeout_s)
     if dry_run:
