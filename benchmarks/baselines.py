@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from corridors.atlas import FREIGHT_MODES, Atlas
-from corridors.geodesy import line_length_m, split_line
-from corridors.graph import TRANSFER, GraphEdge, transfer_modes
-from corridors.network import RouteIndex
+from corridors.atlas.schema import FREIGHT_MODES, Atlas
+from corridors.geo.geodesy import line_length_m, split_line
+from corridors.network.graph import TRANSFER, GraphEdge, transfer_modes
+from corridors.network.index import RouteIndex
 
 
 def graph_edges_per_row(atlas: Atlas) -> list[GraphEdge]:

@@ -62,7 +62,7 @@ SYNTHETIC_ROOT = Path("/synthetic-atlas")  # generated atlases live in memory on
 def _stored(path: Path, make: Callable[[], Any]):  # noqa: ANN202 - corridors.Network
     """The network stored at ``path`` (the network cache's format: no pickle), else ``make()``
     stored there; a file from other code, or damaged, is made again."""
-    from corridors import netcache
+    from corridors.network import cache as netcache
 
     try:
         return netcache.read_network(path, root=SYNTHETIC_ROOT, fingerprint="")
@@ -77,8 +77,8 @@ def _stored(path: Path, make: Callable[[], Any]):  # noqa: ANN202 - corridors.Ne
 def atlas_for(size: int):  # noqa: ANN201 - corridors.Atlas
     """The generated atlas of ``size`` segments (stored after the first run, with an empty
     route index so that loading it costs no index)."""
-    from corridors import netcache
-    from corridors.network import Network, RouteIndex
+    from corridors.network import cache as netcache
+    from corridors.network.index import Network, RouteIndex
 
     def make() -> Network:
         return Network(generate.load(generate.generate(size), SYNTHETIC_ROOT), RouteIndex())
@@ -87,8 +87,8 @@ def atlas_for(size: int):  # noqa: ANN201 - corridors.Atlas
 
 
 def network_for(size: int):  # noqa: ANN201 - corridors.Network
-    from corridors import netcache
-    from corridors.network import Network, build_index
+    from corridors.network import cache as netcache
+    from corridors.network.index import Network, build_index
 
     def make() -> Network:
         atlas = atlas_for(size)
@@ -120,7 +120,7 @@ def build(size: int, role: str) -> dict[str, Any]:
     """Best of 3 builds in one process (how issue 5 states the target), for both roles alike;
     the first, cold run (imports, first string hashes) is reported in the notes too.
     """
-    from corridors.network import build_index
+    from corridors.network.index import build_index
 
     atlas = atlas_for(size)
     setup = rss_mb()
@@ -138,7 +138,7 @@ def build(size: int, role: str) -> dict[str, Any]:
 
 def lengths(size: int, role: str) -> dict[str, Any]:
     """Just the geodesic lengths of every corridor piece: one pyproj call each vs one for all."""
-    from corridors.geodesy import line_length_m, lines_lengths_m
+    from corridors.geo.geodesy import line_length_m, lines_lengths_m
 
     pieces = [c.coords for c in atlas_for(size).corridors.values()]
     setup = rss_mb()
@@ -167,8 +167,8 @@ def _nx_pair(graph: Any, network: Any, a: str, b: str, modes: set[str]) -> float
 
 
 def matrix(size: int, role: str) -> dict[str, Any]:
-    from corridors.matrix import distance_matrix
-    from corridors.routing import make_options, shortest_costs
+    from corridors.routing.matrix import distance_matrix
+    from corridors.routing.route import make_options, shortest_costs
 
     network = network_for(size)
     options = make_options()
@@ -219,7 +219,7 @@ def matrix(size: int, role: str) -> dict[str, Any]:
 
 
 def _weight(network: Any, edge: int, options: Any) -> float | None:
-    from corridors.routing import edge_weight
+    from corridors.routing.route import edge_weight
 
     return edge_weight(network, edge, options)
 
@@ -230,8 +230,8 @@ def _weight(network: Any, edge: int, options: Any) -> float | None:
 def route(size: int, role: str) -> dict[str, Any]:
     """One long route query in a warm process."""
 
-    from corridors.routing import make_options, shortest_edges_python
-    from corridors.routing import route as find_route
+    from corridors.routing.route import make_options, shortest_edges_python
+    from corridors.routing.route import route as find_route
 
     network = network_for(size)
     options = make_options(include_proposed=True)

@@ -83,7 +83,7 @@ def big_atlas_map(corridors: int) -> dict[str, Any]:
 
     from corridors.maps.atlas_map import atlas_map
     from corridors.maps.base import write_html
-    from corridors.network import Network, build_index
+    from corridors.network.index import Network, build_index
 
     atlas = generate.load(generate.generate(corridors))
     network = Network(atlas, build_index(atlas=atlas))

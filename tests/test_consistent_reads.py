@@ -1,7 +1,7 @@
 """Readers see one consistent atlas, never files of two edits (issue 8, item 6).
 
 The main test loads the atlas in a loop, in this process, while writer processes add and
-remove corridors through :mod:`corridors.editing`. Every add touches three files (a new
+remove corridors through :mod:`corridors.edit.api`. Every add touches three files (a new
 source, a new junction place, the corridor citing both), so a reader that mixed two edits
 would find a corridor with an unknown place or source. Run this file as a script with
 ``--without-reader-lock`` to watch the same loop fail when readers take no lock::
@@ -27,9 +27,8 @@ from pathlib import Path
 import pytest
 from atlas_factory import write_atlas
 
-import corridors.atomicio as atomicio
-from corridors.atlas import Atlas, load_atlas
-from corridors.atomicio import (
+import corridors._io.atomic as atomicio
+from corridors._io.atomic import (
     LOCK_NAME,
     LOCK_NAMES,
     READ_LOCK_NAME,
@@ -38,7 +37,8 @@ from corridors.atomicio import (
     atlas_lock,
     read_under_lock,
 )
-from corridors.editing import remove_corridor
+from corridors.atlas.schema import Atlas, load_atlas
+from corridors.edit.api import remove_corridor
 from corridors.errors import CorridorsError, UsageError
 
 MIN_LOADS = 2000
@@ -53,7 +53,7 @@ EXTRA_FILES = 30
 WRITER = r"""
 import sys
 from pathlib import Path
-from corridors.editing import add_corridors, remove_corridor
+from corridors.edit.api import add_corridors, remove_corridor
 
 root, writer, stop = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
 mode = ("power", "rail")[writer % 2]
@@ -230,7 +230,7 @@ def test_every_command_reads_under_the_lock(
 ) -> None:
     from typer.testing import CliRunner
 
-    from corridors.cli import app
+    from corridors.cli.app import app
 
     env = {"CORRIDORS_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "200"}
     with flocked(atlas / READ_LOCK_NAME, fcntl.LOCK_EX):

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from atlas_factory import collection, place, write_atlas
 
-from corridors.atlas import load_atlas
-from corridors.atomicio import LOCK_NAME, LOCK_NAMES
+from corridors._io.atomic import LOCK_NAME, LOCK_NAMES
+from corridors.atlas.schema import load_atlas
 from corridors.errors import CorridorsError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -413,7 +413,7 @@ def test_new_place_and_new_source(atlas: Path, cache: Path) -> None:
 
 
 def test_api_reads_csv_wkt_and_stdin(atlas: Path, cache: Path, tmp_path: Path) -> None:
-    from corridors.editing import add_corridors
+    from corridors.edit.api import add_corridors
 
     csv_file = tmp_path / "line.csv"
     csv_file.write_text("lat,lon\n" + "".join(f"{y},{x}\n" for x, y in RAJIN_CHONGJIN))
@@ -492,7 +492,7 @@ def test_concurrent_adds_both_land(atlas: Path, cache: Path, tmp_path: Path) -> 
             [
                 sys.executable,
                 "-m",
-                "corridors.cli",
+                "corridors.cli.app",
                 "add",
                 str(path),
                 *GOOD,

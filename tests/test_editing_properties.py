@@ -19,9 +19,9 @@ from atlas_factory import PLACES, write_atlas
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from corridors.atlas import load_atlas
-from corridors.atomicio import LOCK_NAMES
-from corridors.editing import EditResult, add_corridors, remove_corridor
+from corridors._io.atomic import LOCK_NAMES
+from corridors.atlas.schema import load_atlas
+from corridors.edit.api import EditResult, add_corridors, remove_corridor
 from corridors.errors import CorridorsError
 
 SETTINGS = settings(

@@ -32,16 +32,16 @@ from typing import Any
 import pytest
 from atlas_factory import write_atlas
 
-from corridors.atlas import date_span, load_atlas
-from corridors.edit_types import EditError
-from corridors.errors import AtlasError
-from corridors.safe_input import (
+from corridors.atlas.safe_input import (
     MAX_FILE_BYTES,
     MAX_JSON_DEPTH,
     check_document,
     check_json_depth,
     read_file_limited,
 )
+from corridors.atlas.schema import date_span, load_atlas
+from corridors.edit.types import EditError
+from corridors.errors import AtlasError
 
 TIMEOUT_S = 10.0
 PEAK_LIMIT_MB = 500.0
@@ -793,7 +793,7 @@ def test_add_stdin_endless_refused(atlas, cache) -> None:
 
 def test_add_api_refuses_deep_attributes_built_in_python(atlas) -> None:
     """The Python API takes dicts: a 600-deep one must not reach the files either."""
-    from corridors.editing import add_corridors
+    from corridors.edit.api import add_corridors
 
     deep: dict = {}
     for _ in range(600):

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from atlas_factory import write_atlas
 
-from corridors import netcache
-from corridors.atlas import Atlas, Corridor, Leg, Place, Shipment, Source, read_atlas_bytes
-from corridors.network import Network, RouteIndex, build_index, load_network
-from corridors.routing import make_options, route
+from corridors.atlas.schema import Atlas, Corridor, Leg, Place, Shipment, Source, read_atlas_bytes
+from corridors.network import cache as netcache
+from corridors.network.index import Network, RouteIndex, build_index, load_network
+from corridors.routing.route import make_options, route
 
 REPO = Path(__file__).resolve().parents[1]
 ROUTE = ("route", "khasan", "pohang", "--include-proposed", "--json")
@@ -129,7 +129,7 @@ def test_damaged_cache_is_rebuilt(atlas: Path, cache: Path, expected: dict, dama
 
 def test_every_damaged_byte_is_caught(atlas: Path, cache: Path) -> None:
     """Flipping any one byte (sampled every 97 bytes, plus the whole preamble) is detected."""
-    from corridors.columnfile import ColumnFileError, decode
+    from corridors.network.columnfile import ColumnFileError, decode
 
     network = load_network(atlas, use_cache=False)
     data = b"".join(netcache.encode_network(network, root=atlas))
@@ -459,7 +459,7 @@ def test_verbose_on_other_commands(atlas: Path, cache: Path, args: tuple[str, ..
 
 
 def test_fast_lane_handles_verbose_like_typer(atlas: Path, cache: Path) -> None:
-    from corridors.fastcli import parse_route_args
+    from corridors.cli.fast import parse_route_args
 
     assert parse_route_args(["a", "b", "--verbose"]) == {
         "origin": "a",
@@ -468,7 +468,10 @@ def test_fast_lane_handles_verbose_like_typer(atlas: Path, cache: Path) -> None:
     }
     env = {**os.environ, "CORRIDORS_CACHE_DIR": str(cache), "COLUMNS": "120"}
     outputs = []
-    for entry in ("from corridors.cli import main; main()", "from corridors.cli import app; app()"):
+    for entry in (
+        "from corridors.cli.app import main; main()",
+        "from corridors.cli.app import app; app()",
+    ):
         path = cache_file(atlas)
         path.unlink(missing_ok=True)
         done = subprocess.run(
@@ -546,10 +549,10 @@ def test_row_layout_covers_every_field() -> None:
 def test_shipped_atlas_round_trip_is_exact(cache: Path) -> None:
     """Every index column and every atlas dataclass field of the shipped atlas come back
     identical, and routes, lists, matrix, table and the GraphML export agree."""
-    from corridors import listing
+    from corridors.cli.report import route_table
     from corridors.export import write_graphml
-    from corridors.matrix import distance_matrix
-    from corridors.report import route_table
+    from corridors.network import listing
+    from corridors.routing.matrix import distance_matrix
 
     root = REPO / "geo"
     fresh = load_network(root, use_cache=False)
@@ -659,8 +662,8 @@ def test_deeply_nested_attributes_never_break_caching(
 @pytest.fixture(scope="module")
 def landmask_reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, bytes, object]:
     """The region's land mask slice as built from the package data: file name, bytes, mask."""
-    from corridors import landmask
-    from corridors.searouting import REGION
+    from corridors.geo import landmask
+    from corridors.geo.searouting import REGION
 
     folder = tmp_path_factory.mktemp("landmask-cache")
     with pytest.MonkeyPatch.context() as patch:
@@ -694,8 +697,8 @@ def test_damaged_landmask_cache_is_rebuilt(
 
     import numpy as np
 
-    from corridors import landmask
-    from corridors.searouting import REGION
+    from corridors.geo import landmask
+    from corridors.geo.searouting import REGION
 
     name, data, reference = landmask_reference
     cache.mkdir()
@@ -729,7 +732,7 @@ def test_numeric_columns_can_be_memory_mapped(atlas: Path, tmp_path: Path) -> No
     at its recorded offset (64-byte aligned, explicit little-endian dtype), no copy."""
     import numpy as np
 
-    from corridors.columnfile import ALIGN, decode
+    from corridors.network.columnfile import ALIGN, decode
 
     network = load_network(atlas, use_cache=False)
     path = tmp_path / "mapped.cnet"

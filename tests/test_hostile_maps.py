@@ -214,7 +214,7 @@ def test_unreviewed_folium_element_is_refused(tmp_path: Path) -> None:
     """A folium class that re-templates its own output cannot slip into a map unnoticed."""
     import folium
 
-    from corridors.safe_render import UnsafeElementError, render_literal
+    from corridors.maps.safe_render import UnsafeElementError, render_literal
 
     m = folium.Map(tiles=None)
     folium.Marker([42.2, 130.3], popup=folium.Popup("{{ 7*7 }}")).add_to(m)

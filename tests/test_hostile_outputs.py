@@ -28,7 +28,7 @@ import pytest
 from atlas_factory import PLACES, RAIL, collection, write_atlas
 from typer.testing import CliRunner
 
-from corridors.cli import app
+from corridors.cli.app import app
 
 CSI = "\x1b[31m"
 OSC8 = "\x1b]8;;http://x\x1b\\"
@@ -232,7 +232,7 @@ def test_export_replaces_a_regular_file_whole(atlas: Path, tmp_path: Path) -> No
 
 
 def test_output_onto_socket_is_refused(tmp_path: Path) -> None:
-    from corridors.outputs import OutputError, check_output_path, write_output
+    from corridors._io.outputs import OutputError, check_output_path, write_output
 
     path = tmp_path / "s.html"
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -249,7 +249,7 @@ def test_output_onto_socket_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_temp_file_never_survives_a_failure(tmp_path: Path) -> None:
-    from corridors.outputs import OutputError, replacing
+    from corridors._io.outputs import OutputError, replacing
 
     target = tmp_path / "out.gpkg"
     target.write_bytes(b"old")
@@ -264,7 +264,7 @@ def test_a_temp_file_never_survives_a_failure(tmp_path: Path) -> None:
 
 
 def test_a_target_that_turns_into_a_fifo_meanwhile_is_not_replaced(tmp_path: Path) -> None:
-    from corridors.outputs import OutputError, replacing
+    from corridors._io.outputs import OutputError, replacing
 
     target = tmp_path / "late.html"
     with pytest.raises(OutputError, match="FIFO"), replacing(target) as temp:
@@ -282,7 +282,7 @@ def test_export_with_lone_surrogates_does_not_crash(atlas: Path, tmp_path: Path)
     import pyogrio
 
     from corridors.export import export_file
-    from corridors.network import load_network
+    from corridors.network.index import load_network
 
     network = load_network(atlas)
     place = network.atlas.places["tumangang"]
@@ -332,7 +332,7 @@ def test_route_prints_markup_in_names_literally(bracket_atlas: Path, forced_term
 
 
 def test_route_fast_lane_prints_markup_literally(bracket_atlas: Path, tmp_path: Path) -> None:
-    """The plain ``route`` call (parsed by corridors.fastcli) as a real process."""
+    """The plain ``route`` call (parsed by corridors.cli.fast) as a real process."""
     done = run_cli("route", "khasan", "rajin", "--atlas", str(bracket_atlas), cache=tmp_path / "c")
     assert done.returncode == 0, done.stderr
     _literal(done.stdout, BRACKET_PLACE, BRACKET_CORRIDOR)
@@ -365,7 +365,7 @@ def test_unknown_place_argument_is_quoted_as_text(atlas: Path, argument: str) ->
 def test_an_error_quoting_a_hostile_file_name_is_text(atlas: Path, tmp_path: Path, capsys):
     import typer
 
-    from corridors.cli import user_errors
+    from corridors.cli.app import user_errors
 
     folder = tmp_path / f"map{CSI}\x1b]8;;x\x1b\\[bold].html"  # a file name has no "/"
     folder.mkdir()
@@ -399,14 +399,14 @@ def _safe(out: str) -> None:
 
 
 def test_print_records_escapes_controls(capsys, plain_stdout) -> None:
-    from corridors.report import print_records
+    from corridors.cli.report import print_records
 
     print_records("places", [{"id": "p", "name": HOSTILE, "country": "PRK", "kind": "port"}])
     _safe(capsys.readouterr().out)
 
 
 def test_print_route_escapes_controls(capsys, plain_stdout, monkeypatch) -> None:
-    from corridors.report import print_route
+    from corridors.cli.report import print_route
 
     monkeypatch.setenv("COLUMNS", "2000")  # one line per row: every cell counted below
     place = SimpleNamespace(name=HOSTILE)
@@ -430,7 +430,7 @@ def test_print_route_escapes_controls(capsys, plain_stdout, monkeypatch) -> None
 
 
 def test_print_route_table_and_matrix_escape_controls(capsys, plain_stdout) -> None:
-    from corridors.report import print_matrix, print_route_table
+    from corridors.cli.report import print_matrix, print_route_table
 
     row = {
         "from": HOSTILE,
@@ -450,7 +450,7 @@ def test_print_route_table_and_matrix_escape_controls(capsys, plain_stdout) -> N
 
 def test_print_check_escapes_controls(capsys, plain_stdout) -> None:
     from corridors.check import CheckReport
-    from corridors.report import print_check
+    from corridors.cli.report import print_check
 
     report = CheckReport()
     report.add(HOSTILE, "length", False, f"{HOSTILE} [link=https://x]here[/link]")
@@ -463,9 +463,9 @@ def test_print_check_escapes_controls(capsys, plain_stdout) -> None:
 def test_plain_lines_and_errors_escape_controls(capsys) -> None:
     import typer
 
-    from corridors.cli import user_errors
+    from corridors.cli.app import user_errors
+    from corridors.cli.terminal import echo
     from corridors.errors import UsageError
-    from corridors.terminal import echo
 
     echo(f"wrote {HOSTILE}")
     with pytest.raises(typer.Exit) as stopped, user_errors():
@@ -478,7 +478,7 @@ def test_plain_lines_and_errors_escape_controls(capsys) -> None:
 
 
 def test_safe_text_makes_every_control_visible() -> None:
-    from corridors.terminal import safe_text
+    from corridors.cli.terminal import safe_text
 
     controls = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))]
     bidi = ["\u061c", "\u200e", "\u200f", "\u2028", "\u2029"]
@@ -492,7 +492,7 @@ def test_safe_text_makes_every_control_visible() -> None:
 
 
 def test_json_output_is_exact_json_with_surrogates(capsys) -> None:
-    from corridors.terminal import echo_json
+    from corridors.cli.terminal import echo_json
 
     value = [{"name": HOSTILE, "note": "Раджин 🚢"}]
     echo_json(value)  # capsys's stdout is strict UTF-8: a raw surrogate would raise
@@ -506,12 +506,12 @@ def test_list_json_with_surrogates_through_the_cli(atlas: Path, monkeypatch) -> 
     """A name with a lone surrogate (injected past the reader) prints as exact JSON."""
     import dataclasses
 
-    from corridors.network import load_network
+    from corridors.network.index import load_network
 
     network = load_network(atlas)
     place = network.atlas.places["tumangang"]
     network.atlas.places["tumangang"] = dataclasses.replace(place, name=HOSTILE)
-    monkeypatch.setattr("corridors.network.load_network", lambda *a, **k: network)
+    monkeypatch.setattr("corridors.network.index.load_network", lambda *a, **k: network)
     done = invoke("list", "places", "--json", "--atlas", str(atlas))
     assert done.exit_code == 0, done.output
     assert HOSTILE in {p["name"] for p in json.loads(done.stdout)}
@@ -573,7 +573,7 @@ def test_lock_timeout_zero_is_accepted(atlas: Path) -> None:
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -1.0, "30", True])
 def test_library_lock_timeout_is_checked(atlas: Path, value) -> None:
-    from corridors import editing
+    from corridors.edit import api as editing
     from corridors.errors import UsageError
 
     before = _atlas_bytes(atlas)

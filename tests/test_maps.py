@@ -25,7 +25,7 @@ COMMITTED = REPO / "maps"
 
 @pytest.fixture(scope="module")
 def network(tmp_path_factory):
-    from corridors.network import load_network
+    from corridors.network.index import load_network
 
     return load_network(write_maps_atlas(tmp_path_factory.mktemp("atlas")), use_cache=False)
 
@@ -50,7 +50,7 @@ def _data_json(html: str) -> list[dict]:
 def test_committed_maps_are_current(tmp_path: Path):
     """A rebuild of the shipped atlas reproduces maps/ byte for byte."""
     from corridors.maps import MAP_FILES, build_maps
-    from corridors.network import load_network
+    from corridors.network.index import load_network
 
     build_maps(load_network(use_cache=False), tmp_path, offline=True)
     for name in MAP_FILES:
@@ -95,8 +95,8 @@ def test_rebuild_is_byte_identical(network, built: Path, tmp_path: Path):
 
 
 def test_atlas_layers_styles_and_popups(network, built: Path):
-    from corridors.listing import corridor_lengths_km
     from corridors.maps.atlas_map import layer_names
+    from corridors.network.listing import corridor_lengths_km
 
     assert layer_names(network) == [
         "Rail \u2013 operating",
@@ -131,7 +131,7 @@ def test_atlas_layers_styles_and_popups(network, built: Path):
 
 
 def test_coordinates_rounded_and_simplified_invisibly():
-    from corridors.geodesy import distance_m
+    from corridors.geo.geodesy import distance_m
     from corridors.maps.features import clean_line
 
     # a wiggly line: 200 points with 5 m sideways noise, plus one real 2 km bend
@@ -172,7 +172,7 @@ def test_safe_url_accepts_only_http_links():
 
 def test_hostile_strings_never_reach_the_page_as_markup(tmp_path: Path):
     from corridors.maps import build_maps
-    from corridors.network import load_network
+    from corridors.network.index import load_network
 
     network = load_network(write_hostile_atlas(tmp_path / "atlas"), use_cache=False)
     build_maps(network, tmp_path / "maps", offline=True)
@@ -192,7 +192,7 @@ def test_hostile_strings_never_reach_the_page_as_markup(tmp_path: Path):
 
 def test_shipment_legs_follow_the_graph(network):
     from corridors.maps.shipments_map import destination_totals, route_legs, timeline
-    from corridors.routing import route
+    from corridors.routing.route import route
 
     paths, warnings = route_legs(network)
     assert warnings == []
@@ -213,7 +213,7 @@ def test_shipment_legs_follow_the_graph(network):
 
 def test_unroutable_leg_is_drawn_straight_with_a_warning(tmp_path: Path):
     from corridors.maps.shipments_map import route_legs
-    from corridors.network import load_network
+    from corridors.network.index import load_network
 
     root = write_maps_atlas(tmp_path / "atlas")
     doc = json.loads((root / "shipments.json").read_text())
@@ -234,7 +234,7 @@ def test_line_width_grows_with_tonnes():
 
 
 def test_cli_build_and_route_map(tmp_path: Path, monkeypatch):
-    from corridors.cli import app
+    from corridors.cli.app import app
 
     atlas = write_maps_atlas(tmp_path / "atlas")
     monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path / "cache"))

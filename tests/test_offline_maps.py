@@ -27,9 +27,9 @@ def build_demo(out: Path) -> Path:
     """Write the demo offline map: basemap, 2 lines, legend, time control, hostile names."""
     import folium
 
-    from corridors.basemap import add_basemap
-    from corridors.mapcontrols import add_legend, add_time_control, bind_text
-    from corridors.offline import lean_map, render_offline
+    from corridors.maps.basemap import add_basemap
+    from corridors.maps.leaflet import add_legend, add_time_control, bind_text
+    from corridors.maps.offline import lean_map, render_offline
 
     m = lean_map(location=[40.5, 131.0], zoom_start=6, tiles=None)
     add_basemap(m)
@@ -108,7 +108,7 @@ def test_demo_is_self_contained(demo_html: Path):
 def test_plain_folium_map_is_made_offline():
     import folium
 
-    from corridors.offline import OfflineError, inline_assets, lean_map
+    from corridors.maps.offline import OfflineError, inline_assets, lean_map
 
     html = inline_assets(folium.Map(tiles=None).get_root().render())  # strips Bootstrap etc.
     assert not re.search(r"<script[^>]+src=|<link[^>]+href=", html)

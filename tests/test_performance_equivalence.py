@@ -20,11 +20,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import baselines  # noqa: E402
 import generate  # noqa: E402
 
-from corridors import fastgraph  # noqa: E402
-from corridors.geodesy import line_length_m, lines_lengths_m  # noqa: E402
-from corridors.matrix import distance_matrix  # noqa: E402
-from corridors.network import Network, build_index  # noqa: E402
-from corridors.routing import edge_weight, make_options, shortest_edges_python  # noqa: E402
+from corridors.geo.geodesy import line_length_m, lines_lengths_m  # noqa: E402
+from corridors.network.index import Network, build_index  # noqa: E402
+from corridors.routing import compiled as fastgraph  # noqa: E402
+from corridors.routing.matrix import distance_matrix  # noqa: E402
+from corridors.routing.route import edge_weight, make_options, shortest_edges_python  # noqa: E402
 
 OPTIONS = [
     make_options(),
@@ -61,7 +61,7 @@ def test_small_build_equals_per_row_build(
     network: Network, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The pure-Python build (small atlases, no numpy) gives the same index too."""
-    from corridors import graph
+    from corridors.network import graph
 
     monkeypatch.setattr(graph, "VECTORISE_MIN_CORRIDORS", 10**9)
     small = build_index(atlas=network.atlas)
@@ -73,7 +73,7 @@ def test_small_build_equals_per_row_build(
 
 def test_threaded_lengths_are_bit_identical(monkeypatch: pytest.MonkeyPatch) -> None:
     """Distances measured on worker threads (large inputs) match per-line lengths exactly."""
-    from corridors import geodesy
+    from corridors.geo import geodesy
 
     monkeypatch.setattr(geodesy, "THREADED_MIN_SEGMENTS", 0)
     monkeypatch.setattr(geodesy.os, "cpu_count", lambda: 4)
@@ -170,13 +170,13 @@ def test_routes_equal_networkx(network: Network, options) -> None:  # noqa: ANN0
     ],
 )
 def test_fast_lane_leaves_unusual_arguments_to_typer(args: list[str]) -> None:
-    from corridors.fastcli import parse_route_args
+    from corridors.cli.fast import parse_route_args
 
     assert args[0] != "route" or parse_route_args(args[1:]) is None
 
 
 def test_fast_lane_parses_like_typer() -> None:
-    from corridors.fastcli import parse_route_args
+    from corridors.cli.fast import parse_route_args
 
     parsed = parse_route_args(
         [
@@ -228,14 +228,14 @@ def test_fast_lane_output_equals_typer(tmp_path: Path, args: list[str]) -> None:
     env = {**os.environ, "CORRIDORS_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "120"}
     argv = ["route", *args, "--atlas", str(atlas)]
     fast = subprocess.run(
-        [sys.executable, "-c", "from corridors.cli import main; main()", *argv],
+        [sys.executable, "-c", "from corridors.cli.app import main; main()", *argv],
         capture_output=True,
         text=True,
         env=env,
         check=False,
     )
     typer_only = subprocess.run(
-        [sys.executable, "-c", "from corridors.cli import app; app()", *argv],
+        [sys.executable, "-c", "from corridors.cli.app import app; app()", *argv],
         capture_output=True,
         text=True,
         env=env,
@@ -264,7 +264,7 @@ def test_progress_is_silent_when_quiet_or_not_a_terminal(capsys: pytest.CaptureF
 
 def test_place_codes_match_the_dictionary() -> None:
     """Place codes found by string hash equal the dictionary's, unknown ids included."""
-    from corridors.graph import _Codes, _place_codes
+    from corridors.network.graph import _Codes, _place_codes
 
     places = {f"p{k}": None for k in range(50)}
     stops = [f"p{k}" for k in (3, 7, 3, 49, 0)]

@@ -9,10 +9,10 @@ import pytest
 from atlas_factory import write_atlas
 
 from corridors.errors import NoRouteError, UnknownPlaceError, UsageError
-from corridors.geodesy import line_length_m
-from corridors.graph import build_graph
-from corridors.network import load_network
-from corridors.routing import make_options, route
+from corridors.geo.geodesy import line_length_m
+from corridors.network.graph import build_graph
+from corridors.network.index import load_network
+from corridors.routing.route import make_options, route
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ def test_cache_is_used_and_invalidated(tmp_path: Path, monkeypatch) -> None:
 def test_cache_keeps_only_the_newest_networks(tmp_path: Path, monkeypatch) -> None:
     import os
 
-    from corridors import netcache
+    from corridors.network import cache as netcache
 
     cache = tmp_path / "cache"
     monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(cache))

@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from corridors.geodesy import distance_m, line_length_m
-from corridors.landmask import region_mask
-from corridors.searouting import REGION, SeaRoutingError, land_crossings, route_sea
+from corridors.geo.geodesy import distance_m, line_length_m
+from corridors.geo.landmask import region_mask
+from corridors.geo.searouting import REGION, SeaRoutingError, land_crossings, route_sea
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACES = ROOT / "geo" / "places.geojson"

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from corridors.geodesy import km_to_nmi, line_length_m
-from corridors.network import load_network
+from corridors.geo.geodesy import km_to_nmi, line_length_m
+from corridors.network.index import load_network
 from corridors.paths import bundled_atlas_dir
-from corridors.routing import route
+from corridors.routing.route import route
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -78,7 +78,7 @@ def test_names_from_the_article_resolve(network) -> None:
 
 @pytest.mark.parametrize(("a", "b", "nmi"), PUB151_NMI, ids=[f"{a}-{b}" for a, b, _ in PUB151_NMI])
 def test_router_matches_pub151_standard_distances(a: str, b: str, nmi: float) -> None:
-    from corridors.searouting import route_sea
+    from corridors.geo.searouting import route_sea
 
     lane = route_sea(PUB151_PORTS[a], PUB151_PORTS[b])
     measured = km_to_nmi(line_length_m(lane) / 1000)

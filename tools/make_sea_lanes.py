@@ -1,4 +1,4 @@
-"""Regenerate geo/corridors/sea.geojson: the atlas's sea lanes, routed by corridors.searouting.
+"""Regenerate geo/corridors/sea.geojson: the atlas's sea lanes, routed by corridors.geo.searouting.
 
 The lanes are curated data (status, sources, published lengths are written here by hand);
 only their geometry comes from the regional maritime router, so it never crosses land at the
@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from corridors.atlas import load_atlas
-from corridors.searouting import route_sea
+from corridors.atlas.schema import load_atlas
+from corridors.geo.searouting import route_sea
 
 ROOT = Path(__file__).resolve().parents[1]
 SUSPENDED = ["koreaherald-2016-02-11", "koreatimes-2016-03-08"]
@@ -150,7 +150,7 @@ def main() -> None:
                     "attributes": {},
                     "reported_length_km": round(reported[0], 1) if reported else None,
                     "reported_length_source": reported[1] if reported else None,
-                    "note": note + " Geometry: corridors.searouting on the GLOBE land mask.",
+                    "note": note + " Geometry: corridors.geo.searouting on the GLOBE land mask.",
                     "sources": sources,
                 },
             }

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from corridors.atlas import Atlas, Corridor
-from corridors.geodesy import densify, distance_m, line_length_m, nearest_on_line
-from corridors.network import Network, build_index
+from corridors.atlas.schema import Atlas, Corridor
+from corridors.geo.geodesy import densify, distance_m, line_length_m, nearest_on_line
+from corridors.network.index import Network, build_index
 
 LENGTH_TOLERANCE = 0.10
 SAMPLE_STEP_M = 250.0
@@ -136,9 +136,9 @@ def open_sea_flags(coords: tuple[tuple[float, float], ...]) -> tuple[list[bool],
     """
     import numpy as np
 
-    from corridors.geodesy import wgs84
-    from corridors.landmask import is_water
-    from corridors.searouting import REGION
+    from corridors.geo.geodesy import wgs84
+    from corridors.geo.landmask import is_water
+    from corridors.geo.searouting import REGION
 
     points, along = densify(coords, SAMPLE_STEP_M)
     lons = np.array([p[0] for p in points])
@@ -170,7 +170,7 @@ def _runs(flags: list[bool], along: list[float], value: bool) -> list[tuple[floa
 
 def sea_lane_land_runs(coords: tuple[tuple[float, float], ...]) -> list[tuple[float, float]]:
     """Stretches (start m, end m) where a sea lane is on land, outside the harbour approaches."""
-    from corridors.searouting import land_crossings
+    from corridors.geo.searouting import land_crossings
 
     crossings = land_crossings(coords, step_m=SAMPLE_STEP_M, skip_ends_m=HARBOUR_APPROACH_M)
     return [(crossing.start_m, crossing.end_m) for crossing in crossings]
@@ -215,9 +215,9 @@ def check_ports(report: CheckReport, atlas: Atlas) -> None:
     """Ports, terminals and every sea-lane end must sit at the water's edge, not inland."""
     import numpy as np
 
-    from corridors.geodesy import wgs84
-    from corridors.landmask import is_water
-    from corridors.searouting import REGION
+    from corridors.geo.geodesy import wgs84
+    from corridors.geo.landmask import is_water
+    from corridors.geo.searouting import REGION
 
     geod = wgs84()
     sea_ends = {
@@ -250,7 +250,7 @@ def check_ports(report: CheckReport, atlas: Atlas) -> None:
 
 def check_shipments(report: CheckReport, network: Network) -> None:
     """Every shipment leg must be routable over corridors of its mode (any status)."""
-    from corridors.shipments import routed_legs
+    from corridors.routing.shipments import routed_legs
 
     for routed in routed_legs(network):
         leg = routed.leg

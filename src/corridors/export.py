@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from corridors.errors import UsageError
-from corridors.network import Network
+from corridors.network.index import Network
 
 EXPORT_FORMATS = {".gpkg": "GeoPackage", ".graphml": "GraphML"}
 
@@ -20,7 +20,7 @@ def export_file(network: Network, path: str | Path) -> Path:
         The loaded atlas and its graph.
     path : str or pathlib.Path
         The output file; its folder must exist. The file is written to a temporary file in
-        the same folder and then moved into place (:func:`corridors.outputs.replacing`), so
+        the same folder and then moved into place (:func:`corridors._io.outputs.replacing`), so
         an existing export is replaced whole or not at all; a symbolic link there is
         replaced, its target untouched.
 
@@ -33,11 +33,11 @@ def export_file(network: Network, path: str | Path) -> Path:
     ------
     UsageError
         If the suffix is neither ``.gpkg`` nor ``.graphml``, or the folder does not exist.
-    corridors.outputs.OutputError
+    corridors._io.outputs.OutputError
         If something other than a regular file exists at ``path`` (a directory, FIFO,
         device, socket or a link to one); it is left as it was.
     """
-    from corridors.outputs import check_output_path, replacing
+    from corridors._io.outputs import check_output_path, replacing
 
     target = Path(path)
     suffix = target.suffix.lower()
@@ -92,8 +92,8 @@ def write_geopackage(network: Network, path: Path) -> None:
     import geopandas as gpd
     from shapely.geometry import LineString, Point
 
-    from corridors.listing import corridor_lengths_km
-    from corridors.shipments import routed_legs
+    from corridors.network.listing import corridor_lengths_km
+    from corridors.routing.shipments import routed_legs
 
     atlas = network.atlas
     places = gpd.GeoDataFrame(
@@ -180,7 +180,7 @@ def write_graphml(network: Network, path: Path) -> None:
     """GraphML as OSMnx expects: ``x``/``y`` on nodes, ``length`` (m) and WKT ``geometry``."""
     import networkx as nx
 
-    from corridors.graph import build_graph
+    from corridors.network.graph import build_graph
 
     graph = build_graph(network.atlas)
     for _, _, data in graph.edges(data=True):

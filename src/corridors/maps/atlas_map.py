@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import folium
 
-from corridors.atlas import MODES, PLACE_KINDS, STATUSES
-from corridors.listing import corridor_lengths_km
-from corridors.mapcontrols import add_legend
+from corridors.atlas.schema import MODES, PLACE_KINDS, STATUSES
 from corridors.maps.base import PLACES_PANE, data_layer, new_map
 from corridors.maps.controls import bind_info
 from corridors.maps.features import (
@@ -17,6 +15,7 @@ from corridors.maps.features import (
     feature,
     place_features,
 )
+from corridors.maps.leaflet import add_legend
 from corridors.maps.style import (
     corridor_style,
     kind_legend,
@@ -24,7 +23,8 @@ from corridors.maps.style import (
     mode_legend,
     status_legend,
 )
-from corridors.network import Network
+from corridors.network.index import Network
+from corridors.network.listing import corridor_lengths_km
 
 PLACES_LAYER = "Places"
 

@@ -9,10 +9,10 @@ from typing import Any
 import folium
 from branca.element import Element
 
-from corridors.basemap import add_basemap
 from corridors.errors import CorridorsError
-from corridors.offline import OfflineError, lean_map, render_offline
-from corridors.safe_render import Literal
+from corridors.maps.basemap import add_basemap
+from corridors.maps.offline import OfflineError, lean_map, render_offline
+from corridors.maps.safe_render import Literal
 
 PLACES_PANE = "corridors-places"
 ROUTE_PANE = "corridors-route"
@@ -96,12 +96,12 @@ def write_html(m: folium.Map, path: Path, *, offline: bool) -> Path:
     """Render `m` (stable ids; assets inlined if `offline`) and write it to `path`.
 
     The folder is created if needed; the file is written through
-    :func:`corridors.outputs.write_output`: atomically, and only ever as a regular file
+    :func:`corridors._io.outputs.write_output`: atomically, and only ever as a regular file
     (an existing directory, FIFO, device or socket at `path` is refused with
-    :class:`~corridors.outputs.OutputError` and left as it was; a symbolic link is replaced,
+    :class:`~corridors._io.outputs.OutputError` and left as it was; a symbolic link is replaced,
     its target untouched).
     """
-    from corridors.outputs import check_output_path, make_folder, write_output
+    from corridors._io.outputs import check_output_path, make_folder, write_output
 
     path = check_output_path(path)  # refuse before the (slow) rendering
     if offline:
@@ -110,7 +110,7 @@ def write_html(m: folium.Map, path: Path, *, offline: bool) -> Path:
         except OfflineError as exc:
             raise MapError(f"cannot write a self-contained map: {exc}") from None
     else:
-        from corridors.deterministic import render_stable
+        from corridors.maps.stable_ids import render_stable
 
         html = render_stable(m)
     make_folder(path.parent)

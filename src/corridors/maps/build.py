@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import corridors
-from corridors.network import Network
+from corridors.network.index import Network
 
 MAP_FILES = ("atlas.html", "shipments.html")
 
@@ -42,13 +42,13 @@ def build_maps(
     `step(description)` is called before each map is made (for a progress bar). Before any
     map is made, the folder and every map path are checked: an `out_dir` that is not a
     folder, or a map path holding anything but a regular file (a directory, FIFO, device,
-    socket or a link to one), raises :class:`~corridors.outputs.OutputError` and nothing is
-    written. Each map is written atomically (:func:`corridors.outputs.write_output`).
+    socket or a link to one), raises :class:`~corridors._io.outputs.OutputError` and nothing is
+    written. Each map is written atomically (:func:`corridors._io.outputs.write_output`).
     """
+    from corridors._io.outputs import check_output_path, make_folder
     from corridors.maps.atlas_map import atlas_map
     from corridors.maps.base import write_html
     from corridors.maps.shipments_map import shipments_map
-    from corridors.outputs import check_output_path, make_folder
 
     out = Path(out_dir) if out_dir is not None else default_maps_dir()
     make_folder(out)

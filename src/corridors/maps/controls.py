@@ -1,4 +1,4 @@
-"""Two small Leaflet pieces the maps need beyond corridors.mapcontrols (no third-party JS).
+"""Two small Leaflet pieces the maps need beyond corridors.maps.leaflet (no third-party JS).
 
 - :func:`bind_info`: per-feature tooltip (a name) and popup (title, label/value rows and a list
   of source links) for a GeoJSON layer;
@@ -18,7 +18,7 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from corridors.mapcontrols import js_string
+from corridors.maps.leaflet import js_string
 
 __all__ = ["InfoBinding", "Panel", "add_panel", "bind_info"]
 

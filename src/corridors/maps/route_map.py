@@ -6,8 +6,7 @@ from pathlib import Path
 
 import folium
 
-from corridors.geodesy import km_to_nmi
-from corridors.mapcontrols import add_legend
+from corridors.geo.geodesy import km_to_nmi
 from corridors.maps.base import PLACES_PANE, ROUTE_PANE, data_layer, new_map, write_html
 from corridors.maps.controls import add_panel, bind_info
 from corridors.maps.features import (
@@ -19,9 +18,10 @@ from corridors.maps.features import (
     place_features,
     source_links,
 )
+from corridors.maps.leaflet import add_legend
 from corridors.maps.style import MODE_COLORS, MODE_LABELS, STATUS_LABELS, faded_style
-from corridors.network import Network
-from corridors.routing import Route, RouteLeg
+from corridors.network.index import Network
+from corridors.routing.route import Route, RouteLeg
 
 NETWORK_LAYER = "Network"
 ROUTE_LAYER = "Route"

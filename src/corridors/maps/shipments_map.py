@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 import folium
 
-from corridors.atlas import Atlas, Leg, Shipment
-from corridors.mapcontrols import add_legend, add_time_control
+from corridors.atlas.schema import Atlas, Leg, Shipment
 from corridors.maps.base import PLACES_PANE, ROUTE_PANE, data_layer, new_map
 from corridors.maps.controls import add_panel, bind_info
 from corridors.maps.features import (
@@ -28,8 +27,9 @@ from corridors.maps.features import (
     place_features,
     source_links,
 )
+from corridors.maps.leaflet import add_legend, add_time_control
 from corridors.maps.style import MODE_COLORS, MODE_LABELS, faded_style
-from corridors.network import Network
+from corridors.network.index import Network
 
 SHIPMENTS_LAYER = "Shipments"
 NETWORK_LAYER = "Network (rail and sea)"
@@ -51,7 +51,7 @@ class LegPath:
 
 def route_legs(network: Network) -> tuple[list[LegPath], list[str]]:
     """Each shipment leg along its route in the graph; a leg with no route is drawn straight."""
-    from corridors.shipments import routed_legs
+    from corridors.routing.shipments import routed_legs
 
     atlas = network.atlas
     paths: list[LegPath] = []

@@ -1,0 +1,643 @@
+"""Load and validate the atlas folder (schema: ``geo/README.md``).
+
+Loading is plain JSON and pure Python on purpose: the command line must start fast, so no
+geometry library is imported here. Every problem is raised as one :class:`AtlasError` line that
+names the file, the feature and the field. What a file must be before its schema is checked
+(regular, size, nesting, text, numbers) is in :mod:`corridors.atlas.safe_input`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import hashlib
+import math
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from corridors._io.atomic import reads_under_lock
+from corridors.atlas.safe_input import check_document, parse_json_text, read_file_limited
+from corridors.errors import AtlasError
+from corridors.paths import resolve_atlas_dir
+
+MODES = ("rail", "sea", "power", "pipeline")
+FREIGHT_MODES = ("rail", "sea")
+STATUSES = (
+    "operating",
+    "pilot",
+    "suspended",
+    "under_construction",
+    "proposed",
+    "shelved",
+    "closed",
+)
+PLACE_KINDS = (
+    "station",
+    "port",
+    "terminal",
+    "junction",
+    "city",
+    "bridge",
+    "plant",
+    "substation",
+    "border",
+)
+COUNTRIES = ("RUS", "PRK", "KOR", "CHN", "JPN")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+SOURCE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+DATE_PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+"""ISO 8601 dates at year, month or day precision (:func:`date_span` checks they exist)."""
+
+SOURCES_FILE = "sources.json"
+PLACES_FILE = "places.geojson"
+CORRIDORS_DIR = "corridors"
+SHIPMENTS_FILE = "shipments.json"
+
+Coord = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A citable source."""
+
+    id: str
+    title: str
+    url: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    """A point on the map: station, port berth, junction, city…"""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    country: str
+    kind: str
+    lon: float
+    lat: float
+    sources: tuple[str, ...]
+    transfer: tuple[str, ...] = ()
+    note: str | None = None
+
+    @property
+    def coord(self) -> Coord:
+        return (self.lon, self.lat)
+
+
+@dataclass(frozen=True)
+class Corridor:
+    """A line: a railway, sea lane, power line or pipeline, drawn from ``start`` to ``end``."""
+
+    id: str
+    name: str
+    mode: str
+    status: str
+    status_year: int
+    start: str
+    end: str
+    via: tuple[str, ...]
+    coords: tuple[Coord, ...]
+    sources: tuple[str, ...]
+    attributes: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    reported_length_km: float | None = None
+    reported_length_source: str | None = None
+    note: str | None = None
+    file: str = ""
+
+    @property
+    def stops(self) -> tuple[str, ...]:
+        """The places the line joins, in order: start, via…, end."""
+        return (self.start, *self.via, self.end)
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One leg of a shipment: a single mode between two places."""
+
+    start: str
+    end: str
+    mode: str
+    start_date: str
+    end_date: str
+    tonnes: float
+    ship: str | None = None
+    consignee: str | None = None
+    note: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """A cargo movement made of one or more legs."""
+
+    id: str
+    name: str
+    cargo: str
+    tonnes: float
+    legs: tuple[Leg, ...]
+    sources: tuple[str, ...]
+    consignee: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class Atlas:
+    """The whole validated atlas, as loaded from ``root``."""
+
+    root: Path
+    sources: dict[str, Source]
+    places: dict[str, Place]
+    corridors: dict[str, Corridor]
+    shipments: dict[str, Shipment]
+    fingerprint: str
+
+    def place(self, place_id: str) -> Place:
+        return self.places[place_id]
+
+    def corridor(self, corridor_id: str) -> Corridor:
+        return self.corridors[corridor_id]
+
+
+def atlas_files(root: Path) -> list[Path]:
+    """Every file the atlas is made of, in a stable order.
+
+    Raises :class:`AtlasError` if ``corridors/`` is missing, not a folder or unreadable (an
+    empty ``corridors/`` folder is an atlas with no corridors).
+    """
+    files = [root / SOURCES_FILE, root / PLACES_FILE]
+    corridor_dir = root / CORRIDORS_DIR
+    try:
+        info = os.stat(corridor_dir)
+    except FileNotFoundError:
+        raise AtlasError(
+            f"{corridor_dir}: missing; every atlas needs a {CORRIDORS_DIR}/ folder of "
+            f"*.geojson line files (create it empty for an atlas with no corridors yet)"
+        ) from None
+    except OSError as exc:
+        raise AtlasError(f"{corridor_dir}: cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise AtlasError(
+            f"{corridor_dir}: not a folder; {CORRIDORS_DIR}/ must be a folder of *.geojson files"
+        )
+    try:
+        with os.scandir(corridor_dir) as entries:
+            names = sorted(entry.name for entry in entries if entry.name.endswith(".geojson"))
+    except OSError as exc:
+        raise AtlasError(f"{corridor_dir}: cannot read: {exc.strerror or exc}") from None
+    files.extend(corridor_dir / name for name in names)
+    shipments = root / SHIPMENTS_FILE
+    if os.path.lexists(shipments):  # a dangling symlink is an error, not "no shipments"
+        files.append(shipments)
+    return files
+
+
+def atlas_root(atlas: str | Path | None = None) -> Path:
+    """The atlas folder to use, checked to exist with its required files."""
+    root = resolve_atlas_dir(atlas)
+    if not root.is_dir():
+        raise AtlasError(
+            f"atlas folder {root} does not exist: pass --atlas DIR (or set CORRIDORS_ATLAS) "
+            "to a folder holding places.geojson, sources.json and corridors/"
+        )
+    for required in (SOURCES_FILE, PLACES_FILE):
+        if not os.path.lexists(root / required):
+            raise AtlasError(f"{root / required}: missing; every atlas needs {required}")
+    return root
+
+
+@reads_under_lock  # one edit's files, never two: see corridors._io.atomic
+def read_atlas_bytes(root: Path) -> tuple[dict[Path, bytes], str]:
+    """Read every atlas file once; return the bytes and their content hash (the cache key).
+
+    Only regular files up to :data:`corridors.atlas.safe_input.MAX_FILE_BYTES` are read; anything
+    else is a one-line :class:`AtlasError` naming the file.
+    """
+    contents: dict[Path, bytes] = {}
+    digest = hashlib.sha256()
+    for path in atlas_files(root):
+        data = read_file_limited(path)
+        contents[path] = data
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + data + b"\0")
+    return contents, digest.hexdigest()
+
+
+def load_atlas(atlas: str | Path | None = None) -> Atlas:
+    """Load and validate the atlas folder (``None``: ``CORRIDORS_ATLAS`` or the bundled one)."""
+    root = atlas_root(atlas)
+    contents, fingerprint = read_atlas_bytes(root)
+    raw = {path: parse_json_bytes(path, data) for path, data in contents.items()}
+    return build_atlas(root, raw, fingerprint=fingerprint)
+
+
+def build_atlas(root: Path, raw: dict[Path, Any], *, fingerprint: str = "") -> Atlas:
+    """Validate already-parsed atlas documents (keyed by their path) into an :class:`Atlas`."""
+    paths = list(raw)
+    for path, doc in raw.items():
+        check_document(path, doc)
+    sources = parse_sources(root / SOURCES_FILE, raw[root / SOURCES_FILE])
+    places = parse_places(root / PLACES_FILE, raw[root / PLACES_FILE], sources)
+    corridors: dict[str, Corridor] = {}
+    names: dict[str, str] = {}
+    for path in paths:
+        if path.parent == root / CORRIDORS_DIR:
+            for corridor in parse_corridors(path, raw[path], places, sources):
+                if corridor.id in corridors:
+                    raise AtlasError(
+                        f"{path}: corridor '{corridor.id}': field 'id': duplicate, "
+                        f"already defined in {corridors[corridor.id].file}"
+                    )
+                folded = corridor.name.casefold()
+                if folded in names:
+                    raise AtlasError(
+                        f"{path}: corridor '{corridor.id}': field 'name': '{corridor.name}' "
+                        f"is already the name of corridor '{names[folded]}'"
+                    )
+                names[folded] = corridor.id
+                corridors[corridor.id] = corridor
+    shipments: dict[str, Shipment] = {}
+    shipments_path = root / SHIPMENTS_FILE
+    if shipments_path in raw:
+        shipments = parse_shipments(shipments_path, raw[shipments_path], places, sources)
+    return Atlas(root, sources, places, corridors, shipments, fingerprint)
+
+
+def parse_json_bytes(path: Path | str, data: bytes) -> Any:
+    """Parse JSON bytes; malformed, non-UTF-8 or too deeply nested input is one-line
+    :class:`AtlasError` (the checks of :func:`corridors.atlas.safe_input.parse_json_text`)."""
+    return parse_json_text(path, data)
+
+
+def date_span(text: str) -> tuple[_dt.date, _dt.date] | None:
+    """First and last day of an ISO date ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+    ``None`` unless the date exists in the (proleptic Gregorian) calendar: ``2014-13-45``,
+    ``2015-02-29`` and ``0000`` are not dates.
+    """
+    match = DATE_PATTERN.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day = (int(group) if group is not None else None for group in match.groups())
+    try:
+        if day is not None:
+            exact = _dt.date(year, month, day)  # type: ignore[arg-type]
+            return exact, exact
+        if month is not None:
+            first = _dt.date(year, month, 1)  # type: ignore[arg-type]
+            return first, first.replace(day=calendar.monthrange(year, month)[1])  # type: ignore[arg-type]
+        return _dt.date(year, 1, 1), _dt.date(year, 12, 31)  # type: ignore[arg-type]
+    except ValueError:  # month 13, day 45, February 29 of a common year, year 0
+        return None
+
+
+class _Field:
+    """Reads typed fields out of one feature's properties, naming the place of any error."""
+
+    def __init__(self, where: str, props: Any) -> None:
+        self.where = where
+        if not isinstance(props, dict):
+            self.fail("properties", "must be a JSON object")
+        self.props: dict[str, Any] = props
+
+    def fail(self, name: str, problem: str) -> None:
+        raise AtlasError(f"{self.where}: field '{name}': {problem}")
+
+    def text(self, name: str, *, required: bool = True) -> str | None:
+        value = self.props.get(name)
+        if value is None:
+            if required:
+                self.fail(name, "missing; a non-empty string is required")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(name, f"must be a non-empty string, got {value!r}")
+        return value.strip()
+
+    def ident(self, name: str, pattern: re.Pattern[str] = ID_PATTERN) -> str:
+        value = self.text(name)
+        assert value is not None
+        if not pattern.match(value):
+            self.fail(
+                name,
+                f"'{value}' is not a valid id: use lowercase letters, digits, '_' and '-'",
+            )
+        return value
+
+    def choice(self, name: str, allowed: tuple[str, ...]) -> str:
+        value = self.text(name)
+        if value not in allowed:
+            self.fail(name, f"'{value}' is not one of: {', '.join(allowed)}")
+        assert value is not None
+        return value
+
+    def text_list(self, name: str, *, required: bool = True, min_items: int = 0) -> tuple[str, ...]:
+        value = self.props.get(name)
+        if value is None:
+            if required:
+                self.fail(name, "missing; a list of strings is required")
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.fail(name, f"must be a list of non-empty strings, got {value!r}")
+        if len(value) < min_items:
+            self.fail(name, f"needs at least {min_items} item(s)")
+        return tuple(v.strip() for v in value)
+
+    def number(self, name: str, *, required: bool = True, positive: bool = True) -> float | None:
+        value = self.props.get(name)
+        if value is None:
+            if required:
+                self.fail(name, "missing; a number is required")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(name, f"must be a number, got {value!r}")
+        if not math.isfinite(value) or (positive and value <= 0):
+            self.fail(name, f"must be a finite {'positive ' if positive else ''}number")
+        return float(value)
+
+    def year(self, name: str) -> int:
+        value = self.props.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1850 <= value <= 2100:
+            self.fail(name, f"must be a year between 1850 and 2100, got {value!r}")
+        return int(value)
+
+    def date(self, name: str, *, required: bool = True, year_only: bool = False) -> str | None:
+        """A real ISO date ``YYYY-MM-DD`` or ``YYYY-MM`` (also ``YYYY`` if ``year_only``)."""
+        value = self.text(name, required=required)
+        if value is None:
+            return None
+        shapes = "YYYY-MM-DD, YYYY-MM or YYYY" if year_only else "YYYY-MM-DD or YYYY-MM"
+        span = date_span(value)
+        if span is None or (len(value) == 4 and not year_only):
+            self.fail(name, f"'{value}' is not a real date: use {shapes} (e.g. 2014-11-27)")
+        return value
+
+    def sources(self, known: dict[str, Source], *, required: bool = True) -> tuple[str, ...]:
+        ids = self.text_list("sources", required=required, min_items=1 if required else 0)
+        for source_id in ids:
+            if source_id not in known:
+                self.fail("sources", f"'{source_id}' is not in sources.json; add it there first")
+        return ids
+
+
+def parse_sources(path: Path, doc: Any) -> dict[str, Source]:
+    """Validate ``sources.json``."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("sources"), list):
+        raise AtlasError(f"{path}: must be a JSON object with a 'sources' list")
+    sources: dict[str, Source] = {}
+    for index, item in enumerate(doc["sources"]):
+        where = f"{path}: source {index}"
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            where = f"{path}: source '{item['id']}'"
+        fields = _Field(where, item)
+        source_id = fields.ident("id", SOURCE_ID_PATTERN)
+        if source_id in sources:
+            fields.fail("id", f"duplicate source id '{source_id}'")
+        sources[source_id] = Source(
+            id=source_id,
+            title=fields.text("title") or "",
+            url=fields.text("url", required=False),
+            publisher=fields.text("publisher", required=False),
+            date=fields.date("date", required=False, year_only=True),
+            note=fields.text("note", required=False),
+        )
+    return sources
+
+
+def _features(path: Path, doc: Any) -> list[Any]:
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        raise AtlasError(f"{path}: must be a GeoJSON FeatureCollection")
+    features = doc.get("features")
+    if not isinstance(features, list):
+        raise AtlasError(f"{path}: 'features' must be a list")
+    return features
+
+
+def _feature_where(path: Path, index: int, feature: Any) -> str:
+    props = feature.get("properties") if isinstance(feature, dict) else None
+    if isinstance(props, dict) and isinstance(props.get("id"), str):
+        return f"{path}: feature {index} ('{props['id']}')"
+    return f"{path}: feature {index}"
+
+
+def check_coord(value: Any, where: str) -> Coord:
+    """Validate one ``[lon, lat]`` position; detects positions given as ``[lat, lon]``."""
+    if (
+        not isinstance(value, (list, tuple))
+        or len(value) not in (2, 3)
+        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+    ):
+        raise AtlasError(f"{where}: a position must be [longitude, latitude], got {value!r}")
+    lon, lat = float(value[0]), float(value[1])
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        raise AtlasError(f"{where}: coordinates must be finite numbers, got {value!r}")
+    if not -180 <= lon <= 180:
+        raise AtlasError(f"{where}: longitude {lon} is outside -180..180")
+    if not -90 <= lat <= 90:
+        raise AtlasError(f"{where}: latitude {lat} is outside -90..90")
+    return (lon, lat)
+
+
+def antimeridian_jump(coords: tuple[Coord, ...] | list[Coord]) -> int | None:
+    """Index ``i`` of the first segment ``i -> i+1`` whose longitude jumps by more than 180 deg.
+
+    Such a segment crosses the antimeridian (+-180 deg): its short way runs across the date
+    line, but a web map joins the two longitudes the long way round the world. The atlas
+    refuses these lines (the region is 117-143 deg E); ``None`` if there is none.
+    """
+    for index in range(len(coords) - 1):
+        if abs(coords[index + 1][0] - coords[index][0]) > 180.0:
+            return index
+    return None
+
+
+def antimeridian_problem(coords: tuple[Coord, ...] | list[Coord], index: int) -> str:
+    """The one-line explanation for :func:`antimeridian_jump`'s segment ``index``."""
+    a, b = coords[index][0], coords[index + 1][0]
+    return (
+        f"longitude jumps from {a:g} to {b:g} between positions {index} and {index + 1}, so the "
+        "line crosses the antimeridian (180 deg), which the maps would draw the long way round "
+        "the world; split it into two corridors that meet at a place on the 180 deg meridian"
+    )
+
+
+def parse_places(path: Path, doc: Any, sources: dict[str, Source]) -> dict[str, Place]:
+    """Validate ``places.geojson``: unique ids, names and aliases, real points, known sources."""
+    places: dict[str, Place] = {}
+    labels: dict[str, str] = {}
+    for index, feature in enumerate(_features(path, doc)):
+        where = _feature_where(path, index, feature)
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            raise AtlasError(f"{where}: must be a GeoJSON Feature")
+        geometry = feature.get("geometry")
+        if not isinstance(geometry, dict) or geometry.get("type") != "Point":
+            raise AtlasError(f"{where}: field 'geometry': a place must be a Point")
+        lon, lat = check_coord(geometry.get("coordinates"), f"{where}: field 'geometry'")
+        fields = _Field(where, feature.get("properties"))
+        place_id = fields.ident("id")
+        if place_id in places:
+            fields.fail("id", f"duplicate place id '{place_id}'")
+        transfer = fields.text_list("transfer", required=False)
+        for mode in transfer:
+            if mode not in FREIGHT_MODES:
+                fields.fail(
+                    "transfer", f"'{mode}' is not a freight mode ({', '.join(FREIGHT_MODES)})"
+                )
+        place = Place(
+            id=place_id,
+            name=fields.text("name") or "",
+            aliases=fields.text_list("aliases"),
+            country=fields.choice("country", COUNTRIES),
+            kind=fields.choice("kind", PLACE_KINDS),
+            lon=lon,
+            lat=lat,
+            sources=fields.sources(sources),
+            transfer=transfer,
+            note=fields.text("note", required=False),
+        )
+        for label in (place.id, place.name, *place.aliases):
+            folded = label.casefold()
+            owner = labels.get(folded)
+            if owner is not None and owner != place.id:
+                fields.fail("aliases", f"'{label}' already names place '{owner}'")
+            labels[folded] = place.id
+        places[place_id] = place
+    return places
+
+
+def parse_corridors(
+    path: Path, doc: Any, places: dict[str, Place], sources: dict[str, Source]
+) -> list[Corridor]:
+    """Validate one corridor file: LineStrings whose stops are known places."""
+    corridors = []
+    for index, feature in enumerate(_features(path, doc)):
+        corridors.append(parse_corridor_feature(feature, places, sources, f"{path}", index))
+    return corridors
+
+
+def parse_corridor_feature(
+    feature: Any,
+    places: dict[str, Place],
+    sources: dict[str, Source],
+    file: str,
+    index: int,
+) -> Corridor:
+    """Validate one corridor Feature (used by the loader and by ``add``)."""
+    where = _feature_where(Path(file), index, feature)
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        raise AtlasError(f"{where}: must be a GeoJSON Feature")
+    geometry = feature.get("geometry")
+    if not isinstance(geometry, dict) or geometry.get("type") != "LineString":
+        kind = geometry.get("type") if isinstance(geometry, dict) else None
+        raise AtlasError(f"{where}: field 'geometry': a corridor must be a LineString, got {kind}")
+    raw_coords = geometry.get("coordinates")
+    if not isinstance(raw_coords, list) or len(raw_coords) < 2:
+        raise AtlasError(f"{where}: field 'geometry': a line needs at least two positions")
+    coords = tuple(
+        check_coord(c, f"{where}: field 'geometry' position {i}") for i, c in enumerate(raw_coords)
+    )
+    if len(set(coords)) < 2:
+        raise AtlasError(f"{where}: field 'geometry': all positions are the same point")
+    jump = antimeridian_jump(coords)
+    if jump is not None:
+        raise AtlasError(f"{where}: field 'geometry': {antimeridian_problem(coords, jump)}")
+    fields = _Field(where, feature.get("properties"))
+    start = fields.ident("from")
+    end = fields.ident("to")
+    via = fields.text_list("via", required=False)
+    for name, place_id in [("from", start), ("to", end), *(("via", v) for v in via)]:
+        if place_id not in places:
+            fields.fail(name, f"unknown place '{place_id}'; add it to places.geojson first")
+    reported = fields.number("reported_length_km", required=False)
+    reported_source = fields.text("reported_length_source", required=False)
+    if reported is not None:
+        if reported_source is None:
+            fields.fail("reported_length_source", "required when reported_length_km is set")
+        elif reported_source not in sources:
+            fields.fail("reported_length_source", f"'{reported_source}' is not in sources.json")
+    attributes = fields.props.get("attributes", {})
+    if attributes is None:
+        attributes = {}
+    if not isinstance(attributes, dict):
+        fields.fail("attributes", "must be a JSON object")
+    return Corridor(
+        id=fields.ident("id"),
+        name=fields.text("name") or "",
+        mode=fields.choice("mode", MODES),
+        status=fields.choice("status", STATUSES),
+        status_year=fields.year("status_year"),
+        start=start,
+        end=end,
+        via=via,
+        coords=coords,
+        sources=fields.sources(sources),
+        attributes=attributes,
+        reported_length_km=reported,
+        reported_length_source=reported_source,
+        note=fields.text("note", required=False),
+        file=file,
+    )
+
+
+def parse_shipments(
+    path: Path, doc: Any, places: dict[str, Place], sources: dict[str, Source]
+) -> dict[str, Shipment]:
+    """Validate ``shipments.json``."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("shipments"), list):
+        raise AtlasError(f"{path}: must be a JSON object with a 'shipments' list")
+    shipments: dict[str, Shipment] = {}
+    for index, item in enumerate(doc["shipments"]):
+        where = _feature_where(path, index, {"properties": item}).replace("feature", "shipment")
+        fields = _Field(where, item)
+        shipment_id = fields.ident("id")
+        if shipment_id in shipments:
+            fields.fail("id", f"duplicate shipment id '{shipment_id}'")
+        raw_legs = fields.props.get("legs")
+        if not isinstance(raw_legs, list) or not raw_legs:
+            fields.fail("legs", "must be a non-empty list")
+        legs = tuple(
+            _parse_leg(f"{where}: leg {i}", leg, places, sources) for i, leg in enumerate(raw_legs)
+        )
+        shipments[shipment_id] = Shipment(
+            id=shipment_id,
+            name=fields.text("name") or "",
+            cargo=fields.text("cargo") or "",
+            tonnes=fields.number("tonnes") or 0.0,
+            legs=legs,
+            sources=fields.sources(sources),
+            consignee=fields.text("consignee", required=False),
+            note=fields.text("note", required=False),
+        )
+    return shipments
+
+
+def _parse_leg(where: str, item: Any, places: dict[str, Place], sources: dict[str, Source]) -> Leg:
+    fields = _Field(where, item)
+    start = fields.ident("from")
+    end = fields.ident("to")
+    for name, place_id in (("from", start), ("to", end)):
+        if place_id not in places:
+            fields.fail(name, f"unknown place '{place_id}'")
+    start_date = fields.date("start") or ""
+    end_date = fields.date("end") or ""
+    start_span, end_span = date_span(start_date), date_span(end_date)
+    assert start_span is not None and end_span is not None
+    if end_span[1] < start_span[0]:  # a month may end on any of its days
+        fields.fail("end", f"{end_date} is before start {start_date}")
+    return Leg(
+        start=start,
+        end=end,
+        mode=fields.choice("mode", FREIGHT_MODES),
+        start_date=start_date,
+        end_date=end_date,
+        tonnes=fields.number("tonnes") or 0.0,
+        ship=fields.text("ship", required=False),
+        consignee=fields.text("consignee", required=False),
+        note=fields.text("note", required=False),
+        sources=fields.sources(sources, required=False),
+    )

@@ -1,0 +1,565 @@
+"""The ``corridors`` command line: a thin layer over the Python API.
+
+Heavy libraries (geopandas, folium, pyproj, the land mask) are imported inside the commands
+that need them, so ``corridors route`` starts fast. Every user error is printed as one line on
+stderr with exit code 2 (1 when no route exists); no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from corridors.cli.terminal import echo, echo_json, safe_text
+from corridors.errors import CorridorsError, UsageError
+
+app = typer.Typer(
+    name="corridors",
+    help="Atlas and route calculator for the Russia - North Korea - South Korea corridors.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+AtlasOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--atlas",
+        envvar="CORRIDORS_ATLAS",
+        help="Atlas folder to use instead of the bundled one (also CORRIDORS_ATLAS).",
+        show_default=False,
+    ),
+]
+ModesOption = Annotated[
+    str | None,
+    typer.Option(
+        "--modes", help="Comma-separated modes: rail,sea (default), or power, or pipeline."
+    ),
+]
+ProposedOption = Annotated[
+    bool,
+    typer.Option("--include-proposed", help="Also use corridors that are not operating."),
+]
+ByOption = Annotated[str, typer.Option("--by", help="Minimise 'distance' or 'time'.")]
+SpeedOption = Annotated[
+    list[str] | None,
+    typer.Option("--speed", help="Override a speed, e.g. --speed rail=30 --speed sea=25 (km/h)."),
+]
+TransferOption = Annotated[
+    float | None, typer.Option("--transfer-hours", help="Hours per rail<->sea transfer.")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
+VerboseOption = Annotated[
+    bool,
+    typer.Option("--verbose", help="Say on stderr when and why the route graph is rebuilt."),
+]
+
+
+def _cache_events(verbose: bool):  # noqa: ANN202 - the callback load_network takes, or None
+    """With ``--verbose``, print load_network's one line about a cache rebuild on stderr."""
+    return (lambda line: echo(line, err=True)) if verbose else None
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn expected failures into one line on stderr and the documented exit code.
+
+    The line goes through :func:`corridors.cli.terminal.echo`: a file name or argument quoted in
+    the message is printed as text, never as terminal control sequences.
+    """
+    try:
+        yield
+    except CorridorsError as exc:
+        echo(f"error: {exc}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    except BrokenPipeError:
+        raise typer.Exit(0) from None
+    except OSError as exc:
+        target = f" {exc.filename}" if exc.filename else ""
+        echo(f"error: cannot access{target}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _lock_timeout(value: float) -> float:
+    """``--lock-timeout``: a finite number of seconds, zero or more."""
+    import math
+
+    if not (math.isfinite(value) and value >= 0):
+        raise UsageError(
+            f"--lock-timeout must be a finite number of seconds, zero or more, not {value:g}"
+        )
+    return value
+
+
+def _speeds(values: list[str] | None) -> dict[str, float]:
+    speeds: dict[str, float] = {}
+    for value in values or []:
+        mode, _, number = value.partition("=")
+        try:
+            speeds[mode.strip()] = float(number)
+        except ValueError:
+            raise UsageError(f"--speed '{value}': write MODE=KMH, e.g. --speed rail=30") from None
+    return speeds
+
+
+def _route_options(
+    modes: str | None,
+    include_proposed: bool,
+    by: str,
+    speed: list[str] | None = None,
+    transfer_hours: float | None = None,
+):  # noqa: ANN202 - RouteOptions, imported lazily
+    from corridors.atlas.names import parse_csv_option
+    from corridors.routing.route import make_options
+
+    return make_options(
+        modes=parse_csv_option(modes, option="--modes") or None,
+        include_proposed=include_proposed,
+        by=by,
+        speeds_kmh=_speeds(speed),
+        transfer_hours=transfer_hours,
+    )
+
+
+@app.command()
+def route(
+    origin: Annotated[str, typer.Argument(metavar="FROM", help="Place id, name or alias.")],
+    destination: Annotated[str, typer.Argument(metavar="TO", help="Place id, name or alias.")],
+    modes: ModesOption = None,
+    include_proposed: ProposedOption = False,
+    by: ByOption = "distance",
+    speed: SpeedOption = None,
+    transfer_hours: TransferOption = None,
+    as_json: JsonOption = False,
+    map_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--map",
+            help="Also write an HTML map of the route to this file (not '-': a map never "
+            "goes to standard output; a directory, FIFO or device there is refused).",
+        ),
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="With --map: a self-contained file, no network.")
+    ] = False,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+    atlas: AtlasOption = None,
+) -> None:
+    """Shortest route between two places: legs (corridor, mode, km) and the total.
+
+    With --map FILE the route's HTML map is also written to FILE, atomically (a temporary
+    file in the same folder, then renamed). FILE must be a regular file or not exist: '-',
+    /dev/stdout, a directory, FIFO, device or socket is refused with exit 2 before anything
+    is computed; a symbolic link at FILE is replaced, the file it pointed to left untouched.
+    """
+    with user_errors():
+        from corridors.network.index import load_network
+        from corridors.routing.route import route as find_route
+
+        if map_file is not None:
+            from corridors._io.outputs import check_output_path
+
+            check_output_path(map_file)
+        options = _route_options(modes, include_proposed, by, speed, transfer_hours)
+        network = load_network(atlas, quiet=quiet, on_cache_event=_cache_events(verbose))
+        result = find_route(network, origin, destination, options)
+        if map_file is not None:
+            from corridors.maps import write_route_map
+
+            write_route_map(network, result, map_file, offline=offline)
+        if as_json:
+            echo_json(result.to_dict())
+            return
+        from corridors.cli.report import print_route
+
+        print_route(network, result)
+        if map_file is not None:
+            echo(f"map written to {map_file}")
+
+
+@app.command(name="list")
+def list_items(
+    what: Annotated[str, typer.Argument(help="places, corridors or shipments")],
+    as_json: JsonOption = False,
+    verbose: VerboseOption = False,
+    atlas: AtlasOption = None,
+) -> None:
+    """List the atlas's places, corridors or shipments."""
+    with user_errors():
+        from corridors.network import listing
+        from corridors.network.index import load_network
+
+        if what not in listing.LISTS:
+            raise UsageError(f"cannot list '{what}': choose places, corridors or shipments")
+        network = load_network(atlas, on_cache_event=_cache_events(verbose))
+        records = listing.LISTS[what](network)
+        if as_json:
+            echo_json(records)
+            return
+        from corridors.cli.report import print_records
+
+        print_records(what, records)
+
+
+@app.command()
+def matrix(
+    places: Annotated[
+        str | None, typer.Option("--places", help="Comma-separated places (default: all ports).")
+    ] = None,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    modes: ModesOption = None,
+    include_proposed: ProposedOption = False,
+    by: ByOption = "distance",
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+    atlas: AtlasOption = None,
+) -> None:
+    """Distance (or time) matrix between places."""
+    with user_errors():
+        from corridors.atlas.names import parse_csv_option
+        from corridors.network.index import load_network
+        from corridors.routing.matrix import distance_matrix
+
+        options = _route_options(modes, include_proposed, by)
+        network = load_network(atlas, quiet=quiet, on_cache_event=_cache_events(verbose))
+        chosen = parse_csv_option(places, option="--places") or None
+        result = distance_matrix(network, chosen, options, quiet=quiet)
+        if as_csv:
+            import csv
+
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerows([safe_text(cell) for cell in row] for row in result.to_rows())
+            return
+        from corridors.cli.report import print_matrix
+
+        print_matrix(result)
+
+
+@app.command()
+def table(
+    as_json: JsonOption = False,
+    verbose: VerboseOption = False,
+    atlas: AtlasOption = None,
+) -> None:
+    """The route table: the article's corridors and shipments, measured over the graph."""
+    with user_errors():
+        from corridors.cli.report import print_route_table, route_table
+        from corridors.network.index import load_network
+
+        network = load_network(atlas, on_cache_event=_cache_events(verbose))
+        rows = route_table(network)
+        if as_json:
+            echo_json(rows)
+            return
+        print_route_table(rows)
+
+
+@app.command()
+def check(
+    tolerance_m: Annotated[
+        float, typer.Option("--tolerance-m", help="Max distance from a corridor end to its place.")
+    ] = 2000.0,
+    as_json: JsonOption = False,
+    verbose: VerboseOption = False,
+    atlas: AtlasOption = None,
+) -> None:
+    """Validate the atlas: lengths vs published, land/sea, ends near their places."""
+    with user_errors():
+        import math
+
+        from corridors.check import check_atlas
+        from corridors.cli.report import print_check
+        from corridors.network.index import load_network
+
+        if not (math.isfinite(tolerance_m) and tolerance_m >= 0):
+            raise UsageError(f"--tolerance-m must be zero or more metres, not {tolerance_m}")
+
+        network = load_network(atlas, on_cache_event=_cache_events(verbose))
+        report = check_atlas(network.atlas, tolerance_m=tolerance_m, network=network)
+        if as_json:
+            echo_json(report.to_dict())
+        else:
+            print_check(report)
+        if not report.clean:
+            raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Output: .gpkg (GeoPackage) or .graphml; a regular file, replaced atomically."
+        ),
+    ],
+    verbose: VerboseOption = False,
+    atlas: AtlasOption = None,
+) -> None:
+    """Export the atlas and graph: GeoPackage (for QGIS) or GraphML (for OSMnx/networkx).
+
+    The file is written to a temporary file in the same folder, then moved into place; a
+    directory, FIFO, device or socket at FILE is refused with exit 2 and left as it was.
+    """
+    with user_errors():
+        from corridors._io.outputs import check_output_path
+        from corridors.export import export_file
+        from corridors.network.index import load_network
+
+        check_output_path(file)
+        network = load_network(atlas, on_cache_event=_cache_events(verbose))
+        written = export_file(network, file)
+        echo(f"wrote {written}")
+
+
+@app.command()
+def build(
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Folder for the maps (default: the checkout's maps/, else ./maps). A map "
+            "path holding a directory, FIFO, device or socket is refused.",
+            show_default=False,
+        ),
+    ] = None,
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline/--online",
+            help="Self-contained files that need no network (default, as committed), or "
+            "lighter files loading Leaflet and map tiles from CDNs.",
+        ),
+    ] = True,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+    atlas: AtlasOption = None,
+) -> None:
+    """Write the interactive maps atlas.html and shipments.html.
+
+    Each map is written atomically; if the folder or a map path holds anything but a regular
+    file (a directory, FIFO, device or socket), nothing is written and the exit code is 2.
+    """
+    with user_errors():
+        from corridors.maps.build import build_maps, progress_steps
+        from corridors.network.index import load_network
+
+        network = load_network(atlas, on_cache_event=_cache_events(verbose))
+        with progress_steps(quiet=quiet) as step:
+            result = build_maps(network, out, offline=offline, step=step)
+        for warning in result.warnings:
+            echo(f"warning: {warning}", err=True)
+        if not quiet:
+            for written in result.files:
+                echo(f"wrote {written}")
+
+
+# --- editing the atlas: add, add-sea-lane, remove (a thin layer over corridors.edit.api) ---
+
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Print what would change and change nothing.")
+]
+EditStatusOption = Annotated[
+    str | None,
+    typer.Option(
+        "--status",
+        help="operating, pilot, suspended, under_construction, proposed, shelved or closed.",
+    ),
+]
+EditNameOption = Annotated[str | None, typer.Option("--name", help="Display name (unique).")]
+EditIdOption = Annotated[
+    str | None, typer.Option("--id", help="Corridor id (default: derived from its ends).")
+]
+EditSourceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--source",
+        help="A source id from sources.json, or a URL or title that becomes a new source.",
+    ),
+]
+EditYearOption = Annotated[
+    int | None, typer.Option("--year", help="Year the status was last known (default: this year).")
+]
+LockTimeoutOption = Annotated[
+    float,
+    typer.Option("--lock-timeout", help="Seconds (zero or more) to wait for another writer."),
+]
+
+
+def _print_edit(result, as_json: bool) -> None:  # noqa: ANN001 - EditResult, imported lazily
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    for line in result.lines():
+        echo(line)
+
+
+@app.command()
+def add(
+    file: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[FILE]",
+            help="GeoJSON Feature or FeatureCollection of LineStrings, a CSV of lon,lat rows, "
+            "or WKT; '-' reads standard input.",
+            show_default=False,
+        ),
+    ] = None,
+    via: Annotated[
+        str | None,
+        typer.Option("--via", help="Build the corridor through these places: A,B,C (in order)."),
+    ] = None,
+    coords: Annotated[
+        str | None,
+        typer.Option("--coords", help="The line as 'lon,lat;lon,lat;...' (longitude first)."),
+    ] = None,
+    mode: Annotated[
+        str | None, typer.Option("--mode", help="rail, sea, power or pipeline.")
+    ] = None,
+    status: EditStatusOption = None,
+    name: EditNameOption = None,
+    corridor_id: EditIdOption = None,
+    source: EditSourceOption = None,
+    year: EditYearOption = None,
+    snap_m: Annotated[
+        float, typer.Option("--snap-m", help="Snap line ends to places within this many metres.")
+    ] = 2000.0,
+    new_place: Annotated[
+        list[str] | None,
+        typer.Option("--new-place", help="Name for a new junction at an end far from every place."),
+    ] = None,
+    country: Annotated[
+        str | None,
+        typer.Option("--country", help="Country (RUS, PRK, KOR, ...) of a --new-place."),
+    ] = None,
+    dry_run: DryRunOption = False,
+    lock_timeout: LockTimeoutOption = 30.0,
+    as_json: JsonOption = False,
+    atlas: AtlasOption = None,
+) -> None:
+    """Add corridors from a file, from coordinates, or through named places (--via)."""
+    with user_errors():
+        from corridors.edit import api as editing
+
+        given = [
+            option
+            for option, value in (("FILE", file), ("--via", via), ("--coords", coords))
+            if value is not None
+        ]
+        if len(given) != 1:
+            raise UsageError(
+                "give exactly one of FILE, --via A,B or --coords 'lon,lat;lon,lat' "
+                f"(got {', '.join(given) or 'none'})"
+            )
+        common = dict(
+            atlas=atlas,
+            status=status,
+            name=name,
+            corridor_id=corridor_id,
+            source=source,
+            status_year=year,
+            dry_run=dry_run,
+            lock_timeout_s=_lock_timeout(lock_timeout),
+        )
+        if via is not None:
+            from corridors.atlas.names import parse_csv_option
+
+            if mode is None:
+                raise UsageError("--via needs --mode (rail, sea, power or pipeline)")
+            if new_place:
+                raise UsageError("--new-place applies to FILE or --coords, not to --via")
+            places = parse_csv_option(via, option="--via")
+            result = editing.add_via(places, mode=mode, **common)
+        else:
+            label = file
+            data: Any
+            if file == "-":
+                data, label = editing.read_input_stream(sys.stdin.buffer), "stdin"
+            elif coords is not None:
+                data = editing.parse_coordinate_text(coords, label="--coords")
+                label = "--coords"
+            else:
+                data = file
+            result = editing.add_corridors(
+                data,
+                label=label,
+                mode=mode,
+                snap_m=snap_m,
+                new_places=new_place or (),
+                country=country,
+                **common,
+            )
+        _print_edit(result, as_json)
+
+
+@app.command(name="add-sea-lane")
+def add_sea_lane(
+    origin: Annotated[str, typer.Argument(metavar="FROM", help="Port: id, name or alias.")],
+    destination: Annotated[str, typer.Argument(metavar="TO", help="Port: id, name or alias.")],
+    name: EditNameOption = None,
+    status: EditStatusOption = None,
+    corridor_id: EditIdOption = None,
+    source: EditSourceOption = None,
+    year: EditYearOption = None,
+    dry_run: DryRunOption = False,
+    lock_timeout: LockTimeoutOption = 30.0,
+    as_json: JsonOption = False,
+    atlas: AtlasOption = None,
+) -> None:
+    """Add a sea lane between two ports, routed at sea by the regional maritime router."""
+    with user_errors():
+        from corridors.edit import api as editing
+
+        result = editing.add_sea_lane(
+            origin,
+            destination,
+            atlas=atlas,
+            status=status,
+            name=name,
+            corridor_id=corridor_id,
+            source=source,
+            status_year=year,
+            dry_run=dry_run,
+            lock_timeout_s=_lock_timeout(lock_timeout),
+        )
+        _print_edit(result, as_json)
+
+
+@app.command()
+def remove(
+    corridor: Annotated[str, typer.Argument(metavar="ID", help="Corridor id or name.")],
+    dry_run: DryRunOption = False,
+    lock_timeout: LockTimeoutOption = 30.0,
+    as_json: JsonOption = False,
+    atlas: AtlasOption = None,
+) -> None:
+    """Remove a corridor from the atlas (its places and sources stay)."""
+    with user_errors():
+        from corridors.edit import api as editing
+
+        result = editing.remove_corridor(
+            corridor, atlas=atlas, dry_run=dry_run, lock_timeout_s=_lock_timeout(lock_timeout)
+        )
+        _print_edit(result, as_json)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        from corridors.cli.fast import try_route
+
+        if not try_route(sys.argv[1:]):  # plain `route` calls skip typer's pydantic parsing
+            app()
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        raise SystemExit(130) from None
+
+
+if __name__ == "__main__":
+    main()

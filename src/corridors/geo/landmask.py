@@ -1,0 +1,231 @@
+"""The GLOBE 30 arc-second land mask of ``global_land_mask``, read lazily and regionally.
+
+Importing ``global_land_mask.globe`` costs seconds and about 1 GB, because it decompresses the
+whole 21600 x 43200 world grid. The routing region needs about 7 MB of it, so this module
+streams the package's own ``.npz`` file, keeps only the rows and columns of the region, and
+caches that slice on disk. A cell is classified exactly as ``globe.is_ocean`` classifies it
+(same index arithmetic, same data), so both agree point for point.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata, util
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from corridors.paths import cache_dir
+
+if TYPE_CHECKING:
+    import numpy as np
+
+Bounds = tuple[float, float, float, float]  # lon_min, lat_min, lon_max, lat_max
+
+_MASK_MEMBER = "mask.npy"
+_CACHE_FORMAT = 1
+_CHUNK_ROWS = 64
+_MAX_CACHE_BYTES = 256 * 2**20  # the cached slice of the routing region is ~7 MB
+
+
+class LandMaskUnavailableError(RuntimeError):
+    """The ``global_land_mask`` package or its data file cannot be found."""
+
+
+@dataclass(frozen=True)
+class RegionMask:
+    """Water cells of a rectangular slice of the GLOBE mask.
+
+    ``water[r, c]`` is the global cell ``(row0 + r, col0 + c)``; global rows run south from
+    90 deg N in steps of ``dlat`` (negative), columns east from 180 deg W in steps of ``dlon``.
+    """
+
+    water: np.ndarray
+    row0: int
+    col0: int
+    lat0: float
+    lon0: float
+    dlat: float
+    dlon: float
+    bounds: Bounds
+
+    def rows(self, lat: np.ndarray) -> np.ndarray:
+        """Local row index of each latitude (the package's truncating arithmetic)."""
+        import numpy as np
+
+        return ((np.asarray(lat, dtype=float) - self.lat0) / self.dlat).astype(int) - self.row0
+
+    def cols(self, lon: np.ndarray) -> np.ndarray:
+        """Local column index of each longitude (the package's truncating arithmetic)."""
+        import numpy as np
+
+        return ((np.asarray(lon, dtype=float) - self.lon0) / self.dlon).astype(int) - self.col0
+
+    def lat_of_row(self, row: np.ndarray | float) -> np.ndarray | float:
+        """Latitude of the centre of local row ``row``."""
+        return self.lat0 + (self.row0 + row + 0.5) * self.dlat
+
+    def lon_of_col(self, col: np.ndarray | float) -> np.ndarray | float:
+        """Longitude of the centre of local column ``col``."""
+        return self.lon0 + (self.col0 + col + 0.5) * self.dlon
+
+    def contains(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Whether each position lies inside the region's bounds."""
+        import numpy as np
+
+        lon_min, lat_min, lon_max, lat_max = self.bounds
+        lon = np.asarray(lon, dtype=float)
+        lat = np.asarray(lat, dtype=float)
+        return (lon >= lon_min) & (lon <= lon_max) & (lat >= lat_min) & (lat <= lat_max)
+
+    def is_water(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Water (True) or land (False) at each position; positions must be inside bounds."""
+        return self.water[self.rows(lat), self.cols(lon)]
+
+
+def _package_npz() -> Path:
+    spec = util.find_spec("global_land_mask")
+    if spec is None or not spec.submodule_search_locations:
+        raise LandMaskUnavailableError(
+            "the global_land_mask package is not installed; run: pip install global-land-mask"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / "globe_combined_mask_compressed.npz"
+    if not path.is_file():
+        raise LandMaskUnavailableError(f"land mask data file missing: {path}; reinstall it")
+    return path
+
+
+def _package_version() -> str:
+    try:
+        return metadata.version("global-land-mask")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def save_atomically(path: Path, writer: Callable[[BinaryIO], object]) -> None:
+    """Write a cache file through a temporary file and rename; ignore unwritable caches."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                writer(handle)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError:
+        pass
+
+
+def _read_slice(npz: Path, rows: tuple[int, int], cols: tuple[int, int]) -> tuple:
+    """Stream ``mask.npy`` out of the zip, keeping rows [r0, r1) and columns [c0, c1)."""
+    import numpy as np
+
+    with zipfile.ZipFile(npz) as archive:
+        lat = np.load(archive.open("lat.npy"))
+        lon = np.load(archive.open("lon.npy"))
+        with archive.open(_MASK_MEMBER) as stream:
+            version = np.lib.format.read_magic(stream)
+            if version == (1, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(stream)
+            else:
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream)
+            if fortran or dtype != np.dtype(bool) or len(shape) != 2:
+                raise LandMaskUnavailableError(
+                    f"unexpected layout of {npz.name}; pin global-land-mask==1.0.0"
+                )
+            width = shape[1]
+            stream.seek(stream.tell() + rows[0] * width)
+            out = np.empty((rows[1] - rows[0], cols[1] - cols[0]), dtype=bool)
+            for start in range(0, out.shape[0], _CHUNK_ROWS):
+                n = min(_CHUNK_ROWS, out.shape[0] - start)
+                buf = stream.read(n * width)
+                block = np.frombuffer(buf, dtype=np.uint8).reshape(n, width)
+                out[start : start + n] = block[:, cols[0] : cols[1]] != 0
+    return out, float(lat[0]), float(lon[0]), float(lat[1] - lat[0]), float(lon[1] - lon[0])
+
+
+@lru_cache(maxsize=4)
+def region_mask(bounds: Bounds) -> RegionMask:
+    """The water mask for ``bounds`` (lon_min, lat_min, lon_max, lat_max), cached on disk."""
+    import numpy as np
+
+    lon_min, lat_min, lon_max, lat_max = bounds
+    box = f"{lon_min}_{lat_min}_{lon_max}_{lat_max}"
+    key = f"landmask-v{_CACHE_FORMAT}-glm{_package_version()}-{box}"
+    cache_file = cache_dir() / f"{key}.npz"
+    cached = _read_cached(cache_file, bounds)
+    if cached is not None:
+        return cached
+    # Index arithmetic of the package: 90 N / 180 W origin, 1/120 deg steps.
+    step = 1.0 / 120.0
+    r0 = max(0, math.floor((90.0 - lat_max) / step) - 2)
+    r1 = min(21600, math.ceil((90.0 - lat_min) / step) + 3)
+    c0 = max(0, math.floor((lon_min + 180.0) / step) - 2)
+    c1 = min(43200, math.ceil((lon_max + 180.0) / step) + 3)
+    water, lat0, lon0, dlat, dlon = _read_slice(_package_npz(), (r0, r1), (c0, c1))
+    meta = np.array([r0, c0, lat0, lon0, dlat, dlon], dtype=float)
+    save_atomically(cache_file, lambda fh: np.savez_compressed(fh, water=water, meta=meta))
+    return RegionMask(water, r0, c0, lat0, lon0, dlat, dlon, bounds)
+
+
+def _read_cached(cache_file: Path, bounds: Bounds) -> RegionMask | None:
+    """The cached slice, or None if it is missing or unusable (the caller rebuilds it).
+
+    Read as the network cache is (no symlink followed, no FIFO or device opened, at most
+    :data:`_MAX_CACHE_BYTES`), loaded with ``allow_pickle=False``; the zip's CRC-32 catches a
+    damaged file, and the arrays' dtype and shape are checked.
+    """
+    import io
+
+    import numpy as np
+
+    from corridors.network.columnfile import read_regular_file
+
+    try:
+        data = read_regular_file(cache_file, max_bytes=_MAX_CACHE_BYTES)
+        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+            water, meta = archive["water"], archive["meta"]
+    except Exception:  # noqa: BLE001 - zipfile, zlib and numpy raise many kinds on damage
+        return None
+    if (
+        water.dtype != np.bool_
+        or water.ndim != 2
+        or meta.dtype != np.float64
+        or meta.shape != (6,)
+        or not np.isfinite(meta).all()
+    ):
+        return None
+    return RegionMask(
+        water=water,
+        row0=int(meta[0]),
+        col0=int(meta[1]),
+        lat0=float(meta[2]),
+        lon0=float(meta[3]),
+        dlat=float(meta[4]),
+        dlon=float(meta[5]),
+        bounds=bounds,
+    )
+
+
+def is_water(lon, lat, *, bounds: Bounds) -> np.ndarray:
+    """Water (True) or land at each (lon, lat); outside ``bounds`` asks ``globe`` itself."""
+    import numpy as np
+
+    lon = np.atleast_1d(np.asarray(lon, dtype=float))
+    lat = np.atleast_1d(np.asarray(lat, dtype=float))
+    mask = region_mask(bounds)
+    inside = mask.contains(lon, lat)
+    out = np.empty(lon.shape, dtype=bool)
+    out[inside] = mask.is_water(lon[inside], lat[inside])
+    if not inside.all():
+        from global_land_mask import globe  # slow (seconds, ~1 GB): only for outside points
+
+        out[~inside] = globe.is_ocean(lat[~inside], lon[~inside])
+    return out

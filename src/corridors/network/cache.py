@@ -1,0 +1,552 @@
+"""The network cache: a built :class:`~corridors.network.index.Network` as a column file on disk.
+
+Why: a route query must not pay for validating and measuring the atlas again, and the cache
+must never run code, serve stale graphs or break a command. So:
+
+- **No code on load.** The file is a :mod:`corridors.network.columnfile`: a checksummed JSON header,
+  raw little-endian numeric columns at 64-byte aligned offsets (memory-mappable later), and
+  JSON. The validated atlas is stored as plain JSON rows of its dataclasses' fields and is not
+  validated again on load (skipping that is the point of the cache), but every value's JSON
+  type, every column's length, every index's range and the names the index uses (places,
+  corridors, modes, statuses of the atlas) are checked, so that a damaged file is refused
+  rather than failing later. The checksum is not a signature: whoever can write the cache
+  folder (created private, mode 0700) could write a consistent wrong graph, as they could
+  edit the atlas itself; what no file can do is run code.
+- **Never stale.** The file name is a hash of the atlas files' contents, the package version,
+  a stamp of the package's own code files (size and modification time, so that an edited
+  checkout does not keep serving graphs built by its old code) and :data:`CACHE_FORMAT`; the
+  header repeats all of them and the reader compares each.
+- **Never fatal.** A missing, unreadable, truncated, corrupted, foreign or planted file, or
+  a directory, FIFO or symlink at the cache path, raises :class:`CacheMiss` with a reason; the
+  caller rebuilds and replaces it. Writing is best effort and atomic.
+
+String columns of the index (place ids, corridor ids, modes, statuses) are stored as a JSON
+table of distinct values plus ``<i4`` codes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import time
+from array import array
+from collections.abc import Set as AbstractSet
+from itertools import repeat
+from pathlib import Path, PurePath
+from typing import Any
+
+from corridors import __version__
+from corridors.atlas.schema import STATUSES, Atlas, Corridor, Leg, Place, Shipment, Source
+from corridors.network.columnfile import (
+    ColumnFile,
+    ColumnFileError,
+    decode,
+    encode,
+    read_regular_file,
+    write_atomically,
+)
+from corridors.network.graph import MODE_CODES, coords_between
+from corridors.network.index import Network, RouteIndex, paused_gc
+from corridors.paths import cache_dir
+
+CACHE_FORMAT = 4
+"""Version of the layout written here; format 3 and older were pickles and are never read."""
+KEEP_CACHED_NETWORKS = 8
+MAX_CACHE_BYTES = 4 * 2**30
+"""A cache file larger than this (4 GiB) is not read, but rebuilt."""
+SUFFIX = ".cnet"
+STALE_TEMP_S = 3600.0
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]  # src/corridors
+
+# Each dataclass as a JSON row: (field, kind). Kinds: s str, s? str or null, i int, f float,
+# f? float or null, t list of str (a tuple), obj JSON object, legs rows of Leg; ``coords``
+# (Corridor) lives in numeric sections, ``file`` (Corridor) is stored relative to the atlas.
+_ROWS: dict[type, tuple[tuple[str, str], ...]] = {
+    Source: (
+        ("id", "s"),
+        ("title", "s"),
+        ("url", "s?"),
+        ("publisher", "s?"),
+        ("date", "s?"),
+        ("note", "s?"),
+    ),
+    Place: (
+        ("id", "s"),
+        ("name", "s"),
+        ("aliases", "t"),
+        ("country", "s"),
+        ("kind", "s"),
+        ("lon", "f"),
+        ("lat", "f"),
+        ("sources", "t"),
+        ("transfer", "t"),
+        ("note", "s?"),
+    ),
+    Corridor: (
+        ("id", "s"),
+        ("name", "s"),
+        ("mode", "s"),
+        ("status", "s"),
+        ("status_year", "i"),
+        ("start", "s"),
+        ("end", "s"),
+        ("via", "t"),
+        ("sources", "t"),
+        ("attributes", "obj"),
+        ("reported_length_km", "f?"),
+        ("reported_length_source", "s?"),
+        ("note", "s?"),
+        ("file", "file"),
+    ),
+    Leg: (
+        ("start", "s"),
+        ("end", "s"),
+        ("mode", "s"),
+        ("start_date", "s"),
+        ("end_date", "s"),
+        ("tonnes", "f"),
+        ("ship", "s?"),
+        ("consignee", "s?"),
+        ("note", "s?"),
+        ("sources", "t"),
+    ),
+    Shipment: (
+        ("id", "s"),
+        ("name", "s"),
+        ("cargo", "s"),
+        ("tonnes", "f"),
+        ("legs", "legs"),
+        ("sources", "t"),
+        ("consignee", "s?"),
+        ("note", "s?"),
+    ),
+}
+_FIELDS_OUTSIDE_ROWS = {Corridor: {"coords"}}
+_NONE = type(None)
+_TYPES: dict[str, type | tuple[type, ...]] = {
+    "s": str,
+    "s?": (str, _NONE),
+    "i": int,
+    "f": float,
+    "f?": (float, _NONE),
+    "t": list,
+    "obj": dict,
+    "legs": list,
+    "file": str,
+}
+_PLANS = {
+    cls: (
+        tuple(name for name, _ in row),
+        tuple(_TYPES[kind] for _, kind in row),
+        tuple(name for name, kind in row if kind == "t"),
+    )
+    for cls, row in _ROWS.items()
+}
+# RouteIndex columns of strings: stored as a table of distinct values and codes.
+_STRING_COLUMNS = ("edge_start", "edge_end", "edge_mode", "edge_corridor", "edge_status")
+_INT_COLUMNS = ("node_keys", "adj_ptr", "adj_to", "adj_edge", "edge_u", "edge_v")
+
+
+class CacheMiss(Exception):
+    """The cached network cannot be used; the message is the reason, naming the file."""
+
+
+def cache_key(fingerprint: str) -> str:
+    """The cache key of an atlas: its content hash, the package version, code and format.
+
+    Parameters
+    ----------
+    fingerprint : str
+        SHA-256 of the atlas files (:func:`corridors.atlas.schema.read_atlas_bytes`).
+    """
+    text = "\n".join((fingerprint, __version__, code_stamp(), str(CACHE_FORMAT)))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def cache_path(fingerprint: str) -> Path:
+    """Where the network of the atlas with ``fingerprint`` is cached."""
+    return cache_dir() / f"network-v{CACHE_FORMAT}-{cache_key(fingerprint)}{SUFFIX}"
+
+
+_stamp: str | None = None
+
+
+def code_stamp() -> str:
+    """A hash of the name, size and modification time of every module of the package.
+
+    A release changes :data:`corridors.__version__`; this also catches code edited in place
+    (an editable install) without a version change. Computed once per process.
+    """
+    global _stamp
+    if _stamp is None:
+        digest = hashlib.sha256()
+        for folder, dirs, files in os.walk(_PACKAGE_DIR):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            relative = os.path.relpath(folder, _PACKAGE_DIR)
+            for name in sorted(f for f in files if f.endswith(".py")):
+                found = os.stat(os.path.join(folder, name))
+                line = f"{relative}/{name}\0{found.st_size}\0{found.st_mtime_ns}\n"
+                digest.update(line.encode())
+        _stamp = digest.hexdigest()[:32]
+    return _stamp
+
+
+def _meta(fingerprint: str) -> dict[str, Any]:
+    return {
+        "format": CACHE_FORMAT,
+        "package": __version__,
+        "code": code_stamp(),
+        "fingerprint": fingerprint,
+        "rows": {cls.__name__: [name for name, _ in row] for cls, row in _ROWS.items()},
+    }
+
+
+# ------------------------------------------------------------------------------------ read
+
+
+def read_network(path: Path, *, root: Path, fingerprint: str) -> Network:
+    """The cached network at ``path`` for the atlas at ``root``.
+
+    Parameters
+    ----------
+    path : Path
+        Cache file (see :func:`cache_path`).
+    root : Path
+        Atlas folder the network belongs to (becomes ``atlas.root``; corridor files are
+        stored relative to it).
+    fingerprint : str
+        The atlas's current content hash; the file must have been written for it.
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    CacheMiss
+        For any reason the file cannot be used (the message names the file and the reason).
+    """
+    try:
+        data = read_regular_file(path, max_bytes=MAX_CACHE_BYTES)
+    except FileNotFoundError:
+        raise CacheMiss(f"nothing cached yet at {path}") from None
+    except ColumnFileError as exc:
+        raise CacheMiss(f"{path} is {exc}") from None
+    except OSError as exc:
+        raise CacheMiss(f"{path} is unreadable ({exc.strerror or exc})") from None
+    try:
+        with paused_gc():  # decoding allocates in bulk
+            return decode_network(data, root=root, fingerprint=fingerprint)
+    except ColumnFileError as exc:
+        raise CacheMiss(f"{path} is unusable: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - a forged file must never become a traceback
+        raise CacheMiss(f"{path} is unusable: {type(exc).__name__}") from None
+
+
+def decode_network(data: bytes | bytearray, *, root: Path, fingerprint: str) -> Network:
+    """:func:`read_network` from bytes in memory.
+
+    Raises
+    ------
+    ColumnFileError
+        If the bytes are not a valid network cache for ``fingerprint`` and this version.
+    """
+    columns = decode(data, version=CACHE_FORMAT)
+    meta = columns.meta
+    found = (meta.get("package"), meta.get("code"), meta.get("format"))
+    if found != (__version__, code_stamp(), CACHE_FORMAT):
+        raise ColumnFileError(
+            f"written by corridors {found[0]} (code {found[1]}, format {found[2]}), "
+            f"this is {__version__} (code {code_stamp()}, format {CACHE_FORMAT})"
+        )
+    if meta.get("fingerprint") != fingerprint:
+        raise ColumnFileError("written for other atlas contents")
+    if meta.get("rows") != _meta(fingerprint)["rows"]:
+        raise ColumnFileError("written with other atlas fields")
+    atlas = _decode_atlas(columns, root=root, fingerprint=fingerprint)
+    index = _decode_index(columns)
+    _check_names(index, atlas)
+    return Network(atlas, index)
+
+
+def _check_names(index: RouteIndex, atlas: Atlas) -> None:
+    """The index speaks only of the atlas's places and corridors, and of known modes and
+    statuses (checked on the distinct values, so cheaply)."""
+    places = set(index.place_ids) | set(index.edge_start) | set(index.edge_end)
+    checks: list[tuple[str, AbstractSet[Any], AbstractSet[Any]]] = [
+        ("place", places, atlas.places.keys()),
+        ("corridor", set(index.edge_corridor) - {None}, atlas.corridors.keys()),
+        ("mode", set(index.edge_mode), set(MODE_CODES)),
+        ("status", set(index.edge_status), set(STATUSES)),
+    ]
+    for what, used, known in checks:
+        if not used <= known:
+            raise ColumnFileError(f"the index names an unknown {what}")
+
+
+def _decode_atlas(columns: ColumnFile, *, root: Path, fingerprint: str) -> Atlas:
+    doc = columns.json("atlas")
+    if type(doc) is not dict:
+        raise ColumnFileError("atlas section is not an object")
+    xy = columns.array("corridor_xy", "<f8")
+    ptr = columns.array("corridor_ptr", "<i8")
+    rows = doc.get("corridors")
+    if type(rows) is not list or len(ptr) != len(rows) + 1:
+        raise ColumnFileError("corridor rows and lines disagree")
+    _check_pointers(ptr, len(xy) // 2, "corridor_ptr")
+    lines = [coords_between(xy, ptr[k], ptr[k + 1]) for k in range(len(rows))]
+
+    def corridor(row: Any, coords: tuple[tuple[float, float], ...]) -> Corridor:
+        values = _row_values(Corridor, row)
+        values["coords"] = coords
+        values["file"] = str(root / values["file"])
+        return Corridor(**values)
+
+    def shipment(row: Any) -> Shipment:
+        values = _row_values(Shipment, row)
+        values["legs"] = tuple(Leg(**_row_values(Leg, leg)) for leg in values["legs"])
+        return Shipment(**values)
+
+    sources = _keyed([Source(**_row_values(Source, row)) for row in _rows(doc, "sources")])
+    places = _keyed([Place(**_row_values(Place, row)) for row in _rows(doc, "places")])
+    corridors = _keyed([corridor(row, line) for row, line in zip(rows, lines, strict=True)])
+    shipments = _keyed([shipment(row) for row in _rows(doc, "shipments")])
+    return Atlas(root, sources, places, corridors, shipments, fingerprint)
+
+
+def _rows(doc: dict[str, Any], name: str) -> list[Any]:
+    rows = doc.get(name)
+    if type(rows) is not list:
+        raise ColumnFileError(f"atlas '{name}' is not a list")
+    return rows
+
+
+def _keyed(items: list[Any]) -> dict[str, Any]:
+    keyed = {item.id: item for item in items}
+    if len(keyed) != len(items):
+        raise ColumnFileError("duplicate ids")
+    return keyed
+
+
+def _row_values(cls: type, row: Any) -> dict[str, Any]:
+    """Keyword arguments for ``cls`` from one JSON row, every value's JSON type checked."""
+    names, types, tuples = _PLANS[cls]
+    if type(row) is not list or len(row) != len(names) or not all(map(isinstance, row, types)):
+        raise ColumnFileError(f"a {cls.__name__} row has the wrong shape or types")
+    values = dict(zip(names, row, strict=True))
+    for name in tuples:
+        items = values[name]
+        if not all(map(isinstance, items, repeat(str))):
+            raise ColumnFileError(f"{cls.__name__}.{name} is not a list of strings")
+        values[name] = tuple(items)
+    return values
+
+
+def _decode_index(columns: ColumnFile) -> RouteIndex:
+    strings = columns.json("strings")
+    if type(strings) is not dict:
+        raise ColumnFileError("strings section is not an object")
+    place_ids = _string_list(strings.get("place_ids"), "place_ids")
+    node_keys = columns.array("node_keys", "<i8")
+    nodes = len(node_keys)
+    index = RouteIndex(
+        node_keys=node_keys.tolist(),
+        place_ids=place_ids,
+        edge_length_m=columns.array("edge_length_m", "<f8").tolist(),
+        coord_xy=columns.array("coord_xy", "<f8"),
+        coord_ptr=columns.array("coord_ptr", "<i8"),
+    )
+    if nodes and (min(node_keys) < 0 or max(node_keys) >> 3 >= len(place_ids)):
+        raise ColumnFileError("node_keys out of range")
+    if any(key & 7 >= len(MODE_CODES) for key in node_keys):
+        raise ColumnFileError("node_keys name an unknown mode")
+    edges = len(index.edge_length_m)
+    for name in _STRING_COLUMNS:
+        table = strings.get(name)
+        allow_none = name == "edge_corridor"
+        if type(table) is not list or not all(
+            type(s) is str or (allow_none and s is None) for s in table
+        ):
+            raise ColumnFileError(f"{name} table is not a list of strings")
+        codes = columns.array(name, "<i4")
+        _check_range(codes, len(table), name)
+        setattr(index, name, list(map(table.__getitem__, codes)))
+    for name in _INT_COLUMNS[1:]:
+        setattr(index, name, columns.array(name, "<i8").tolist())
+    for name in ("edge_u", "edge_v", "edge_start", "edge_end", "edge_mode", "edge_status"):
+        if len(getattr(index, name)) != edges:
+            raise ColumnFileError(f"{name} has the wrong length")
+    if len(index.edge_corridor) != edges:
+        raise ColumnFileError("edge_corridor has the wrong length")
+    _check_range(index.edge_u, nodes, "edge_u")
+    _check_range(index.edge_v, nodes, "edge_v")
+    if len(index.adj_ptr) != nodes + 1 or len(index.adj_to) != len(index.adj_edge):
+        raise ColumnFileError("adjacency has the wrong length")
+    _check_pointers(index.adj_ptr, len(index.adj_to), "adj_ptr")
+    _check_range(index.adj_to, nodes, "adj_to")
+    _check_range(index.adj_edge, edges, "adj_edge")
+    if len(index.coord_ptr) != edges + 1:
+        raise ColumnFileError("coord_ptr has the wrong length")
+    _check_pointers(index.coord_ptr, len(index.coord_xy) // 2, "coord_ptr")
+    keys = _string_list(strings.get("place_nodes"), "place_nodes")
+    ptr = columns.array("place_nodes_ptr", "<i8")
+    members = columns.array("place_nodes_members", "<i8").tolist()
+    if len(ptr) != len(keys) + 1:
+        raise ColumnFileError("place_nodes_ptr has the wrong length")
+    _check_pointers(ptr, len(members), "place_nodes_ptr")
+    _check_range(members, nodes, "place_nodes_members")
+    index.place_nodes = {key: members[ptr[k] : ptr[k + 1]] for k, key in enumerate(keys)}
+    if len(index.place_nodes) != len(keys):
+        raise ColumnFileError("duplicate place_nodes keys")
+    return index
+
+
+def _string_list(value: Any, name: str) -> list[str]:
+    if type(value) is not list or not all(type(s) is str for s in value):
+        raise ColumnFileError(f"{name} is not a list of strings")
+    return value
+
+
+def _check_range(values: Any, size: int, name: str) -> None:
+    """Every value is a valid index into something of ``size`` items."""
+    if len(values) and (min(values) < 0 or max(values) >= size):
+        raise ColumnFileError(f"{name} out of range")
+
+
+def _check_pointers(ptr: Any, size: int, name: str) -> None:
+    """A CSR pointer column: starts at 0, never decreases, ends at ``size``."""
+    if not len(ptr) or ptr[0] != 0 or ptr[-1] != size:
+        raise ColumnFileError(f"{name} does not span its column")
+    if any(a > b for a, b in zip(ptr, ptr[1:], strict=False)):
+        raise ColumnFileError(f"{name} decreases")
+
+
+# ----------------------------------------------------------------------------------- write
+
+
+def encode_network(network: Network, *, root: Path) -> list[bytes]:
+    """The column file of ``network`` (chunks; see :func:`corridors.network.columnfile.encode`).
+
+    Raises
+    ------
+    ValueError, TypeError, RecursionError
+        If the atlas holds something JSON cannot store exactly (e.g. an infinite number or
+        very deep nesting in corridor attributes): such a network is not cached.
+    """
+    atlas, index = network.atlas, network.index
+    xy: array[float] = array("d")
+    ptr: array[int] = array("q", [0])
+    corridor_rows = []
+    for corridor in atlas.corridors.values():
+        for lon, lat in corridor.coords:
+            xy.append(lon)
+            xy.append(lat)
+        ptr.append(len(xy) // 2)
+        row = _row(Corridor, corridor)
+        row[-1] = _relative(corridor.file, root)
+        corridor_rows.append(row)
+    for collection in (atlas.sources, atlas.places, atlas.corridors, atlas.shipments):
+        if any(key != item.id for key, item in collection.items()):
+            raise ValueError("an atlas dictionary is not keyed by id")
+    atlas_doc = {
+        "sources": [_row(Source, s) for s in atlas.sources.values()],
+        "places": [_row(Place, p) for p in atlas.places.values()],
+        "corridors": corridor_rows,
+        "shipments": [_shipment_row(s) for s in atlas.shipments.values()],
+    }
+    strings: dict[str, Any] = {"place_ids": index.place_ids, "place_nodes": list(index.place_nodes)}
+    sections: dict[str, Any] = {"atlas": atlas_doc, "strings": strings}
+    sections["corridor_xy"], sections["corridor_ptr"] = xy, ptr
+    for name in _STRING_COLUMNS:
+        table: dict[str | None, int] = {}
+        codes = array("i", [table.setdefault(v, len(table)) for v in getattr(index, name)])
+        strings[name] = list(table)
+        sections[name] = codes
+    for name in _INT_COLUMNS:
+        sections[name] = array("q", getattr(index, name))
+    sections["edge_length_m"] = array("d", index.edge_length_m)
+    sections["coord_xy"] = array("d", index.coord_xy)
+    sections["coord_ptr"] = array("q", index.coord_ptr)
+    members = array("q")
+    place_ptr = array("q", [0])
+    for nodes in index.place_nodes.values():
+        members.extend(nodes)
+        place_ptr.append(len(members))
+    sections["place_nodes_ptr"], sections["place_nodes_members"] = place_ptr, members
+    return encode(version=CACHE_FORMAT, meta=_meta(atlas.fingerprint), sections=sections)
+
+
+def _row(cls: type, item: Any) -> list[Any]:
+    return [getattr(item, name) for name, _ in _ROWS[cls]]
+
+
+def _shipment_row(shipment: Shipment) -> list[Any]:
+    return [
+        [_row(Leg, leg) for leg in shipment.legs] if name == "legs" else getattr(shipment, name)
+        for name, _ in _ROWS[Shipment]
+    ]
+
+
+def _relative(file: str, root: Path) -> str:
+    """A corridor's file relative to the atlas root (absolute if it lies elsewhere)."""
+    try:
+        return PurePath(file).relative_to(root).as_posix()
+    except ValueError:
+        return file
+
+
+def save_network(path: Path, network: Network, *, root: Path) -> str | None:
+    """Cache ``network`` at ``path`` atomically, then prune old cache files; best effort.
+
+    Returns
+    -------
+    str or None
+        None when saved, else why not (the command goes on without a cache).
+    """
+    try:
+        chunks = encode_network(network, root=root)
+    except (ValueError, TypeError, RecursionError) as exc:
+        return f"the atlas cannot be stored exactly ({type(exc).__name__}: {exc})"
+    try:
+        write_atomically(path, chunks)
+    except OSError as exc:
+        return f"cannot write it ({exc.strerror or exc})"
+    prune_cache(path.parent, keep=path)
+    return None
+
+
+def prune_cache(folder: Path, *, keep: Path | None = None) -> None:
+    """Delete all but the :data:`KEEP_CACHED_NETWORKS` newest networks, every old pickle
+    cache (format 3 and older), and temp files a killed writer left over an hour ago."""
+    now = time.time()
+    current: list[tuple[float, str]] = []
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            name = entry.name
+            with contextlib.suppress(OSError):
+                if name.startswith("network-v") and name.endswith(".pickle"):
+                    os.unlink(entry.path)
+                elif name.startswith("network-v") and name.endswith(SUFFIX):
+                    current.append((entry.stat(follow_symlinks=False).st_mtime, entry.path))
+                elif (
+                    name.startswith(".network-v")
+                    and name.endswith(".tmp")
+                    and now - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_S
+                ):
+                    os.unlink(entry.path)
+    current.sort(reverse=True)
+    for _, stale in current[KEEP_CACHED_NETWORKS:]:
+        if keep is None or stale != str(keep):
+            with contextlib.suppress(OSError):
+                os.unlink(stale)
+
+
+__all__ = [
+    "CACHE_FORMAT",
+    "KEEP_CACHED_NETWORKS",
+    "CacheMiss",
+    "cache_path",
+    "read_network",
+    "save_network",
+]

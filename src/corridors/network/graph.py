@@ -1,0 +1,536 @@
+"""Build the multimodal route graph from the atlas.
+
+Each corridor is cut at its ``via`` places into pieces; every piece becomes an edge between
+two nodes. A node is a place in one mode (``"rajin_port@rail"``), so corridors of the same mode
+that share a place meet there, and the explicit ``transfer`` edges at ports are the only way a
+route changes mode (rail <-> sea). Lengths are geodesic on WGS84.
+
+:func:`graph_edges` yields plain records (used by the fast routing index); :func:`build_graph`
+turns them into a :class:`networkx.MultiGraph` for analysis and export (OSMnx conventions:
+``x``/``y`` on nodes, ``length`` in metres on edges).
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import chain, compress
+from typing import TYPE_CHECKING, Any
+
+from corridors.atlas.schema import FREIGHT_MODES, MODES, Atlas, Corridor, Place
+from corridors.geo.geodesy import Coord, dedupe_line, line_length_m, split_line
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+TRANSFER = "transfer"
+DEFAULT_TRANSFER_KINDS = ("port", "terminal")
+
+
+def node_id(place_id: str, mode: str) -> str:
+    """The graph node of a place in one mode."""
+    return f"{place_id}@{mode}"
+
+
+def node_place(node: str) -> str:
+    """The place id of a graph node."""
+    return node.rsplit("@", 1)[0]
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    """One edge: a corridor piece between two places, or a transfer inside one place."""
+
+    start: str
+    end: str
+    mode: str
+    corridor: str | None
+    status: str
+    status_year: int | None
+    length_m: float
+    coords: tuple[Coord, ...]
+
+    @property
+    def u(self) -> str:
+        return node_id(self.start, self.mode if self.mode != TRANSFER else FREIGHT_MODES[0])
+
+    @property
+    def v(self) -> str:
+        return node_id(self.end, self.mode if self.mode != TRANSFER else FREIGHT_MODES[1])
+
+
+def corridor_pieces(corridor: Corridor, places: dict[str, Place]) -> list[list[Coord]]:
+    """The corridor's line cut at its ``via`` places: one piece per consecutive pair of stops."""
+    via_points = [places[place_id].coord for place_id in corridor.via]
+    return split_line(corridor.coords, via_points)
+
+
+def transfer_modes(place: Place) -> tuple[str, ...]:
+    """Freight modes that can exchange cargo at a place (ports and terminals: rail and sea)."""
+    if place.transfer:
+        return place.transfer
+    if place.kind in DEFAULT_TRANSFER_KINDS:
+        return FREIGHT_MODES
+    return ()
+
+
+# Below this many corridors, the pure-Python build is cheaper than importing numpy.
+VECTORISE_MIN_CORRIDORS = 256
+MODE_CODES = (*MODES, TRANSFER)  # the modes of a bulk build's ``mode_code``
+
+
+@dataclass
+class EdgeColumns:
+    """The edges of :func:`graph_edges` column by column (what bulk index building reads).
+
+    Lines are not stored per edge: every edge's positions sit back to back in ``coord_xy``
+    (lon, lat, lon, lat, ...), edge ``e`` owning positions ``coord_ptr[e]`` to
+    ``coord_ptr[e + 1]``; :meth:`coords_of` turns one back into a tuple of pairs.
+    """
+
+    start: list[str]
+    end: list[str]
+    mode: list[str]
+    corridor: list[str | None]
+    status: list[str]
+    status_year: list[int | None]
+    length_m: list[float]
+    coord_xy: array[float]
+    coord_ptr: array[int]
+    # Bulk builds only: place ids as integers (``place_ids[code]``), numpy arrays per edge.
+    place_ids: list[str] | None = None
+    start_code: Any = None
+    end_code: Any = None
+    mode_code: Any = None  # index into MODE_CODES
+    # Bulk builds only, until :meth:`finish`: waits for the corridor pieces' lengths.
+    pending_lengths: Callable[[], list[float]] | None = None
+
+    def finish(self) -> EdgeColumns:
+        """Wait for lengths still being measured on worker threads (see :func:`edge_columns`)."""
+        if self.pending_lengths is not None:
+            self.length_m = self.pending_lengths() + self.length_m  # then the transfers' 0.0
+            self.pending_lengths = None
+        return self
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def coords_of(self, edge: int) -> tuple[Coord, ...]:
+        """The line of one edge, as (lon, lat) pairs."""
+        return coords_between(self.coord_xy, self.coord_ptr[edge], self.coord_ptr[edge + 1])
+
+    @property
+    def coords(self) -> list[tuple[Coord, ...]]:
+        """Every edge's line (materialised: for exports, not for bulk building)."""
+        return [self.coords_of(e) for e in range(len(self))]
+
+
+def coords_between(coord_xy: array[float], first: int, stop: int) -> tuple[Coord, ...]:
+    """Positions ``first`` to ``stop`` of a flat lon/lat array, as (lon, lat) pairs."""
+    flat = coord_xy[2 * first : 2 * stop]
+    return tuple(zip(flat[0::2], flat[1::2], strict=True))
+
+
+def graph_edges(atlas: Atlas) -> Iterator[GraphEdge]:
+    """Every edge of the route graph: corridor pieces, then transfers where freight modes meet."""
+    columns = edge_columns(atlas)
+    yield from map(
+        GraphEdge,
+        columns.start,
+        columns.end,
+        columns.mode,
+        columns.corridor,
+        columns.status,
+        columns.status_year,
+        columns.length_m,
+        columns.coords,
+    )
+
+
+def edge_columns(atlas: Atlas, *, vectorise: bool | None = None, wait: bool = True) -> EdgeColumns:
+    """The edges of :func:`graph_edges`, built in bulk as columns.
+
+    Large atlases (``vectorise`` None: from :data:`VECTORISE_MIN_CORRIDORS` corridors) are cut
+    and measured with numpy: every corridor's positions go into one array, single-``via``
+    corridors are cut there (the same arithmetic as :func:`~corridors.geo.geodesy.split_line`),
+    and every piece is measured in one vectorised geodesic call. Results are bit-identical to
+    cutting and measuring corridor by corridor, which small atlases do (no numpy import).
+    With ``wait`` False a bulk build may return while its lengths are still being measured
+    on worker threads; call :meth:`EdgeColumns.finish` before reading ``length_m``.
+    """
+    corridors = list(atlas.corridors.values())
+    if vectorise is None:
+        vectorise = len(corridors) >= VECTORISE_MIN_CORRIDORS
+    if vectorise:
+        out = _columns_numpy(atlas, corridors)
+        _add_transfers_numpy(atlas, out)
+        if wait:
+            out.finish()
+    else:
+        out = _columns_python(atlas, corridors)
+        _add_transfers(atlas, out)
+    return out
+
+
+def _columns_python(atlas: Atlas, corridors: list[Corridor]) -> EdgeColumns:
+    out = EdgeColumns([], [], [], [], [], [], [], array("d"), array("q", [0]))
+    for corridor in corridors:
+        if corridor.via:
+            pieces = [tuple(p) for p in corridor_pieces(corridor, atlas.places)]
+        else:
+            pieces = [_whole_line(corridor.coords)]
+        stops = corridor.stops
+        for number, piece in enumerate(pieces):
+            out.start.append(stops[number])
+            out.end.append(stops[number + 1])
+            out.mode.append(corridor.mode)
+            out.corridor.append(corridor.id)
+            out.status.append(corridor.status)
+            out.status_year.append(corridor.status_year)
+            out.length_m.append(line_length_m(piece))
+            out.coord_xy.extend(chain.from_iterable(piece))
+            out.coord_ptr.append(len(out.coord_xy) // 2)
+    return out
+
+
+def _columns_numpy(atlas: Atlas, corridors: list[Corridor]) -> EdgeColumns:
+    import numpy as np
+
+    from corridors.geo.geodesy import start_flat_lines_lengths_m
+
+    count = len(corridors)
+    # The lines first: their lengths are measured on worker threads while the other
+    # columns are read (in a second pass over the corridors).
+    lines: list[tuple[Coord, ...]] = []
+    split: list[int] = []  # corridors with via places
+    for number, corridor in enumerate(corridors):
+        lines.append(corridor.coords)
+        if corridor.via:
+            split.append(number)
+    counts = np.fromiter(map(len, lines), dtype=np.int64, count=count)
+    total = int(counts.sum())
+    raw = np.fromiter(
+        chain.from_iterable(chain.from_iterable(lines)), dtype=np.float64, count=2 * total
+    ).reshape(total, 2)
+    offset = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(counts, out=offset[1:])
+    via_count = np.zeros(count, dtype=np.int64)
+    via_count[split] = [len(corridors[c].via) for c in split]
+    edge_offset = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(via_count + 1, out=edge_offset[1:])
+    first_edge = edge_offset[:-1]
+    piece_len = np.empty(int(edge_offset[-1]), dtype=np.int64)
+    plain = via_count == 0
+    piece_len[first_edge[plain]] = counts[plain]
+    # The sequence of positions, as indices into raw + extra: a cut inserts its position twice
+    # (end of one piece, start of the next); multi-via corridors are cut in Python.
+    keep = np.ones(total, dtype=bool)
+    insert_at: list[object] = []
+    insert_from: list[object] = []
+    extra: list[object] = []
+    extra_count = total
+    single = np.flatnonzero(via_count == 1)
+    if len(single):
+        via_xy = np.array(
+            [atlas.places[corridors[c].via[0]].coord for c in single.tolist()], dtype=float
+        )
+        segment, position = _nearest_segments(raw, offset, counts, single, via_xy)
+        at = offset[single] + segment + 1
+        added = np.arange(extra_count, extra_count + len(single))
+        insert_at += [at, at]
+        insert_from += [added, added]
+        extra.append(position)
+        extra_count += len(single)
+        piece_len[first_edge[single]] = segment + 2
+        piece_len[first_edge[single] + 1] = counts[single] - segment
+    for c in np.flatnonzero(via_count > 1).tolist():
+        pieces = corridor_pieces(corridors[c], atlas.places)
+        points = np.array(list(chain.from_iterable(pieces)), dtype=float).reshape(-1, 2)
+        keep[offset[c] : offset[c + 1]] = False
+        insert_at.append(np.full(len(points), offset[c]))
+        insert_from.append(np.arange(extra_count, extra_count + len(points)))
+        extra.append(points)
+        extra_count += len(points)
+        piece_len[edge_offset[c] : edge_offset[c + 1]] = [len(p) for p in pieces]
+    source = np.arange(total)
+    if insert_at:
+        at_all = np.concatenate(insert_at)
+        source = np.insert(source, at_all, np.concatenate(insert_from))
+        keep = np.insert(keep, at_all, True)
+        raw = np.concatenate([raw, *extra])
+    points = raw[source[keep]]
+    points, piece_len = _dedupe_pieces(points, piece_len)
+    coord_ptr = np.zeros(len(piece_len) + 1, dtype=np.int64)
+    np.cumsum(piece_len, out=coord_ptr[1:])
+
+    xy = array("d")
+    xy.frombytes(np.ascontiguousarray(points).tobytes())
+    ptr = array("q")
+    ptr.frombytes(coord_ptr.tobytes())
+    lengths = start_flat_lines_lengths_m(points, piece_len)  # measured while we go on
+    start, end, mode, ident, status, year = _attribute_columns(corridors)
+    place_ids, (start_code, end_code) = _place_codes(atlas.places, start, end)
+    mode_number = {name: number for number, name in enumerate(MODE_CODES)}
+    return EdgeColumns(
+        start=start,
+        end=end,
+        mode=mode,
+        corridor=ident,
+        status=status,
+        status_year=year,
+        length_m=[],
+        coord_xy=xy,
+        coord_ptr=ptr,
+        place_ids=place_ids,
+        start_code=start_code,
+        end_code=end_code,
+        mode_code=np.fromiter(map(mode_number.__getitem__, mode), dtype=np.int64, count=len(mode)),
+        pending_lengths=lengths,
+    )
+
+
+def _attribute_columns(corridors: list[Corridor]) -> tuple[list[Any], ...]:
+    """Start, end, mode, id, status and status year of every corridor piece, column by column.
+
+    One pass over the corridors for every column (each pass costs a cache miss per corridor).
+    """
+    start: list[str] = []
+    end: list[str] = []
+    mode: list[str] = []
+    ident: list[str | None] = []
+    status: list[str] = []
+    year: list[int | None] = []
+    for corridor in corridors:
+        via = corridor.via
+        if via:
+            stops = (corridor.start, *via, corridor.end)
+            pieces = len(stops) - 1
+            start.extend(stops[:-1])
+            end.extend(stops[1:])
+            mode.extend([corridor.mode] * pieces)
+            ident.extend([corridor.id] * pieces)
+            status.extend([corridor.status] * pieces)
+            year.extend([corridor.status_year] * pieces)
+        else:
+            start.append(corridor.start)
+            end.append(corridor.end)
+            mode.append(corridor.mode)
+            ident.append(corridor.id)
+            status.append(corridor.status)
+            year.append(corridor.status_year)
+    return start, end, mode, ident, status, year
+
+
+def _place_codes(places: dict[str, Place], *columns: list[str]) -> tuple[list[str], list[Any]]:
+    """Place ids as integers: the id list, and an array of codes (``ids[code]``) per column.
+
+    Why hashes: every stop is its own string object, so a dictionary lookup per stop misses
+    the cache on the table and again on the key string it compares with. Matching the stops'
+    (cached) string hashes against the sorted hashes of the place ids touches each stop once.
+    That is exact when the place ids' hashes are distinct and every stop is a place id (the
+    loader rejects unknown places); otherwise the dictionary lookup is used.
+    """
+    import numpy as np
+
+    ids = list(places)
+    place_hash = np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids))
+    order = np.argsort(place_hash, kind="stable")
+    ordered = place_hash[order]
+    if len(ids) and not (ordered[1:] == ordered[:-1]).any():
+        found = []
+        for column in columns:
+            wanted = np.fromiter(map(hash, column), dtype=np.int64, count=len(column))
+            at = np.minimum(np.searchsorted(ordered, wanted), len(ids) - 1)
+            if not (ordered[at] == wanted).all():
+                break  # an id that is not a place: let the dictionary number it
+            found.append(order[at])
+        else:
+            return ids, found
+    codes = _Codes(ids)
+    arrays = [
+        np.fromiter(map(codes.__getitem__, column), dtype=np.int64, count=len(column))
+        for column in columns
+    ]
+    return codes.ids, arrays
+
+
+class _Codes(dict[str, int]):
+    """Place id -> integer code, numbering unknown ids as they come."""
+
+    def __init__(self, ids: Iterable[str]) -> None:
+        self.ids = list(ids)
+        super().__init__(zip(self.ids, range(len(self.ids)), strict=True))
+
+    def __missing__(self, key: str) -> int:
+        self[key] = code = len(self.ids)
+        self.ids.append(key)
+        return code
+
+
+def _add_transfers_numpy(atlas: Atlas, out: EdgeColumns) -> None:
+    """:func:`_add_transfers` from the place codes of a bulk build."""
+    import numpy as np
+
+    assert out.place_ids is not None
+    ids = out.place_ids
+    served = np.ones(len(ids), dtype=bool)  # by place code: served by every freight mode
+    for freight_mode in FREIGHT_MODES:
+        mask = out.mode_code == MODE_CODES.index(freight_mode)
+        here = np.zeros(len(ids), dtype=bool)
+        here[out.start_code[mask]] = True
+        here[out.end_code[mask]] = True
+        served &= here
+    freight = set(FREIGHT_MODES)
+    places = atlas.places
+    chosen_codes = [
+        code
+        for code in np.flatnonzero(served).tolist()
+        if freight <= set(transfer_modes(places[ids[code]]))
+    ]
+    chosen_codes.sort(key=ids.__getitem__)  # in place id order, as the per-edge build
+    chosen = [ids[code] for code in chosen_codes]
+    first = len(out.coord_xy) // 2
+    out.coord_xy.extend(chain.from_iterable(places[place_id].coord * 2 for place_id in chosen))
+    out.coord_ptr.extend(range(first + 2, first + 2 * len(chosen) + 1, 2))
+    extra = len(chosen)
+    out.start += chosen
+    out.end += chosen
+    out.mode += [TRANSFER] * extra
+    out.corridor += [None] * extra
+    out.status += ["operating"] * extra
+    out.status_year += [None] * extra
+    out.length_m += [0.0] * extra
+    added = np.array(chosen_codes, dtype=np.int64)
+    out.start_code = np.concatenate([out.start_code, added])
+    out.end_code = np.concatenate([out.end_code, added])
+    out.mode_code = np.concatenate(
+        [out.mode_code, np.full(extra, MODE_CODES.index(TRANSFER), dtype=np.int64)]
+    )
+
+
+def _nearest_segments(
+    raw: Any, offset: Any, counts: Any, rows: Any, points: Any
+) -> tuple[Any, Any]:
+    """:func:`~corridors.geo.geodesy.nearest_on_line` of one point per line, all lines at once.
+
+    Line ``k`` is ``raw[offset[rows[k]] : offset[rows[k] + 1]]``. Returns each line's segment
+    index and projected position, with the same floating-point operations in the same order
+    (and the first of equally near segments), so cuts match the per-line search exactly.
+    """
+    import numpy as np
+
+    segments = counts[rows] - 1
+    owner = np.repeat(np.arange(len(rows)), segments)
+    first = np.cumsum(segments) - segments
+    local = np.arange(len(owner)) - first[owner]
+    start = offset[rows][owner] + local
+    ax, ay = raw[start, 0], raw[start, 1]
+    bx, by = raw[start + 1, 0], raw[start + 1, 1]
+    px, py = points[owner, 0], points[owner, 1]
+    scale = np.array([math.cos(math.radians(y)) for y in points[:, 1].tolist()])[owner]
+    ux, uy = (ax - px) * scale, ay - py
+    vx, vy = (bx - px) * scale, by - py
+    dx, dy = vx - ux, vy - uy
+    seg2 = dx * dx + dy * dy
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = -(ux * dx + uy * dy) / seg2
+    t = np.where(t < 1.0, t, 1.0)  # min(1.0, t)
+    t = np.where(t > 0.0, t, 0.0)  # max(0.0, t)
+    t = np.where(seg2 == 0, 0.0, t)
+    qx, qy = ux + t * dx, uy + t * dy
+    d2 = qx * qx + qy * qy
+    best = np.lexsort((d2, owner))[first]  # stable: the first of equal distances wins
+    position = np.stack(
+        [ax[best] + t[best] * (bx[best] - ax[best]), ay[best] + t[best] * (by[best] - ay[best])],
+        axis=1,
+    )
+    return local[best], position
+
+
+def _dedupe_pieces(points: Any, lengths: Any) -> tuple[Any, Any]:
+    """:func:`~corridors.geo.geodesy.dedupe_line` of every piece stored back to back."""
+    import numpy as np
+
+    starts = np.cumsum(lengths) - lengths
+    same = np.zeros(len(points), dtype=bool)
+    same[1:] = (points[1:, 0] == points[:-1, 0]) & (points[1:, 1] == points[:-1, 1])
+    same[starts] = False
+    if not same.any():
+        return points, lengths
+    lengths = lengths - np.add.reduceat(same.astype(np.int64), starts)
+    repeat = (~same).astype(np.int64)
+    lone = lengths == 1
+    repeat[starts[lone]] = 2  # a line keeps at least two positions
+    lengths[lone] = 2
+    return np.repeat(points, repeat, axis=0), lengths
+
+
+def _add_transfers(atlas: Atlas, out: EdgeColumns) -> None:
+    """Append a transfer edge at every place served by both freight modes that allows it."""
+    served = []  # per freight mode: the places a corridor piece of that mode starts or ends at
+    for freight_mode in FREIGHT_MODES:
+        mask = [m == freight_mode for m in out.mode]
+        served.append(set(compress(out.start, mask)) | set(compress(out.end, mask)))
+    freight = set(FREIGHT_MODES)
+    for place_id in sorted(set.intersection(*served)):
+        place = atlas.places[place_id]
+        if freight <= set(transfer_modes(place)):
+            for column, value in (
+                (out.start, place_id),
+                (out.end, place_id),
+                (out.mode, TRANSFER),
+                (out.corridor, None),
+                (out.status, "operating"),
+                (out.status_year, None),
+                (out.length_m, 0.0),
+            ):
+                column.append(value)
+            out.coord_xy.extend((*place.coord, *place.coord))
+            out.coord_ptr.append(len(out.coord_xy) // 2)
+
+
+def _whole_line(coords: tuple[Coord, ...]) -> tuple[Coord, ...]:
+    """What :func:`split_line` returns for a line with no cut points, without its overhead.
+
+    Corridor positions are already float pairs (the loader's ``check_coord`` makes them so);
+    when they are also all distinct there is nothing to drop, and the line is used as is.
+    """
+    if len(coords) > 1 and len(set(coords)) == len(coords):
+        return coords
+    return tuple(dedupe_line([(float(x), float(y)) for x, y in coords]))
+
+
+def build_graph(atlas: Atlas) -> nx.MultiGraph:
+    """The route graph as a networkx MultiGraph (nodes ``place@mode``; ``length`` in metres)."""
+    import networkx as nx
+
+    graph = nx.MultiGraph(crs="EPSG:4326", fingerprint=atlas.fingerprint)
+    for edge in graph_edges(atlas):
+        for node in (edge.u, edge.v):
+            if node not in graph:
+                place = atlas.places[node_place(node)]
+                graph.add_node(
+                    node,
+                    place=place.id,
+                    mode=node.rsplit("@", 1)[1],
+                    name=place.name,
+                    x=place.lon,
+                    y=place.lat,
+                )
+        key = edge.corridor if edge.corridor else f"{TRANSFER}:{edge.start}"
+        if edge.corridor and graph.has_edge(edge.u, edge.v, key):
+            key = f"{edge.corridor}:{edge.start}-{edge.end}"
+        graph.add_edge(
+            edge.u,
+            edge.v,
+            key=key,
+            corridor=edge.corridor or "",
+            mode=edge.mode,
+            status=edge.status,
+            status_year=edge.status_year or 0,
+            length=edge.length_m,
+            coords=edge.coords,
+        )
+    return graph

@@ -1,0 +1,89 @@
+"""JSON-ready records of the atlas's places, corridors and shipments (``corridors list``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from corridors.network.index import Network
+
+
+def corridor_lengths_km(network: Network) -> dict[str, float]:
+    """Geodesic length of every corridor, in one pass over the index."""
+    index = network.index
+    lengths: dict[str, float] = {}
+    for edge, corridor in enumerate(index.edge_corridor):
+        if corridor is not None:
+            lengths[corridor] = lengths.get(corridor, 0.0) + index.edge_length_m[edge] / 1000.0
+    return lengths
+
+
+def place_records(network: Network) -> list[dict[str, object]]:
+    return [
+        {
+            "id": p.id,
+            "name": p.name,
+            "aliases": list(p.aliases),
+            "lat": p.lat,
+            "lon": p.lon,
+            "country": p.country,
+            "kind": p.kind,
+        }
+        for p in network.atlas.places.values()
+    ]
+
+
+def corridor_records(network: Network) -> list[dict[str, object]]:
+    lengths = corridor_lengths_km(network)
+    return [
+        {
+            "id": c.id,
+            "name": c.name,
+            "mode": c.mode,
+            "status": c.status,
+            "status_year": c.status_year,
+            "from": c.start,
+            "to": c.end,
+            "via": list(c.via),
+            "length_km": round(lengths.get(c.id, 0.0), 3),
+            "reported_length_km": c.reported_length_km,
+            "attributes": c.attributes,
+            "sources": list(c.sources),
+            "geometry": {"type": "LineString", "coordinates": [list(xy) for xy in c.coords]},
+        }
+        for c in network.atlas.corridors.values()
+    ]
+
+
+def shipment_records(network: Network) -> list[dict[str, object]]:
+    return [
+        {
+            "id": s.id,
+            "name": s.name,
+            "cargo": s.cargo,
+            "tonnes": s.tonnes,
+            "consignee": s.consignee,
+            "sources": list(s.sources),
+            "legs": [
+                {
+                    "from": leg.start,
+                    "to": leg.end,
+                    "mode": leg.mode,
+                    "start": leg.start_date,
+                    "end": leg.end_date,
+                    "tonnes": leg.tonnes,
+                    "ship": leg.ship,
+                    "consignee": leg.consignee,
+                    "sources": list(leg.sources),
+                }
+                for leg in s.legs
+            ],
+        }
+        for s in network.atlas.shipments.values()
+    ]
+
+
+LISTS: dict[str, Callable[[Network], list[dict[str, object]]]] = {
+    "places": place_records,
+    "corridors": corridor_records,
+    "shipments": shipment_records,
+}

@@ -1,0 +1,50 @@
+"""Shipment legs routed over the graph: the one place that turns a leg into a path.
+
+Maps draw these paths, the GeoPackage export writes them and ``check`` requires them, so the
+rule (shortest route over corridors of the leg's mode, whatever their status) lives here once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from corridors.atlas.schema import Leg, Shipment
+from corridors.errors import CorridorsError
+from corridors.network.index import Network
+from corridors.routing.route import Route, make_options, route
+
+
+@dataclass(frozen=True)
+class RoutedLeg:
+    """One shipment leg and its route in the graph (``route`` None: ``error`` says why)."""
+
+    shipment: Shipment
+    number: int
+    leg: Leg
+    route: Route | None
+    error: str | None = None
+
+
+def route_leg(network: Network, leg: Leg) -> Route:
+    """The route a leg is drawn along: its mode only, any status."""
+    options = make_options(modes=[leg.mode], include_proposed=True)
+    return route(network, leg.start, leg.end, options)
+
+
+def routed_legs(network: Network) -> Iterator[RoutedLeg]:
+    """Every leg of every shipment with its route; each distinct leg is routed once."""
+    found: dict[tuple[str, str, str], Route | str] = {}
+    for shipment in network.atlas.shipments.values():
+        for number, leg in enumerate(shipment.legs):
+            key = (leg.start, leg.end, leg.mode)
+            if key not in found:
+                try:
+                    found[key] = route_leg(network, leg)
+                except CorridorsError as exc:
+                    found[key] = str(exc)
+            result = found[key]
+            if isinstance(result, str):
+                yield RoutedLeg(shipment, number, leg, None, result)
+            else:
+                yield RoutedLeg(shipment, number, leg, result)
