@@ -6,7 +6,7 @@ import folium
 
 from corridors.atlas.schema import MODES, PLACE_KINDS, STATUSES
 from corridors.maps.base import PLACES_PANE, data_layer, new_map
-from corridors.maps.controls import bind_info
+from corridors.maps.controls import add_legend, bind_info
 from corridors.maps.features import (
     bounds,
     clean_line,
@@ -15,7 +15,6 @@ from corridors.maps.features import (
     feature,
     place_features,
 )
-from corridors.maps.leaflet import add_legend
 from corridors.maps.style import (
     corridor_style,
     kind_legend,

@@ -1,29 +1,316 @@
-"""Two small Leaflet pieces the maps need beyond corridors.maps.leaflet (no third-party JS).
+"""The Leaflet controls of our maps, written here (no third-party JS): one module for all.
 
-- :func:`bind_info`: per-feature tooltip (a name) and popup (title, label/value rows and a list
-  of source links) for a GeoJSON layer;
+- :func:`add_legend`: line styles (colour, dash) with labels;
+- :func:`add_time_control`: play/pause, slider and date label filtering a GeoJSON layer;
+- :func:`bind_info`: per-feature tooltip (a name) and popup (title, label/value rows and a
+  list of source links) for a GeoJSON layer;
 - :func:`add_panel`: a fixed table control (shipment totals, route legs).
 
-Data reaches the page only as JSON (``js_string``/``tojson``) and enters the DOM only through
-``textContent``; a link is made only for an ``http:``/``https:`` URL, checked once in Python
-(:func:`corridors.maps.features.safe_url`) and again in the browser, and set as ``href``,
-never as markup. A hostile name therefore shows as text and cannot run anything.
+Data reaches the page only as JSON (:func:`js_string`, safe inside ``<script>``) and enters the
+DOM only through ``textContent``, never parsed as HTML; a link is made only for an
+``http:``/``https:`` URL, checked once in Python (:func:`corridors.maps.features.safe_url`) and
+again in the browser, and set as ``href``, never as markup. A hostile name therefore shows as
+text and cannot run anything.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from corridors.maps.leaflet import js_string
+__all__ = [
+    "LegendEntry",
+    "add_legend",
+    "add_panel",
+    "add_time_control",
+    "bind_info",
+    "js_string",
+]
 
-__all__ = ["InfoBinding", "Panel", "add_panel", "bind_info"]
+LegendEntry = Mapping[str, Any]  # {"label", "color", "dash": "6 4" | None, "weight": 3}
 
 
-class InfoBinding(MacroElement):
+def js_string(value: object) -> str:
+    """`value` (any JSON value) as a JS literal safe inside an HTML <script> element.
+
+    `<`, `>`, `&` and the JS line separators are \\u-escaped, so `</script>` or `<!--` in data
+    cannot end the script block.
+    """
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
+    for ch, esc in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(ch, esc)
+    return text
+
+
+def _js_name(target: Element | str) -> str:
+    """JS variable of a folium element (resolved at render time) or a given name."""
+    if isinstance(target, Element):
+        return target.get_name()
+    if not str(target).isidentifier():
+        raise ValueError(f"not a JS variable name: {target!r}; pass the folium layer itself")
+    return str(target)
+
+
+class _Control(MacroElement):
+    """A piece of Leaflet code whose template takes data only as JS literals.
+
+    Each keyword becomes an attribute holding ``js_string(value)``, which the template inserts
+    as ``{{ this.<keyword> }}``. Validation happens in the ``add_*``/``bind_*`` functions.
+    """
+
+    def __init__(self, **data: object) -> None:
+        super().__init__()
+        self._name = type(self).__name__
+        for key, value in data.items():
+            setattr(self, key, js_string(value))
+
+
+class Legend(_Control):
+    """A Leaflet control listing line styles (colour, dash pattern) with labels."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var entries = {{ this.entries_js }};
+  var ctl = L.control({position: {{ this.position_js }}});
+  ctl.onAdd = function () {
+    var div = L.DomUtil.create("div", "corridors-legend leaflet-bar");
+    div.style.cssText = "background:#fff;padding:6px 8px;font:12px/1.4 sans-serif;";
+    var svgNS = "http://www.w3.org/2000/svg";
+    if ({{ this.title_js }}) {
+      var h = document.createElement("div");
+      h.style.fontWeight = "bold";
+      h.textContent = {{ this.title_js }};
+      div.appendChild(h);
+    }
+    entries.forEach(function (e) {
+      var row = document.createElement("div");
+      row.className = "corridors-legend-row";
+      var svg = document.createElementNS(svgNS, "svg");
+      svg.setAttribute("width", "34"); svg.setAttribute("height", "12");
+      svg.style.verticalAlign = "middle"; svg.style.marginRight = "6px";
+      var ln = document.createElementNS(svgNS, "line");
+      ln.setAttribute("x1", "1"); ln.setAttribute("y1", "6");
+      ln.setAttribute("x2", "33"); ln.setAttribute("y2", "6");
+      ln.setAttribute("stroke", e.color);
+      ln.setAttribute("stroke-width", String(e.weight));
+      if (e.dash) { ln.setAttribute("stroke-dasharray", e.dash); }
+      svg.appendChild(ln);
+      var label = document.createElement("span");
+      label.textContent = e.label;
+      row.appendChild(svg); row.appendChild(label);
+      div.appendChild(row);
+    });
+    return div;
+  };
+  ctl.addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+"""
+    )
+
+
+def add_legend(
+    m: folium.Map,
+    entries: Iterable[LegendEntry],
+    *,
+    title: str = "",
+    position: str = "bottomright",
+) -> Legend:
+    """Add a legend of line styles to `m`.
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map.
+    entries : iterable of mapping
+        ``{"label", "color", "dash" (SVG dash pattern or None), "weight" (px, default 3)}``.
+    title : str
+        Shown above the entries unless empty.
+    position : str
+        A Leaflet control position.
+
+    Returns
+    -------
+    Legend
+        The control, already added to `m`.
+
+    Raises
+    ------
+    ValueError
+        If an entry has no label or colour.
+    """
+    clean = []
+    for e in entries:
+        if "label" not in e or "color" not in e:
+            raise ValueError(f"legend entry needs 'label' and 'color': {e!r}")
+        clean.append(
+            {
+                "label": str(e["label"]),
+                "color": str(e["color"]),
+                "dash": str(e["dash"]) if e.get("dash") else None,
+                "weight": float(e.get("weight", 3)),
+            }
+        )
+    legend = Legend(entries_js=clean, title_js=title, position_js=position)
+    m.add_child(legend)
+    return legend
+
+
+class TimeControl(_Control):
+    """Play/pause + range input + date label; shows features of a GeoJSON layer whose
+    `start`..`end` (ISO dates, inclusive; either may be missing or partial like "2014-11")
+    contain the current date."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var layer = {{ this.layer_var() }};
+  var dates = {{ this.dates_js }};
+  var startKey = {{ this.start_js }}, endKey = {{ this.end_js }};
+  var all = [];
+  layer.eachLayer(function (l) { all.push(l); });
+  function shown(l, d) {
+    var p = (l.feature && l.feature.properties) || {};
+    var s = p[startKey], e = p[endKey];
+    return (!s || d.slice(0, s.length) >= s) && (!e || d.slice(0, e.length) <= e);
+  }
+  var ctl = L.control({position: {{ this.position_js }}});
+  var state = {i: 0, timer: null};
+  var div, button, input, label;
+  function show(i) {
+    state.i = i;
+    var d = dates[i], n = 0;
+    all.forEach(function (l) {
+      var v = shown(l, d);
+      if (v) { n += 1; }
+      if (v && !layer.hasLayer(l)) { layer.addLayer(l); }
+      if (!v && layer.hasLayer(l)) { layer.removeLayer(l); }
+    });
+    input.value = String(i);
+    label.textContent = d;
+    div.setAttribute("data-date", d);
+    div.setAttribute("data-visible", String(n));
+  }
+  function stop() {
+    if (state.timer !== null) { clearInterval(state.timer); state.timer = null; }
+    button.textContent = "\\u25B6"; button.title = "Play";
+  }
+  function play() {
+    stop();
+    state.timer = setInterval(function () { show((state.i + 1) % dates.length); },
+                              {{ this.interval_ms }});
+    button.textContent = "\\u23F8"; button.title = "Pause";
+  }
+  ctl.onAdd = function () {
+    div = L.DomUtil.create("div", "corridors-time-control leaflet-bar");
+    div.style.cssText = "background:#fff;padding:4px 8px;font:12px sans-serif;" +
+                        "display:flex;align-items:center;gap:6px;";
+    button = L.DomUtil.create("button", "corridors-time-play", div);
+    button.type = "button";
+    input = L.DomUtil.create("input", "corridors-time-range", div);
+    input.type = "range"; input.min = "0"; input.max = String(dates.length - 1);
+    input.step = "1";
+    label = L.DomUtil.create("span", "corridors-time-label", div);
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
+    button.addEventListener("click", function () {
+      if (state.timer === null) { play(); } else { stop(); }
+    });
+    input.addEventListener("input", function () { stop(); show(parseInt(input.value, 10)); });
+    return div;
+  };
+  ctl.addTo(map);
+  stop();
+  show(0);
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, layer: Element | str, **data: object) -> None:
+        super().__init__(**data)
+        self.layer = layer
+
+    def layer_var(self) -> str:
+        """The filtered layer's JS variable, resolved at render time (after stable ids)."""
+        return _js_name(self.layer)
+
+
+def add_time_control(
+    m: folium.Map,
+    layer: Element | str,
+    dates: Sequence[str],
+    *,
+    start_field: str = "start",
+    end_field: str = "end",
+    interval_ms: int = 1000,
+    position: str = "bottomleft",
+) -> TimeControl:
+    """Add a time slider to `m` that shows only the features of `layer` current at its date.
+
+    Add it after the layer (and after :func:`bind_info` on it); the layer's data must be
+    embedded (folium's default ``embed=True``).
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map.
+    layer : folium.GeoJson or str
+        The layer to filter, or its JS variable name.
+    dates : sequence of str
+        The slider's stops: ISO dates in increasing order.
+    start_field, end_field : str
+        The feature properties holding each feature's first and last date (ISO, inclusive;
+        either may be missing or partial, like ``"2014-11"``).
+    interval_ms : int
+        Time per stop while playing, in milliseconds.
+    position : str
+        A Leaflet control position.
+
+    Returns
+    -------
+    TimeControl
+        The control, already added to `m`.
+
+    Raises
+    ------
+    ValueError
+        If `dates` is empty or not increasing, or `layer` is not a JS variable name.
+    """
+    dates = [str(d) for d in dates]
+    if not dates:
+        raise ValueError("time control needs at least one date")
+    if dates != sorted(dates):
+        raise ValueError(f"dates must be ISO strings in increasing order: {dates}")
+    _js_name(layer)  # validate a string name early
+    ctl = TimeControl(
+        layer,
+        dates_js=dates,
+        start_js=start_field,
+        end_js=end_field,
+        interval_ms=int(interval_ms),
+        position_js=position,
+    )
+    m.add_child(ctl)
+    return ctl
+
+
+class InfoBinding(_Control):
     """Tooltip from ``properties[tooltip_field]``, popup from ``properties[popup_field]``."""
 
     _template = Template(
@@ -92,13 +379,6 @@ class InfoBinding(MacroElement):
 """
     )
 
-    def __init__(self, *, tooltip_field: str, popup_field: str, sticky: bool):
-        super().__init__()
-        self._name = "InfoBinding"
-        self.spec_js = js_string(
-            {"tooltip_field": tooltip_field, "popup_field": popup_field, "sticky": sticky}
-        )
-
 
 def bind_info(
     layer: Element,
@@ -109,16 +389,35 @@ def bind_info(
 ) -> InfoBinding:
     """Give each feature of GeoJSON `layer` a text tooltip and a popup with source links.
 
-    ``properties[popup_field]`` is ``{"title": str, "rows": [[label, text]], "links":
-    [[text, url or None]]}`` (see :mod:`corridors.maps.features`). Add it right after the
-    layer, before anything (a time control) that removes features from it.
+    Add it right after the layer, before anything (a time control) that removes features
+    from it.
+
+    Parameters
+    ----------
+    layer : folium.GeoJson
+        The layer whose features get the tooltip and popup.
+    tooltip_field : str
+        The feature property shown as the tooltip (nothing if missing or empty).
+    popup_field : str
+        The feature property holding the popup: ``{"title": str, "rows": [[label, text]],
+        "links": [[text, url or None]]}`` (see :mod:`corridors.maps.features`); a link
+        whose URL is not ``http:``/``https:`` shows as plain text.
+    sticky : bool
+        Whether the tooltip follows the pointer.
+
+    Returns
+    -------
+    InfoBinding
+        The binding, already added to `layer`.
     """
-    binding = InfoBinding(tooltip_field=tooltip_field, popup_field=popup_field, sticky=sticky)
+    binding = InfoBinding(
+        spec_js={"tooltip_field": tooltip_field, "popup_field": popup_field, "sticky": sticky}
+    )
     layer.add_child(binding)
     return binding
 
 
-class Panel(MacroElement):
+class Panel(_Control):
     """A Leaflet control holding a small table: title, header, rows and a footer row."""
 
     _template = Template(
@@ -175,34 +474,6 @@ class Panel(MacroElement):
 """
     )
 
-    def __init__(
-        self,
-        *,
-        title: str,
-        columns: Sequence[str],
-        rows: Sequence[Sequence[str]],
-        footer: Sequence[str] | None,
-        numeric: Sequence[bool],
-        css_class: str,
-        position: str,
-    ):
-        super().__init__()
-        self._name = "Panel"
-        width = len(columns)
-        if any(len(r) != width for r in rows) or (footer is not None and len(footer) != width):
-            raise ValueError(f"every panel row needs {width} cells")
-        self.spec_js = js_string(
-            {
-                "title": title,
-                "columns": [str(c) for c in columns],
-                "rows": [[str(c) for c in r] for r in rows],
-                "footer": None if footer is None else [str(c) for c in footer],
-                "numeric": list(numeric) + [False] * (width - len(numeric)),
-                "css_class": css_class,
-                "position": position,
-            }
-        )
-
 
 def add_panel(
     m: folium.Map,
@@ -215,15 +486,50 @@ def add_panel(
     css_class: str = "corridors-panel-table",
     position: str = "topright",
 ) -> Panel:
-    """Add a table control to `m`; all cells are text. `numeric` right-aligns columns."""
+    """Add a table control to `m`; every cell is shown as text.
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map.
+    title : str
+        The panel's heading.
+    columns : sequence of str
+        The header row.
+    rows : sequence of sequence of str
+        The body rows, each as wide as `columns`.
+    footer : sequence of str, optional
+        A totals row, as wide as `columns`.
+    numeric : sequence of bool
+        Which columns are right-aligned (missing ones are not).
+    css_class : str
+        An extra CSS class of the panel (tests and styles find it by this).
+    position : str
+        A Leaflet control position.
+
+    Returns
+    -------
+    Panel
+        The control, already added to `m`.
+
+    Raises
+    ------
+    ValueError
+        If a row or the footer is not as wide as `columns`.
+    """
+    width = len(columns)
+    if any(len(r) != width for r in rows) or (footer is not None and len(footer) != width):
+        raise ValueError(f"every panel row needs {width} cells")
     panel = Panel(
-        title=title,
-        columns=columns,
-        rows=rows,
-        footer=footer,
-        numeric=numeric,
-        css_class=css_class,
-        position=position,
+        spec_js={
+            "title": title,
+            "columns": [str(c) for c in columns],
+            "rows": [[str(c) for c in r] for r in rows],
+            "footer": None if footer is None else [str(c) for c in footer],
+            "numeric": list(numeric) + [False] * (width - len(numeric)),
+            "css_class": css_class,
+            "position": position,
+        }
     )
     m.add_child(panel)
     return panel

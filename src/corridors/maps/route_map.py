@@ -8,7 +8,7 @@ import folium
 
 from corridors.geo.geodesy import km_to_nmi
 from corridors.maps.base import PLACES_PANE, ROUTE_PANE, data_layer, new_map, write_html
-from corridors.maps.controls import add_panel, bind_info
+from corridors.maps.controls import add_legend, add_panel, bind_info
 from corridors.maps.features import (
     bounds,
     clean_line,
@@ -18,7 +18,6 @@ from corridors.maps.features import (
     place_features,
     source_links,
 )
-from corridors.maps.leaflet import add_legend
 from corridors.maps.style import MODE_COLORS, MODE_LABELS, STATUS_LABELS, faded_style
 from corridors.network.index import Network
 from corridors.routing.route import Route, RouteLeg

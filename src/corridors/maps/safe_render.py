@@ -16,7 +16,7 @@ would reopen the hole, so adding one to a map is an error until it has been revi
 to :func:`reviewed_classes`.
 
 Data must still enter templates as data: as JSON from
-:func:`corridors.maps.leaflet.js_string` or folium's ``tojson`` (both escape ``<``, ``>`` and
+:func:`corridors.maps.controls.js_string` or folium's ``tojson`` (both escape ``<``, ``>`` and
 ``&``, so a string cannot end the ``<script>``), and into the DOM through ``textContent``.
 """
 

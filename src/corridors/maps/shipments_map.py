@@ -16,7 +16,7 @@ import folium
 
 from corridors.atlas.schema import Atlas, Leg, Shipment
 from corridors.maps.base import PLACES_PANE, ROUTE_PANE, data_layer, new_map
-from corridors.maps.controls import add_panel, bind_info
+from corridors.maps.controls import add_legend, add_panel, add_time_control, bind_info
 from corridors.maps.features import (
     bounds,
     clean_line,
@@ -27,7 +27,6 @@ from corridors.maps.features import (
     place_features,
     source_links,
 )
-from corridors.maps.leaflet import add_legend, add_time_control
 from corridors.maps.style import MODE_COLORS, MODE_LABELS, faded_style
 from corridors.network.index import Network
 
