@@ -11,8 +11,7 @@ The public API is imported lazily so that ``import corridors`` stays cheap::
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from corridors._lazy import lazy_getattr
 
 __version__ = "0.1.0"
 
@@ -44,9 +43,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'corridors' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_getattr(__name__, _EXPORTS)

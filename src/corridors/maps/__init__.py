@@ -5,14 +5,16 @@
 - :func:`atlas_map`, :func:`shipments_map`, :func:`route_map` return the folium maps.
 
 Modules: ``style`` (colours, dashes), ``features`` (geometry and popup data), ``controls``
-(popups with links, table panel), ``base`` (shared map setup, writing), one module per map.
-Submodules import folium, so they are loaded only when a map is made.
+(every Leaflet control: legend, time slider, tooltips and popups with links, table panel),
+``basemap`` (land and borders drawn from package data), ``base`` (shared map setup, writing),
+``offline``, ``stable_ids`` and ``safe_render`` (self-contained, byte-identical HTML in which
+data stays data), one module per map. Submodules import folium, so they are loaded only when a
+map is made.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from corridors._lazy import lazy_getattr
 
 _EXPORTS = {
     "build_maps": "corridors.maps.build",
@@ -27,9 +29,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'corridors.maps' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_getattr(__name__, _EXPORTS)

@@ -160,36 +160,27 @@ def inline_assets(html: str, *, strip_optional: bool = True) -> str:
     """
     problems: list[str] = []
 
-    def script_repl(match: re.Match) -> str:
-        url = match.group("src")
-        if not _is_external(url):
-            return match.group(0)
-        code = _inline_js(url)
-        if code is not None:
-            return _script(code)
-        if strip_optional and _is_optional(url):
-            return ""
-        problems.append(url)
-        return match.group(0)
-
-    def link_repl(match: re.Match) -> str:
-        url, tag = match.group("href"), match.group(0)
+    def repl(match: re.Match) -> str:
+        tag = match.group(0)
+        is_script = tag[1:7].lower() == "script"
+        url = match.group("src") if is_script else match.group("href")
         if not _is_external(url):
             return tag
-        if not re.search(r"\brel\s*=\s*[\"']?stylesheet", tag, re.I):
+        if is_script:
+            code = _inline_js(url)
+            if code is not None:
+                return _script(code)
+        elif not re.search(r"\brel\s*=\s*[\"']?stylesheet", tag, re.I):
             problems.append(url)  # icons, preloads...: would fetch; not supported
             return tag
-        css = _inline_css(url)
-        if css is not None:
-            return _style(css)
+        else:
+            css = _inline_css(url)
+            if css is not None:
+                return _style(css)
         if strip_optional and _is_optional(url):
             return ""
         problems.append(url)
         return tag
-
-    def repl(match: re.Match) -> str:
-        tag = match.group(0)
-        return script_repl(match) if tag[1:7].lower() == "script" else link_repl(match)
 
     # One pass over the original HTML, so inlined code is never rescanned for tags.
     out = _TAG.sub(repl, html)
