@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import folium
 
 from corridors.atlas.schema import MODES, PLACE_KINDS, STATUSES
@@ -28,11 +30,11 @@ from corridors.network.listing import corridor_lengths_km
 PLACES_LAYER = "Places"
 
 
-def corridor_groups(network: Network) -> dict[tuple[str, str], list[dict]]:
+def corridor_groups(network: Network) -> dict[tuple[str, str], list[dict[str, Any]]]:
     """Corridor features grouped by (mode, status), in MODES then STATUSES order."""
     atlas = network.atlas
     lengths = corridor_lengths_km(network)
-    groups: dict[tuple[str, str], list[dict]] = {}
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for corridor in atlas.corridors.values():
         coords = clean_line(corridor.coords)
         props = {

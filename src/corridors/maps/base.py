@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import folium
-from branca.element import Element
 
 from corridors.errors import CorridorsError
 from corridors.maps.basemap import add_basemap
 from corridors.maps.offline import OfflineError, lean_map, render_offline
-from corridors.maps.safe_render import Literal
+from corridors.maps.safe_render import HeadStyle
 
 PLACES_PANE = "corridors-places"
 ROUTE_PANE = "corridors-route"
@@ -35,15 +34,6 @@ class MapError(CorridorsError):
     """A map cannot be written as asked (e.g. an asset cannot be inlined offline)."""
 
 
-class _Css(Element):
-    def __init__(self) -> None:
-        super().__init__()
-        self._name = "CorridorsCss"
-
-    def render(self, **kwargs: Any) -> None:
-        self.get_root().header.add_child(Literal(_CSS), name="corridors_css")
-
-
 def new_map(bounds: list[list[float]] | None, *, offline: bool) -> folium.Map:
     """A map with the data basemap (plus OSM tiles unless `offline`), a scale bar, fitted to
     `bounds` ([[south, west], [north, east]])."""
@@ -51,7 +41,7 @@ def new_map(bounds: list[list[float]] | None, *, offline: bool) -> folium.Map:
     add_basemap(m, tiles=not offline)
     folium.map.CustomPane(ROUTE_PANE, z_index=420).add_to(m)
     folium.map.CustomPane(PLACES_PANE, z_index=450).add_to(m)
-    m.add_child(_Css())
+    m.add_child(HeadStyle(_CSS, name="CorridorsCss", key="corridors_css"))
     if bounds is not None:
         m.fit_bounds(bounds, padding=(20, 20))
     return m

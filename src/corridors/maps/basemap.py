@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import folium
-from branca.element import Element
 
-from corridors.maps.safe_render import Literal
+from corridors.maps.safe_render import HeadStyle
 
 __all__ = ["BASEMAP_PANE", "add_basemap", "basemap_layer", "load_basemap"]
 
@@ -36,16 +36,19 @@ def _basemap_text() -> str:
     return (resources.files("corridors") / "data" / "basemap.geojson").read_text(encoding="utf-8")
 
 
-def load_basemap() -> dict:
+def load_basemap() -> dict[str, Any]:
     """The basemap FeatureCollection (a fresh copy): features with property kind land/border."""
-    return json.loads(_basemap_text())
+    data: dict[str, Any] = json.loads(_basemap_text())
+    return data
 
 
-def _style(feature: dict) -> dict:
+def _style(feature: dict[str, Any]) -> dict[str, Any]:
     return _STYLES[feature["properties"]["kind"]]
 
 
-def basemap_layer(*, name: str = "Land and borders", pane: str | None = BASEMAP_PANE):
+def basemap_layer(
+    *, name: str = "Land and borders", pane: str | None = BASEMAP_PANE
+) -> folium.GeoJson:
     """The basemap as a non-interactive folium GeoJson (land fill, coastline, border lines).
 
     `pane` must exist on the map (add_basemap creates it); None uses the overlay pane.
@@ -53,25 +56,12 @@ def basemap_layer(*, name: str = "Land and borders", pane: str | None = BASEMAP_
     data = load_basemap()
     for i, feat in enumerate(data["features"]):
         feat["id"] = f"basemap-{i}"
-    opts = {"interactive": False}
+    opts: dict[str, Any] = {"interactive": False}
     if pane:
         opts["pane"] = pane
     return folium.GeoJson(
         data, name=name, style_function=_style, control=False, smooth_factor=1.0, **opts
     )
-
-
-class _SeaBackground(Element):
-    """CSS giving the map container the sea colour, seen where there is no land polygon."""
-
-    def __init__(self, color: str):
-        super().__init__()
-        self._name = "SeaBackground"
-        self.color = color
-
-    def render(self, **kwargs) -> None:
-        css = f"<style>.leaflet-container {{ background: {self.color}; }}</style>"
-        self.get_root().header.add_child(Literal(css), name="corridors_sea_background")
 
 
 def add_basemap(
@@ -83,9 +73,10 @@ def add_basemap(
     other layers so the layer control lists OpenStreetMap first.
     """
     folium.map.CustomPane(BASEMAP_PANE, z_index=150, pointer_events=False).add_to(m)
-    m.add_child(_SeaBackground(SEA_COLOR))
+    sea = f"<style>.leaflet-container {{ background: {SEA_COLOR}; }}</style>"
+    m.add_child(HeadStyle(sea, name="SeaBackground", key="corridors_sea_background"))
     if tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)").add_to(m)
-    layer = basemap_layer(name=name)
+    layer: folium.GeoJson = basemap_layer(name=name)
     layer.add_to(m)
     return layer

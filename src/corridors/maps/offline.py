@@ -101,7 +101,7 @@ def _leaflet_css() -> str:
     base = _xstatic_dir("leaflet")
     css = (base / "leaflet.css").read_text(encoding="utf-8")
 
-    def repl(match: re.Match) -> str:
+    def repl(match: re.Match[str]) -> str:
         ref = match.group(1)
         if ref.startswith(("data:", "#")):  # data URI, or IE's url(#default#VML)
             return match.group(0)
@@ -160,7 +160,7 @@ def inline_assets(html: str, *, strip_optional: bool = True) -> str:
     """
     problems: list[str] = []
 
-    def repl(match: re.Match) -> str:
+    def repl(match: re.Match[str]) -> str:
         tag = match.group(0)
         is_script = tag[1:7].lower() == "script"
         url = match.group("src") if is_script else match.group("href")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import folium
 
@@ -35,7 +36,7 @@ def leg_distance(leg: RouteLeg) -> str:
     return text
 
 
-def _leg_feature(network: Network, route: Route, number: int, leg: RouteLeg) -> dict:
+def _leg_feature(network: Network, route: Route, number: int, leg: RouteLeg) -> dict[str, Any]:
     atlas = network.atlas
     places = atlas.places
     corridor = atlas.corridors.get(leg.corridor)

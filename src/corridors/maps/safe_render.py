@@ -27,7 +27,7 @@ from typing import Any
 
 from branca.element import Element, Figure, MacroElement
 
-__all__ = ["Literal", "UnsafeElementError", "render_literal", "reviewed_classes"]
+__all__ = ["HeadStyle", "Literal", "UnsafeElementError", "render_literal", "reviewed_classes"]
 
 # Parts of a MacroElement template, and the figure section each one's output goes to.
 _PARTS = ("header", "html", "script")
@@ -50,13 +50,35 @@ class Literal(Element):
         return self.text
 
 
+def _figure(el: Element) -> Figure:
+    figure = el.get_root()
+    if not isinstance(figure, Figure):
+        raise UnsafeElementError(f"{el._name} cannot be rendered outside a Figure")
+    return figure
+
+
+class HeadStyle(Element):
+    """Constant CSS (``<style>...</style>``, no data in it) put once into the page's head."""
+
+    def __init__(self, css: str, *, name: str, key: str) -> None:
+        super().__init__()
+        self._name = name
+        self.css = css
+        self.key = key  # the head's child name: a second HeadStyle with this key replaces it
+
+    def render(self, **kwargs: Any) -> str:
+        """Add the CSS to the figure's header (as a :class:`Literal`); nothing in place."""
+        _figure(self).header.add_child(Literal(self.css), name=self.key)
+        return ""
+
+
 class _LiteralMacroRender(MacroElement):
     """``MacroElement.render`` without the second, template-compiling pass."""
 
-    def render(self, **kwargs: Any) -> None:
-        figure = self.get_root()
-        if not isinstance(figure, Figure):
-            raise UnsafeElementError(f"{self._name} cannot be rendered outside a Figure")
+    def render(self, **kwargs: Any) -> str:
+        """Add each macro's output to its figure section as a :class:`Literal`; nothing in
+        place (branca ignores what a MacroElement's ``render`` returns)."""
+        figure = _figure(self)
         module = self._template.module
         for part in _PARTS:
             macro = getattr(module, part, None)
@@ -70,6 +92,7 @@ class _LiteralMacroRender(MacroElement):
                 section.add_child(Literal(text), name=self.get_name())
         for child in list(self._children.values()):
             child.render(**kwargs)
+        return ""
 
 
 @functools.cache
@@ -113,15 +136,21 @@ def _is_reviewed(cls: type) -> bool:
     return module == "corridors" or module.startswith("corridors.")
 
 
-@functools.cache
+_LITERAL_CLASSES: dict[type[MacroElement], type[MacroElement]] = {}
+
+
 def _literal_class(cls: type[MacroElement]) -> type[MacroElement]:
     """``cls`` with :class:`_LiteralMacroRender` placed just before ``MacroElement`` in its MRO,
-    so the class's own ``render`` (which ends in ``super().render()``) still runs first."""
-    return type(
-        cls.__name__,
-        (cls, _LiteralMacroRender),
-        {"__module__": cls.__module__, "__qualname__": cls.__qualname__},
-    )
+    so the class's own ``render`` (which ends in ``super().render()``) still runs first. Made
+    once per class."""
+    made = _LITERAL_CLASSES.get(cls)
+    if made is None:
+        made = _LITERAL_CLASSES[cls] = type(
+            cls.__name__,
+            (cls, _LiteralMacroRender),
+            {"__module__": cls.__module__, "__qualname__": cls.__qualname__},
+        )
+    return made
 
 
 def _elements(root: Element) -> list[Element]:
@@ -175,5 +204,5 @@ def render_literal(m: Element) -> str:
                 "add it to corridors.maps.safe_render.reviewed_classes"
             )
         if isinstance(el, MacroElement):
-            el.__class__ = _literal_class(cls)
+            el.__class__ = _literal_class(type(el))
     return root.render()

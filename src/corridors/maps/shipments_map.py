@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import folium
 
@@ -94,7 +95,7 @@ def timeline(paths: list[LegPath]) -> list[str]:
     return sorted(days)
 
 
-def leg_popup(atlas: Atlas, path: LegPath) -> dict:
+def leg_popup(atlas: Atlas, path: LegPath) -> dict[str, Any]:
     """Popup of one leg: ship, dates, cargo, tonnes, consignee, route and sources."""
     shipment, leg = path.shipment, path.leg
     places = atlas.places
@@ -145,7 +146,7 @@ def destination_totals(atlas: Atlas) -> list[tuple[str, float, int]]:
     return sorted(rows, key=lambda r: (-r[1], r[0]))
 
 
-def network_features(network: Network) -> list[dict]:
+def network_features(network: Network) -> list[dict[str, Any]]:
     return [
         feature(
             c.id,

@@ -111,7 +111,7 @@ def mode_legend(modes: list[str]) -> list[dict[str, object]]:
 
 def status_legend(statuses: list[str]) -> list[dict[str, object]]:
     """Legend rows: one line style per status present (drawn in neutral grey)."""
-    rows = []
+    rows: list[dict[str, object]] = []
     for status in statuses:
         operating = status == "operating"
         label = STATUS_LABELS[status].capitalize()
