@@ -141,7 +141,9 @@ def test_export_graphml_and_geopackage(atlas: Path, tmp_path: Path) -> None:
     graphml = tmp_path / "graph.graphml"
     assert run("export", str(graphml), atlas=atlas).returncode == 0
     graph = nx.read_graphml(graphml)
-    node = graph.nodes["rajin_port@sea"]
+    (node,) = (
+        d for _, d in graph.nodes(data=True) if (d["place"], d["mode"]) == ("rajin_port", "sea")
+    )
     assert float(node["x"]) == pytest.approx(130.303)
     assert all(float(d["length"]) >= 0 for _, _, d in graph.edges(data=True))
     gpkg = tmp_path / "atlas.gpkg"

@@ -1,12 +1,17 @@
-"""Export the atlas and its graph for other tools: GeoPackage (QGIS) or GraphML (OSMnx)."""
+"""Export the atlas and its graph for other tools: GeoPackage (QGIS) or GraphML (OSMnx,
+networkx)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corridors.errors import UsageError
 from corridors.network.index import Network
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 EXPORT_FORMATS = {".gpkg": "GeoPackage", ".graphml": "GraphML"}
 
@@ -176,18 +181,94 @@ def write_geopackage(network: Network, path: Path) -> None:
     _encodable_frame(edges).to_file(path, layer="graph_edges", driver="GPKG", mode="a")
 
 
-def write_graphml(network: Network, path: Path) -> None:
-    """GraphML as OSMnx expects: ``x``/``y`` on nodes, ``length`` (m) and WKT ``geometry``."""
+def _wkt_line(coords: Sequence[tuple[float, float]]) -> str:
+    return "LINESTRING (" + ", ".join(f"{x!r} {y!r}" for x, y in coords) + ")"
+
+
+def _graphml_graph(network: Network) -> nx.MultiDiGraph:
+    """The route graph as OSMnx keeps a street network (see :func:`write_graphml`)."""
     import networkx as nx
 
-    from corridors.network.graph import build_graph
+    from corridors.network.graph import TRANSFER, graph_edges, node_place
+    from corridors.routing.route import DEFAULT_SPEEDS_KMH, DEFAULT_TRANSFER_HOURS
 
-    graph = build_graph(network.atlas)
+    atlas = network.atlas
+    edges = list(graph_edges(atlas))
+    names = sorted({name for edge in edges for name in (edge.u, edge.v)})
+    osmid = {name: number for number, name in enumerate(names)}
+    graph = nx.MultiDiGraph(crs="EPSG:4326", fingerprint=atlas.fingerprint)
+    for name in names:
+        place = atlas.places[node_place(name)]
+        graph.add_node(
+            osmid[name],
+            osmid=osmid[name],
+            place=place.id,
+            mode=name.rsplit("@", 1)[1],
+            name=place.name,
+            kind=place.kind,
+            country=place.country,
+            x=place.lon,
+            y=place.lat,
+        )
+    for edge in edges:
+        data: dict[str, object] = {"mode": edge.mode, "status": edge.status}
+        if edge.corridor:
+            data.update(corridor=edge.corridor, name=atlas.corridors[edge.corridor].name)
+        if edge.status_year is not None:
+            data["status_year"] = edge.status_year
+        data.update(length=edge.length_m, oneway=False)
+        if edge.mode == TRANSFER:
+            data["travel_time"] = DEFAULT_TRANSFER_HOURS * 3600.0
+        elif edge.mode in DEFAULT_SPEEDS_KMH:
+            speed = DEFAULT_SPEEDS_KMH[edge.mode]
+            data.update(speed_kph=speed, travel_time=edge.length_m / 1000.0 / speed * 3600.0)
+        u, v = osmid[edge.u], osmid[edge.v]
+        graph.add_edge(u, v, **data, reversed=False, geometry=_wkt_line(edge.coords))
+        graph.add_edge(v, u, **data, reversed=True, geometry=_wkt_line(edge.coords[::-1]))
+    return graph
+
+
+def write_graphml(network: Network, path: Path) -> None:
+    """Write the route graph as GraphML that ``osmnx.load_graphml`` and
+    ``networkx.read_graphml`` load, in OSMnx's conventions for a street network.
+
+    A directed multigraph (``MultiDiGraph``); every edge is written in both directions
+    (``oneway`` False; ``reversed`` True on the copy whose ``geometry`` runs end to start).
+    Graph attributes: ``crs`` (``EPSG:4326``) and the atlas ``fingerprint``.
+
+    Nodes are a place in one mode, numbered 0, 1, ... in the order of ``place@mode``: the
+    node id and ``osmid`` are that integer; ``place`` (the place id), ``mode`` (rail, sea,
+    power, pipeline), ``name``, ``kind``, ``country``, and ``x``/``y`` (longitude/latitude,
+    EPSG:4326). Corridors of one mode meet at a shared place's node; a route changes between
+    rail and sea only along a ``transfer`` edge at a port or terminal, so route from and to
+    the node of the right ``place`` and ``mode``.
+
+    Edges (keys 0, 1, ... per node pair): ``length`` (metres, geodesic on WGS84), ``geometry``
+    (WKT LineString), ``mode`` (a corridor mode or ``transfer``), ``status``, ``status_year``
+    (if known), ``corridor`` and ``name`` (the corridor's id and name; not on transfers), and
+    for freight (rail, sea, transfer) ``travel_time`` in seconds under the default time model
+    of :func:`corridors.route` (``speed_kph``: rail 40, sea 22.224; 24 h per transfer).
+
+    Every value is written as text, as ``osmnx.save_graphml`` does: ``osmnx.load_graphml``
+    converts ``osmid``, ``x``, ``y``, ``length``, ``speed_kph``, ``travel_time``,
+    ``oneway``, ``reversed`` (bool) and ``geometry`` (shapely) back; with plain networkx read
+    it with ``networkx.read_graphml(path, node_type=int)`` and convert values yourself
+    (``float(data["length"])``).
+
+    To route as :func:`corridors.route` does: take the origin's and destination's nodes of
+    the modes you route in (freight: ``rail`` and ``sea``; the shortest over those pairs is
+    the route), and keep only the edges whose ``status`` is ``operating`` (transfers always
+    are) unless you would pass ``include_proposed``. Shortest paths by ``length`` then give
+    the same distance; by ``travel_time``, on the rail and sea nodes, the same time.
+
+    Writes ``path`` directly (a new file; :func:`export_file` gives a temporary one).
+    """
+    import networkx as nx
+
+    graph = _graphml_graph(network)
+    # As osmnx.save_graphml: every attribute as text (load_graphml expects strings).
+    for data in (graph.graph, *(d for _, d in graph.nodes(data=True))):
+        data.update({key: str(_encodable(value)) for key, value in data.items()})
     for _, _, data in graph.edges(data=True):
-        coords = data.pop("coords")
-        data["geometry"] = "LINESTRING (" + ", ".join(f"{x} {y}" for x, y in coords) + ")"
-    for _, data in graph.nodes(data=True):
-        data.update({key: _encodable(value) for key, value in data.items()})
-    for _, _, data in graph.edges(data=True):
-        data.update({key: _encodable(value) for key, value in data.items()})
+        data.update({key: str(_encodable(value)) for key, value in data.items()})
     nx.write_graphml(graph, path)
