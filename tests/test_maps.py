@@ -60,6 +60,18 @@ def test_committed_maps_are_current(tmp_path: Path):
         assert fresh == committed.read_bytes(), "maps/ is stale: run `corridors build`"
 
 
+def test_public_names_load_lazily():
+    """corridors.maps lists in __all__ exactly the names it loads on first use, and each
+    loads; an unknown name is an AttributeError."""
+    import corridors.maps as maps
+
+    assert sorted(maps.__all__) == sorted(maps._EXPORTS)
+    for name in maps.__all__:
+        assert getattr(maps, name) is not None
+    with pytest.raises(AttributeError, match="corridors.maps.*no_such_map"):
+        maps.no_such_map  # noqa: B018
+
+
 def test_default_folder_is_the_checkouts_maps():
     from corridors.maps import default_maps_dir
 

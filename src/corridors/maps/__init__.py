@@ -16,6 +16,16 @@ from __future__ import annotations
 
 from corridors._lazy import lazy_getattr
 
+__all__ = [
+    "MAP_FILES",
+    "BuildResult",
+    "atlas_map",
+    "build_maps",
+    "default_maps_dir",
+    "route_map",
+    "shipments_map",
+    "write_route_map",
+]
 _EXPORTS = {
     "build_maps": "corridors.maps.build",
     "default_maps_dir": "corridors.maps.build",
@@ -26,7 +36,4 @@ _EXPORTS = {
     "route_map": "corridors.maps.route_map",
     "write_route_map": "corridors.maps.route_map",
 }
-
-__all__ = sorted(_EXPORTS)
-
 __getattr__ = lazy_getattr(__name__, _EXPORTS)
