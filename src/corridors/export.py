@@ -182,7 +182,7 @@ def write_geopackage(network: Network, path: Path) -> None:
 
 
 def _wkt_line(coords: Sequence[tuple[float, float]]) -> str:
-    return "LINESTRING (" + ", ".join(f"{x!r} {y!r}" for x, y in coords) + ")"
+    return "LINESTRING (" + ", ".join(f"{x} {y}" for x, y in coords) + ")"
 
 
 def _graphml_graph(network: Network) -> nx.MultiDiGraph:
