@@ -554,7 +554,7 @@ def main() -> None:
     try:
         from corridors.cli.fast import try_route
 
-        if not try_route(sys.argv[1:]):  # plain `route` calls skip typer's pydantic parsing
+        if not try_route(sys.argv[1:], route):  # plain `route` calls skip typer's pydantic parsing
             app()
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
