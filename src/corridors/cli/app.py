@@ -8,10 +8,12 @@ stderr with exit code 2 (1 when no route exists); no traceback reaches the user.
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol, TypedDict
 
 import typer
 
@@ -392,15 +394,83 @@ LockTimeoutOption = Annotated[
 ]
 
 
-def _print_edit(result, as_json: bool) -> None:  # noqa: ANN001 - EditResult, imported lazily
-    if as_json:
-        echo_json(result.to_dict())
-        return
-    for line in result.lines():
-        echo(line)
+class _Write(TypedDict):
+    """Where and how an edit writes: the keywords every ``corridors.edit.api`` function takes."""
+
+    atlas: Path | None
+    dry_run: bool
+    lock_timeout_s: float
 
 
-@app.command()
+class _About(TypedDict):
+    """The new corridor's record: --status, --name, --id, --source and --year."""
+
+    status: str | None
+    name: str | None
+    corridor_id: str | None
+    source: str | None
+    status_year: int | None
+
+
+class _Edited(Protocol):
+    """What an edit returns (``corridors.edit.types.EditResult``, imported only when used)."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+    def lines(self) -> list[str]: ...
+
+
+# The options every edit command takes, after its own (so they close each command's help).
+_KEYWORD = inspect.Parameter.POSITIONAL_OR_KEYWORD
+_WRITE_OPTIONS = [
+    inspect.Parameter("dry_run", _KEYWORD, annotation=DryRunOption, default=False),
+    inspect.Parameter("lock_timeout", _KEYWORD, annotation=LockTimeoutOption, default=30.0),
+    inspect.Parameter("as_json", _KEYWORD, annotation=JsonOption, default=False),
+    inspect.Parameter("atlas", _KEYWORD, annotation=AtlasOption, default=None),
+]
+
+
+def _edit_command(
+    name: str | None = None,
+) -> Callable[[Callable[..., _Edited]], Callable[..., None]]:
+    """Register an atlas edit as the command ``name``: ``--dry-run``, ``--lock-timeout``,
+    ``--json`` and ``--atlas`` are declared here, once for all edit commands.
+
+    The decorated function declares only its own arguments and options, receives the shared
+    ones as ``write`` (a :class:`_Write`) and returns what it changed; this prints that as
+    lines or JSON, and a failure as one line with its exit code, like every command.
+    """
+
+    def register(change: Callable[..., _Edited]) -> Callable[..., None]:
+        own = inspect.signature(change, eval_str=True)
+        params = [p for p in own.parameters.values() if p.name != "write"]
+
+        @functools.wraps(change, assigned=("__module__", "__name__", "__qualname__", "__doc__"))
+        def command(
+            *, dry_run: bool, lock_timeout: float, as_json: bool, atlas: Path | None, **given: Any
+        ) -> None:
+            with user_errors():
+                write = _Write(
+                    atlas=atlas, dry_run=dry_run, lock_timeout_s=_lock_timeout(lock_timeout)
+                )
+                result = change(**given, write=write)
+                if as_json:
+                    echo_json(result.to_dict())
+                    return
+                for line in result.lines():
+                    echo(line)
+
+        # typer reads the command's options from its signature: its own, then the shared ones.
+        command.__signature__ = own.replace(  # type: ignore[attr-defined]
+            parameters=[*params, *_WRITE_OPTIONS], return_annotation=None
+        )
+        app.command(name=name)(command)
+        return command
+
+    return register
+
+
+@_edit_command()
 def add(
     file: Annotated[
         str | None,
@@ -438,67 +508,56 @@ def add(
         str | None,
         typer.Option("--country", help="Country (RUS, PRK, KOR, ...) of a --new-place."),
     ] = None,
-    dry_run: DryRunOption = False,
-    lock_timeout: LockTimeoutOption = 30.0,
-    as_json: JsonOption = False,
-    atlas: AtlasOption = None,
-) -> None:
+    *,
+    write: _Write,
+) -> _Edited:
     """Add corridors from a file, from coordinates, or through named places (--via)."""
-    with user_errors():
-        from corridors.edit import api as editing
+    from corridors.edit import api as editing
 
-        given = [
-            option
-            for option, value in (("FILE", file), ("--via", via), ("--coords", coords))
-            if value is not None
-        ]
-        if len(given) != 1:
-            raise UsageError(
-                "give exactly one of FILE, --via A,B or --coords 'lon,lat;lon,lat' "
-                f"(got {', '.join(given) or 'none'})"
-            )
-        common = dict(
-            atlas=atlas,
-            status=status,
-            name=name,
-            corridor_id=corridor_id,
-            source=source,
-            status_year=year,
-            dry_run=dry_run,
-            lock_timeout_s=_lock_timeout(lock_timeout),
+    given = [
+        option
+        for option, value in (("FILE", file), ("--via", via), ("--coords", coords))
+        if value is not None
+    ]
+    if len(given) != 1:
+        raise UsageError(
+            "give exactly one of FILE, --via A,B or --coords 'lon,lat;lon,lat' "
+            f"(got {', '.join(given) or 'none'})"
         )
-        if via is not None:
-            from corridors.atlas.names import parse_csv_option
+    about = _About(
+        status=status, name=name, corridor_id=corridor_id, source=source, status_year=year
+    )
+    if via is not None:
+        from corridors.atlas.names import parse_csv_option
 
-            if mode is None:
-                raise UsageError("--via needs --mode (rail, sea, power or pipeline)")
-            if new_place:
-                raise UsageError("--new-place applies to FILE or --coords, not to --via")
-            places = parse_csv_option(via, option="--via")
-            result = editing.add_via(places, mode=mode, **common)
-        else:
-            label = file
-            data: Any
-            if file == "-":
-                data, label = editing.read_input_stream(sys.stdin.buffer), "stdin"
-            elif coords is not None:
-                data = editing.parse_coordinate_text(coords, label="--coords")
-                label = "--coords"
-            else:
-                data = file
-            result = editing.add_corridors(
-                data,
-                label=label,
-                mode=mode,
-                snap_m=snap_m,
-                new_places=new_place or (),
-                country=country,
-                **common,
-            )
-        _print_edit(result, as_json)
+        if mode is None:
+            raise UsageError("--via needs --mode (rail, sea, power or pipeline)")
+        if new_place:
+            raise UsageError("--new-place applies to FILE or --coords, not to --via")
+        places = parse_csv_option(via, option="--via")
+        return editing.add_via(places, mode=mode, **about, **write)
+    label = file
+    data: Any
+    if file == "-":
+        data, label = editing.read_input_stream(sys.stdin.buffer), "stdin"
+    elif coords is not None:
+        data = editing.parse_coordinate_text(coords, label="--coords")
+        label = "--coords"
+    else:
+        data = file
+    return editing.add_corridors(
+        data,
+        label=label,
+        mode=mode,
+        snap_m=snap_m,
+        new_places=new_place or (),
+        country=country,
+        **about,
+        **write,
+    )
 
 
-@app.command(name="add-sea-lane")
+@_edit_command(name="add-sea-lane")
 def add_sea_lane(
     origin: Annotated[str, typer.Argument(metavar="FROM", help="Port: id, name or alias.")],
     destination: Annotated[str, typer.Argument(metavar="TO", help="Port: id, name or alias.")],
@@ -507,46 +566,28 @@ def add_sea_lane(
     corridor_id: EditIdOption = None,
     source: EditSourceOption = None,
     year: EditYearOption = None,
-    dry_run: DryRunOption = False,
-    lock_timeout: LockTimeoutOption = 30.0,
-    as_json: JsonOption = False,
-    atlas: AtlasOption = None,
-) -> None:
+    *,
+    write: _Write,
+) -> _Edited:
     """Add a sea lane between two ports, routed at sea by the regional maritime router."""
-    with user_errors():
-        from corridors.edit import api as editing
+    from corridors.edit import api as editing
 
-        result = editing.add_sea_lane(
-            origin,
-            destination,
-            atlas=atlas,
-            status=status,
-            name=name,
-            corridor_id=corridor_id,
-            source=source,
-            status_year=year,
-            dry_run=dry_run,
-            lock_timeout_s=_lock_timeout(lock_timeout),
-        )
-        _print_edit(result, as_json)
+    about = _About(
+        status=status, name=name, corridor_id=corridor_id, source=source, status_year=year
+    )
+    return editing.add_sea_lane(origin, destination, **about, **write)
 
 
-@app.command()
+@_edit_command()
 def remove(
     corridor: Annotated[str, typer.Argument(metavar="ID", help="Corridor id or name.")],
-    dry_run: DryRunOption = False,
-    lock_timeout: LockTimeoutOption = 30.0,
-    as_json: JsonOption = False,
-    atlas: AtlasOption = None,
-) -> None:
+    *,
+    write: _Write,
+) -> _Edited:
     """Remove a corridor from the atlas (its places and sources stay)."""
-    with user_errors():
-        from corridors.edit import api as editing
+    from corridors.edit import api as editing
 
-        result = editing.remove_corridor(
-            corridor, atlas=atlas, dry_run=dry_run, lock_timeout_s=_lock_timeout(lock_timeout)
-        )
-        _print_edit(result, as_json)
+    return editing.remove_corridor(corridor, **write)
 
 
 def main() -> None:
@@ -554,7 +595,7 @@ def main() -> None:
     try:
         from corridors.cli.fast import try_route
 
-        if not try_route(sys.argv[1:]):  # plain `route` calls skip typer's pydantic parsing
+        if not try_route(sys.argv[1:], route):  # plain `route` calls skip typer's pydantic parsing
             app()
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)

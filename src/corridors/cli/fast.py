@@ -4,7 +4,8 @@ Why: typer (0.29) builds a pydantic ``TypeAdapter`` for every parameter at parse
 importing pydantic costs ~0.1 s, a third of a cold ``corridors route``. The route command's
 options are all plain strings, flags and one float, so for an argument list made only of
 those, :func:`try_route` parses it itself and calls the very same ``route`` command function
-(same options, defaults, messages and exit codes). Anything else (``--help``, an unknown or
+(same options, defaults, messages and exit codes), which :func:`corridors.cli.app.main` passes
+in, so this module never imports the commands it serves. Anything else (``--help``, an unknown or
 malformed option, a missing argument, another command) returns ``False`` and typer handles it
 exactly as before, errors included.
 """
@@ -12,6 +13,7 @@ exactly as before, errors included.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -77,16 +79,17 @@ def parse_route_args(args: list[str]) -> dict[str, Any] | None:
     return values
 
 
-def try_route(argv: list[str]) -> bool:
-    """Run ``corridors route ...`` without typer's parser if ``argv`` allows; True if it ran."""
+def try_route(argv: list[str], route: Callable[..., None]) -> bool:
+    """Run ``corridors route ...`` without typer's parser if ``argv`` allows; True if it ran.
+
+    ``route`` is the typer command function itself, called with the parsed keyword arguments.
+    """
     if len(argv) < 3 or argv[0] != "route":
         return False
     values = parse_route_args(argv[1:])
     if values is None:
         return False
     import typer
-
-    from corridors.cli.app import route
 
     try:
         route(**values)

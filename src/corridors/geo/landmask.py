@@ -54,23 +54,23 @@ class RegionMask:
     dlon: float
     bounds: Bounds
 
-    def rows(self, lat: np.ndarray) -> np.ndarray:
+    def rows(self, lat: np.ndarray | float) -> np.ndarray:
         """Local row index of each latitude (the package's truncating arithmetic)."""
         import numpy as np
 
         return ((np.asarray(lat, dtype=float) - self.lat0) / self.dlat).astype(int) - self.row0
 
-    def cols(self, lon: np.ndarray) -> np.ndarray:
+    def cols(self, lon: np.ndarray | float) -> np.ndarray:
         """Local column index of each longitude (the package's truncating arithmetic)."""
         import numpy as np
 
         return ((np.asarray(lon, dtype=float) - self.lon0) / self.dlon).astype(int) - self.col0
 
-    def lat_of_row(self, row: np.ndarray | float) -> np.ndarray | float:
+    def lat_of_row(self, row: np.ndarray) -> np.ndarray:
         """Latitude of the centre of local row ``row``."""
         return self.lat0 + (self.row0 + row + 0.5) * self.dlat
 
-    def lon_of_col(self, col: np.ndarray | float) -> np.ndarray | float:
+    def lon_of_col(self, col: np.ndarray) -> np.ndarray:
         """Longitude of the centre of local column ``col``."""
         return self.lon0 + (self.col0 + col + 0.5) * self.dlon
 
