@@ -17,8 +17,8 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "load_atlas": "corridors.atlas.schema",
-    "Atlas": "corridors.atlas.schema",
+    "load_atlas": "corridors.atlas.read",
+    "Atlas": "corridors.atlas.model",
     "load_network": "corridors.network.index",
     "Network": "corridors.network.index",
     "build_graph": "corridors.network.graph",

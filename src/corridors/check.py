@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from corridors.atlas.schema import Atlas, Corridor
+from corridors.atlas.model import Atlas, Corridor
 from corridors.geo.geodesy import densify, distance_m, line_length_m, nearest_on_line
 from corridors.network.index import Network, build_index
 

@@ -14,7 +14,7 @@ when their process exits (a killed command never leaves the atlas locked):
   read-plan-write (:func:`atlas_lock`), so two edits never interleave.
 - ``.corridors.read.lock``, the readers' lock: a reader holds it shared while it reads the
   files' bytes (:func:`read_under_lock`, used by
-  :func:`corridors.atlas.schema.read_atlas_bytes`, so by ``load_atlas``, ``load_network`` and
+  :func:`corridors.atlas.read.read_atlas_bytes`, so by ``load_atlas``, ``load_network`` and
   every command); a writer holds it exclusively only while it moves its new files into place
   (:func:`write_files_atomically` with ``atlas_root``).
 

@@ -11,7 +11,7 @@ Every change runs the same way:
    ends snapped to places, no duplicate id or name, known mode and status, rail/power/
    pipeline not over open sea and sea lanes not over land, by the same rules as
    ``corridors check``);
-3. validate the WHOLE would-be atlas in memory with :func:`corridors.atlas.schema.build_atlas`;
+3. validate the WHOLE would-be atlas in memory with :func:`corridors.atlas.read.build_atlas`;
 4. write: every changed file goes to a temp file in its own folder and is fsynced, then the
    temp files replace the originals one by one (:mod:`corridors._io.atomic`).
 
@@ -39,8 +39,9 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
+from corridors.atlas.model import MODES, Place
 from corridors.atlas.names import resolve_corridor, resolve_place
-from corridors.atlas.schema import MODES, Place, atlas_root
+from corridors.atlas.read import atlas_root
 from corridors.edit.input import (
     features_from_json,
     line_coords,

@@ -18,8 +18,9 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from corridors.atlas.model import Atlas
+from corridors.atlas.read import antimeridian_jump, antimeridian_problem, parse_json_bytes
 from corridors.atlas.safe_input import check_document, read_file_limited, read_stream_limited
-from corridors.atlas.schema import Atlas, antimeridian_jump, antimeridian_problem, parse_json_bytes
 from corridors.edit.types import Coord, EditError, pair, short
 from corridors.errors import AtlasError
 from corridors.geo.geodesy import dedupe_line

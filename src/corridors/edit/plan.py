@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corridors.atlas.schema import (
+from corridors.atlas.model import (
     CORRIDORS_DIR,
     ID_PATTERN,
     MODES,

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from corridors.atlas.schema import CORRIDORS_DIR, PLACES_FILE, SOURCES_FILE
+from corridors.atlas.model import CORRIDORS_DIR, PLACES_FILE, SOURCES_FILE
 from corridors.errors import CorridorsError
 
 Coord = tuple[float, float]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import folium
 
-from corridors.atlas.schema import MODES, PLACE_KINDS, STATUSES
+from corridors.atlas.model import MODES, PLACE_KINDS, STATUSES
 from corridors.maps.base import PLACES_PANE, data_layer, new_map
 from corridors.maps.controls import bind_info
 from corridors.maps.features import (

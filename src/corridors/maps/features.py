@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from corridors.atlas.schema import Atlas, Corridor, Place
+from corridors.atlas.model import Atlas, Corridor, Place
 from corridors.maps.style import place_style
 
 DECIMALS = 5

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import folium
 
-from corridors.atlas.schema import Atlas, Leg, Shipment
+from corridors.atlas.model import Atlas, Leg, Shipment
 from corridors.maps.base import PLACES_PANE, ROUTE_PANE, data_layer, new_map
 from corridors.maps.controls import add_panel, bind_info
 from corridors.maps.features import (

@@ -37,7 +37,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from corridors import __version__
-from corridors.atlas.schema import STATUSES, Atlas, Corridor, Leg, Place, Shipment, Source
+from corridors.atlas.model import STATUSES, Atlas, Corridor, Leg, Place, Shipment, Source
 from corridors.network.columnfile import (
     ColumnFile,
     ColumnFileError,
@@ -158,7 +158,7 @@ def cache_key(fingerprint: str) -> str:
     Parameters
     ----------
     fingerprint : str
-        SHA-256 of the atlas files (:func:`corridors.atlas.schema.read_atlas_bytes`).
+        SHA-256 of the atlas files (:func:`corridors.atlas.read.read_atlas_bytes`).
     """
     text = "\n".join((fingerprint, __version__, code_stamp(), str(CACHE_FORMAT)))
     return hashlib.sha256(text.encode()).hexdigest()
