@@ -40,8 +40,7 @@ from corridors.atlas.safe_input import (
     check_json_depth,
     read_file_limited,
 )
-from corridors.edit.types import EditError
-from corridors.errors import AtlasError
+from corridors.errors import AtlasError, EditError
 
 TIMEOUT_S = 10.0
 PEAK_LIMIT_MB = 500.0

@@ -57,7 +57,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from corridors.errors import CorridorsError, UsageError
+from corridors.errors import AtlasLockedError, AtlasWriteError, CorridorsError, UsageError
 
 try:
     import fcntl
@@ -78,14 +78,6 @@ CRASH_ENV_VAR = "CORRIDORS_TEST_CRASH"
 
 T = TypeVar("T")
 _POLL_S = (0.0005, 0.01)  # first and longest pause between two tries of a busy lock
-
-
-class AtlasLockedError(CorridorsError):
-    """Another process holds the atlas lock for longer than the timeout."""
-
-
-class AtlasWriteError(CorridorsError):
-    """Writing the atlas failed (disk full, permissions); the old files are untouched."""
 
 
 def _busy(root: Path, path: Path, timeout_s: float) -> AtlasLockedError:

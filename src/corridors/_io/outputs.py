@@ -38,17 +38,13 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from corridors.errors import CorridorsError
+from corridors.errors import OutputError
 
 __all__ = ["OutputError", "check_output_path", "make_folder", "replacing", "write_output"]
 
 TEMP_SUFFIX = ".corridors-tmp"
 _SYSTEM_DIRS = (Path("/dev"), Path("/proc"), Path("/sys"))
 _NEW_FILE_MODE = 0o644
-
-
-class OutputError(CorridorsError):
-    """An output file cannot be written where asked (the path is not for a regular file)."""
 
 
 def _kind(mode: int) -> str:

@@ -61,8 +61,8 @@ from corridors.edit.plan import (
     plan_add,
 )
 from corridors.edit.store import AtlasState, FileEdit, run_locked, validate_and_write
-from corridors.edit.types import Coord, EditError, EditResult, Snap, one_line, short
-from corridors.errors import UsageError
+from corridors.edit.types import Coord, EditResult, Snap, one_line, short
+from corridors.errors import EditError, UsageError
 
 
 def _run_add(

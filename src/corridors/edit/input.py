@@ -21,8 +21,8 @@ from typing import Any, BinaryIO
 from corridors.atlas.model import Atlas
 from corridors.atlas.read import antimeridian_jump, antimeridian_problem, parse_json_bytes
 from corridors.atlas.safe_input import check_document, read_file_limited, read_stream_limited
-from corridors.edit.types import Coord, EditError, pair, short
-from corridors.errors import AtlasError
+from corridors.edit.types import Coord, pair, short
+from corridors.errors import AtlasError, EditError
 from corridors.geo.geodesy import dedupe_line
 
 _WKT = re.compile(r"^\s*([A-Za-z]+)\s*(?:ZM|Z|M)?\s*(\(.*\)|EMPTY)\s*$", re.DOTALL)

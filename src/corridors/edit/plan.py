@@ -29,8 +29,8 @@ from corridors.edit.input import check_simple, line_coords
 from corridors.edit.names import check_text, resolve_source, slugify, unique_id
 from corridors.edit.snap import Places, snap_end, via_places
 from corridors.edit.store import AtlasState, FileEdit
-from corridors.edit.types import EditError, EditResult, Snap, short
-from corridors.errors import UsageError
+from corridors.edit.types import EditResult, Snap, short
+from corridors.errors import EditError, UsageError
 from corridors.geo.geodesy import dedupe_line
 
 DEFAULT_SNAP_M = 2000.0

@@ -20,8 +20,7 @@ from typing import Any, TypeVar
 from corridors._io.atomic import check_lock_timeout
 from corridors.atlas.model import CORRIDORS_DIR, PLACES_FILE, SHIPMENTS_FILE, SOURCES_FILE, Atlas
 from corridors.atlas.read import build_atlas, parse_json_bytes, read_atlas_bytes
-from corridors.edit.types import EditError
-from corridors.errors import AtlasError
+from corridors.errors import AtlasError, EditError
 
 T = TypeVar("T")
 

@@ -19,10 +19,6 @@ Coord = tuple[float, float]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class EditError(CorridorsError):
-    """The corridor to add (or remove) is not acceptable; the message says how to fix it."""
-
-
 def one_line(func: F) -> F:
     """Guarantee the API's promise: only CorridorsError escapes, and its message is one line."""
 

@@ -20,6 +20,7 @@ from importlib import metadata, util
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from corridors.errors import LandMaskUnavailableError
 from corridors.paths import cache_dir
 
 if TYPE_CHECKING:
@@ -31,10 +32,6 @@ _MASK_MEMBER = "mask.npy"
 _CACHE_FORMAT = 1
 _CHUNK_ROWS = 64
 _MAX_CACHE_BYTES = 256 * 2**20  # the cached slice of the routing region is ~7 MB
-
-
-class LandMaskUnavailableError(RuntimeError):
-    """The ``global_land_mask`` package or its data file cannot be found."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +93,10 @@ def _package_npz() -> Path:
         )
     path = Path(next(iter(spec.submodule_search_locations))) / "globe_combined_mask_compressed.npz"
     if not path.is_file():
-        raise LandMaskUnavailableError(f"land mask data file missing: {path}; reinstall it")
+        raise LandMaskUnavailableError(
+            f"land mask data file missing: {path}; reinstall it: pip install --force-reinstall "
+            "global-land-mask"
+        )
     return path
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from corridors.errors import CorridorsError
+from corridors.errors import SeaRoutingError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -46,10 +46,6 @@ _FINE_CELLS_PER_DEG = 120  # the GLOBE grid: 30 arc-seconds
 _M_PER_DEG = 111_195.0  # mean-sphere metres per degree, for grid edge weights only
 _WINDOW_DEG = (0.25, 0.5, 1.0)  # harbour search windows (half-widths), tried in turn
 _DENSIFY_M = (4000.0, 1000.0)  # spacing of the corner-cutting passes of string pulling
-
-
-class SeaRoutingError(CorridorsError, ValueError):
-    """A sea lane cannot be drawn between the given points; the message says what to do."""
 
 
 class LandCrossing(NamedTuple):

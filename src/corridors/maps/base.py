@@ -9,7 +9,7 @@ from typing import Any
 import folium
 from branca.element import Element
 
-from corridors.errors import CorridorsError
+from corridors.errors import MapError
 from corridors.maps.basemap import add_basemap
 from corridors.maps.offline import OfflineError, lean_map, render_offline
 from corridors.maps.safe_render import Literal
@@ -29,10 +29,6 @@ path.leaflet-interactive:focus{outline:none;}
 .corridors-info-sources{font-weight:bold;margin-top:4px;}
 .corridors-info-links{margin:2px 0 0 0;padding-left:18px;}
 </style>"""
-
-
-class MapError(CorridorsError):
-    """A map cannot be written as asked (e.g. an asset cannot be inlined offline)."""
 
 
 class _Css(Element):

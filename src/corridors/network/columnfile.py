@@ -45,6 +45,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from corridors.errors import ColumnFileError
+
 MAGIC = b"\x89CORCOL\n"
 ALIGN = 64
 _PREAMBLE = struct.Struct("<8sIIQ32s")  # magic, version, header length, file length, digest
@@ -53,10 +55,6 @@ _CHECKED = 24  # bytes of the preamble covered by the digest (all but the digest
 _TYPECODES = {"<i4": "i", "<i8": "q", "<f8": "d"}
 _ITEMSIZE = {"<i4": 4, "<i8": 8, "<f8": 8}
 _NATIVE_LITTLE = sys.byteorder == "little"
-
-
-class ColumnFileError(Exception):
-    """The file cannot be used; the message says why in a few words (no path)."""
 
 
 @dataclass(frozen=True)
