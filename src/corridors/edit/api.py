@@ -39,7 +39,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from corridors.atlas.model import MODES, Place
+from corridors.atlas.model import MODES, Coord, Place
 from corridors.atlas.names import resolve_corridor, resolve_place
 from corridors.atlas.read import atlas_root
 from corridors.edit.input import (
@@ -61,7 +61,7 @@ from corridors.edit.plan import (
     plan_add,
 )
 from corridors.edit.store import AtlasState, FileEdit, run_locked, validate_and_write
-from corridors.edit.types import Coord, EditResult, Snap, one_line, short
+from corridors.edit.types import EditResult, Snap, one_line, short
 from corridors.errors import EditError, UsageError
 
 

@@ -18,10 +18,10 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from corridors.atlas.model import Atlas
+from corridors.atlas.model import Atlas, Coord
 from corridors.atlas.read import antimeridian_jump, antimeridian_problem, parse_json_bytes
 from corridors.atlas.safe_input import check_document, read_file_limited, read_stream_limited
-from corridors.edit.types import Coord, pair, short
+from corridors.edit.types import pair, short
 from corridors.errors import AtlasError, EditError
 from corridors.geo.geodesy import dedupe_line
 

@@ -12,10 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from corridors.atlas.model import CORRIDORS_DIR, PLACES_FILE, SOURCES_FILE
+from corridors.atlas.model import CORRIDORS_DIR, PLACES_FILE, SOURCES_FILE, Coord
 from corridors.errors import CorridorsError
 
-Coord = tuple[float, float]
 F = TypeVar("F", bound=Callable[..., Any])
 
 

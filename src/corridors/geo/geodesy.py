@@ -9,10 +9,11 @@ from functools import lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
+from corridors.atlas.model import Coord
+
 if TYPE_CHECKING:
     from pyproj import Geod
 
-Coord = tuple[float, float]
 METRES_PER_NAUTICAL_MILE = 1852.0
 # From this many segments, geodesic distances are measured on worker threads.
 THREADED_MIN_SEGMENTS = 50_000

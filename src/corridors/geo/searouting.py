@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from corridors.atlas.model import Coord
 from corridors.errors import SeaRoutingError
 
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
     from corridors.geo.landmask import RegionMask
 
-Coord = tuple[float, float]
 
 REGION: tuple[float, float, float, float] = (117.0, 30.0, 143.0, 48.0)
 """Supported region (lon_min, lat_min, lon_max, lat_max): Yellow Sea, Korea Strait, East Sea."""
