@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from corridors.atlas.model import Coord
 from corridors.errors import SeaRoutingError
+from corridors.geo.geodesy import dedupe_line, densify
 
 if TYPE_CHECKING:
     import numpy as np
@@ -421,19 +422,6 @@ def _pull_once(points: list[Coord], clearance_m: float) -> list[Coord]:
     return out
 
 
-def _densify(points: list[Coord], spacing_m: float) -> list[Coord]:
-    """Insert geodesic intermediate points so no segment is longer than ``spacing_m``."""
-    geod = _geod()
-    out = [points[0]]
-    for p, q in zip(points[:-1], points[1:], strict=True):
-        _, _, dist = geod.inv(p[0], p[1], q[0], q[1])
-        n = int(dist // spacing_m)
-        if n > 0:
-            out += [(float(x), float(y)) for x, y in geod.npts(p[0], p[1], q[0], q[1], n)]
-        out.append(q)
-    return out
-
-
 def _pull(points: list[Coord], clearance_m: float) -> list[Coord]:
     """String pulling: few vertices, every new segment verified on the fine mask.
 
@@ -443,8 +431,8 @@ def _pull(points: list[Coord], clearance_m: float) -> list[Coord]:
     """
     points = _pull_once(points, clearance_m)
     for spacing in _DENSIFY_M:
-        points = _pull_once(_densify(points, spacing)[::-1], clearance_m)[::-1]
-        points = _pull_once(_densify(points, spacing), clearance_m)
+        points = _pull_once(densify(points, spacing)[0][::-1], clearance_m)[::-1]
+        points = _pull_once(densify(points, spacing)[0], clearance_m)
     return points
 
 
@@ -486,20 +474,12 @@ def route_sea(
         dense = [a_pt, *dense]
     if b.on_water:
         dense = [*dense, b_pt]
-    pulled = _pull(_dedupe(dense), clearance_m)
+    pulled = _pull(dedupe_line(dense, keep_two=False), clearance_m)
     line = pulled if a.on_water else [a_pt, *pulled]
     if not b.on_water:
         line.append(b_pt)
     line[0], line[-1] = a_pt, b_pt
-    return _dedupe(line)
-
-
-def _dedupe(points: list[Coord]) -> list[Coord]:
-    out = [points[0]]
-    for p in points[1:]:
-        if p != out[-1]:
-            out.append(p)
-    return out
+    return dedupe_line(line)
 
 
 def land_crossings(
