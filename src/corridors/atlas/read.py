@@ -17,7 +17,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from corridors._io.atomic import reads_under_lock
 from corridors.atlas.model import (
@@ -79,7 +79,7 @@ def atlas_files(root: Path) -> list[Path]:
     return files
 
 
-def atlas_root(atlas: str | Path | None = None) -> Path:
+def atlas_root(atlas: str | os.PathLike[str] | None = None) -> Path:
     """The atlas folder to use, checked to exist with its required files."""
     root = resolve_atlas_dir(atlas)
     if not root.is_dir():
@@ -186,7 +186,7 @@ class _Field:
             self.fail("properties", "must be a JSON object")
         self.props: dict[str, Any] = props
 
-    def fail(self, name: str, problem: str) -> None:
+    def fail(self, name: str, problem: str) -> NoReturn:
         raise AtlasError(f"{self.where}: field '{name}': {problem}")
 
     def text(self, name: str, *, required: bool = True) -> str | None:

@@ -302,7 +302,8 @@ def _file_edits(root: Path, result: EditResult) -> list[FileEdit]:
 
 def check_land_and_sea(features: list[dict[str, Any]]) -> None:
     """The rules of ``corridors check``: sea lanes stay at sea, land lines stay on land."""
-    from corridors.check import open_sea_runs, sea_lane_land_runs
+    from corridors.geo.landmask import open_sea_runs
+    from corridors.geo.searouting import sea_lane_land_runs
 
     for feature in features:
         props = feature["properties"]

@@ -147,7 +147,7 @@ def _list_spans(text: str, key: str) -> tuple[int, int, list[tuple[int, int]]] |
         while text[i] != "}":
             if text[i] != '"':
                 return None
-            name, i = json.decoder.scanstring(text, i + 1)
+            name, i = decoder.raw_decode(text, i)  # the key: a string token
             i = _skip_ws(text, i)
             if text[i] != ":":
                 return None

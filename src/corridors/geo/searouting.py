@@ -28,15 +28,13 @@ from typing import TYPE_CHECKING, NamedTuple
 from corridors.atlas.model import Coord
 from corridors.errors import SeaRoutingError
 from corridors.geo.geodesy import dedupe_line, densify
+from corridors.geo.landmask import CHECK_STEP_M, REGION
 
 if TYPE_CHECKING:
     import numpy as np
 
     from corridors.geo.landmask import RegionMask
 
-
-REGION: tuple[float, float, float, float] = (117.0, 30.0, 143.0, 48.0)
-"""Supported region (lon_min, lat_min, lon_max, lat_max): Yellow Sea, Korea Strait, East Sea."""
 
 DEFAULT_RESOLUTION_DEG = 1.0 / 30.0
 DEFAULT_HARBOUR_RADIUS_M = 3000.0
@@ -534,3 +532,14 @@ def land_crossings(
             LandCrossing(float(lon_all[i0]), float(lat_all[i0]), float(s[i0]), float(s[i1]))
         )
     return runs
+
+
+def sea_lane_land_runs(coords: Sequence[Coord]) -> list[tuple[float, float]]:
+    """Stretches (start m, end m) where a sea lane is on land, outside the harbour approaches.
+
+    The rule of ``corridors check`` and of ``corridors add`` for sea lanes: samples every
+    :data:`~corridors.geo.landmask.CHECK_STEP_M`, the first and last
+    ``DEFAULT_HARBOUR_RADIUS_M`` ignored.
+    """
+    crossings = land_crossings(coords, step_m=CHECK_STEP_M, skip_ends_m=DEFAULT_HARBOUR_RADIUS_M)
+    return [(crossing.start_m, crossing.end_m) for crossing in crossings]
