@@ -57,6 +57,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from corridors._io.files import fsync_path
 from corridors.errors import AtlasLockedError, AtlasWriteError, CorridorsError, UsageError
 
 try:
@@ -321,19 +322,6 @@ def _crash_point(label: str) -> None:
         os._exit(75)
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def write_files_atomically(
     changes: Sequence[tuple[Path, bytes]], *, atlas_root: Path | None = None
 ) -> None:
@@ -392,5 +380,5 @@ def write_files_atomically(
                     f"{len(temps)} files were updated (each a valid atlas state); fix the "
                     "problem and retry"
                 ) from None
-            _fsync_dir(target.parent)
+            fsync_path(target.parent)
             _crash_point(f"after-replace-{number}")

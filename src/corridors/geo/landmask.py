@@ -9,9 +9,8 @@ caches that slice on disk. A cell is classified exactly as ``globe.is_ocean`` cl
 
 from __future__ import annotations
 
+import contextlib
 import math
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from importlib import metadata, util
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from corridors._io.files import read_regular_file, write_atomically
 from corridors.atlas.model import Coord
 from corridors.errors import LandMaskUnavailableError
 from corridors.paths import cache_dir
@@ -120,19 +120,14 @@ def _package_version() -> str:
 
 
 def save_atomically(path: Path, writer: Callable[[BinaryIO], object]) -> None:
-    """Write a cache file through a temporary file and rename; ignore unwritable caches."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                writer(handle)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    except OSError:
-        pass
+    """Write a cache file with :func:`corridors._io.files.write_atomically`; a cache that
+    cannot be written is skipped (the mask is read from the package again next time)."""
+    import io
+
+    buffer = io.BytesIO()
+    writer(buffer)
+    with contextlib.suppress(OSError):
+        write_atomically(path, [buffer.getvalue()])
 
 
 def _read_slice(npz: Path, rows: tuple[int, int], cols: tuple[int, int]) -> tuple:
@@ -197,8 +192,6 @@ def _read_cached(cache_file: Path, bounds: Bounds) -> RegionMask | None:
     import io
 
     import numpy as np
-
-    from corridors.network.columnfile import read_regular_file
 
     try:
         data = read_regular_file(cache_file, max_bytes=_MAX_CACHE_BYTES)

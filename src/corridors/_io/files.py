@@ -1,0 +1,128 @@
+"""The file primitives every writer and reader of ``corridors`` shares: one of each.
+
+- :func:`file_kind`: what a ``st_mode`` is, in words, for one-line refusals;
+- :func:`fsync_path`: make a file, or a rename in a folder, durable;
+- :func:`read_regular_file`: the bytes of a regular file no larger than a limit, never
+  following a symlink, never opening a FIFO or device (caches: the network and the land mask);
+- :func:`write_atomically`: a whole file through a fsynced temp file and a rename (caches).
+
+The atlas writer (:mod:`corridors._io.atomic`, several files under a lock) and the output
+writer (:mod:`corridors._io.outputs`, a library may write the temp file) build on these.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from pathlib import Path
+
+from corridors.errors import ColumnFileError
+
+__all__ = ["file_kind", "fsync_path", "read_regular_file", "write_atomically"]
+
+_KINDS = (
+    (stat.S_ISLNK, "a symlink"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def file_kind(mode: int, *, directory: str = "a directory") -> str:
+    """What a file of ``mode`` is, e.g. ``"a FIFO (named pipe)"``; ``"a special file"`` if
+    none of the known kinds. ``directory`` is the word for a folder (the atlas says "a
+    folder", outputs "a directory")."""
+    if stat.S_ISDIR(mode):
+        return directory
+    return next((name for test, name in _KINDS if test(mode)), "a special file")
+
+
+def fsync_path(path: Path | str) -> None:
+    """Flush a file's data, or a folder's entries (a rename just made in it), to disk; best
+    effort (some file systems cannot fsync a folder)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def read_regular_file(path: Path, *, max_bytes: int) -> bytearray:
+    """The bytes of ``path`` if it is a regular file of at most ``max_bytes``.
+
+    ``path`` itself must not be a symlink; a FIFO, socket, device or directory is refused
+    from its ``lstat`` and never read (opened with ``O_NOFOLLOW | O_NONBLOCK`` in any case, and
+    the opened file must be the one checked).
+
+    Raises
+    ------
+    FileNotFoundError
+        If nothing is at ``path``.
+    ColumnFileError
+        If something other than a regular file is there, or it is too large.
+    OSError
+        If reading fails.
+    """
+    found = os.lstat(path)
+    _check_regular(found, max_bytes)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    flags |= getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    with open(fd, "rb", buffering=0, closefd=True) as handle:
+        opened = os.fstat(fd)
+        _check_regular(opened, max_bytes)
+        if (opened.st_dev, opened.st_ino) != (found.st_dev, found.st_ino):
+            raise ColumnFileError("replaced while being opened")
+        data = bytearray(opened.st_size)
+        view, filled = memoryview(data), 0
+        while filled < len(data):
+            count = handle.readinto(view[filled : filled + (1 << 30)])
+            if not count:
+                break
+            filled += count
+        if filled != len(data) or handle.read(1):
+            raise ColumnFileError("changed while being read")
+    return data
+
+
+def _check_regular(found: os.stat_result, max_bytes: int) -> None:
+    mode = found.st_mode
+    if not stat.S_ISREG(mode):
+        raise ColumnFileError(f"not a regular file but {file_kind(mode)}")
+    if found.st_size > max_bytes:
+        raise ColumnFileError(f"larger than the {max_bytes:,} byte limit")
+
+
+def write_atomically(path: Path, chunks: list[bytes]) -> None:
+    """Write ``chunks`` to ``path`` through a fsynced temp file in the same folder.
+
+    Whatever is at ``path`` (a file, a symlink, a FIFO) is replaced as a name, never written
+    through; an empty directory there is removed first. On failure no temp file is left.
+
+    Raises
+    ------
+    OSError
+        If the folder is not writable, the disk is full, or a non-empty directory is in the way.
+    """
+    import tempfile  # only writers pay for importing it (~3 ms: random, shutil)
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            if stat.S_ISDIR(os.lstat(path).st_mode):
+                os.rmdir(path)  # only if empty: never delete what someone put inside
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    fsync_path(path.parent)
