@@ -6,6 +6,7 @@ these types without importing a parser.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,41 @@ CORRIDORS_DIR = "corridors"
 SHIPMENTS_FILE = "shipments.json"
 
 Coord = tuple[float, float]
+"""A position: (longitude, latitude) in decimal degrees, WGS84 (EPSG:4326). The one definition."""
+
+
+def as_position(value: Any) -> Coord | None:
+    """``value`` as (lon, lat) if it has the shape of a GeoJSON position, else ``None``.
+
+    A position is a list or tuple of 2 or 3 real numbers (not bools; a third, the height, is
+    ignored). The numbers are not checked here: see :func:`position_problem`. A number too
+    large for a float (a 400-digit integer) becomes infinity.
+    """
+    if (
+        not isinstance(value, (list, tuple))
+        or len(value) not in (2, 3)
+        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+    ):
+        return None
+    try:
+        return float(value[0]), float(value[1])
+    except OverflowError:
+        return math.inf, math.inf
+
+
+def position_problem(lon: float, lat: float) -> str | None:
+    """What makes (lon, lat) no place on Earth, or ``None`` if it is one.
+
+    ``"not finite"`` for NaN or infinity; else ``"longitude X is outside -180..180"`` or
+    ``"latitude X is outside -90..90"``. The one range check of atlas and edit input.
+    """
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return "not finite"
+    if not -180.0 <= lon <= 180.0:
+        return f"longitude {lon:g} is outside -180..180"
+    if not -90.0 <= lat <= 90.0:
+        return f"latitude {lat:g} is outside -90..90"
+    return None
 
 
 @dataclass(frozen=True)

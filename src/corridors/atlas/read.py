@@ -40,6 +40,8 @@ from corridors.atlas.model import (
     Place,
     Shipment,
     Source,
+    as_position,
+    position_problem,
 )
 from corridors.atlas.safe_input import check_document, parse_json_text, read_file_limited
 from corridors.errors import AtlasError
@@ -307,20 +309,15 @@ def _feature_where(path: Path, index: int, feature: Any) -> str:
 
 def check_coord(value: Any, where: str) -> Coord:
     """Validate one ``[lon, lat]`` position; detects positions given as ``[lat, lon]``."""
-    if (
-        not isinstance(value, (list, tuple))
-        or len(value) not in (2, 3)
-        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
-    ):
+    position = as_position(value)
+    if position is None:
         raise AtlasError(f"{where}: a position must be [longitude, latitude], got {value!r}")
-    lon, lat = float(value[0]), float(value[1])
-    if not (math.isfinite(lon) and math.isfinite(lat)):
+    problem = position_problem(*position)
+    if problem == "not finite":
         raise AtlasError(f"{where}: coordinates must be finite numbers, got {value!r}")
-    if not -180 <= lon <= 180:
-        raise AtlasError(f"{where}: longitude {lon} is outside -180..180")
-    if not -90 <= lat <= 90:
-        raise AtlasError(f"{where}: latitude {lat} is outside -90..90")
-    return (lon, lat)
+    if problem is not None:
+        raise AtlasError(f"{where}: {problem}")
+    return position
 
 
 def antimeridian_jump(coords: tuple[Coord, ...] | list[Coord]) -> int | None:
