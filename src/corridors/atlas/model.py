@@ -77,9 +77,9 @@ def position_problem(lon: float, lat: float) -> str | None:
     if not (math.isfinite(lon) and math.isfinite(lat)):
         return "not finite"
     if not -180.0 <= lon <= 180.0:
-        return f"longitude {lon:g} is outside -180..180"
+        return f"longitude {lon} is outside -180..180"
     if not -90.0 <= lat <= 90.0:
-        return f"latitude {lat:g} is outside -90..90"
+        return f"latitude {lat} is outside -90..90"
     return None
 
 

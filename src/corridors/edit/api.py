@@ -64,23 +64,44 @@ from corridors.edit.store import AtlasState, FileEdit, run_locked, validate_and_
 from corridors.edit.types import EditResult, Snap, one_line, short
 from corridors.errors import EditError, UsageError
 
+_SHARED_OPTIONS = (
+    "atlas",
+    "status",
+    "name",
+    "corridor_id",
+    "source",
+    "status_year",
+    "dry_run",
+    "lock_timeout_s",
+)
+"""The options every add takes; the public signatures spell them out (for help(), editors and
+mypy) and their bodies pass them on through :func:`_options`."""
+
+
+def _options(values: dict[str, Any], *extra: str) -> dict[str, Any]:
+    """The shared options (and ``extra`` ones) out of a public function's ``locals()``."""
+    return {key: values[key] for key in (*_SHARED_OPTIONS, *extra)}
+
 
 def _run_add(
-    atlas: str | PathLike[str] | None,
     features_for: Callable[[AtlasState], list[dict[str, Any]]],
-    request: AddRequest,
     *,
     label: str,
+    atlas: str | PathLike[str] | None,
     dry_run: bool,
     lock_timeout_s: float,
+    **request: Any,
 ) -> EditResult:
-    """Read the atlas, plan the add, check land and sea, validate and write (under the lock)."""
+    """The one body of every add: read the atlas, plan the add (``request``: the fields of
+    :class:`~corridors.edit.plan.AddRequest`), check land and sea, validate and write, under
+    the lock."""
     root = atlas_root(atlas)
+    plan_request = AddRequest(**request)
 
     def attempt() -> EditResult:
         state = AtlasState.read(root)
         features = features_for(state)
-        edits, result = plan_add(state, features, request, label=label)
+        edits, result = plan_add(state, features, plan_request, label=label)
         check_land_and_sea(result.corridors)
         result.files = validate_and_write(state, edits, dry_run=dry_run)
         result.dry_run = dry_run
@@ -122,25 +143,8 @@ def add_corridors(
     else:
         label = label or "input"
         features = features_from_json(data, label=label)
-    request = AddRequest(
-        mode=mode,
-        status=status,
-        name=name,
-        corridor_id=corridor_id,
-        source=source,
-        status_year=status_year,
-        snap_m=snap_m,
-        new_places=new_places,
-        country=country,
-    )
-    return _run_add(
-        atlas,
-        lambda _state: features,
-        request,
-        label=label,
-        dry_run=dry_run,
-        lock_timeout_s=lock_timeout_s,
-    )
+    options = _options(locals(), "mode", "snap_m", "new_places", "country")
+    return _run_add(lambda _state: features, label=label, **options)
 
 
 @one_line
@@ -185,18 +189,8 @@ def add_via(
         feature["properties"] = props
         return [feature]
 
-    request = AddRequest(
-        mode=mode,
-        status=status,
-        name=name,
-        corridor_id=corridor_id,
-        source=source,
-        status_year=status_year,
-        simple_lines=mode != "sea",
-    )
-    return _run_add(
-        atlas, features_for, request, label="--via", dry_run=dry_run, lock_timeout_s=lock_timeout_s
-    )
+    options = _options(locals(), "mode")
+    return _run_add(features_for, label="--via", simple_lines=mode != "sea", **options)
 
 
 def _sea_route(a: Place, b: Place) -> list[Coord]:
@@ -223,18 +217,7 @@ def add_sea_lane(
 
     A shorthand for :func:`add_via` with two places and ``mode="sea"``.
     """
-    return add_via(
-        [start, end],
-        mode="sea",
-        atlas=atlas,
-        status=status,
-        name=name,
-        corridor_id=corridor_id,
-        source=source,
-        status_year=status_year,
-        dry_run=dry_run,
-        lock_timeout_s=lock_timeout_s,
-    )
+    return add_via([start, end], mode="sea", **_options(locals()))
 
 
 @one_line
