@@ -71,6 +71,11 @@ class OfflineError(MapError):
 # Internal errors: never shown to a user as they are.
 
 
+class CacheMiss(Exception):
+    """The cached network cannot be used; the message is the reason, naming the file. The
+    loader then rebuilds the network (and replaces the cache file)."""
+
+
 class ColumnFileError(Exception):
     """A column file (the network cache) cannot be used; the message says why in a few words
     (no path). Caught by the cache, which then rebuilds; never reaches the user."""

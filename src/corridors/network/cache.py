@@ -38,6 +38,7 @@ from typing import Any
 
 from corridors import __version__
 from corridors.atlas.model import STATUSES, Atlas, Corridor, Leg, Place, Shipment, Source
+from corridors.errors import CacheMiss
 from corridors.network.columnfile import (
     ColumnFile,
     ColumnFileError,
@@ -146,10 +147,6 @@ _PLANS = {
 # RouteIndex columns of strings: stored as a table of distinct values and codes.
 _STRING_COLUMNS = ("edge_start", "edge_end", "edge_mode", "edge_corridor", "edge_status")
 _INT_COLUMNS = ("node_keys", "adj_ptr", "adj_to", "adj_edge", "edge_u", "edge_v")
-
-
-class CacheMiss(Exception):
-    """The cached network cannot be used; the message is the reason, naming the file."""
 
 
 def cache_key(fingerprint: str) -> str:
