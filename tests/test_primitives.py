@@ -260,6 +260,26 @@ def test_read_regular_file_refuses_links_fifos_and_big_files(tmp_path: Path) -> 
         read_regular_file(tmp_path / "missing", max_bytes=100)
 
 
+def test_a_failed_temp_write_leaves_nothing(tmp_path: Path, monkeypatch) -> None:
+    from corridors._io.atomic import write_files_atomically
+    from corridors._io.files import write_temp
+
+    def disk_full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    first.write_bytes(b"old a")
+    second.write_bytes(b"old b")
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        write_temp(first, [b"x"], prefix=".a.json.", suffix=".tmp")
+    with pytest.raises(errors.AtlasWriteError) as caught:
+        write_files_atomically([(first, b"new a"), (second, b"new b")])
+    assert str(caught.value).startswith(f"cannot write {first}: No space left on device;")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json"]
+    assert (first.read_bytes(), second.read_bytes()) == (b"old a", b"old b")
+
+
 def test_land_mask_cache_uses_the_shared_writer(tmp_path: Path) -> None:
     from corridors.geo.landmask import save_atomically
 

@@ -57,7 +57,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from corridors._io.files import fsync_path
+from corridors._io.files import fsync_path, write_temp
 from corridors.errors import AtlasLockedError, AtlasWriteError, CorridorsError, UsageError
 
 try:
@@ -332,20 +332,14 @@ def write_files_atomically(
     atlas the files belong to), the replacing runs under the exclusive side of its readers'
     lock, so no reader sees some of the new files with some of the old.
     """
-    import tempfile
-
     temps: list[tuple[str, Path]] = []
+    current: Path | str = ""
     try:
         for target, data in changes:
+            current = target
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(
-                dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX
-            )
+            temp = write_temp(target, [data], prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
             temps.append((temp, target))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
             if target.exists():
                 os.chmod(temp, target.stat().st_mode & 0o7777)
             else:
@@ -354,7 +348,7 @@ def write_files_atomically(
         for temp, _ in temps:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-        where = exc.filename or (temps[-1][1] if temps else "")
+        where = exc.filename or current
         raise AtlasWriteError(
             f"cannot write {where}: {exc.strerror or exc}; nothing was changed, free space or "
             "fix permissions and retry"

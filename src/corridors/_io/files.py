@@ -4,7 +4,8 @@
 - :func:`fsync_path`: make a file, or a rename in a folder, durable;
 - :func:`read_regular_file`: the bytes of a regular file no larger than a limit, never
   following a symlink, never opening a FIFO or device (caches: the network and the land mask);
-- :func:`write_atomically`: a whole file through a fsynced temp file and a rename (caches).
+- :func:`write_temp`: a fsynced temp file next to its target (the one temp-file writer);
+- :func:`write_atomically`: a whole file through it and a rename (caches).
 
 The atlas writer (:mod:`corridors._io.atomic`, several files under a lock) and the output
 writer (:mod:`corridors._io.outputs`, a library may write the temp file) build on these.
@@ -15,11 +16,12 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from corridors.errors import ColumnFileError
 
-__all__ = ["file_kind", "fsync_path", "read_regular_file", "write_atomically"]
+__all__ = ["file_kind", "fsync_path", "read_regular_file", "write_atomically", "write_temp"]
 
 _KINDS = (
     (stat.S_ISLNK, "a symlink"),
@@ -96,7 +98,31 @@ def _check_regular(found: os.stat_result, max_bytes: int) -> None:
         raise ColumnFileError(f"larger than the {max_bytes:,} byte limit")
 
 
-def write_atomically(path: Path, chunks: list[bytes]) -> None:
+def write_temp(target: Path, chunks: Iterable[bytes], *, prefix: str, suffix: str) -> str:
+    """Write ``chunks`` to a new temp file in ``target``'s folder, fsynced; return its path.
+
+    The one temp-file writer: :func:`write_atomically` and the atlas writer
+    (:func:`corridors._io.atomic.write_files_atomically`) move it onto their targets. The
+    name is ``prefix`` + random + ``suffix``, so a cleaner can find a killed writer's leftovers.
+    On any failure the temp file is removed and the error raised.
+    """
+    import tempfile  # only writers pay for importing it (~3 ms: random, shutil)
+
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=suffix)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return temporary
+
+
+def write_atomically(path: Path, chunks: Iterable[bytes]) -> None:
     """Write ``chunks`` to ``path`` through a fsynced temp file in the same folder.
 
     Whatever is at ``path`` (a file, a symlink, a FIFO) is replaced as a name, never written
@@ -107,16 +133,9 @@ def write_atomically(path: Path, chunks: list[bytes]) -> None:
     OSError
         If the folder is not writable, the disk is full, or a non-empty directory is in the way.
     """
-    import tempfile  # only writers pay for importing it (~3 ms: random, shutil)
-
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    temporary = write_temp(path, chunks, prefix=f".{path.stem}-", suffix=".tmp")
     try:
-        with os.fdopen(handle, "wb") as out:
-            for chunk in chunks:
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
         with contextlib.suppress(FileNotFoundError):
             if stat.S_ISDIR(os.lstat(path).st_mode):
                 os.rmdir(path)  # only if empty: never delete what someone put inside
