@@ -133,6 +133,52 @@ def add_corridors(
     Options fill what the input does not carry (a conflicting value is an error). Each end
     snaps to the place named by the feature's ``from``/``to``, else to the nearest place
     within ``snap_m`` metres, else to a new junction named by the next of ``new_places``.
+
+    Parameters
+    ----------
+    data : str, os.PathLike, bytes, dict or list
+        A GeoJSON, CSV or WKT file (path or bytes), a parsed GeoJSON Feature,
+        FeatureCollection or LineString, or a list of ``[lon, lat]`` positions (EPSG:4326).
+    mode : str, optional
+        One of ``corridors.atlas.model.MODES``, unless every feature carries its own.
+    snap_m : float
+        How far (m) an end may be from a place and still snap to it.
+    new_places : sequence of str
+        Names for new junction places, used in turn by ends that snap to no place.
+    country : str, optional
+        The country code of new places (``RUS``, ``PRK``, ``KOR``, ``CHN``, ``JPN``).
+    label : str, optional
+        How messages name the input; default the file path, else ``"input"``.
+    atlas : str or os.PathLike, optional
+        The atlas folder; default ``CORRIDORS_ATLAS`` or the bundled atlas.
+    status : str, optional
+        One of ``corridors.atlas.model.STATUSES`` (e.g. ``"proposed"``).
+    name, corridor_id : str, optional
+        The corridor's name and id; by default made from its ends.
+    source : str, optional
+        A source id of ``sources.json``, or a URL (a new source is added for it).
+    status_year : int, optional
+        The year the status refers to (1850-2100); default this year.
+    dry_run : bool
+        Check everything and report, but write nothing (and take no lock).
+    lock_timeout_s : float
+        Seconds to wait for another edit of the same atlas, finite and 0 or more.
+
+    Returns
+    -------
+    EditResult
+        What was (or, with ``dry_run``, would be) added: corridors, new places and sources,
+        how each end snapped, and the files written.
+
+    Raises
+    ------
+    EditError
+        The input or an option is not acceptable (the message says how to fix it).
+    UsageError
+        An option has a value no add can use.
+    AtlasError, AtlasLockedError, AtlasWriteError
+        The atlas is invalid, busy for ``lock_timeout_s``, or cannot be written; no file
+        has changed.
     """
     if isinstance(data, (str, PathLike)):
         label = label or str(data)
@@ -165,6 +211,45 @@ def add_via(
 
     Rail, power and pipeline lines are drawn place to place (geodesic straight segments);
     a sea corridor is routed at sea between consecutive places by the maritime router.
+
+    Parameters
+    ----------
+    places : sequence of str
+        Two or more places (ids, names or aliases), in order; none twice in a row.
+    mode : str
+        One of ``corridors.atlas.model.MODES``.
+    atlas : str or os.PathLike, optional
+        The atlas folder; default ``CORRIDORS_ATLAS`` or the bundled atlas.
+    status : str, optional
+        One of ``corridors.atlas.model.STATUSES`` (e.g. ``"proposed"``).
+    name, corridor_id : str, optional
+        The corridor's name and id; by default made from its ends.
+    source : str, optional
+        A source id of ``sources.json``, or a URL (a new source is added for it).
+    status_year : int, optional
+        The year the status refers to (1850-2100); default this year.
+    dry_run : bool
+        Check everything and report, but write nothing (and take no lock).
+    lock_timeout_s : float
+        Seconds to wait for another edit of the same atlas, finite and 0 or more.
+
+    Returns
+    -------
+    EditResult
+        What was (or, with ``dry_run``, would be) added: corridors, new places and sources,
+        how each end snapped, and the files written.
+
+    Raises
+    ------
+    EditError
+        The input or an option is not acceptable (the message says how to fix it).
+    UsageError
+        An option has a value no add can use.
+    AtlasError, AtlasLockedError, AtlasWriteError
+        The atlas is invalid, busy for ``lock_timeout_s``, or cannot be written; no file
+        has changed.
+    SeaRoutingError
+        With ``mode="sea"``: no sea lane joins two consecutive places.
     """
     if len(places) < 2:
         raise UsageError("--via needs at least two places, e.g. --via Rajin,Chongjin")
@@ -216,6 +301,43 @@ def add_sea_lane(
     """Add a sea lane between two ports, routed at sea (:func:`corridors.geo.searouting.route_sea`).
 
     A shorthand for :func:`add_via` with two places and ``mode="sea"``.
+
+    Parameters
+    ----------
+    start, end : str
+        The two ports (ids, names or aliases).
+    atlas : str or os.PathLike, optional
+        The atlas folder; default ``CORRIDORS_ATLAS`` or the bundled atlas.
+    status : str, optional
+        One of ``corridors.atlas.model.STATUSES`` (e.g. ``"proposed"``).
+    name, corridor_id : str, optional
+        The corridor's name and id; by default made from its ends.
+    source : str, optional
+        A source id of ``sources.json``, or a URL (a new source is added for it).
+    status_year : int, optional
+        The year the status refers to (1850-2100); default this year.
+    dry_run : bool
+        Check everything and report, but write nothing (and take no lock).
+    lock_timeout_s : float
+        Seconds to wait for another edit of the same atlas, finite and 0 or more.
+
+    Returns
+    -------
+    EditResult
+        What was (or, with ``dry_run``, would be) added: corridors, new places and sources,
+        how each end snapped, and the files written.
+
+    Raises
+    ------
+    EditError
+        The input or an option is not acceptable (the message says how to fix it).
+    UsageError
+        An option has a value no add can use.
+    AtlasError, AtlasLockedError, AtlasWriteError
+        The atlas is invalid, busy for ``lock_timeout_s``, or cannot be written; no file
+        has changed.
+    SeaRoutingError
+        No sea lane joins the two ports (e.g. one is outside the routing region).
     """
     return add_via([start, end], mode="sea", **_options(locals()))
 
@@ -228,7 +350,32 @@ def remove_corridor(
     dry_run: bool = False,
     lock_timeout_s: float = 30.0,
 ) -> EditResult:
-    """Remove one corridor (by id or name) from its file; places and sources stay."""
+    """Remove one corridor (by id or name) from its file; places and sources stay.
+
+    Parameters
+    ----------
+    corridor : str
+        The corridor's id or name.
+    atlas : str or os.PathLike, optional
+        The atlas folder; default ``CORRIDORS_ATLAS`` or the bundled atlas.
+    dry_run : bool
+        Check and report, but write nothing (and take no lock).
+    lock_timeout_s : float
+        Seconds to wait for another edit of the same atlas, finite and 0 or more.
+
+    Returns
+    -------
+    EditResult
+        The removed corridor and the file written.
+
+    Raises
+    ------
+    UnknownPlaceError
+        No corridor has that id or name.
+    AtlasError, AtlasLockedError, AtlasWriteError
+        The atlas is invalid, busy for ``lock_timeout_s``, or cannot be written; no file
+        has changed.
+    """
     root = atlas_root(atlas)
 
     def attempt() -> EditResult:
