@@ -260,6 +260,43 @@ def test_read_regular_file_refuses_links_fifos_and_big_files(tmp_path: Path) -> 
         read_regular_file(tmp_path / "missing", max_bytes=100)
 
 
+def test_open_checked_is_the_gate_of_atlas_and_cache_reads(tmp_path: Path) -> None:
+    import threading
+
+    from corridors._io.files import open_checked
+    from corridors.atlas.safe_input import read_file_limited
+    from corridors.errors import AtlasError, FileRefusedError
+
+    data = tmp_path / "data.json"
+    data.write_bytes(b"[1]")
+    link = tmp_path / "link.json"
+    link.symlink_to(data)
+    with open_checked(link, max_bytes=3, follow_symlinks=True) as (handle, info):
+        assert handle.read() == b"[1]" and info.st_size == 3
+    with pytest.raises(FileRefusedError, match="a symlink") as caught:
+        with open_checked(link, max_bytes=3):
+            pass
+    assert not caught.value.opened
+    with pytest.raises(FileRefusedError) as caught, open_checked(data, max_bytes=2):
+        pass
+    assert caught.value.size == 3
+    with pytest.raises(AtlasError, match="3 bytes, over the limit of 2 bytes"):
+        read_file_limited(data, max_bytes=2)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(AtlasError, match="is a FIFO \\(named pipe\\), not a regular file"):
+        read_file_limited(fifo)  # refused before opening: never blocks
+
+    def feed() -> None:
+        with open(fifo, "wb") as out:
+            out.write(b"piped")
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    assert read_file_limited(fifo, allow_pipe=True) == b"piped"  # corridors add <(command)
+    writer.join(timeout=10)
+
+
 def test_a_failed_temp_write_leaves_nothing(tmp_path: Path, monkeypatch) -> None:
     from corridors._io.atomic import write_files_atomically
     from corridors._io.files import write_temp

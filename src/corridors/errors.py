@@ -81,6 +81,21 @@ class ColumnFileError(Exception):
     (no path). Caught by the cache, which then rebuilds; never reaches the user."""
 
 
+class FileRefusedError(Exception):
+    """A reader of :mod:`corridors._io.files` refused a file before reading it: not a regular
+    file (``mode``), larger than its limit (``size``), or replaced while being opened. Each
+    reader turns it into its own error and words (``opened``: found on the open file, after
+    the checks of its path had passed)."""
+
+    def __init__(
+        self, reason: str, *, mode: int = 0, size: int | None = None, opened: bool = False
+    ) -> None:
+        super().__init__(reason)
+        self.mode = mode
+        self.size = size
+        self.opened = opened
+
+
 class UnsafeElementError(TypeError):
     """A map holds an element whose rendering has not been reviewed as safe for data (a
     programming error in ``corridors.maps``, not a user's)."""

@@ -2,8 +2,9 @@
 
 - :func:`file_kind`: what a ``st_mode`` is, in words, for one-line refusals;
 - :func:`fsync_path`: make a file, or a rename in a folder, durable;
-- :func:`read_regular_file`: the bytes of a regular file no larger than a limit, never
-  following a symlink, never opening a FIFO or device (caches: the network and the land mask);
+- :func:`open_checked`: open a file only if it is a regular file no larger than a limit,
+  never opening a FIFO or device (the gate of the atlas reader and of the cache readers);
+- :func:`read_regular_file`: through it, the bytes of a cache file (no symlink followed);
 - :func:`write_temp`: a fsynced temp file next to its target (the one temp-file writer);
 - :func:`write_atomically`: a whole file through it and a rename (caches).
 
@@ -14,14 +15,22 @@ writer (:mod:`corridors._io.outputs`, a library may write the temp file) build o
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from corridors.errors import ColumnFileError
+from corridors.errors import ColumnFileError, FileRefusedError
 
-__all__ = ["file_kind", "fsync_path", "read_regular_file", "write_atomically", "write_temp"]
+__all__ = [
+    "file_kind",
+    "fsync_path",
+    "open_checked",
+    "read_regular_file",
+    "write_atomically",
+    "write_temp",
+]
 
 _KINDS = (
     (stat.S_ISLNK, "a symlink"),
@@ -52,50 +61,96 @@ def fsync_path(path: Path | str) -> None:
             os.close(fd)
 
 
+@contextlib.contextmanager
+def open_checked(
+    path: Path | str,
+    *,
+    max_bytes: int,
+    follow_symlinks: bool = False,
+    allow_pipe: bool = False,
+) -> Iterator[tuple[io.FileIO, os.stat_result]]:
+    """Open ``path`` for reading only if it is a regular file of at most ``max_bytes``.
+
+    The one gate of every limited reader. The file is checked from its ``stat`` before it is
+    opened, so a FIFO, socket, device or folder is never opened (a FIFO would block), and
+    again from the open file (opened with ``O_NONBLOCK``, so one swapped in meanwhile never
+    blocks either). Without ``follow_symlinks``, ``path`` itself must not be a symlink
+    (``O_NOFOLLOW``) and the open file must be the one checked. ``allow_pipe`` also accepts a
+    FIFO (``corridors add <(command)``).
+
+    Yields
+    ------
+    (file, os.stat_result)
+        The open file (unbuffered) and its ``fstat``.
+
+    Raises
+    ------
+    FileRefusedError
+        Not a regular file, too large, or replaced while being opened.
+    OSError
+        If ``path`` cannot be looked at or opened (``FileNotFoundError``: nothing there).
+    """
+    found = os.stat(path) if follow_symlinks else os.lstat(path)
+    pipe = allow_pipe and stat.S_ISFIFO(found.st_mode)
+    _check(found, max_bytes, pipe=pipe, opened=False)
+    flags = os.O_RDONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    if not pipe:
+        flags |= getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags)
+    with open(fd, "rb", buffering=0, closefd=True) as handle:
+        opened = os.fstat(fd)
+        _check(opened, max_bytes, pipe=pipe, opened=True)
+        if not follow_symlinks and (opened.st_dev, opened.st_ino) != (found.st_dev, found.st_ino):
+            raise FileRefusedError("replaced while being opened", mode=opened.st_mode, opened=True)
+        yield handle, opened
+
+
+def _check(found: os.stat_result, max_bytes: int, *, pipe: bool, opened: bool) -> None:
+    mode = found.st_mode
+    if not (stat.S_ISREG(mode) or (pipe and stat.S_ISFIFO(mode))):
+        raise FileRefusedError(
+            f"not a regular file but {file_kind(mode)}", mode=mode, opened=opened
+        )
+    if found.st_size > max_bytes:
+        raise FileRefusedError(
+            f"larger than the {max_bytes:,} byte limit",
+            mode=mode,
+            size=found.st_size,
+            opened=opened,
+        )
+
+
 def read_regular_file(path: Path, *, max_bytes: int) -> bytearray:
-    """The bytes of ``path`` if it is a regular file of at most ``max_bytes``.
+    """The bytes of ``path`` if it is a regular file of at most ``max_bytes`` (for caches).
 
     ``path`` itself must not be a symlink; a FIFO, socket, device or directory is refused
-    from its ``lstat`` and never read (opened with ``O_NOFOLLOW | O_NONBLOCK`` in any case, and
-    the opened file must be the one checked).
+    and never opened (see :func:`open_checked`). The bytes are read into one writable buffer.
 
     Raises
     ------
     FileNotFoundError
         If nothing is at ``path``.
     ColumnFileError
-        If something other than a regular file is there, or it is too large.
+        If something other than a regular file is there, or it is too large, or it changed.
     OSError
         If reading fails.
     """
-    found = os.lstat(path)
-    _check_regular(found, max_bytes)
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    flags |= getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(path, flags)
-    with open(fd, "rb", buffering=0, closefd=True) as handle:
-        opened = os.fstat(fd)
-        _check_regular(opened, max_bytes)
-        if (opened.st_dev, opened.st_ino) != (found.st_dev, found.st_ino):
-            raise ColumnFileError("replaced while being opened")
-        data = bytearray(opened.st_size)
-        view, filled = memoryview(data), 0
-        while filled < len(data):
-            count = handle.readinto(view[filled : filled + (1 << 30)])
-            if not count:
-                break
-            filled += count
-        if filled != len(data) or handle.read(1):
-            raise ColumnFileError("changed while being read")
+    try:
+        with open_checked(path, max_bytes=max_bytes) as (handle, opened):
+            data = bytearray(opened.st_size)
+            view, filled = memoryview(data), 0
+            while filled < len(data):
+                count = handle.readinto(view[filled : filled + (1 << 30)])
+                if not count:
+                    break
+                filled += count
+            if filled != len(data) or handle.read(1):
+                raise ColumnFileError("changed while being read")
+    except FileRefusedError as exc:
+        raise ColumnFileError(str(exc)) from None
     return data
-
-
-def _check_regular(found: os.stat_result, max_bytes: int) -> None:
-    mode = found.st_mode
-    if not stat.S_ISREG(mode):
-        raise ColumnFileError(f"not a regular file but {file_kind(mode)}")
-    if found.st_size > max_bytes:
-        raise ColumnFileError(f"larger than the {max_bytes:,} byte limit")
 
 
 def write_temp(target: Path, chunks: Iterable[bytes], *, prefix: str, suffix: str) -> str:
