@@ -273,9 +273,11 @@ def test_open_checked_is_the_gate_of_atlas_and_cache_reads(tmp_path: Path) -> No
     link.symlink_to(data)
     with open_checked(link, max_bytes=3, follow_symlinks=True) as (handle, info):
         assert handle.read() == b"[1]" and info.st_size == 3
-    with pytest.raises(FileRefusedError, match="a symlink") as caught:
-        with open_checked(link, max_bytes=3):
-            pass
+    with (
+        pytest.raises(FileRefusedError, match="a symlink") as caught,
+        open_checked(link, max_bytes=3),
+    ):
+        pass
     assert not caught.value.opened
     with pytest.raises(FileRefusedError) as caught, open_checked(data, max_bytes=2):
         pass
