@@ -218,36 +218,18 @@ def add_via(
         Two or more places (ids, names or aliases), in order; none twice in a row.
     mode : str
         One of ``corridors.atlas.model.MODES``.
-    atlas : str or os.PathLike, optional
-        The atlas folder; default ``CORRIDORS_ATLAS`` or the bundled atlas.
-    status : str, optional
-        One of ``corridors.atlas.model.STATUSES`` (e.g. ``"proposed"``).
-    name, corridor_id : str, optional
-        The corridor's name and id; by default made from its ends.
-    source : str, optional
-        A source id of ``sources.json``, or a URL (a new source is added for it).
-    status_year : int, optional
-        The year the status refers to (1850-2100); default this year.
-    dry_run : bool
-        Check everything and report, but write nothing (and take no lock).
-    lock_timeout_s : float
-        Seconds to wait for another edit of the same atlas, finite and 0 or more.
+    atlas, status, name, corridor_id, source, status_year, dry_run, lock_timeout_s
+        As for :func:`add_corridors`.
 
     Returns
     -------
     EditResult
-        What was (or, with ``dry_run``, would be) added: corridors, new places and sources,
-        how each end snapped, and the files written.
+        What was (or, with ``dry_run``, would be) added.
 
     Raises
     ------
-    EditError
-        The input or an option is not acceptable (the message says how to fix it).
-    UsageError
-        An option has a value no add can use.
-    AtlasError, AtlasLockedError, AtlasWriteError
-        The atlas is invalid, busy for ``lock_timeout_s``, or cannot be written; no file
-        has changed.
+    EditError, UsageError, AtlasError, AtlasLockedError, AtlasWriteError
+        As for :func:`add_corridors`; no file has changed.
     SeaRoutingError
         With ``mode="sea"``: no sea lane joins two consecutive places.
     """
@@ -300,44 +282,13 @@ def add_sea_lane(
 ) -> EditResult:
     """Add a sea lane between two ports, routed at sea (:func:`corridors.geo.searouting.route_sea`).
 
-    A shorthand for :func:`add_via` with two places and ``mode="sea"``.
+    A shorthand for :func:`add_via` with two places and ``mode="sea"``: its other parameters,
+    its result and its errors.
 
     Parameters
     ----------
     start, end : str
         The two ports (ids, names or aliases).
-    atlas : str or os.PathLike, optional
-        The atlas folder; default ``CORRIDORS_ATLAS`` or the bundled atlas.
-    status : str, optional
-        One of ``corridors.atlas.model.STATUSES`` (e.g. ``"proposed"``).
-    name, corridor_id : str, optional
-        The corridor's name and id; by default made from its ends.
-    source : str, optional
-        A source id of ``sources.json``, or a URL (a new source is added for it).
-    status_year : int, optional
-        The year the status refers to (1850-2100); default this year.
-    dry_run : bool
-        Check everything and report, but write nothing (and take no lock).
-    lock_timeout_s : float
-        Seconds to wait for another edit of the same atlas, finite and 0 or more.
-
-    Returns
-    -------
-    EditResult
-        What was (or, with ``dry_run``, would be) added: corridors, new places and sources,
-        how each end snapped, and the files written.
-
-    Raises
-    ------
-    EditError
-        The input or an option is not acceptable (the message says how to fix it).
-    UsageError
-        An option has a value no add can use.
-    AtlasError, AtlasLockedError, AtlasWriteError
-        The atlas is invalid, busy for ``lock_timeout_s``, or cannot be written; no file
-        has changed.
-    SeaRoutingError
-        No sea lane joins the two ports (e.g. one is outside the routing region).
     """
     return add_via([start, end], mode="sea", **_options(locals()))
 
