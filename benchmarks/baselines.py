@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from corridors.atlas.schema import FREIGHT_MODES, Atlas
+from corridors.atlas.model import FREIGHT_MODES, Atlas
 from corridors.geo.geodesy import line_length_m, split_line
 from corridors.network.graph import TRANSFER, GraphEdge, transfer_modes
 from corridors.network.index import RouteIndex

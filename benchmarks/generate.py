@@ -112,7 +112,7 @@ def generate(segments: int, *, seed: int = 5) -> dict[str, Any]:
 
 def _merge_real_atlas(docs: dict[str, Any]) -> None:
     """Add the shipped atlas's sources, places and corridors when it is valid right now."""
-    from corridors.atlas.schema import load_atlas
+    from corridors.atlas.read import load_atlas
     from corridors.errors import AtlasError
     from corridors.paths import bundled_atlas_dir
 
@@ -140,7 +140,7 @@ def write(docs: dict[str, Any], root: Path) -> Path:
 
 def load(docs: dict[str, Any], root: Path | None = None):  # noqa: ANN201 - corridors.Atlas
     """Validate generated documents in memory into an Atlas (no files needed)."""
-    from corridors.atlas.schema import build_atlas
+    from corridors.atlas.read import build_atlas
 
     base = root or Path("/synthetic-atlas")
     return build_atlas(base, {base / relative: doc for relative, doc in docs.items()})

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from atlas_factory import write_atlas
 
-from corridors.atlas.schema import load_atlas
+from corridors.atlas.read import load_atlas
 from corridors.errors import AtlasError
 
 

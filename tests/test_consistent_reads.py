@@ -37,7 +37,8 @@ from corridors._io.atomic import (
     atlas_lock,
     read_under_lock,
 )
-from corridors.atlas.schema import Atlas, load_atlas
+from corridors.atlas.model import Atlas
+from corridors.atlas.read import load_atlas
 from corridors.edit.api import remove_corridor
 from corridors.errors import CorridorsError, UsageError
 

@@ -19,7 +19,7 @@ import pytest
 from atlas_factory import collection, place, write_atlas
 
 from corridors._io.atomic import LOCK_NAME, LOCK_NAMES
-from corridors.atlas.schema import load_atlas
+from corridors.atlas.read import load_atlas
 from corridors.errors import CorridorsError
 
 REPO = Path(__file__).resolve().parents[1]

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from corridors._io.atomic import LOCK_NAMES
-from corridors.atlas.schema import load_atlas
+from corridors.atlas.read import load_atlas
 from corridors.edit.api import EditResult, add_corridors, remove_corridor
 from corridors.errors import CorridorsError
 

@@ -32,6 +32,7 @@ from typing import Any
 import pytest
 from atlas_factory import write_atlas
 
+from corridors.atlas.read import date_span, load_atlas
 from corridors.atlas.safe_input import (
     MAX_FILE_BYTES,
     MAX_JSON_DEPTH,
@@ -39,9 +40,7 @@ from corridors.atlas.safe_input import (
     check_json_depth,
     read_file_limited,
 )
-from corridors.atlas.schema import date_span, load_atlas
-from corridors.edit.types import EditError
-from corridors.errors import AtlasError
+from corridors.errors import AtlasError, EditError
 
 TIMEOUT_S = 10.0
 PEAK_LIMIT_MB = 500.0

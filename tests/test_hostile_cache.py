@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 from atlas_factory import write_atlas
 
-from corridors.atlas.schema import Atlas, Corridor, Leg, Place, Shipment, Source, read_atlas_bytes
+from corridors.atlas.model import Atlas, Corridor, Leg, Place, Shipment, Source
+from corridors.atlas.read import read_atlas_bytes
 from corridors.network import cache as netcache
 from corridors.network.index import Network, RouteIndex, build_index, load_network
 from corridors.routing.route import make_options, route

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from corridors.atlas.schema import load_atlas
+from corridors.atlas.read import load_atlas
 from corridors.geo.searouting import route_sea
 
 ROOT = Path(__file__).resolve().parents[1]

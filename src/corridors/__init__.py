@@ -16,8 +16,8 @@ from corridors._lazy import lazy_getattr
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "load_atlas": "corridors.atlas.schema",
-    "Atlas": "corridors.atlas.schema",
+    "load_atlas": "corridors.atlas.read",
+    "Atlas": "corridors.atlas.model",
     "load_network": "corridors.network.index",
     "Network": "corridors.network.index",
     "build_graph": "corridors.network.graph",

@@ -10,15 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from corridors.atlas.schema import Atlas, Corridor
-from corridors.geo.geodesy import densify, distance_m, line_length_m, nearest_on_line
+from corridors.atlas.model import Atlas, Corridor
+from corridors.geo.geodesy import distance_m, line_length_m, nearest_on_line
 from corridors.network.index import Network, build_index
 
 LENGTH_TOLERANCE = 0.10
-SAMPLE_STEP_M = 250.0
-HARBOUR_APPROACH_M = 3000.0
-OPEN_SEA_RUN_M = 500.0
-COAST_BUFFER_M = 1000.0
 PORT_WATER_RADIUS_M = 1500.0
 
 
@@ -128,61 +124,10 @@ def check_ends(
             )
 
 
-def open_sea_flags(coords: tuple[tuple[float, float], ...]) -> tuple[list[bool], list[float]]:
-    """Open sea (True) at geodesic samples: water with no land within ``COAST_BUFFER_M``.
-
-    The land mask has ~1 km cells, so a railway that hugs the shore often samples as water;
-    requiring water all round the sample separates that from a line across a bay.
-    """
-    import numpy as np
-
-    from corridors.geo.geodesy import wgs84
-    from corridors.geo.landmask import is_water
-    from corridors.geo.searouting import REGION
-
-    points, along = densify(coords, SAMPLE_STEP_M)
-    lons = np.array([p[0] for p in points])
-    lats = np.array([p[1] for p in points])
-    water = is_water(lons, lats, bounds=REGION)
-    geod = wgs84()
-    for azimuth in range(0, 360, 45):
-        shifted_lons, shifted_lats, _ = geod.fwd(
-            lons, lats, np.full(lons.shape, float(azimuth)), np.full(lons.shape, COAST_BUFFER_M)
-        )
-        water &= is_water(shifted_lons, shifted_lats, bounds=REGION)
-    return [bool(v) for v in water], along
-
-
-def _runs(flags: list[bool], along: list[float], value: bool) -> list[tuple[float, float]]:
-    """Stretches (start m, end m) where the samples equal ``value``."""
-    runs: list[tuple[float, float]] = []
-    start: float | None = None
-    for flag, position in zip(flags, along, strict=True):
-        if flag == value and start is None:
-            start = position
-        elif flag != value and start is not None:
-            runs.append((start, position))
-            start = None
-    if start is not None:
-        runs.append((start, along[-1]))
-    return runs
-
-
-def sea_lane_land_runs(coords: tuple[tuple[float, float], ...]) -> list[tuple[float, float]]:
-    """Stretches (start m, end m) where a sea lane is on land, outside the harbour approaches."""
-    from corridors.geo.searouting import land_crossings
-
-    crossings = land_crossings(coords, step_m=SAMPLE_STEP_M, skip_ends_m=HARBOUR_APPROACH_M)
-    return [(crossing.start_m, crossing.end_m) for crossing in crossings]
-
-
-def open_sea_runs(coords: tuple[tuple[float, float], ...]) -> list[tuple[float, float]]:
-    """Stretches (start m, end m) longer than ``OPEN_SEA_RUN_M`` where a land line is at sea."""
-    flags, along = open_sea_flags(coords)
-    return [(a, b) for a, b in _runs(flags, along, True) if b - a > OPEN_SEA_RUN_M]
-
-
 def check_land_and_sea(report: CheckReport, corridor: Corridor) -> None:
+    from corridors.geo.landmask import open_sea_runs
+    from corridors.geo.searouting import sea_lane_land_runs
+
     if corridor.mode == "sea":
         crossings = sea_lane_land_runs(corridor.coords)
         if crossings:
@@ -217,7 +162,6 @@ def check_ports(report: CheckReport, atlas: Atlas) -> None:
 
     from corridors.geo.geodesy import wgs84
     from corridors.geo.landmask import is_water
-    from corridors.geo.searouting import REGION
 
     geod = wgs84()
     sea_ends = {
@@ -235,7 +179,7 @@ def check_ports(report: CheckReport, atlas: Atlas) -> None:
                 azimuths,
                 np.full(azimuths.shape, radius),
             )
-            if is_water(lons, lats, bounds=REGION).any():
+            if is_water(lons, lats).any():
                 found = True
                 break
         report.add(

@@ -2,7 +2,9 @@
 
 ``with progress("building route graph", total=n) as bar: ... bar.advance()`` shows a rich
 progress bar on stderr only when stderr is a terminal and the caller is not quiet, and only
-once the step has run for ``delay`` seconds, so fast runs print nothing. Otherwise it is a
+once the step has run for ``delay`` seconds, so fast runs print nothing (``delay=0``: at
+once). ``bar.describe(text)`` changes what it says (e.g. which map is being written). The one
+progress helper of the package: the map build's steps use it too. Otherwise it is a
 no-op that costs nothing and never imports rich (the route command must start fast).
 """
 
@@ -22,6 +24,9 @@ class _Silent:
 
     def advance(self, amount: float = 1) -> None:
         """Record progress (ignored)."""
+
+    def describe(self, description: str) -> None:
+        """Change the description (ignored)."""
 
 
 class _Bar:
@@ -73,8 +78,18 @@ class _Bar:
             if self._progress is not None:
                 self._progress.update(self._task, completed=self.done)
 
+    def describe(self, description: str) -> None:
+        """Show ``description`` (plain text, never rich markup) from now on."""
+        with self._lock:
+            self.description = description
+            if self._progress is not None:
+                self._progress.update(self._task, description=description)
+
     def open(self) -> None:
-        self._timer.start()
+        if self._timer.interval <= 0:
+            self._start()  # no delay: shown at once, before the caller's first update
+        else:
+            self._timer.start()
 
     def close(self) -> None:
         self._timer.cancel()

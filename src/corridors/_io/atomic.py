@@ -14,7 +14,7 @@ when their process exits (a killed command never leaves the atlas locked):
   read-plan-write (:func:`atlas_lock`), so two edits never interleave.
 - ``.corridors.read.lock``, the readers' lock: a reader holds it shared while it reads the
   files' bytes (:func:`read_under_lock`, used by
-  :func:`corridors.atlas.schema.read_atlas_bytes`, so by ``load_atlas``, ``load_network`` and
+  :func:`corridors.atlas.read.read_atlas_bytes`, so by ``load_atlas``, ``load_network`` and
   every command); a writer holds it exclusively only while it moves its new files into place
   (:func:`write_files_atomically` with ``atlas_root``).
 
@@ -57,7 +57,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from corridors.errors import CorridorsError, UsageError
+from corridors._io.files import fsync_path, write_temp
+from corridors.errors import AtlasLockedError, AtlasWriteError, CorridorsError, UsageError
 
 try:
     import fcntl
@@ -78,14 +79,6 @@ CRASH_ENV_VAR = "CORRIDORS_TEST_CRASH"
 
 T = TypeVar("T")
 _POLL_S = (0.0005, 0.01)  # first and longest pause between two tries of a busy lock
-
-
-class AtlasLockedError(CorridorsError):
-    """Another process holds the atlas lock for longer than the timeout."""
-
-
-class AtlasWriteError(CorridorsError):
-    """Writing the atlas failed (disk full, permissions); the old files are untouched."""
 
 
 def _busy(root: Path, path: Path, timeout_s: float) -> AtlasLockedError:
@@ -329,19 +322,6 @@ def _crash_point(label: str) -> None:
         os._exit(75)
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def write_files_atomically(
     changes: Sequence[tuple[Path, bytes]], *, atlas_root: Path | None = None
 ) -> None:
@@ -352,20 +332,14 @@ def write_files_atomically(
     atlas the files belong to), the replacing runs under the exclusive side of its readers'
     lock, so no reader sees some of the new files with some of the old.
     """
-    import tempfile
-
     temps: list[tuple[str, Path]] = []
+    current: Path | str = ""
     try:
         for target, data in changes:
+            current = target
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(
-                dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX
-            )
+            temp = write_temp(target, [data], prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
             temps.append((temp, target))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
             if target.exists():
                 os.chmod(temp, target.stat().st_mode & 0o7777)
             else:
@@ -374,7 +348,7 @@ def write_files_atomically(
         for temp, _ in temps:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-        where = exc.filename or (temps[-1][1] if temps else "")
+        where = exc.filename or current
         raise AtlasWriteError(
             f"cannot write {where}: {exc.strerror or exc}; nothing was changed, free space or "
             "fix permissions and retry"
@@ -400,5 +374,5 @@ def write_files_atomically(
                     f"{len(temps)} files were updated (each a valid atlas state); fix the "
                     "problem and retry"
                 ) from None
-            _fsync_dir(target.parent)
+            fsync_path(target.parent)
             _crash_point(f"after-replace-{number}")

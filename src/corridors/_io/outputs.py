@@ -38,31 +38,14 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from corridors.errors import CorridorsError
+from corridors._io.files import file_kind, fsync_path
+from corridors.errors import OutputError
 
 __all__ = ["OutputError", "check_output_path", "make_folder", "replacing", "write_output"]
 
 TEMP_SUFFIX = ".corridors-tmp"
 _SYSTEM_DIRS = (Path("/dev"), Path("/proc"), Path("/sys"))
 _NEW_FILE_MODE = 0o644
-
-
-class OutputError(CorridorsError):
-    """An output file cannot be written where asked (the path is not for a regular file)."""
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a directory"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode):
-        return "a character device"
-    if stat.S_ISBLK(mode):
-        return "a block device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a special file"
 
 
 def _refuse(path: Path, what: str) -> OutputError:
@@ -121,7 +104,7 @@ def check_output_path(path: str | os.PathLike[str]) -> Path:
         raise _refuse(target, f"a symbolic link that cannot be followed ({exc.strerror})") from None
     if stat.S_ISREG(mode):
         return target
-    kind = _kind(mode)
+    kind = file_kind(mode)
     if stat.S_ISLNK(link.st_mode):
         kind = f"a symbolic link to {kind}"
     raise _refuse(target, kind)
@@ -141,25 +124,12 @@ def make_folder(folder: str | os.PathLike[str]) -> Path:
     except FileNotFoundError:
         mode = None
     if mode is not None and not stat.S_ISDIR(mode):
-        what = "a regular file" if stat.S_ISREG(mode) else _kind(mode)
+        what = "a regular file" if stat.S_ISREG(mode) else file_kind(mode)
         raise OutputError(
             f"cannot write into {path}: it is {what}, not a folder; choose another folder"
         )
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def _fsync_path(path: Path, flags: int) -> None:
-    try:
-        fd = os.open(path, flags)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 @contextlib.contextmanager
@@ -203,7 +173,7 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
             written = None
         if written is None or not stat.S_ISREG(written.st_mode):
             raise OutputError(f"no file was written for {target}; nothing was changed")
-        _fsync_path(temp, os.O_RDONLY)
+        fsync_path(temp)
         try:
             mode = os.stat(target).st_mode & 0o7777 if not target.is_symlink() else None
         except FileNotFoundError:
@@ -211,7 +181,7 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
         os.chmod(temp, _NEW_FILE_MODE if mode is None else mode)
         check_output_path(target)  # again: something may have appeared meanwhile
         os.replace(temp, target)
-        _fsync_path(target.parent, os.O_RDONLY)
+        fsync_path(target.parent)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -6,7 +6,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
-from corridors.atlas.schema import Atlas
+from corridors.atlas.model import Atlas
 from corridors.errors import UnknownPlaceError, UsageError
 
 _SEPARATORS = re.compile(r"[\s_\-–—]+")

@@ -29,15 +29,14 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import stat
 from collections.abc import Iterator
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from corridors.errors import AtlasError
+from corridors._io.files import file_kind, open_checked
+from corridors.errors import AtlasError, FileRefusedError
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 """Largest atlas file (or ``add`` input) read, in bytes: 256 MiB."""
@@ -54,17 +53,10 @@ _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 _DEPTH_STEP = tuple(1 if b in b"[{" else -1 if b in b"]}" else 0 for b in range(256))
-_FILE_KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-)
 
 
 def _kind(mode: int) -> str:
-    return next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+    return file_kind(mode, directory="a folder")
 
 
 def read_file_limited(
@@ -87,35 +79,22 @@ def read_file_limited(
         One line naming ``path``: missing, unreadable, not a regular file, or too large.
     """
     try:
-        info = os.stat(path)
-    except OSError as exc:
-        raise AtlasError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    pipe = allow_pipe and stat.S_ISFIFO(info.st_mode)
-    if not (stat.S_ISREG(info.st_mode) or pipe):
-        raise AtlasError(
-            f"{path}: is {_kind(info.st_mode)}, not a regular file; an atlas file must be a "
-            "plain JSON file: replace it or move it out of the atlas folder"
-        )
-    _check_size(path, info.st_size, max_bytes)
-    flags = os.O_RDONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
-    if not pipe:
-        flags |= os.O_NONBLOCK  # if it was swapped for a FIFO since the stat, open never waits
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        raise AtlasError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    with open(fd, "rb", buffering=0) as handle:
-        opened = os.fstat(handle.fileno())
-        if not (stat.S_ISREG(opened.st_mode) or (pipe and stat.S_ISFIFO(opened.st_mode))):
-            raise AtlasError(
-                f"{path}: is {_kind(opened.st_mode)}, not a regular file; replace it with a "
-                "plain JSON file"
-            )
-        _check_size(path, opened.st_size, max_bytes)
-        try:
+        with open_checked(
+            path, max_bytes=max_bytes, follow_symlinks=True, allow_pipe=allow_pipe
+        ) as (handle, _):
             return read_stream_limited(handle, label=str(path), max_bytes=max_bytes)
-        except OSError as exc:
-            raise AtlasError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except FileRefusedError as exc:
+        if exc.size is not None:
+            _check_size(path, exc.size, max_bytes)
+        advice = (
+            "replace it with a plain JSON file"
+            if exc.opened
+            else "an atlas file must be a plain JSON file: replace it or move it out of the "
+            "atlas folder"
+        )
+        raise AtlasError(f"{path}: is {_kind(exc.mode)}, not a regular file; {advice}") from None
+    except OSError as exc:
+        raise AtlasError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 def read_stream_limited(stream: BinaryIO, *, label: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:

@@ -11,7 +11,7 @@ Every change runs the same way:
    ends snapped to places, no duplicate id or name, known mode and status, rail/power/
    pipeline not over open sea and sea lanes not over land, by the same rules as
    ``corridors check``);
-3. validate the WHOLE would-be atlas in memory with :func:`corridors.atlas.schema.build_atlas`;
+3. validate the WHOLE would-be atlas in memory with :func:`corridors.atlas.read.build_atlas`;
 4. write: every changed file goes to a temp file in its own folder and is fsynced, then the
    temp files replace the originals one by one (:mod:`corridors._io.atomic`).
 
@@ -39,8 +39,9 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
+from corridors.atlas.model import MODES, Coord, Place
 from corridors.atlas.names import resolve_corridor, resolve_place
-from corridors.atlas.schema import MODES, Place, atlas_root
+from corridors.atlas.read import atlas_root
 from corridors.edit.input import (
     features_from_json,
     line_coords,
@@ -60,26 +61,47 @@ from corridors.edit.plan import (
     plan_add,
 )
 from corridors.edit.store import AtlasState, FileEdit, run_locked, validate_and_write
-from corridors.edit.types import Coord, EditError, EditResult, Snap, one_line, short
-from corridors.errors import UsageError
+from corridors.edit.types import EditResult, Snap, one_line, short
+from corridors.errors import EditError, UsageError
+
+_SHARED_OPTIONS = (
+    "atlas",
+    "status",
+    "name",
+    "corridor_id",
+    "source",
+    "status_year",
+    "dry_run",
+    "lock_timeout_s",
+)
+"""The options every add takes; the public signatures spell them out (for help(), editors and
+mypy) and their bodies pass them on through :func:`_options`."""
+
+
+def _options(values: dict[str, Any], *extra: str) -> dict[str, Any]:
+    """The shared options (and ``extra`` ones) out of a public function's ``locals()``."""
+    return {key: values[key] for key in (*_SHARED_OPTIONS, *extra)}
 
 
 def _run_add(
-    atlas: str | PathLike[str] | None,
     features_for: Callable[[AtlasState], list[dict[str, Any]]],
-    request: AddRequest,
     *,
     label: str,
+    atlas: str | PathLike[str] | None,
     dry_run: bool,
     lock_timeout_s: float,
+    **request: Any,
 ) -> EditResult:
-    """Read the atlas, plan the add, check land and sea, validate and write (under the lock)."""
+    """The one body of every add: read the atlas, plan the add (``request``: the fields of
+    :class:`~corridors.edit.plan.AddRequest`), check land and sea, validate and write, under
+    the lock."""
     root = atlas_root(atlas)
+    plan_request = AddRequest(**request)
 
     def attempt() -> EditResult:
         state = AtlasState.read(root)
         features = features_for(state)
-        edits, result = plan_add(state, features, request, label=label)
+        edits, result = plan_add(state, features, plan_request, label=label)
         check_land_and_sea(result.corridors)
         result.files = validate_and_write(state, edits, dry_run=dry_run)
         result.dry_run = dry_run
@@ -111,6 +133,52 @@ def add_corridors(
     Options fill what the input does not carry (a conflicting value is an error). Each end
     snaps to the place named by the feature's ``from``/``to``, else to the nearest place
     within ``snap_m`` metres, else to a new junction named by the next of ``new_places``.
+
+    Parameters
+    ----------
+    data : str, os.PathLike, bytes, dict or list
+        A GeoJSON, CSV or WKT file (path or bytes), a parsed GeoJSON Feature,
+        FeatureCollection or LineString, or a list of ``[lon, lat]`` positions (EPSG:4326).
+    mode : str, optional
+        One of ``corridors.atlas.model.MODES``, unless every feature carries its own.
+    snap_m : float
+        How far (m) an end may be from a place and still snap to it.
+    new_places : sequence of str
+        Names for new junction places, used in turn by ends that snap to no place.
+    country : str, optional
+        The country code of new places (``RUS``, ``PRK``, ``KOR``, ``CHN``, ``JPN``).
+    label : str, optional
+        How messages name the input; default the file path, else ``"input"``.
+    atlas : str or os.PathLike, optional
+        The atlas folder; default ``CORRIDORS_ATLAS`` or the bundled atlas.
+    status : str, optional
+        One of ``corridors.atlas.model.STATUSES`` (e.g. ``"proposed"``).
+    name, corridor_id : str, optional
+        The corridor's name and id; by default made from its ends.
+    source : str, optional
+        A source id of ``sources.json``, or a URL (a new source is added for it).
+    status_year : int, optional
+        The year the status refers to (1850-2100); default this year.
+    dry_run : bool
+        Check everything and report, but write nothing (and take no lock).
+    lock_timeout_s : float
+        Seconds to wait for another edit of the same atlas, finite and 0 or more.
+
+    Returns
+    -------
+    EditResult
+        What was (or, with ``dry_run``, would be) added: corridors, new places and sources,
+        how each end snapped, and the files written.
+
+    Raises
+    ------
+    EditError
+        The input or an option is not acceptable (the message says how to fix it).
+    UsageError
+        An option has a value no add can use.
+    AtlasError, AtlasLockedError, AtlasWriteError
+        The atlas is invalid, busy for ``lock_timeout_s``, or cannot be written; no file
+        has changed.
     """
     if isinstance(data, (str, PathLike)):
         label = label or str(data)
@@ -121,25 +189,8 @@ def add_corridors(
     else:
         label = label or "input"
         features = features_from_json(data, label=label)
-    request = AddRequest(
-        mode=mode,
-        status=status,
-        name=name,
-        corridor_id=corridor_id,
-        source=source,
-        status_year=status_year,
-        snap_m=snap_m,
-        new_places=new_places,
-        country=country,
-    )
-    return _run_add(
-        atlas,
-        lambda _state: features,
-        request,
-        label=label,
-        dry_run=dry_run,
-        lock_timeout_s=lock_timeout_s,
-    )
+    options = _options(locals(), "mode", "snap_m", "new_places", "country")
+    return _run_add(lambda _state: features, label=label, **options)
 
 
 @one_line
@@ -160,6 +211,27 @@ def add_via(
 
     Rail, power and pipeline lines are drawn place to place (geodesic straight segments);
     a sea corridor is routed at sea between consecutive places by the maritime router.
+
+    Parameters
+    ----------
+    places : sequence of str
+        Two or more places (ids, names or aliases), in order; none twice in a row.
+    mode : str
+        One of ``corridors.atlas.model.MODES``.
+    atlas, status, name, corridor_id, source, status_year, dry_run, lock_timeout_s
+        As for :func:`add_corridors`.
+
+    Returns
+    -------
+    EditResult
+        What was (or, with ``dry_run``, would be) added.
+
+    Raises
+    ------
+    EditError, UsageError, AtlasError, AtlasLockedError, AtlasWriteError
+        As for :func:`add_corridors`; no file has changed.
+    SeaRoutingError
+        With ``mode="sea"``: no sea lane joins two consecutive places.
     """
     if len(places) < 2:
         raise UsageError("--via needs at least two places, e.g. --via Rajin,Chongjin")
@@ -184,18 +256,8 @@ def add_via(
         feature["properties"] = props
         return [feature]
 
-    request = AddRequest(
-        mode=mode,
-        status=status,
-        name=name,
-        corridor_id=corridor_id,
-        source=source,
-        status_year=status_year,
-        simple_lines=mode != "sea",
-    )
-    return _run_add(
-        atlas, features_for, request, label="--via", dry_run=dry_run, lock_timeout_s=lock_timeout_s
-    )
+    options = _options(locals(), "mode")
+    return _run_add(features_for, label="--via", simple_lines=mode != "sea", **options)
 
 
 def _sea_route(a: Place, b: Place) -> list[Coord]:
@@ -220,20 +282,15 @@ def add_sea_lane(
 ) -> EditResult:
     """Add a sea lane between two ports, routed at sea (:func:`corridors.geo.searouting.route_sea`).
 
-    A shorthand for :func:`add_via` with two places and ``mode="sea"``.
+    A shorthand for :func:`add_via` with two places and ``mode="sea"``: its other parameters,
+    its result and its errors.
+
+    Parameters
+    ----------
+    start, end : str
+        The two ports (ids, names or aliases).
     """
-    return add_via(
-        [start, end],
-        mode="sea",
-        atlas=atlas,
-        status=status,
-        name=name,
-        corridor_id=corridor_id,
-        source=source,
-        status_year=status_year,
-        dry_run=dry_run,
-        lock_timeout_s=lock_timeout_s,
-    )
+    return add_via([start, end], mode="sea", **_options(locals()))
 
 
 @one_line
@@ -244,7 +301,32 @@ def remove_corridor(
     dry_run: bool = False,
     lock_timeout_s: float = 30.0,
 ) -> EditResult:
-    """Remove one corridor (by id or name) from its file; places and sources stay."""
+    """Remove one corridor (by id or name) from its file; places and sources stay.
+
+    Parameters
+    ----------
+    corridor : str
+        The corridor's id or name.
+    atlas : str or os.PathLike, optional
+        The atlas folder; default ``CORRIDORS_ATLAS`` or the bundled atlas.
+    dry_run : bool
+        Check and report, but write nothing (and take no lock).
+    lock_timeout_s : float
+        Seconds to wait for another edit of the same atlas, finite and 0 or more.
+
+    Returns
+    -------
+    EditResult
+        The removed corridor and the file written.
+
+    Raises
+    ------
+    UnknownPlaceError
+        No corridor has that id or name.
+    AtlasError, AtlasLockedError, AtlasWriteError
+        The atlas is invalid, busy for ``lock_timeout_s``, or cannot be written; no file
+        has changed.
+    """
     root = atlas_root(atlas)
 
     def attempt() -> EditResult:

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from corridors.atlas.model import Atlas, Coord, as_position, position_problem
+from corridors.atlas.read import antimeridian_jump, antimeridian_problem, parse_json_bytes
 from corridors.atlas.safe_input import check_document, read_file_limited, read_stream_limited
-from corridors.atlas.schema import Atlas, antimeridian_jump, antimeridian_problem, parse_json_bytes
-from corridors.edit.types import Coord, EditError, pair, short
-from corridors.errors import AtlasError
+from corridors.edit.types import pair, short
+from corridors.errors import AtlasError, EditError
 from corridors.geo.geodesy import dedupe_line
 
 _WKT = re.compile(r"^\s*([A-Za-z]+)\s*(?:ZM|Z|M)?\s*(\(.*\)|EMPTY)\s*$", re.DOTALL)
@@ -171,26 +171,33 @@ def _looks_numeric(text: str) -> bool:
 
 
 def _parse_wkt(text: str, label: str) -> list[list[float]]:
-    match = _WKT.match(text)
-    if match is None:
-        raise EditError(f"{label}: malformed WKT; write LINESTRING (lon lat, lon lat, ...)")
-    kind, body = match.group(1).upper(), match.group(2)
+    """The positions of a WKT ``LINESTRING`` (2D, Z, M or ZM: the first two ordinates), read by
+    ``shapely.from_wkt`` (GEOS); any other WKT is a one-line :class:`EditError`."""
+    import warnings
+
+    import shapely
+
+    malformed = "malformed WKT{reason}; write LINESTRING (lon lat, lon lat, ...)"
+    if _WKT.match(text) is None or "\x00" in text:  # GEOS would stop reading at a NUL
+        raise EditError(f"{label}: {malformed.format(reason='')}")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # NaN and 1e400: checked later
+            geometry = shapely.from_wkt(text, on_invalid="raise")
+    except shapely.errors.GEOSException as exc:
+        reason = " ".join(str(exc).split())[:80]
+        if "must contain 0 or >1 elements" in reason:
+            raise EditError(
+                f"{label}: a line needs at least two points, got 1; give its two ends (and any "
+                "points between)"
+            ) from None
+        raise EditError(f"{label}: {malformed.format(reason=f' ({reason})')}") from None
+    kind = geometry.geom_type.upper()
     if kind != "LINESTRING":
         raise EditError(f"{label}: not a line: got a WKT {kind}; give a LINESTRING")
-    if body.upper() == "EMPTY":
+    if geometry.is_empty:
         raise EditError(f"{label}: the LINESTRING is empty; a line needs at least two points")
-    inner = body[1:-1]
-    if "(" in inner or ")" in inner:
-        raise EditError(f"{label}: malformed WKT; write LINESTRING (lon lat, lon lat, ...)")
-    coords = []
-    for number, item in enumerate(inner.split(","), start=1):
-        parts = item.split()
-        if len(parts) not in (2, 3, 4):
-            raise EditError(
-                f"{label}: WKT point {number} '{item.strip()[:40]}' must be 'longitude latitude'"
-            )
-        coords.append([_number(p, label, f"WKT point {number}") for p in parts[:2]])
-    return coords
+    return [[float(x), float(y)] for x, y in shapely.get_coordinates(geometry).tolist()]
 
 
 def _atlas_bbox(atlas: Atlas) -> tuple[float, float, float, float] | None:
@@ -207,7 +214,7 @@ def _in_bbox(coords: Sequence[Coord], bbox: tuple[float, float, float, float]) -
 
 
 def _valid(lon: float, lat: float) -> bool:
-    return -180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0
+    return position_problem(lon, lat) is None
 
 
 def line_coords(
@@ -238,25 +245,18 @@ def line_coords(
         )
     coords: list[Coord] = []
     for index, position in enumerate(raw):
-        if (
-            not isinstance(position, (list, tuple))
-            or len(position) not in (2, 3)
-            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in position)
-        ):
+        parsed = as_position(position)
+        if parsed is None:
             raise EditError(
                 f"{label}: position {index} is {short(position)}; write each position as "
                 "[longitude, latitude] in decimal degrees"
             )
-        try:
-            lon, lat = float(position[0]), float(position[1])
-        except OverflowError:
-            lon, lat = math.inf, math.inf
-        if not (math.isfinite(lon) and math.isfinite(lat)):
+        if position_problem(*parsed) == "not finite":
             raise EditError(
                 f"{label}: position {index} {short(position)} is not a finite number (NaN or "
                 "infinite); give real decimal degrees"
             )
-        coords.append((lon, lat))
+        coords.append(parsed)
     if len(coords) < 2:
         raise EditError(
             f"{label}: a line needs at least two points, got {len(coords)}; give its two ends "
@@ -272,12 +272,7 @@ def line_coords(
                 f"{pair(coords[bad])} is out of range as [longitude, latitude] but valid "
                 "swapped; put longitude first (GeoJSON order) and try again"
             )
-        lon, lat = coords[bad]
-        problem = (
-            f"longitude {lon:g} is outside -180..180"
-            if not -180 <= lon <= 180
-            else f"latitude {lat:g} is outside -90..90"
-        )
+        problem = position_problem(*coords[bad])
         raise EditError(
             f"{label}: position {bad}: {problem}; give [longitude, latitude] in decimal degrees"
         )

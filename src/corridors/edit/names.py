@@ -10,9 +10,10 @@ import difflib
 import re
 from typing import Any
 
+from corridors.atlas.model import SOURCE_ID_PATTERN, Atlas
 from corridors.atlas.safe_input import text_problem
-from corridors.atlas.schema import SOURCE_ID_PATTERN, Atlas
-from corridors.edit.types import EditError, short
+from corridors.edit.types import short
+from corridors.errors import EditError
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corridors.atlas.schema import (
+from corridors.atlas.model import (
     CORRIDORS_DIR,
     ID_PATTERN,
     MODES,
@@ -29,8 +29,8 @@ from corridors.edit.input import check_simple, line_coords
 from corridors.edit.names import check_text, resolve_source, slugify, unique_id
 from corridors.edit.snap import Places, snap_end, via_places
 from corridors.edit.store import AtlasState, FileEdit
-from corridors.edit.types import EditError, EditResult, Snap, short
-from corridors.errors import UsageError
+from corridors.edit.types import EditResult, Snap, short
+from corridors.errors import EditError, UsageError
 from corridors.geo.geodesy import dedupe_line
 
 DEFAULT_SNAP_M = 2000.0
@@ -302,7 +302,8 @@ def _file_edits(root: Path, result: EditResult) -> list[FileEdit]:
 
 def check_land_and_sea(features: list[dict[str, Any]]) -> None:
     """The rules of ``corridors check``: sea lanes stay at sea, land lines stay on land."""
-    from corridors.check import open_sea_runs, sea_lane_land_runs
+    from corridors.geo.landmask import open_sea_runs
+    from corridors.geo.searouting import sea_lane_land_runs
 
     for feature in features:
         props = feature["properties"]

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from corridors.atlas.model import COUNTRIES, ID_PATTERN, Atlas, Coord, Place
 from corridors.atlas.names import normalise, resolve_place
-from corridors.atlas.schema import COUNTRIES, ID_PATTERN, Atlas, Place
 from corridors.edit.names import check_text, slugify, unique_id
-from corridors.edit.types import Coord, EditError, pair, short
+from corridors.edit.types import pair, short
+from corridors.errors import EditError
 from corridors.geo.geodesy import distance_m, nearest_on_line, wgs84
 
 

@@ -2,7 +2,7 @@
 
 An edit appends items to (or removes one item from) a top-level list of one atlas file.
 :func:`validate_and_write` applies the edits to the parsed documents, builds the whole
-would-be atlas with :func:`corridors.atlas.schema.build_atlas` (so an edit can never leave an
+would-be atlas with :func:`corridors.atlas.read.build_atlas` (so an edit can never leave an
 invalid atlas), then hands the new bytes to :mod:`corridors._io.atomic`. The new bytes are the
 old text with the edit spliced in, so every other item keeps its exact bytes (reviewable
 diffs); if the splice does not parse back to the intended document, the file is
@@ -18,18 +18,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from corridors._io.atomic import check_lock_timeout
-from corridors.atlas.schema import (
-    CORRIDORS_DIR,
-    PLACES_FILE,
-    SHIPMENTS_FILE,
-    SOURCES_FILE,
-    Atlas,
-    build_atlas,
-    parse_json_bytes,
-    read_atlas_bytes,
-)
-from corridors.edit.types import EditError
-from corridors.errors import AtlasError
+from corridors.atlas.model import CORRIDORS_DIR, PLACES_FILE, SHIPMENTS_FILE, SOURCES_FILE, Atlas
+from corridors.atlas.read import build_atlas, parse_json_bytes, read_atlas_bytes
+from corridors.errors import AtlasError, EditError
 
 T = TypeVar("T")
 
@@ -156,7 +147,7 @@ def _list_spans(text: str, key: str) -> tuple[int, int, list[tuple[int, int]]] |
         while text[i] != "}":
             if text[i] != '"':
                 return None
-            name, i = json.decoder.scanstring(text, i + 1)
+            name, i = decoder.raw_decode(text, i)  # the key: a string token
             i = _skip_ws(text, i)
             if text[i] != ":":
                 return None

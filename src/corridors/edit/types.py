@@ -12,15 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from corridors.atlas.schema import CORRIDORS_DIR, PLACES_FILE, SOURCES_FILE
+from corridors.atlas.model import CORRIDORS_DIR, PLACES_FILE, SOURCES_FILE, Coord
 from corridors.errors import CorridorsError
 
-Coord = tuple[float, float]
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class EditError(CorridorsError):
-    """The corridor to add (or remove) is not acceptable; the message says how to fix it."""
 
 
 def one_line(func: F) -> F:

@@ -9,10 +9,11 @@ from functools import lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
+from corridors.atlas.model import Coord
+
 if TYPE_CHECKING:
     from pyproj import Geod
 
-Coord = tuple[float, float]
 METRES_PER_NAUTICAL_MILE = 1852.0
 # From this many segments, geodesic distances are measured on worker threads.
 THREADED_MIN_SEGMENTS = 50_000
@@ -177,13 +178,18 @@ def split_line(coords: Sequence[Coord], points: Sequence[Coord]) -> list[list[Co
     return pieces
 
 
-def dedupe_line(coords: list[Coord]) -> list[Coord]:
-    """Drop repeated consecutive positions; a line keeps at least two positions."""
+def dedupe_line(coords: Sequence[Coord], *, keep_two: bool = True) -> list[Coord]:
+    """Drop repeated consecutive positions.
+
+    With ``keep_two`` (the default) a line keeps at least two positions: a line of one repeated
+    position becomes that position twice. The one copy of this rule; the network builder has a
+    vectorised twin for pieces stored back to back.
+    """
     out = [coords[0]]
     for coord in coords[1:]:
         if coord != out[-1]:
             out.append(coord)
-    if len(out) == 1:
+    if keep_two and len(out) == 1:
         out.append(out[0])
     return out
 
@@ -191,7 +197,9 @@ def dedupe_line(coords: list[Coord]) -> list[Coord]:
 def densify(coords: Sequence[Coord], step_m: float) -> tuple[list[Coord], list[float]]:
     """Sample a line geodesically every ``step_m`` metres (vertices included).
 
-    Returns the sample positions and their distance in metres from the line's start.
+    Returns the sample positions and their distance in metres from the line's start. Each
+    segment of ``d`` metres gets ``int(d // step_m)`` intermediate points, so no piece is longer
+    than ``step_m``.
     """
     geod = wgs84()
     points: list[Coord] = [(float(coords[0][0]), float(coords[0][1]))]
@@ -208,6 +216,3 @@ def densify(coords: Sequence[Coord], step_m: float) -> tuple[list[Coord], list[f
         points.append((float(lon2), float(lat2)))
         along.append(base + length)
     return points, along
-
-
-_dedupe = dedupe_line  # the former private name

@@ -9,17 +9,19 @@ caches that slice on disk. A cell is classified exactly as ``globe.is_ocean`` cl
 
 from __future__ import annotations
 
+import contextlib
 import math
-import os
-import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata, util
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from corridors._io.files import read_regular_file, write_atomically
+from corridors.atlas.model import Coord
+from corridors.errors import LandMaskUnavailableError
 from corridors.paths import cache_dir
 
 if TYPE_CHECKING:
@@ -27,14 +29,21 @@ if TYPE_CHECKING:
 
 Bounds = tuple[float, float, float, float]  # lon_min, lat_min, lon_max, lat_max
 
+REGION: Bounds = (117.0, 30.0, 143.0, 48.0)
+"""Supported region (lon_min, lat_min, lon_max, lat_max): Yellow Sea, Korea Strait, East Sea.
+
+The mask slice read and cached for it is what the sea router and the land/sea checks use."""
+CHECK_STEP_M = 250.0
+"""Spacing of the geodesic samples of the land/sea checks (``corridors check`` and ``add``)."""
+COAST_BUFFER_M = 1000.0
+"""A sample is open sea if there is water, and no land, this far all round it."""
+OPEN_SEA_RUN_M = 500.0
+"""A land line may cross open sea for at most this long (a bridge, a bay's mouth)."""
+
 _MASK_MEMBER = "mask.npy"
 _CACHE_FORMAT = 1
 _CHUNK_ROWS = 64
 _MAX_CACHE_BYTES = 256 * 2**20  # the cached slice of the routing region is ~7 MB
-
-
-class LandMaskUnavailableError(RuntimeError):
-    """The ``global_land_mask`` package or its data file cannot be found."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +105,10 @@ def _package_npz() -> Path:
         )
     path = Path(next(iter(spec.submodule_search_locations))) / "globe_combined_mask_compressed.npz"
     if not path.is_file():
-        raise LandMaskUnavailableError(f"land mask data file missing: {path}; reinstall it")
+        raise LandMaskUnavailableError(
+            f"land mask data file missing: {path}; reinstall it: pip install --force-reinstall "
+            "global-land-mask"
+        )
     return path
 
 
@@ -108,19 +120,14 @@ def _package_version() -> str:
 
 
 def save_atomically(path: Path, writer: Callable[[BinaryIO], object]) -> None:
-    """Write a cache file through a temporary file and rename; ignore unwritable caches."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                writer(handle)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    except OSError:
-        pass
+    """Write a cache file with :func:`corridors._io.files.write_atomically`; a cache that
+    cannot be written is skipped (the mask is read from the package again next time)."""
+    import io
+
+    buffer = io.BytesIO()
+    writer(buffer)
+    with contextlib.suppress(OSError):
+        write_atomically(path, [buffer.getvalue()])
 
 
 def _read_slice(npz: Path, rows: tuple[int, int], cols: tuple[int, int]) -> tuple:
@@ -186,8 +193,6 @@ def _read_cached(cache_file: Path, bounds: Bounds) -> RegionMask | None:
 
     import numpy as np
 
-    from corridors.network.columnfile import read_regular_file
-
     try:
         data = read_regular_file(cache_file, max_bytes=_MAX_CACHE_BYTES)
         with np.load(io.BytesIO(data), allow_pickle=False) as archive:
@@ -214,7 +219,7 @@ def _read_cached(cache_file: Path, bounds: Bounds) -> RegionMask | None:
     )
 
 
-def is_water(lon, lat, *, bounds: Bounds) -> np.ndarray:
+def is_water(lon, lat, *, bounds: Bounds = REGION) -> np.ndarray:
     """Water (True) or land at each (lon, lat); outside ``bounds`` asks ``globe`` itself."""
     import numpy as np
 
@@ -229,3 +234,51 @@ def is_water(lon, lat, *, bounds: Bounds) -> np.ndarray:
 
         out[~inside] = globe.is_ocean(lat[~inside], lon[~inside])
     return out
+
+
+def open_sea_flags(coords: Sequence[Coord]) -> tuple[list[bool], list[float]]:
+    """Open sea (True) at geodesic samples: water with no land within ``COAST_BUFFER_M``.
+
+    The land mask has ~1 km cells, so a railway that hugs the shore often samples as water;
+    requiring water all round the sample separates that from a line across a bay. Returns the
+    flags and each sample's distance (m) from the line's start.
+    """
+    import numpy as np
+
+    from corridors.geo.geodesy import densify, wgs84
+
+    points, along = densify(coords, CHECK_STEP_M)
+    lons = np.array([p[0] for p in points])
+    lats = np.array([p[1] for p in points])
+    water = is_water(lons, lats)
+    geod = wgs84()
+    for azimuth in range(0, 360, 45):
+        shifted_lons, shifted_lats, _ = geod.fwd(
+            lons, lats, np.full(lons.shape, float(azimuth)), np.full(lons.shape, COAST_BUFFER_M)
+        )
+        water &= is_water(shifted_lons, shifted_lats)
+    return [bool(v) for v in water], along
+
+
+def _runs(flags: list[bool], along: list[float], value: bool) -> list[tuple[float, float]]:
+    """Stretches (start m, end m) where the samples equal ``value``."""
+    runs: list[tuple[float, float]] = []
+    start: float | None = None
+    for flag, position in zip(flags, along, strict=True):
+        if flag == value and start is None:
+            start = position
+        elif flag != value and start is not None:
+            runs.append((start, position))
+            start = None
+    if start is not None:
+        runs.append((start, along[-1]))
+    return runs
+
+
+def open_sea_runs(coords: Sequence[Coord]) -> list[tuple[float, float]]:
+    """Stretches (start m, end m) longer than ``OPEN_SEA_RUN_M`` where a land line is at sea.
+
+    The rule of ``corridors check`` and of ``corridors add`` for rail, power and pipeline lines.
+    """
+    flags, along = open_sea_flags(coords)
+    return [(a, b) for a, b in _runs(flags, along, True) if b - a > OPEN_SEA_RUN_M]

@@ -25,17 +25,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from corridors.errors import CorridorsError
+from corridors.atlas.model import Coord
+from corridors.errors import SeaRoutingError
+from corridors.geo.geodesy import dedupe_line, densify
+from corridors.geo.landmask import CHECK_STEP_M, REGION
 
 if TYPE_CHECKING:
     import numpy as np
 
     from corridors.geo.landmask import RegionMask
 
-Coord = tuple[float, float]
-
-REGION: tuple[float, float, float, float] = (117.0, 30.0, 143.0, 48.0)
-"""Supported region (lon_min, lat_min, lon_max, lat_max): Yellow Sea, Korea Strait, East Sea."""
 
 DEFAULT_RESOLUTION_DEG = 1.0 / 30.0
 DEFAULT_HARBOUR_RADIUS_M = 3000.0
@@ -46,10 +45,6 @@ _FINE_CELLS_PER_DEG = 120  # the GLOBE grid: 30 arc-seconds
 _M_PER_DEG = 111_195.0  # mean-sphere metres per degree, for grid edge weights only
 _WINDOW_DEG = (0.25, 0.5, 1.0)  # harbour search windows (half-widths), tried in turn
 _DENSIFY_M = (4000.0, 1000.0)  # spacing of the corner-cutting passes of string pulling
-
-
-class SeaRoutingError(CorridorsError, ValueError):
-    """A sea lane cannot be drawn between the given points; the message says what to do."""
 
 
 class LandCrossing(NamedTuple):
@@ -425,19 +420,6 @@ def _pull_once(points: list[Coord], clearance_m: float) -> list[Coord]:
     return out
 
 
-def _densify(points: list[Coord], spacing_m: float) -> list[Coord]:
-    """Insert geodesic intermediate points so no segment is longer than ``spacing_m``."""
-    geod = _geod()
-    out = [points[0]]
-    for p, q in zip(points[:-1], points[1:], strict=True):
-        _, _, dist = geod.inv(p[0], p[1], q[0], q[1])
-        n = int(dist // spacing_m)
-        if n > 0:
-            out += [(float(x), float(y)) for x, y in geod.npts(p[0], p[1], q[0], q[1], n)]
-        out.append(q)
-    return out
-
-
 def _pull(points: list[Coord], clearance_m: float) -> list[Coord]:
     """String pulling: few vertices, every new segment verified on the fine mask.
 
@@ -447,8 +429,8 @@ def _pull(points: list[Coord], clearance_m: float) -> list[Coord]:
     """
     points = _pull_once(points, clearance_m)
     for spacing in _DENSIFY_M:
-        points = _pull_once(_densify(points, spacing)[::-1], clearance_m)[::-1]
-        points = _pull_once(_densify(points, spacing), clearance_m)
+        points = _pull_once(densify(points, spacing)[0][::-1], clearance_m)[::-1]
+        points = _pull_once(densify(points, spacing)[0], clearance_m)
     return points
 
 
@@ -490,20 +472,12 @@ def route_sea(
         dense = [a_pt, *dense]
     if b.on_water:
         dense = [*dense, b_pt]
-    pulled = _pull(_dedupe(dense), clearance_m)
+    pulled = _pull(dedupe_line(dense, keep_two=False), clearance_m)
     line = pulled if a.on_water else [a_pt, *pulled]
     if not b.on_water:
         line.append(b_pt)
     line[0], line[-1] = a_pt, b_pt
-    return _dedupe(line)
-
-
-def _dedupe(points: list[Coord]) -> list[Coord]:
-    out = [points[0]]
-    for p in points[1:]:
-        if p != out[-1]:
-            out.append(p)
-    return out
+    return dedupe_line(line)
 
 
 def land_crossings(
@@ -558,3 +532,14 @@ def land_crossings(
             LandCrossing(float(lon_all[i0]), float(lat_all[i0]), float(s[i0]), float(s[i1]))
         )
     return runs
+
+
+def sea_lane_land_runs(coords: Sequence[Coord]) -> list[tuple[float, float]]:
+    """Stretches (start m, end m) where a sea lane is on land, outside the harbour approaches.
+
+    The rule of ``corridors check`` and of ``corridors add`` for sea lanes: samples every
+    :data:`~corridors.geo.landmask.CHECK_STEP_M`, the first and last
+    ``DEFAULT_HARBOUR_RADIUS_M`` ignored.
+    """
+    crossings = land_crossings(coords, step_m=CHECK_STEP_M, skip_ends_m=DEFAULT_HARBOUR_RADIUS_M)
+    return [(crossing.start_m, crossing.end_m) for crossing in crossings]

@@ -6,7 +6,7 @@ from typing import Any
 
 import folium
 
-from corridors.atlas.schema import MODES, PLACE_KINDS, STATUSES
+from corridors.atlas.model import MODES, PLACE_KINDS, STATUSES
 from corridors.maps.base import PLACES_PANE, data_layer, new_map
 from corridors.maps.controls import add_legend, bind_info
 from corridors.maps.features import (

@@ -8,7 +8,7 @@ from typing import Any
 
 import folium
 
-from corridors.errors import CorridorsError
+from corridors.errors import MapError
 from corridors.maps.basemap import add_basemap
 from corridors.maps.offline import OfflineError, lean_map, render_offline
 from corridors.maps.safe_render import HeadStyle
@@ -30,8 +30,6 @@ path.leaflet-interactive:focus{outline:none;}
 </style>"""
 
 
-class MapError(CorridorsError):
-    """A map cannot be written as asked (e.g. an asset cannot be inlined offline)."""
 
 
 def new_map(bounds: list[list[float]] | None, *, offline: bool) -> folium.Map:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,23 +69,24 @@ def build_maps(
 
 @contextlib.contextmanager
 def progress_steps(*, quiet: bool) -> Iterator[Callable[[str], None] | None]:
-    """A `step` callback drawing a rich progress bar on stderr, or None when `quiet` or when
-    stderr is not a terminal (logs and pipes get no bar)."""
-    if quiet or not sys.stderr.isatty():
+    """A `step` callback for :func:`build_maps` drawing a progress bar on stderr (through
+    :func:`corridors.progress.progress`), or None when `quiet` or when stderr is not a terminal
+    (logs and pipes get no bar)."""
+    from corridors.progress import progress, progress_enabled
+
+    if not progress_enabled(quiet=quiet):
         yield None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    columns = (TextColumn("{task.description}", markup=False), BarColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("loading map libraries", total=len(MAP_FILES))
-        done = -1
+    with progress("loading map libraries", total=len(MAP_FILES), delay=0) as bar:
+        started = False
 
         def step(name: str) -> None:
-            nonlocal done
-            done += 1
-            progress.update(task, description=f"writing {name}", completed=done)
+            nonlocal started
+            if started:
+                bar.advance()  # the previous map is written
+            started = True
+            bar.describe(f"writing {name}")
 
         yield step
-        progress.update(task, completed=len(MAP_FILES))
+        if started:
+            bar.advance()

@@ -12,14 +12,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from corridors.atlas.schema import Atlas, Corridor, Place
+from corridors.atlas.model import Atlas, Coord, Corridor, Place
 from corridors.maps.style import place_style
 
 DECIMALS = 5
 # 0.0004 deg is 44 m of latitude and less of longitude: under 50 m in every direction.
 SIMPLIFY_DEGREES = 0.0004
 
-Coord = tuple[float, float]
 Popup = dict[str, Any]  # {"title": str, "rows": [[label, text]], "links": [[text, url|None]]}
 
 

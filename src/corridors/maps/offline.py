@@ -17,6 +17,8 @@ from pathlib import Path
 
 import folium
 
+from corridors.errors import OfflineError
+
 __all__ = [
     "OPTIONAL_ASSETS",
     "OfflineError",
@@ -44,10 +46,6 @@ _TAG = re.compile(
 )
 _CSS_URL = re.compile(r"url\(\s*[\"']?([^\"')]+)[\"']?\s*\)")
 _SOURCE_MAP = re.compile(r"^\s*//# sourceMappingURL=.*$", re.M)
-
-
-class OfflineError(RuntimeError):
-    """An external reference remains that cannot be inlined."""
 
 
 def lean_map(*, jquery: bool = True, **kwargs) -> folium.Map:

@@ -27,14 +27,12 @@ from typing import Any
 
 from branca.element import Element, Figure, MacroElement
 
+from corridors.errors import UnsafeElementError
+
 __all__ = ["HeadStyle", "Literal", "UnsafeElementError", "render_literal", "reviewed_classes"]
 
 # Parts of a MacroElement template, and the figure section each one's output goes to.
 _PARTS = ("header", "html", "script")
-
-
-class UnsafeElementError(TypeError):
-    """A map holds an element whose rendering has not been reviewed as safe for data."""
 
 
 class Literal(Element):

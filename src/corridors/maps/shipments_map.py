@@ -15,7 +15,7 @@ from typing import Any
 
 import folium
 
-from corridors.atlas.schema import Atlas, Leg, Shipment
+from corridors.atlas.model import Atlas, Leg, Shipment
 from corridors.maps.base import PLACES_PANE, ROUTE_PANE, data_layer, new_map
 from corridors.maps.controls import add_legend, add_panel, add_time_control, bind_info
 from corridors.maps.features import (

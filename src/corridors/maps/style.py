@@ -6,7 +6,7 @@ Operating corridors are solid and full colour; every other status is dashed and 
 
 from __future__ import annotations
 
-from corridors.atlas.schema import MODES, PLACE_KINDS, STATUSES
+from corridors.atlas.model import MODES, PLACE_KINDS, STATUSES
 
 MODE_COLORS = {
     "rail": "#a93226",

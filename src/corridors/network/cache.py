@@ -37,7 +37,8 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from corridors import __version__
-from corridors.atlas.schema import STATUSES, Atlas, Corridor, Leg, Place, Shipment, Source
+from corridors.atlas.model import STATUSES, Atlas, Corridor, Leg, Place, Shipment, Source
+from corridors.errors import CacheMiss
 from corridors.network.columnfile import (
     ColumnFile,
     ColumnFileError,
@@ -148,17 +149,13 @@ _STRING_COLUMNS = ("edge_start", "edge_end", "edge_mode", "edge_corridor", "edge
 _INT_COLUMNS = ("node_keys", "adj_ptr", "adj_to", "adj_edge", "edge_u", "edge_v")
 
 
-class CacheMiss(Exception):
-    """The cached network cannot be used; the message is the reason, naming the file."""
-
-
 def cache_key(fingerprint: str) -> str:
     """The cache key of an atlas: its content hash, the package version, code and format.
 
     Parameters
     ----------
     fingerprint : str
-        SHA-256 of the atlas files (:func:`corridors.atlas.schema.read_atlas_bytes`).
+        SHA-256 of the atlas files (:func:`corridors.atlas.read.read_atlas_bytes`).
     """
     text = "\n".join((fingerprint, __version__, code_stamp(), str(CACHE_FORMAT)))
     return hashlib.sha256(text.encode()).hexdigest()

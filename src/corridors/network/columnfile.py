@@ -33,17 +33,16 @@ caller's limit. Writing is atomic: a temporary file in the same folder, fsynced,
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import stat
 import struct
 import sys
 from array import array
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
+
+from corridors._io.files import read_regular_file, write_atomically
+from corridors.errors import ColumnFileError
 
 MAGIC = b"\x89CORCOL\n"
 ALIGN = 64
@@ -53,10 +52,6 @@ _CHECKED = 24  # bytes of the preamble covered by the digest (all but the digest
 _TYPECODES = {"<i4": "i", "<i8": "q", "<f8": "d"}
 _ITEMSIZE = {"<i4": 4, "<i8": 8, "<f8": 8}
 _NATIVE_LITTLE = sys.byteorder == "little"
-
-
-class ColumnFileError(Exception):
-    """The file cannot be used; the message says why in a few words (no path)."""
 
 
 @dataclass(frozen=True)
@@ -281,107 +276,6 @@ def _is_count(value: Any) -> bool:
 def _count(entry: dict[str, Any], key: str) -> int | None:
     value = entry.get(key)
     return value if _is_count(value) else None
-
-
-def read_regular_file(path: Path, *, max_bytes: int) -> bytearray:
-    """The bytes of ``path`` if it is a regular file of at most ``max_bytes``.
-
-    ``path`` itself must not be a symlink; a FIFO, socket, device or directory is refused
-    from its ``lstat`` and never read (opened with ``O_NOFOLLOW | O_NONBLOCK`` in any case, and
-    the opened file must be the one checked).
-
-    Raises
-    ------
-    FileNotFoundError
-        If nothing is at ``path``.
-    ColumnFileError
-        If something other than a regular file is there, or it is too large.
-    OSError
-        If reading fails.
-    """
-    found = os.lstat(path)
-    _check_regular(found, max_bytes)
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    flags |= getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(path, flags)
-    with open(fd, "rb", buffering=0, closefd=True) as handle:
-        opened = os.fstat(fd)
-        _check_regular(opened, max_bytes)
-        if (opened.st_dev, opened.st_ino) != (found.st_dev, found.st_ino):
-            raise ColumnFileError("replaced while being opened")
-        data = bytearray(opened.st_size)
-        view, filled = memoryview(data), 0
-        while filled < len(data):
-            count = handle.readinto(view[filled : filled + (1 << 30)])
-            if not count:
-                break
-            filled += count
-        if filled != len(data) or handle.read(1):
-            raise ColumnFileError("changed while being read")
-    return data
-
-
-def _check_regular(found: os.stat_result, max_bytes: int) -> None:
-    mode = found.st_mode
-    if not stat.S_ISREG(mode):
-        raise ColumnFileError(f"not a regular file but {_kind(mode)}")
-    if found.st_size > max_bytes:
-        raise ColumnFileError(f"larger than the {max_bytes:,} byte limit")
-
-
-def _kind(mode: int) -> str:
-    for test, name in (
-        (stat.S_ISDIR, "a directory"),
-        (stat.S_ISLNK, "a symlink"),
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-    ):
-        if test(mode):
-            return name
-    return "not a regular file"
-
-
-def write_atomically(path: Path, chunks: list[bytes]) -> None:
-    """Write ``chunks`` to ``path`` through a fsynced temp file in the same folder.
-
-    Whatever is at ``path`` (a file, a symlink, a FIFO) is replaced as a name, never written
-    through; an empty directory there is removed first. On failure no temp file is left.
-
-    Raises
-    ------
-    OSError
-        If the folder is not writable, the disk is full, or a non-empty directory is in the way.
-    """
-    import tempfile  # only writers pay for importing it (~3 ms: random, shutil)
-
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            for chunk in chunks:
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            if stat.S_ISDIR(os.lstat(path).st_mode):
-                os.rmdir(path)  # only if empty: never delete what someone put inside
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    _fsync_folder(path.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 __all__ = [

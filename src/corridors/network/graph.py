@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from itertools import chain, compress
 from typing import TYPE_CHECKING, Any
 
-from corridors.atlas.schema import FREIGHT_MODES, MODES, Atlas, Corridor, Place
-from corridors.geo.geodesy import Coord, dedupe_line, line_length_m, split_line
+from corridors.atlas.model import FREIGHT_MODES, MODES, Atlas, Coord, Corridor, Place
+from corridors.geo.geodesy import dedupe_line, line_length_m, split_line
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -18,15 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corridors.atlas.schema import (
-    FREIGHT_MODES,
-    Atlas,
-    atlas_root,
-    build_atlas,
-    parse_json_bytes,
-    read_atlas_bytes,
-)
-from corridors.geo.geodesy import Coord
+from corridors.atlas.model import FREIGHT_MODES, Atlas, Coord
+from corridors.atlas.read import atlas_root, build_atlas, parse_json_bytes, read_atlas_bytes
 from corridors.network.graph import (
     MODE_CODES,
     TRANSFER,

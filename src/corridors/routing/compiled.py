@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from corridors.atlas.schema import FREIGHT_MODES, MODES, STATUSES
+from corridors.atlas.model import FREIGHT_MODES, MODES, STATUSES
 from corridors.network.graph import TRANSFER
 
 if TYPE_CHECKING:

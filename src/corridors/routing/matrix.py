@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from corridors.atlas.model import Atlas
 from corridors.atlas.names import normalise, place_labels, resolve_place
-from corridors.atlas.schema import Atlas
 from corridors.errors import UsageError
 from corridors.network.index import Network
 from corridors.progress import progress

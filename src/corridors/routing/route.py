@@ -15,8 +15,8 @@ import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from corridors.atlas.model import FREIGHT_MODES, MODES, STATUSES, Atlas
 from corridors.atlas.names import normalise, place_labels, resolve_place
-from corridors.atlas.schema import FREIGHT_MODES, MODES, STATUSES, Atlas
 from corridors.errors import NoRouteError, UsageError
 from corridors.geo.geodesy import km_to_nmi
 from corridors.network.graph import TRANSFER

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from corridors.atlas.schema import Leg, Shipment
+from corridors.atlas.model import Leg, Shipment
 from corridors.errors import CorridorsError
 from corridors.network.index import Network
 from corridors.routing.route import Route, make_options, route

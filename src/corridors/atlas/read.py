@@ -1,4 +1,5 @@
-"""Load and validate the atlas folder (schema: ``geo/README.md``).
+"""Read and validate the atlas folder (schema: ``geo/README.md``); the types are in
+:mod:`corridors.atlas.model`.
 
 Loading is plain JSON and pure Python on purpose: the command line must start fast, so no
 geometry library is imported here. Every problem is raised as one :class:`AtlasError` line that
@@ -15,155 +16,36 @@ import math
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from corridors._io.atomic import reads_under_lock
+from corridors.atlas.model import (
+    CORRIDORS_DIR,
+    COUNTRIES,
+    DATE_PATTERN,
+    FREIGHT_MODES,
+    ID_PATTERN,
+    MODES,
+    PLACE_KINDS,
+    PLACES_FILE,
+    SHIPMENTS_FILE,
+    SOURCE_ID_PATTERN,
+    SOURCES_FILE,
+    STATUSES,
+    Atlas,
+    Coord,
+    Corridor,
+    Leg,
+    Place,
+    Shipment,
+    Source,
+    as_position,
+    position_problem,
+)
 from corridors.atlas.safe_input import check_document, parse_json_text, read_file_limited
 from corridors.errors import AtlasError
 from corridors.paths import resolve_atlas_dir
-
-MODES = ("rail", "sea", "power", "pipeline")
-FREIGHT_MODES = ("rail", "sea")
-STATUSES = (
-    "operating",
-    "pilot",
-    "suspended",
-    "under_construction",
-    "proposed",
-    "shelved",
-    "closed",
-)
-PLACE_KINDS = (
-    "station",
-    "port",
-    "terminal",
-    "junction",
-    "city",
-    "bridge",
-    "plant",
-    "substation",
-    "border",
-)
-COUNTRIES = ("RUS", "PRK", "KOR", "CHN", "JPN")
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-SOURCE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
-DATE_PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
-"""ISO 8601 dates at year, month or day precision (:func:`date_span` checks they exist)."""
-
-SOURCES_FILE = "sources.json"
-PLACES_FILE = "places.geojson"
-CORRIDORS_DIR = "corridors"
-SHIPMENTS_FILE = "shipments.json"
-
-Coord = tuple[float, float]
-
-
-@dataclass(frozen=True)
-class Source:
-    """A citable source."""
-
-    id: str
-    title: str
-    url: str | None = None
-    publisher: str | None = None
-    date: str | None = None
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class Place:
-    """A point on the map: station, port berth, junction, city…"""
-
-    id: str
-    name: str
-    aliases: tuple[str, ...]
-    country: str
-    kind: str
-    lon: float
-    lat: float
-    sources: tuple[str, ...]
-    transfer: tuple[str, ...] = ()
-    note: str | None = None
-
-    @property
-    def coord(self) -> Coord:
-        return (self.lon, self.lat)
-
-
-@dataclass(frozen=True)
-class Corridor:
-    """A line: a railway, sea lane, power line or pipeline, drawn from ``start`` to ``end``."""
-
-    id: str
-    name: str
-    mode: str
-    status: str
-    status_year: int
-    start: str
-    end: str
-    via: tuple[str, ...]
-    coords: tuple[Coord, ...]
-    sources: tuple[str, ...]
-    attributes: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-    reported_length_km: float | None = None
-    reported_length_source: str | None = None
-    note: str | None = None
-    file: str = ""
-
-    @property
-    def stops(self) -> tuple[str, ...]:
-        """The places the line joins, in order: start, via…, end."""
-        return (self.start, *self.via, self.end)
-
-
-@dataclass(frozen=True)
-class Leg:
-    """One leg of a shipment: a single mode between two places."""
-
-    start: str
-    end: str
-    mode: str
-    start_date: str
-    end_date: str
-    tonnes: float
-    ship: str | None = None
-    consignee: str | None = None
-    note: str | None = None
-    sources: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Shipment:
-    """A cargo movement made of one or more legs."""
-
-    id: str
-    name: str
-    cargo: str
-    tonnes: float
-    legs: tuple[Leg, ...]
-    sources: tuple[str, ...]
-    consignee: str | None = None
-    note: str | None = None
-
-
-@dataclass
-class Atlas:
-    """The whole validated atlas, as loaded from ``root``."""
-
-    root: Path
-    sources: dict[str, Source]
-    places: dict[str, Place]
-    corridors: dict[str, Corridor]
-    shipments: dict[str, Shipment]
-    fingerprint: str
-
-    def place(self, place_id: str) -> Place:
-        return self.places[place_id]
-
-    def corridor(self, corridor_id: str) -> Corridor:
-        return self.corridors[corridor_id]
 
 
 def atlas_files(root: Path) -> list[Path]:
@@ -199,7 +81,7 @@ def atlas_files(root: Path) -> list[Path]:
     return files
 
 
-def atlas_root(atlas: str | Path | None = None) -> Path:
+def atlas_root(atlas: str | os.PathLike[str] | None = None) -> Path:
     """The atlas folder to use, checked to exist with its required files."""
     root = resolve_atlas_dir(atlas)
     if not root.is_dir():
@@ -306,7 +188,7 @@ class _Field:
             self.fail("properties", "must be a JSON object")
         self.props: dict[str, Any] = props
 
-    def fail(self, name: str, problem: str) -> None:
+    def fail(self, name: str, problem: str) -> NoReturn:
         raise AtlasError(f"{self.where}: field '{name}': {problem}")
 
     def text(self, name: str, *, required: bool = True) -> str | None:
@@ -427,20 +309,15 @@ def _feature_where(path: Path, index: int, feature: Any) -> str:
 
 def check_coord(value: Any, where: str) -> Coord:
     """Validate one ``[lon, lat]`` position; detects positions given as ``[lat, lon]``."""
-    if (
-        not isinstance(value, (list, tuple))
-        or len(value) not in (2, 3)
-        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
-    ):
+    position = as_position(value)
+    if position is None:
         raise AtlasError(f"{where}: a position must be [longitude, latitude], got {value!r}")
-    lon, lat = float(value[0]), float(value[1])
-    if not (math.isfinite(lon) and math.isfinite(lat)):
+    problem = position_problem(*position)
+    if problem == "not finite":
         raise AtlasError(f"{where}: coordinates must be finite numbers, got {value!r}")
-    if not -180 <= lon <= 180:
-        raise AtlasError(f"{where}: longitude {lon} is outside -180..180")
-    if not -90 <= lat <= 90:
-        raise AtlasError(f"{where}: latitude {lat} is outside -90..90")
-    return (lon, lat)
+    if problem is not None:
+        raise AtlasError(f"{where}: {problem}")
+    return position
 
 
 def antimeridian_jump(coords: tuple[Coord, ...] | list[Coord]) -> int | None:

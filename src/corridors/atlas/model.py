@@ -1,0 +1,189 @@
+"""The atlas as data: its constants, its dataclasses and the one coordinate type, :data:`Coord`.
+
+No reading or validating here (that is :mod:`corridors.atlas.read`), so every layer may import
+these types without importing a parser.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MODES = ("rail", "sea", "power", "pipeline")
+FREIGHT_MODES = ("rail", "sea")
+STATUSES = (
+    "operating",
+    "pilot",
+    "suspended",
+    "under_construction",
+    "proposed",
+    "shelved",
+    "closed",
+)
+PLACE_KINDS = (
+    "station",
+    "port",
+    "terminal",
+    "junction",
+    "city",
+    "bridge",
+    "plant",
+    "substation",
+    "border",
+)
+COUNTRIES = ("RUS", "PRK", "KOR", "CHN", "JPN")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+SOURCE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+DATE_PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+"""ISO 8601 dates at year, month or day precision (:func:`date_span` checks they exist)."""
+
+SOURCES_FILE = "sources.json"
+PLACES_FILE = "places.geojson"
+CORRIDORS_DIR = "corridors"
+SHIPMENTS_FILE = "shipments.json"
+
+Coord = tuple[float, float]
+"""A position: (longitude, latitude) in decimal degrees, WGS84 (EPSG:4326). The one definition."""
+
+
+def as_position(value: Any) -> Coord | None:
+    """``value`` as (lon, lat) if it has the shape of a GeoJSON position, else ``None``.
+
+    A position is a list or tuple of 2 or 3 real numbers (not bools; a third, the height, is
+    ignored). The numbers are not checked here: see :func:`position_problem`. A number too
+    large for a float (a 400-digit integer) becomes infinity.
+    """
+    if (
+        not isinstance(value, (list, tuple))
+        or len(value) not in (2, 3)
+        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+    ):
+        return None
+    try:
+        return float(value[0]), float(value[1])
+    except OverflowError:
+        return math.inf, math.inf
+
+
+def position_problem(lon: float, lat: float) -> str | None:
+    """What makes (lon, lat) no place on Earth, or ``None`` if it is one.
+
+    ``"not finite"`` for NaN or infinity; else ``"longitude X is outside -180..180"`` or
+    ``"latitude X is outside -90..90"``. The one range check of atlas and edit input.
+    """
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return "not finite"
+    if not -180.0 <= lon <= 180.0:
+        return f"longitude {lon} is outside -180..180"
+    if not -90.0 <= lat <= 90.0:
+        return f"latitude {lat} is outside -90..90"
+    return None
+
+
+@dataclass(frozen=True)
+class Source:
+    """A citable source."""
+
+    id: str
+    title: str
+    url: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    """A point on the map: station, port berth, junction, city…"""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    country: str
+    kind: str
+    lon: float
+    lat: float
+    sources: tuple[str, ...]
+    transfer: tuple[str, ...] = ()
+    note: str | None = None
+
+    @property
+    def coord(self) -> Coord:
+        return (self.lon, self.lat)
+
+
+@dataclass(frozen=True)
+class Corridor:
+    """A line: a railway, sea lane, power line or pipeline, drawn from ``start`` to ``end``."""
+
+    id: str
+    name: str
+    mode: str
+    status: str
+    status_year: int
+    start: str
+    end: str
+    via: tuple[str, ...]
+    coords: tuple[Coord, ...]
+    sources: tuple[str, ...]
+    attributes: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    reported_length_km: float | None = None
+    reported_length_source: str | None = None
+    note: str | None = None
+    file: str = ""
+
+    @property
+    def stops(self) -> tuple[str, ...]:
+        """The places the line joins, in order: start, via…, end."""
+        return (self.start, *self.via, self.end)
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One leg of a shipment: a single mode between two places."""
+
+    start: str
+    end: str
+    mode: str
+    start_date: str
+    end_date: str
+    tonnes: float
+    ship: str | None = None
+    consignee: str | None = None
+    note: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """A cargo movement made of one or more legs."""
+
+    id: str
+    name: str
+    cargo: str
+    tonnes: float
+    legs: tuple[Leg, ...]
+    sources: tuple[str, ...]
+    consignee: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class Atlas:
+    """The whole validated atlas, as loaded from ``root``."""
+
+    root: Path
+    sources: dict[str, Source]
+    places: dict[str, Place]
+    corridors: dict[str, Corridor]
+    shipments: dict[str, Shipment]
+    fingerprint: str
+
+    def place(self, place_id: str) -> Place:
+        return self.places[place_id]
+
+    def corridor(self, corridor_id: str) -> Corridor:
+        return self.corridors[corridor_id]
