@@ -8,13 +8,8 @@ from corridors.network.index import Network
 
 
 def corridor_lengths_km(network: Network) -> dict[str, float]:
-    """Geodesic length of every corridor, in one pass over the index."""
-    index = network.index
-    lengths: dict[str, float] = {}
-    for edge, corridor in enumerate(index.edge_corridor):
-        if corridor is not None:
-            lengths[corridor] = lengths.get(corridor, 0.0) + index.edge_length_m[edge] / 1000.0
-    return lengths
+    """Geodesic length of every corridor in km (:meth:`RouteIndex.corridor_lengths_km`)."""
+    return network.index.corridor_lengths_km()
 
 
 def place_records(network: Network) -> list[dict[str, object]]:
