@@ -250,8 +250,9 @@ def table(
 ) -> None:
     """The route table: the article's corridors and shipments, measured over the graph."""
     with user_errors():
-        from corridors.cli.report import print_route_table, route_table
+        from corridors.cli.report import print_route_table
         from corridors.network.index import load_network
+        from corridors.routing.table import route_table
 
         network = load_network(atlas, on_cache_event=_cache_events(verbose))
         rows = route_table(network)
