@@ -66,6 +66,24 @@ def _cache_events(verbose: bool):  # noqa: ANN202 - the callback load_network ta
     return (lambda line: echo(line, err=True)) if verbose else None
 
 
+# Library errors name the parameter to change in backticks (`include_proposed`); the command
+# line shows its own flag instead.
+_FLAGS = {
+    "modes": "--modes",
+    "include_proposed": "--include-proposed",
+    "by": "--by",
+    "speeds_kmh": "--speed",
+    "transfer_hours": "--transfer-hours",
+}
+
+
+def _as_flags(message: str) -> str:
+    """``message`` with each backticked parameter of :data:`_FLAGS` written as its flag."""
+    import re
+
+    return re.sub(r"`(\w+)`", lambda found: _FLAGS.get(found[1], found[0]), message)
+
+
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
     """Turn expected failures into one line on stderr and the documented exit code.
@@ -76,7 +94,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except CorridorsError as exc:
-        echo(f"error: {exc}", err=True)
+        echo(f"error: {_as_flags(str(exc))}", err=True)
         raise typer.Exit(exc.exit_code) from None
     except BrokenPipeError:
         raise typer.Exit(0) from None
