@@ -282,7 +282,15 @@ def paused_gc() -> Iterator[None]:
 
 @dataclass
 class Network:
-    """What every command works on: the validated atlas and its routing index."""
+    """What every command works on: the validated atlas and its routing index.
+
+    Attributes
+    ----------
+    atlas : Atlas
+        The validated atlas.
+    index : RouteIndex
+        Its route graph as columns (see :func:`build_index`).
+    """
 
     atlas: Atlas
     index: RouteIndex

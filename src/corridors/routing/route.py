@@ -20,7 +20,21 @@ from corridors.routing.search import shortest_path
 
 @dataclass(frozen=True)
 class RouteLeg:
-    """A stretch of a route along one corridor."""
+    """A stretch of a route along one corridor.
+
+    Attributes
+    ----------
+    start, end : str
+        Place ids.
+    mode, corridor, status : str
+        The corridor's mode, id and status.
+    distance_km : float
+        Geodesic length (WGS84).
+    hours : float or None
+        Travel time at the route's speeds (None for energy lines).
+    coords : tuple of (lon, lat)
+        The leg's line from ``start`` to ``end`` (EPSG:4326).
+    """
 
     start: str
     end: str
@@ -45,7 +59,23 @@ class RouteLeg:
 
 @dataclass(frozen=True)
 class Route:
-    """A computed route: its legs, transfers and totals."""
+    """A computed route: its legs, transfers and totals.
+
+    Attributes
+    ----------
+    origin, destination : str
+        Place ids.
+    legs : tuple of RouteLeg
+        Consecutive pieces along one corridor are joined into one leg.
+    transfers : tuple of str
+        Place ids where cargo changes between rail and sea.
+    distance_km : float
+        Total geodesic length (WGS84).
+    hours : float or None
+        Total time incl. transfers, for freight routes (None for energy lines).
+    options : RouteOptions
+        What the route was searched with.
+    """
 
     origin: str
     destination: str
@@ -57,6 +87,7 @@ class Route:
 
     @property
     def distance_nmi(self) -> float:
+        """Total length in international nautical miles."""
         return km_to_nmi(self.distance_km)
 
     @property
@@ -69,6 +100,7 @@ class Route:
 
     @property
     def edge_corridors(self) -> tuple[str, ...]:
+        """The corridor id of each leg."""
         return tuple(leg.corridor for leg in self.legs)
 
     def to_dict(self) -> dict[str, object]:
