@@ -85,9 +85,10 @@ def edge_costs(index: RouteIndex, options: RouteOptions) -> list[float]:
 
 
 def _edge_costs(index: RouteIndex, options: RouteOptions) -> list[float]:
-    transfer = (
-        (options.transfer_hours if options.by == "time" else 0.0) if options.transfers else math.inf
-    )
+    if not options.transfers:
+        transfer = math.inf  # not freight over both rail and sea: no mode change
+    else:
+        transfer = options.transfer_hours if options.by == "time" else 0.0
     modes, statuses = set(options.modes), set(options.statuses)
     speed = options.speeds_kmh if options.by == "time" else None
     costs: list[float] = []
