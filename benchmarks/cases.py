@@ -168,7 +168,8 @@ def _nx_pair(graph: Any, network: Any, a: str, b: str, modes: set[str]) -> float
 
 def matrix(size: int, role: str) -> dict[str, Any]:
     from corridors.routing.matrix import distance_matrix
-    from corridors.routing.route import make_options, shortest_costs
+    from corridors.routing.options import make_options
+    from corridors.routing.search import costs_between
 
     network = network_for(size)
     options = make_options()
@@ -209,7 +210,8 @@ def matrix(size: int, role: str) -> dict[str, Any]:
         }
     start = time.perf_counter()
     for hub in hubs[:SOURCE_SAMPLE]:
-        shortest_costs(network, network.nodes_of(hub, modes), options)
+        groups = [network.nodes_of(hub, modes)]
+        costs_between(network.index, groups, groups, options, engine="python")
     per_source = (time.perf_counter() - start) / SOURCE_SAMPLE
     return {
         "seconds": per_source * len(hubs),
@@ -219,9 +221,10 @@ def matrix(size: int, role: str) -> dict[str, Any]:
 
 
 def _weight(network: Any, edge: int, options: Any) -> float | None:
-    from corridors.routing.route import edge_weight
+    from corridors.routing.search import edge_costs
 
-    return edge_weight(network, edge, options)
+    cost = edge_costs(network.index, options)[edge]
+    return None if math.isinf(cost) else cost
 
 
 # ---------------------------------------------------------------------------------- route
@@ -230,8 +233,9 @@ def _weight(network: Any, edge: int, options: Any) -> float | None:
 def route(size: int, role: str) -> dict[str, Any]:
     """One long route query in a warm process."""
 
-    from corridors.routing.route import make_options, shortest_edges_python
+    from corridors.routing.route import make_options
     from corridors.routing.route import route as find_route
+    from corridors.routing.search import shortest_path
 
     network = network_for(size)
     options = make_options(include_proposed=True)
@@ -246,7 +250,7 @@ def route(size: int, role: str) -> dict[str, Any]:
         seconds, again = best_of(5, lambda: find_route(network, a, b, options))
         assert again.distance_km == first.distance_km
         python_s, found = best_of(
-            3, lambda: shortest_edges_python(network, sources, targets, options)
+            3, lambda: shortest_path(network.index, sources, targets, options, engine="python")
         )
         assert math.isclose(found[0], first.distance_km, rel_tol=1e-9)
         detail = (

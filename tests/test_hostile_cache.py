@@ -23,7 +23,8 @@ from atlas_factory import write_atlas
 from corridors.atlas.model import Atlas, Corridor, Leg, Place, Shipment, Source
 from corridors.atlas.read import read_atlas_bytes
 from corridors.network import cache as netcache
-from corridors.network.index import Network, RouteIndex, build_index, load_network
+from corridors.network.index import Network, RouteIndex, build_index
+from corridors.network.load import load_network
 from corridors.routing.route import make_options, route
 
 REPO = Path(__file__).resolve().parents[1]
@@ -550,10 +551,10 @@ def test_row_layout_covers_every_field() -> None:
 def test_shipped_atlas_round_trip_is_exact(cache: Path) -> None:
     """Every index column and every atlas dataclass field of the shipped atlas come back
     identical, and routes, lists, matrix, table and the GraphML export agree."""
-    from corridors.cli.report import route_table
     from corridors.export import write_graphml
     from corridors.network import listing
     from corridors.routing.matrix import distance_matrix
+    from corridors.routing.table import route_table
 
     root = REPO / "geo"
     fresh = load_network(root, use_cache=False)

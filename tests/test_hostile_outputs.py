@@ -282,7 +282,7 @@ def test_export_with_lone_surrogates_does_not_crash(atlas: Path, tmp_path: Path)
     import pyogrio
 
     from corridors.export import export_file
-    from corridors.network.index import load_network
+    from corridors.network.load import load_network
 
     network = load_network(atlas)
     place = network.atlas.places["tumangang"]
@@ -506,12 +506,12 @@ def test_list_json_with_surrogates_through_the_cli(atlas: Path, monkeypatch) -> 
     """A name with a lone surrogate (injected past the reader) prints as exact JSON."""
     import dataclasses
 
-    from corridors.network.index import load_network
+    from corridors.network.load import load_network
 
     network = load_network(atlas)
     place = network.atlas.places["tumangang"]
     network.atlas.places["tumangang"] = dataclasses.replace(place, name=HOSTILE)
-    monkeypatch.setattr("corridors.network.index.load_network", lambda *a, **k: network)
+    monkeypatch.setattr("corridors.network.load.load_network", lambda *a, **k: network)
     done = invoke("list", "places", "--json", "--atlas", str(atlas))
     assert done.exit_code == 0, done.output
     assert HOSTILE in {p["name"] for p in json.loads(done.stdout)}

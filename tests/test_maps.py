@@ -25,7 +25,7 @@ COMMITTED = REPO / "maps"
 
 @pytest.fixture(scope="module")
 def network(tmp_path_factory):
-    from corridors.network.index import load_network
+    from corridors.network.load import load_network
 
     return load_network(write_maps_atlas(tmp_path_factory.mktemp("atlas")), use_cache=False)
 
@@ -50,7 +50,7 @@ def _data_json(html: str) -> list[dict]:
 def test_committed_maps_are_current(tmp_path: Path):
     """A rebuild of the shipped atlas reproduces maps/ byte for byte."""
     from corridors.maps import MAP_FILES, build_maps
-    from corridors.network.index import load_network
+    from corridors.network.load import load_network
 
     build_maps(load_network(use_cache=False), tmp_path, offline=True)
     for name in MAP_FILES:
@@ -184,7 +184,7 @@ def test_safe_url_accepts_only_http_links():
 
 def test_hostile_strings_never_reach_the_page_as_markup(tmp_path: Path):
     from corridors.maps import build_maps
-    from corridors.network.index import load_network
+    from corridors.network.load import load_network
 
     network = load_network(write_hostile_atlas(tmp_path / "atlas"), use_cache=False)
     build_maps(network, tmp_path / "maps", offline=True)
@@ -225,7 +225,7 @@ def test_shipment_legs_follow_the_graph(network):
 
 def test_unroutable_leg_is_drawn_straight_with_a_warning(tmp_path: Path):
     from corridors.maps.shipments_map import route_legs
-    from corridors.network.index import load_network
+    from corridors.network.load import load_network
 
     root = write_maps_atlas(tmp_path / "atlas")
     doc = json.loads((root / "shipments.json").read_text())

@@ -32,7 +32,7 @@ POPUP = ".leaflet-popup-content .corridors-info"
 def factory_maps(tmp_path_factory):
     """(network, folder) with atlas.html, shipments.html and route.html of the factory atlas."""
     from corridors.maps import build_maps, write_route_map
-    from corridors.network.index import load_network
+    from corridors.network.load import load_network
     from corridors.routing.route import route
 
     root = tmp_path_factory.mktemp("maps")
@@ -46,7 +46,7 @@ def factory_maps(tmp_path_factory):
 @pytest.fixture(scope="module")
 def hostile_maps(tmp_path_factory):
     from corridors.maps import build_maps
-    from corridors.network.index import load_network
+    from corridors.network.load import load_network
 
     root = tmp_path_factory.mktemp("hostile")
     network = load_network(write_hostile_atlas(root / "atlas"), use_cache=False)
@@ -200,7 +200,7 @@ def test_committed_map_loads_offline(name: str, offline_page):
     assert page.locator(".leaflet-overlay-pane path, .leaflet-corridors-route-pane path").count()
     if name == "atlas.html":
         from corridors.maps.atlas_map import layer_names
-        from corridors.network.index import load_network
+        from corridors.network.load import load_network
 
         labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
         assert [x.strip() for x in labels] == layer_names(load_network(use_cache=False))

@@ -22,9 +22,9 @@ import generate  # noqa: E402
 
 from corridors.geo.geodesy import line_length_m, lines_lengths_m  # noqa: E402
 from corridors.network.index import Network, build_index  # noqa: E402
-from corridors.routing import compiled as fastgraph  # noqa: E402
 from corridors.routing.matrix import distance_matrix  # noqa: E402
-from corridors.routing.route import edge_weight, make_options, shortest_edges_python  # noqa: E402
+from corridors.routing.options import make_options  # noqa: E402
+from corridors.routing.search import edge_costs, shortest_path  # noqa: E402
 
 OPTIONS = [
     make_options(),
@@ -43,7 +43,8 @@ def network(request: pytest.FixtureRequest) -> Network:
 
 
 def _reference_graph(network: Network, options) -> nx.Graph:  # noqa: ANN001
-    weights = [edge_weight(network, e, options) for e in range(network.index.edge_count)]
+    costs = edge_costs(network.index, options)
+    weights = [None if math.isinf(cost) else cost for cost in costs]
     return baselines.networkx_graph(network.index, weights)
 
 
@@ -57,25 +58,25 @@ def test_bulk_build_equals_per_row_build(network: Network) -> None:
     baselines.assert_same_index(network.index, baselines.build_index_per_row(network.atlas))
 
 
-def test_small_build_equals_per_row_build(
-    network: Network, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The pure-Python build (small atlases, no numpy) gives the same index too."""
-    from corridors.network import graph
+def test_small_atlases_take_the_same_build(tmp_path: Path) -> None:
+    """Small atlases (the shipped one's size) take the one bulk build and equal the reference."""
+    from atlas_factory import write_atlas
 
-    monkeypatch.setattr(graph, "VECTORISE_MIN_CORRIDORS", 10**9)
-    small = build_index(atlas=network.atlas)
-    baselines.assert_same_index(small, baselines.build_index_per_row(network.atlas))
-    monkeypatch.setattr(graph, "VECTORISE_MIN_CORRIDORS", 0)
-    factory = build_index(atlas=network.atlas)
-    baselines.assert_same_index(factory, baselines.build_index_per_row(network.atlas))
+    from corridors.atlas.read import load_atlas
+
+    for atlas in (
+        generate.load(generate.generate(12, seed=4)),
+        load_atlas(write_atlas(tmp_path / "atlas")),
+        load_atlas(),  # the shipped atlas
+    ):
+        baselines.assert_same_index(build_index(atlas=atlas), baselines.build_index_per_row(atlas))
 
 
 def test_threaded_lengths_are_bit_identical(monkeypatch: pytest.MonkeyPatch) -> None:
     """Distances measured on worker threads (large inputs) match per-line lengths exactly."""
     from corridors.geo import geodesy
 
-    monkeypatch.setattr(geodesy, "THREADED_MIN_SEGMENTS", 0)
+    monkeypatch.setattr(geodesy, "SEGMENTS_PER_THREAD", 1)  # three chunks on three threads
     monkeypatch.setattr(geodesy.os, "cpu_count", lambda: 4)
     rng = random.Random(5)
     lines = [
@@ -137,19 +138,19 @@ def test_routes_equal_networkx(network: Network, options) -> None:  # noqa: ANN0
             continue
         lengths = nx.multi_source_dijkstra_path_length(graph, sources)
         expected = min((lengths.get(n, math.inf) for n in targets), default=math.inf)
-        python = shortest_edges_python(network, sources, targets, options)
-        compiled = fastgraph.shortest_edges(network, sources, targets, options)
+        python = shortest_path(network.index, sources, targets, options, engine="python")
+        compiled = shortest_path(network.index, sources, targets, options, engine="scipy")
         if math.isinf(expected):
             assert python is None and compiled is None
             continue
         assert python is not None and compiled is not None
         assert math.isclose(python[0], expected, rel_tol=1e-9)
-        assert math.isclose(compiled[0], expected, rel_tol=1e-9)
-        # The compiled path's edges add up to its cost and join the two places.
+        assert compiled == python  # same cost, same edges (tests/test_routing_core.py too)
+        # The path's edges add up to its cost and join the two places.
         index = network.index
-        total = sum(edge_weight(network, e, options) or 0.0 for e in compiled[1])
-        assert math.isclose(total, compiled[0], rel_tol=1e-9, abs_tol=1e-12)
-        ends = {index.edge_start[compiled[1][0]], index.edge_end[compiled[1][0]]}
+        costs = edge_costs(index, options)
+        assert math.isclose(sum(costs[e] for e in python[1]), python[0], rel_tol=1e-9)
+        ends = {index.edge_start[python[1][0]], index.edge_end[python[1][0]]}
         assert a in ends
 
 
@@ -170,9 +171,15 @@ def test_routes_equal_networkx(network: Network, options) -> None:  # noqa: ANN0
     ],
 )
 def test_fast_lane_leaves_unusual_arguments_to_typer(args: list[str]) -> None:
-    from corridors.cli.fast import parse_route_args
+    from corridors.cli.fast import parse_route_args, try_route
 
-    assert args[0] != "route" or parse_route_args(args[1:]) is None
+    def must_not_run(**kwargs: object) -> None:
+        raise AssertionError(f"the fast lane ran the route command with {kwargs}")
+
+    # typer parses it (another command, or unusual arguments)
+    assert try_route(args, must_not_run) is False
+    if args[0] == "route":
+        assert parse_route_args(args[1:]) is None
 
 
 def test_fast_lane_parses_like_typer() -> None:

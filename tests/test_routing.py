@@ -11,7 +11,7 @@ from atlas_factory import write_atlas
 from corridors.errors import NoRouteError, UnknownPlaceError, UsageError
 from corridors.geo.geodesy import line_length_m
 from corridors.network.graph import build_graph
-from corridors.network.index import load_network
+from corridors.network.load import load_network
 from corridors.routing.route import make_options, route
 
 
@@ -56,8 +56,10 @@ def test_unknown_name_suggests(network) -> None:
 
 
 def test_status_filter_and_hint(network) -> None:
-    with pytest.raises(NoRouteError, match="add --include-proposed"):
+    # A library error names the parameter, not the command line's flag.
+    with pytest.raises(NoRouteError, match="set `include_proposed`$") as raised:
         route(network, "Khasan", "Pohang")
+    assert "--" not in str(raised.value)
 
 
 def test_freight_never_uses_power_lines(network) -> None:
@@ -81,8 +83,10 @@ def test_by_time_uses_speeds_and_transfer(network) -> None:
 def test_bad_options(network) -> None:
     with pytest.raises(UsageError, match="unknown mode 'road'"):
         make_options(modes=["road"])
-    with pytest.raises(UsageError, match="--by"):
+    with pytest.raises(UsageError, match="^`by` must be 'distance' or 'time', not 'cost'$"):
         make_options(by="cost")
+    with pytest.raises(UsageError, match="`transfer_hours` must be zero or more"):
+        make_options(transfer_hours=-1)
     with pytest.raises(UsageError, match="positive"):
         make_options(speeds_kmh={"rail": 0})
 
@@ -90,13 +94,26 @@ def test_bad_options(network) -> None:
 def test_cache_is_used_and_invalidated(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path / "cache"))
     root = write_atlas(tmp_path / "atlas")
-    first = load_network(root)
+    events: list[str] = []
+    first = load_network(root, on_cache_event=events.append)
     assert len(list((tmp_path / "cache").glob("network-*.cnet"))) == 1
-    again = load_network(root)
-    assert again.atlas.fingerprint == first.atlas.fingerprint
+    assert len(events) == 1 and "rebuilt the route graph" in events[0]
+
+    def no_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the network was built again instead of read from the cache")
+
+    from corridors.network import load as network_load
+
+    monkeypatch.setattr(network_load, "_build_network", no_build)
+    again = load_network(root, on_cache_event=events.append)
+    assert len(events) == 1  # a cache hit: nothing rebuilt
+    assert again.index.edge_length_m == first.index.edge_length_m
+    monkeypatch.undo()
+    monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path / "cache"))
     sea = root / "corridors" / "sea.geojson"
     sea.write_text(sea.read_text().replace("Rajin - Pohang sea lane", "Rajin to Pohang"))
-    changed = load_network(root)
+    changed = load_network(root, on_cache_event=events.append)
+    assert len(events) == 2  # the atlas changed: rebuilt
     assert changed.atlas.corridors["rajin_pohang"].name == "Rajin to Pohang"
 
 

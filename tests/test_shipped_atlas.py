@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from corridors.geo.geodesy import km_to_nmi, line_length_m
-from corridors.network.index import load_network
+from corridors.network.load import load_network
 from corridors.paths import bundled_atlas_dir
 from corridors.routing.route import route
 

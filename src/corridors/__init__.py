@@ -18,7 +18,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "load_atlas": "corridors.atlas.read",
     "Atlas": "corridors.atlas.model",
-    "load_network": "corridors.network.index",
+    "load_network": "corridors.network.load",
     "Network": "corridors.network.index",
     "build_graph": "corridors.network.graph",
     "route": "corridors.routing.route",

@@ -156,22 +156,10 @@ def write_geopackage(network: Network, path: Path) -> None:
         for routed in routed_legs(network)
         if routed.route is not None
     ]
-    index = network.index
-    edges = gpd.GeoDataFrame(
-        [
-            {
-                "u": index.nodes[index.edge_u[e]],
-                "v": index.nodes[index.edge_v[e]],
-                "mode": index.edge_mode[e],
-                "corridor": index.edge_corridor[e] or "",
-                "status": index.edge_status[e],
-                "length_m": index.edge_length_m[e],
-                "geometry": LineString(index.edge_coords_of(e)),
-            }
-            for e in range(index.edge_count)
-        ],
-        crs="EPSG:4326",
-    )
+    edge_rows = list(network.index.edge_records())
+    for row in edge_rows:
+        row["geometry"] = LineString(row.pop("coords"))
+    edges = gpd.GeoDataFrame(edge_rows, crs="EPSG:4326")
     _encodable_frame(places).to_file(path, layer="places", driver="GPKG")
     _encodable_frame(corridors).to_file(path, layer="corridors", driver="GPKG", mode="a")
     if leg_rows:
@@ -190,7 +178,7 @@ def _graphml_graph(network: Network) -> nx.MultiDiGraph:
     import networkx as nx
 
     from corridors.network.graph import TRANSFER, graph_edges, node_place
-    from corridors.routing.route import DEFAULT_SPEEDS_KMH, DEFAULT_TRANSFER_HOURS
+    from corridors.routing.options import DEFAULT_SPEEDS_KMH, DEFAULT_TRANSFER_HOURS
 
     atlas = network.atlas
     edges = list(graph_edges(atlas))

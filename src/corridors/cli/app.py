@@ -68,6 +68,24 @@ def _cache_events(verbose: bool):  # noqa: ANN202 - the callback load_network ta
     return (lambda line: echo(line, err=True)) if verbose else None
 
 
+# Library errors name the parameter to change in backticks (`include_proposed`); the command
+# line shows its own flag instead.
+_FLAGS = {
+    "modes": "--modes",
+    "include_proposed": "--include-proposed",
+    "by": "--by",
+    "speeds_kmh": "--speed",
+    "transfer_hours": "--transfer-hours",
+}
+
+
+def _as_flags(message: str) -> str:
+    """``message`` with each backticked parameter of :data:`_FLAGS` written as its flag."""
+    import re
+
+    return re.sub(r"`(\w+)`", lambda found: _FLAGS.get(found[1], found[0]), message)
+
+
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
     """Turn expected failures into one line on stderr and the documented exit code.
@@ -78,7 +96,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except CorridorsError as exc:
-        echo(f"error: {exc}", err=True)
+        echo(f"error: {_as_flags(str(exc))}", err=True)
         raise typer.Exit(exc.exit_code) from None
     except BrokenPipeError:
         raise typer.Exit(0) from None
@@ -162,7 +180,7 @@ def route(
     is computed; a symbolic link at FILE is replaced, the file it pointed to left untouched.
     """
     with user_errors():
-        from corridors.network.index import load_network
+        from corridors.network.load import load_network
         from corridors.routing.route import route as find_route
 
         if map_file is not None:
@@ -196,7 +214,7 @@ def list_items(
     """List the atlas's places, corridors or shipments."""
     with user_errors():
         from corridors.network import listing
-        from corridors.network.index import load_network
+        from corridors.network.load import load_network
 
         if what not in listing.LISTS:
             raise UsageError(f"cannot list '{what}': choose places, corridors or shipments")
@@ -226,7 +244,7 @@ def matrix(
     """Distance (or time) matrix between places."""
     with user_errors():
         from corridors.atlas.names import parse_csv_option
-        from corridors.network.index import load_network
+        from corridors.network.load import load_network
         from corridors.routing.matrix import distance_matrix
 
         options = _route_options(modes, include_proposed, by)
@@ -252,8 +270,9 @@ def table(
 ) -> None:
     """The route table: the article's corridors and shipments, measured over the graph."""
     with user_errors():
-        from corridors.cli.report import print_route_table, route_table
-        from corridors.network.index import load_network
+        from corridors.cli.report import print_route_table
+        from corridors.network.load import load_network
+        from corridors.routing.table import route_table
 
         network = load_network(atlas, on_cache_event=_cache_events(verbose))
         rows = route_table(network)
@@ -278,7 +297,7 @@ def check(
 
         from corridors.check import check_atlas
         from corridors.cli.report import print_check
-        from corridors.network.index import load_network
+        from corridors.network.load import load_network
 
         if not (math.isfinite(tolerance_m) and tolerance_m >= 0):
             raise UsageError(f"--tolerance-m must be zero or more metres, not {tolerance_m}")
@@ -312,7 +331,7 @@ def export(
     with user_errors():
         from corridors._io.outputs import check_output_path
         from corridors.export import export_file
-        from corridors.network.index import load_network
+        from corridors.network.load import load_network
 
         check_output_path(file)
         network = load_network(atlas, on_cache_event=_cache_events(verbose))
@@ -350,7 +369,7 @@ def build(
     """
     with user_errors():
         from corridors.maps.build import build_maps, progress_steps
-        from corridors.network.index import load_network
+        from corridors.network.load import load_network
 
         network = load_network(atlas, on_cache_event=_cache_events(verbose))
         with progress_steps(quiet=quiet) as step:

@@ -1,4 +1,4 @@
-"""Human-readable output for the command line (rich tables), and the route table."""
+"""Human-readable output for the command line (rich tables)."""
 
 from __future__ import annotations
 
@@ -6,33 +6,12 @@ import os
 from typing import TYPE_CHECKING
 
 from corridors.cli.terminal import text
-from corridors.errors import CorridorsError
 from corridors.network.index import Network
-from corridors.routing.route import Route, make_options
-from corridors.routing.route import route as find_route
+from corridors.routing.route import Route
 
 if TYPE_CHECKING:
     from corridors.check import CheckReport
     from corridors.routing.matrix import Matrix
-
-# The routes the project exists to measure: (from, to, modes). Each is routed over every
-# corridor whatever its status, and the table shows the statuses it used.
-ROUTE_TABLE: tuple[tuple[str, str, str], ...] = (
-    ("khasan", "rajin_port", "rail"),
-    ("baranovsky", "rajin_port", "rail"),
-    ("rajin_port", "pohang", "sea"),
-    ("rajin_port", "dangjin", "sea"),
-    ("rajin_port", "gwangyang", "sea"),
-    ("rajin_port", "boryeong", "sea"),
-    ("rajin_port", "busan", "sea"),
-    ("khasan", "pohang", "rail,sea"),
-    ("vostochny", "pohang", "sea"),
-    ("vostochny", "busan", "sea"),
-    ("khasan", "busan", "rail"),
-    ("khasan", "seoul", "rail"),
-    ("vladivostok", "seoul", "pipeline"),
-    ("vladivostok", "seoul", "power"),
-)
 
 
 def _console(stderr: bool = False):  # noqa: ANN202 - rich Console, imported lazily
@@ -46,43 +25,6 @@ def _console(stderr: bool = False):  # noqa: ANN202 - rich Console, imported laz
         # Piped output (logs, CI, files): do not fold tables into rich's default 80 columns.
         console = Console(stderr=stderr, highlight=False, markup=False, emoji=False, width=160)
     return console
-
-
-def route_table(network: Network) -> list[dict[str, object]]:
-    """Measure every route of :data:`ROUTE_TABLE` that this atlas can answer."""
-    rows: list[dict[str, object]] = []
-    places = network.atlas.places
-    for origin, destination, modes in ROUTE_TABLE:
-        if origin not in places or destination not in places:
-            continue
-        options = make_options(modes=modes.split(","), include_proposed=True)
-        try:
-            result = find_route(network, origin, destination, options)
-        except CorridorsError:
-            continue
-        reported = _reported_km(network, result)
-        rows.append(
-            {
-                "from": origin,
-                "to": destination,
-                "modes": modes,
-                "distance_km": round(result.distance_km, 1),
-                "distance_nmi": round(result.distance_nmi, 1),
-                "reported_km": reported,
-                "statuses": sorted({leg.status for leg in result.legs}),
-                "corridors": [leg.corridor for leg in result.legs],
-            }
-        )
-    return rows
-
-
-def _reported_km(network: Network, result: Route) -> float | None:
-    """The published length when the route is exactly one whole corridor that has one."""
-    if len(result.legs) != 1:
-        return None
-    corridor = network.atlas.corridors[result.legs[0].corridor]
-    whole = {corridor.start, corridor.end} == {result.origin, result.destination}
-    return corridor.reported_length_km if whole else None
 
 
 def print_route(network: Network, result: Route) -> None:
@@ -172,4 +114,4 @@ def print_check(report: CheckReport) -> None:
     console.print(text("clean" if report.clean else f"{len(report.problems)} problem(s)"))
 
 
-__all__ = ["ROUTE_TABLE", "print_route", "route_table"]
+__all__ = ["print_matrix", "print_route", "print_route_table"]

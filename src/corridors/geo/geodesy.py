@@ -15,8 +15,9 @@ if TYPE_CHECKING:
     from pyproj import Geod
 
 METRES_PER_NAUTICAL_MILE = 1852.0
-# From this many segments, geodesic distances are measured on worker threads.
-THREADED_MIN_SEGMENTS = 50_000
+# Segments per worker thread at least: a thread more is started per this many segments, up
+# to one per spare core (the same code measures one line or 10^6 segments).
+SEGMENTS_PER_THREAD = 50_000
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +76,7 @@ def start_flat_lines_lengths_m(points: object, counts: object) -> Callable[[], l
     counts = np.asarray(counts, dtype=np.int64)
     total = len(flat)
     if total == 0 or len(counts) == 0:
-        return lambda: [0.0] * len(counts)  # type: ignore[arg-type]
+        return lambda: [0.0] * len(counts)
     ends = np.cumsum(counts)
     keep = np.ones(total, dtype=bool)
     keep[ends[counts > 0] - 1] = False  # the last point of a line starts no segment
@@ -99,25 +100,24 @@ def start_flat_lines_lengths_m(points: object, counts: object) -> Callable[[], l
 
 
 def _start_inverse_distances(a: Any, b: Any) -> Callable[[], Any]:
-    """Geodesic distances between rows of two (n, 2) lon/lat arrays, on spare cores if large.
+    """Geodesic distances between rows of two (n, 2) lon/lat arrays, measured on worker threads.
 
-    Returns a function that waits for the distances; small inputs (or one core) are measured
-    at once. Large ones are split into one chunk per spare core, measured on worker threads
-    while the caller's thread goes on with its own work. One chunk per thread, not many small
-    ones: a worker needs the GIL to start each chunk, and a busy caller holds it.
+    Returns a function that waits for the distances. The rows are split into one chunk per
+    :data:`SEGMENTS_PER_THREAD` (at least one, at most one per spare core), each measured on
+    its own worker thread while the caller's thread goes on with its own work. One chunk per
+    thread, not many small ones: a worker needs the GIL to start each chunk, and a busy caller
+    holds it.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     import numpy as np
 
     geod = wgs84()
     n = len(a)
-    spare = min(os.cpu_count() or 1, 8) - 1
-    if n < THREADED_MIN_SEGMENTS or spare < 1:
-        done = geod.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])[2]
-        return lambda: done
-    from concurrent.futures import ThreadPoolExecutor
-
-    bounds = np.linspace(0, n, spare + 1).astype(int).tolist()
-    pool = ThreadPoolExecutor(spare)
+    spare = max(min(os.cpu_count() or 1, 8) - 1, 1)
+    threads = max(1, min(spare, n // SEGMENTS_PER_THREAD))
+    bounds = np.linspace(0, n, threads + 1).astype(int).tolist()
+    pool = ThreadPoolExecutor(threads)
     parts = [
         pool.submit(geod.inv, a[lo:hi, 0], a[lo:hi, 1], b[lo:hi, 0], b[lo:hi, 1])
         for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)

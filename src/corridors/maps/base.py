@@ -30,8 +30,6 @@ path.leaflet-interactive:focus{outline:none;}
 </style>"""
 
 
-
-
 def new_map(bounds: list[list[float]] | None, *, offline: bool) -> folium.Map:
     """A map with the data basemap (plus OSM tiles unless `offline`), a scale bar, fitted to
     `bounds` ([[south, west], [north, east]])."""

@@ -5,9 +5,10 @@ two nodes. A node is a place in one mode (``"rajin_port@rail"``), so corridors o
 that share a place meet there, and the explicit ``transfer`` edges at ports are the only way a
 route changes mode (rail <-> sea). Lengths are geodesic on WGS84.
 
-:func:`graph_edges` yields plain records (used by the fast routing index); :func:`build_graph`
-turns them into a :class:`networkx.MultiGraph` for analysis and export (OSMnx conventions:
-``x``/``y`` on nodes, ``length`` in metres on edges).
+:func:`edge_columns` is the one edge builder (the routing index reads its columns);
+:func:`graph_edges` yields its edges as records and :func:`build_graph` turns them into a
+:class:`networkx.MultiGraph` for analysis and export (``x``/``y`` on nodes, ``length`` in
+metres on edges).
 """
 
 from __future__ import annotations
@@ -16,14 +17,18 @@ import math
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import chain, compress
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from corridors.atlas.model import FREIGHT_MODES, MODES, Atlas, Coord, Corridor, Place
-from corridors.geo.geodesy import dedupe_line, line_length_m, split_line
+from corridors.geo.geodesy import split_line
 
 if TYPE_CHECKING:
     import networkx as nx
+    import numpy as np
+    from numpy.typing import NDArray
+
+    Codes = NDArray[np.int64]
 
 TRANSFER = "transfer"
 DEFAULT_TRANSFER_KINDS = ("port", "terminal")
@@ -76,14 +81,12 @@ def transfer_modes(place: Place) -> tuple[str, ...]:
     return ()
 
 
-# Below this many corridors, the pure-Python build is cheaper than importing numpy.
-VECTORISE_MIN_CORRIDORS = 256
-MODE_CODES = (*MODES, TRANSFER)  # the modes of a bulk build's ``mode_code``
+MODE_CODES = (*MODES, TRANSFER)  # the modes of ``EdgeColumns.mode_code``
 
 
 @dataclass
 class EdgeColumns:
-    """The edges of :func:`graph_edges` column by column (what bulk index building reads).
+    """The edges of the route graph column by column (:func:`edge_columns` builds them).
 
     Lines are not stored per edge: every edge's positions sit back to back in ``coord_xy``
     (lon, lat, lon, lat, ...), edge ``e`` owning positions ``coord_ptr[e]`` to
@@ -99,12 +102,12 @@ class EdgeColumns:
     length_m: list[float]
     coord_xy: array[float]
     coord_ptr: array[int]
-    # Bulk builds only: place ids as integers (``place_ids[code]``), numpy arrays per edge.
-    place_ids: list[str] | None = None
-    start_code: Any = None
-    end_code: Any = None
-    mode_code: Any = None  # index into MODE_CODES
-    # Bulk builds only, until :meth:`finish`: waits for the corridor pieces' lengths.
+    # Place ids as integers (``place_ids[code]``), one numpy array per column of edge ends.
+    place_ids: list[str]
+    start_code: Codes
+    end_code: Codes
+    mode_code: Codes  # index into MODE_CODES
+    # Until :meth:`finish`: waits for the corridor pieces' lengths (measured on threads).
     pending_lengths: Callable[[], list[float]] | None = None
 
     def finish(self) -> EdgeColumns:
@@ -149,53 +152,35 @@ def graph_edges(atlas: Atlas) -> Iterator[GraphEdge]:
     )
 
 
-def edge_columns(atlas: Atlas, *, vectorise: bool | None = None, wait: bool = True) -> EdgeColumns:
-    """The edges of :func:`graph_edges`, built in bulk as columns.
+def edge_columns(atlas: Atlas, *, wait: bool = True) -> EdgeColumns:
+    """Every edge of the route graph, as columns: the one edge builder.
 
-    Large atlases (``vectorise`` None: from :data:`VECTORISE_MIN_CORRIDORS` corridors) are cut
-    and measured with numpy: every corridor's positions go into one array, single-``via``
-    corridors are cut there (the same arithmetic as :func:`~corridors.geo.geodesy.split_line`),
-    and every piece is measured in one vectorised geodesic call. Results are bit-identical to
-    cutting and measuring corridor by corridor, which small atlases do (no numpy import).
-    With ``wait`` False a bulk build may return while its lengths are still being measured
-    on worker threads; call :meth:`EdgeColumns.finish` before reading ``length_m``.
+    Corridor pieces come first, in corridor order (each corridor cut at its ``via`` places),
+    then one transfer edge per place where rail and sea meet and cargo may change mode, in
+    place id order. Every corridor's positions go into one array; single-``via`` corridors
+    are cut there with numpy (the same arithmetic as :func:`~corridors.geo.geodesy.split_line`,
+    which cuts multi-``via`` ones); every piece is measured in one vectorised geodesic call
+    (WGS84, metres).
+
+    Parameters
+    ----------
+    atlas : Atlas
+    wait : bool
+        If False, return while the lengths may still be measured on worker threads; call
+        :meth:`EdgeColumns.finish` before reading ``length_m``.
+
+    Returns
+    -------
+    EdgeColumns
     """
-    corridors = list(atlas.corridors.values())
-    if vectorise is None:
-        vectorise = len(corridors) >= VECTORISE_MIN_CORRIDORS
-    if vectorise:
-        out = _columns_numpy(atlas, corridors)
-        _add_transfers_numpy(atlas, out)
-        if wait:
-            out.finish()
-    else:
-        out = _columns_python(atlas, corridors)
-        _add_transfers(atlas, out)
+    out = _corridor_columns(atlas, list(atlas.corridors.values()))
+    _add_transfers(atlas, out)
+    if wait:
+        out.finish()
     return out
 
 
-def _columns_python(atlas: Atlas, corridors: list[Corridor]) -> EdgeColumns:
-    out = EdgeColumns([], [], [], [], [], [], [], array("d"), array("q", [0]))
-    for corridor in corridors:
-        if corridor.via:
-            pieces = [tuple(p) for p in corridor_pieces(corridor, atlas.places)]
-        else:
-            pieces = [_whole_line(corridor.coords)]
-        stops = corridor.stops
-        for number, piece in enumerate(pieces):
-            out.start.append(stops[number])
-            out.end.append(stops[number + 1])
-            out.mode.append(corridor.mode)
-            out.corridor.append(corridor.id)
-            out.status.append(corridor.status)
-            out.status_year.append(corridor.status_year)
-            out.length_m.append(line_length_m(piece))
-            out.coord_xy.extend(chain.from_iterable(piece))
-            out.coord_ptr.append(len(out.coord_xy) // 2)
-    return out
-
-
-def _columns_numpy(atlas: Atlas, corridors: list[Corridor]) -> EdgeColumns:
+def _corridor_columns(atlas: Atlas, corridors: list[Corridor]) -> EdgeColumns:
     import numpy as np
 
     from corridors.geo.geodesy import start_flat_lines_lengths_m
@@ -227,9 +212,9 @@ def _columns_numpy(atlas: Atlas, corridors: list[Corridor]) -> EdgeColumns:
     # The sequence of positions, as indices into raw + extra: a cut inserts its position twice
     # (end of one piece, start of the next); multi-via corridors are cut in Python.
     keep = np.ones(total, dtype=bool)
-    insert_at: list[object] = []
-    insert_from: list[object] = []
-    extra: list[object] = []
+    insert_at: list[NDArray[np.int64]] = []
+    insert_from: list[NDArray[np.int64]] = []
+    extra: list[NDArray[np.float64]] = []
     extra_count = total
     single = np.flatnonzero(via_count == 1)
     if len(single):
@@ -369,11 +354,10 @@ class _Codes(dict[str, int]):
         return code
 
 
-def _add_transfers_numpy(atlas: Atlas, out: EdgeColumns) -> None:
-    """:func:`_add_transfers` from the place codes of a bulk build."""
+def _add_transfers(atlas: Atlas, out: EdgeColumns) -> None:
+    """Append a transfer edge at every place served by both freight modes that allows it."""
     import numpy as np
 
-    assert out.place_ids is not None
     ids = out.place_ids
     served = np.ones(len(ids), dtype=bool)  # by place code: served by every freight mode
     for freight_mode in FREIGHT_MODES:
@@ -389,7 +373,7 @@ def _add_transfers_numpy(atlas: Atlas, out: EdgeColumns) -> None:
         for code in np.flatnonzero(served).tolist()
         if freight <= set(transfer_modes(places[ids[code]]))
     ]
-    chosen_codes.sort(key=ids.__getitem__)  # in place id order, as the per-edge build
+    chosen_codes.sort(key=ids.__getitem__)  # in place id order
     chosen = [ids[code] for code in chosen_codes]
     first = len(out.coord_xy) // 2
     out.coord_xy.extend(chain.from_iterable(places[place_id].coord * 2 for place_id in chosen))
@@ -465,41 +449,6 @@ def _dedupe_pieces(points: Any, lengths: Any) -> tuple[Any, Any]:
     repeat[starts[lone]] = 2  # a line keeps at least two positions
     lengths[lone] = 2
     return np.repeat(points, repeat, axis=0), lengths
-
-
-def _add_transfers(atlas: Atlas, out: EdgeColumns) -> None:
-    """Append a transfer edge at every place served by both freight modes that allows it."""
-    served = []  # per freight mode: the places a corridor piece of that mode starts or ends at
-    for freight_mode in FREIGHT_MODES:
-        mask = [m == freight_mode for m in out.mode]
-        served.append(set(compress(out.start, mask)) | set(compress(out.end, mask)))
-    freight = set(FREIGHT_MODES)
-    for place_id in sorted(set.intersection(*served)):
-        place = atlas.places[place_id]
-        if freight <= set(transfer_modes(place)):
-            for column, value in (
-                (out.start, place_id),
-                (out.end, place_id),
-                (out.mode, TRANSFER),
-                (out.corridor, None),
-                (out.status, "operating"),
-                (out.status_year, None),
-                (out.length_m, 0.0),
-            ):
-                column.append(value)
-            out.coord_xy.extend((*place.coord, *place.coord))
-            out.coord_ptr.append(len(out.coord_xy) // 2)
-
-
-def _whole_line(coords: tuple[Coord, ...]) -> tuple[Coord, ...]:
-    """What :func:`split_line` returns for a line with no cut points, without its overhead.
-
-    Corridor positions are already float pairs (the loader's ``check_coord`` makes them so);
-    when they are also all distinct there is nothing to drop, and the line is used as is.
-    """
-    if len(coords) > 1 and len(set(coords)) == len(coords):
-        return coords
-    return tuple(dedupe_line([(float(x), float(y)) for x, y in coords]))
 
 
 def build_graph(atlas: Atlas) -> nx.MultiGraph:

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import gc
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any, TypeVar
 
 from corridors.atlas.model import FREIGHT_MODES, Atlas, Coord
-from corridors.atlas.read import atlas_root, build_atlas, parse_json_bytes, read_atlas_bytes
+from corridors.atlas.names import normalise, place_labels, resolve_place
 from corridors.network.graph import (
     MODE_CODES,
     TRANSFER,
@@ -30,6 +30,9 @@ from corridors.network.graph import (
 )
 
 NODE_MODES = MODE_CODES  # a node key is place code * 8 + index here
+T = TypeVar("T")
+# Values kept per index by :meth:`RouteIndex.derived` (edge costs, CSR matrices per options).
+MAX_DERIVED = 64
 
 
 @dataclass
@@ -63,6 +66,37 @@ class RouteIndex:
     coord_xy: array[float] = field(default_factory=lambda: array("d"))
     coord_ptr: array[int] = field(default_factory=lambda: array("q", [0]))
     _node_names: list[str] | None = field(default=None, repr=False, compare=False)
+    _derived: dict[Hashable, tuple[tuple[int, int], Any]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def derived(self, key: Hashable, build: Callable[[], T]) -> T:
+        """A value computed from this index by ``build``, kept with the index under ``key``.
+
+        Routing keeps its edge costs and compiled matrices here, per route options: the index
+        owns them and they go when it goes. A value is rebuilt if the index's node or edge
+        count has changed since; at most :data:`MAX_DERIVED` values are kept.
+
+        Parameters
+        ----------
+        key : hashable
+            What the value is (e.g. ``("edge_costs", options.key)``).
+        build : callable
+            Makes the value when it is not kept yet.
+
+        Returns
+        -------
+        The kept or newly built value.
+        """
+        size = (self.node_count, self.edge_count)
+        found = self._derived.get(key)
+        if found is not None and found[0] == size:
+            return found[1]
+        if len(self._derived) >= MAX_DERIVED:
+            self._derived.clear()
+        value = build()
+        self._derived[key] = (size, value)
+        return value
 
     @property
     def node_count(self) -> int:
@@ -93,6 +127,42 @@ class RouteIndex:
         """The line of one edge as (lon, lat) pairs, from its start place to its end place."""
         return coords_between(self.coord_xy, self.coord_ptr[edge], self.coord_ptr[edge + 1])
 
+    def corridor_lengths_km(self) -> dict[str, float]:
+        """Geodesic length of every corridor in km: the sum of its edges' lengths.
+
+        Returns
+        -------
+        dict of str to float
+            Corridor id to km, for corridors with at least one edge.
+        """
+        lengths: dict[str, float] = {}
+        for corridor, length_m in zip(self.edge_corridor, self.edge_length_m, strict=True):
+            if corridor is not None:
+                lengths[corridor] = lengths.get(corridor, 0.0) + length_m / 1000.0
+        return lengths
+
+    def edge_records(self) -> Iterator[dict[str, Any]]:
+        """Every edge as a record, in edge order.
+
+        Returns
+        -------
+        iterator of dict
+            ``u`` and ``v`` (node names ``"<place>@<mode>"``), ``mode``, ``corridor`` (``""``
+            for a transfer), ``status``, ``length_m`` (metres, geodesic on WGS84) and
+            ``coords`` ((lon, lat) pairs in EPSG:4326, from ``u``'s place to ``v``'s).
+        """
+        nodes = self.nodes
+        for e in range(self.edge_count):
+            yield {
+                "u": nodes[self.edge_u[e]],
+                "v": nodes[self.edge_v[e]],
+                "mode": self.edge_mode[e],
+                "corridor": self.edge_corridor[e] or "",
+                "status": self.edge_status[e],
+                "length_m": self.edge_length_m[e],
+                "coords": self.edge_coords_of(e),
+            }
+
     def neighbours(self, node: int) -> list[tuple[int, int]]:
         """(neighbour, edge) pairs of one node, in edge order."""
         first, stop = self.adj_ptr[node], self.adj_ptr[node + 1]
@@ -102,11 +172,12 @@ class RouteIndex:
 def build_index(*, atlas: Atlas) -> RouteIndex:
     """Compile an atlas into a :class:`RouteIndex`.
 
-    Edges come as columns (:func:`~corridors.network.graph.edge_columns`); large atlases number
-    their nodes and sort the adjacency with numpy (integer keys, ``np.unique``, ``lexsort``)
-    instead of per-edge dictionary and list work, while worker threads measure the edges'
-    lengths. The cyclic garbage collector is paused meanwhile: the build allocates ~10^6
-    objects and its full passes over them would cost more than the build itself.
+    Edges come as columns (:func:`~corridors.network.graph.edge_columns`, the one edge builder);
+    nodes are numbered and the adjacency sorted with numpy (integer keys, ``np.unique``,
+    ``lexsort``; :func:`_number_nodes`, the one numbering) while worker threads measure the
+    edges' lengths. Every atlas, the shipped one included, takes this path. The cyclic garbage
+    collector is paused meanwhile: the build allocates ~10^6 objects and its full passes over
+    them would cost more than the build itself.
     """
     with paused_gc():
         # A bulk build may still be measuring lengths on worker threads: number the nodes
@@ -121,64 +192,20 @@ def build_index(*, atlas: Atlas) -> RouteIndex:
             coord_xy=columns.coord_xy,
             coord_ptr=columns.coord_ptr,
         )
-        if columns.start_code is None:
-            index.place_nodes = {place_id: [] for place_id in atlas.places}
-            index.place_ids = list(atlas.places)
-            _number_nodes_python(index)
-        else:
-            _number_nodes_numpy(index, columns)
+        _number_nodes(index, columns)
         index.edge_length_m = columns.finish().length_m
     return index
 
 
-def _node_modes(mode: str) -> tuple[str, str]:
-    """The modes of an edge's two nodes (a transfer joins rail to sea)."""
-    return (FREIGHT_MODES[0], FREIGHT_MODES[1]) if mode == TRANSFER else (mode, mode)
+def _number_nodes(index: RouteIndex, columns: EdgeColumns) -> None:
+    """Nodes, edge ends and the CSR adjacency of ``index``, from the place codes of ``columns``.
 
-
-def _number_nodes_python(index: RouteIndex) -> None:
-    """Nodes, edge ends and the CSR adjacency of a small index, in plain Python."""
-    number_of: dict[tuple[str, str], int] = {}
-    nodes, place_nodes = index.node_keys, index.place_nodes
-    place_code = {place_id: code for code, place_id in enumerate(index.place_ids)}
-    mode_code = {mode: code for code, mode in enumerate(NODE_MODES)}
-    for start, end, mode in zip(index.edge_start, index.edge_end, index.edge_mode, strict=True):
-        u_mode, v_mode = _node_modes(mode)
-        for key, ends in (((start, u_mode), index.edge_u), ((end, v_mode), index.edge_v)):
-            number = number_of.get(key)
-            if number is None:
-                number = number_of[key] = len(nodes)
-                if key[0] not in place_code:
-                    place_code[key[0]] = len(index.place_ids)
-                    index.place_ids.append(key[0])
-                nodes.append(place_code[key[0]] * 8 + mode_code[key[1]])
-                place_nodes.setdefault(key[0], []).append(number)
-            ends.append(number)
-    degree = [0] * len(nodes)
-    for u, v in zip(index.edge_u, index.edge_v, strict=True):
-        degree[u] += 1
-        if v != u:
-            degree[v] += 1
-    ptr = [0]
-    for count in degree:
-        ptr.append(ptr[-1] + count)
-    fill = ptr[:-1]
-    to = [0] * ptr[-1]
-    via = [0] * ptr[-1]
-    for edge, (u, v) in enumerate(zip(index.edge_u, index.edge_v, strict=True)):
-        to[fill[u]], via[fill[u]] = v, edge
-        fill[u] += 1
-        if v != u:
-            to[fill[v]], via[fill[v]] = u, edge
-            fill[v] += 1
-    index.adj_ptr, index.adj_to, index.adj_edge = ptr, to, via
-
-
-def _number_nodes_numpy(index: RouteIndex, columns: EdgeColumns) -> None:
-    """:func:`_number_nodes_python` with integer node keys and numpy sorting."""
+    Nodes are numbered in first-seen order (each edge's ``u`` then ``v``, edge by edge); a
+    transfer joins its place's rail node to its sea node. Integer keys and numpy sorting,
+    not per-edge dictionary work.
+    """
     import numpy as np
 
-    assert columns.place_ids is not None
     code = {mode: number for number, mode in enumerate(NODE_MODES)}
     modes = columns.mode_code
     transfer = modes == code[TRANSFER]
@@ -246,83 +273,45 @@ def paused_gc() -> Iterator[None]:
 
 @dataclass
 class Network:
-    """What every command works on: the validated atlas and its routing index."""
+    """What every command works on: the validated atlas and its routing index.
+
+    Attributes
+    ----------
+    atlas : Atlas
+        The validated atlas.
+    index : RouteIndex
+        Its route graph as columns (see :func:`build_index`).
+    """
 
     atlas: Atlas
     index: RouteIndex
+    _labels: tuple[int, dict[str, str]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def resolve_place(self, text: str) -> str:
+        """The id of the place named ``text`` (an id, name or alias, case-insensitive).
+
+        The label index is kept with the network (rebuilt if the number of places changes):
+        building it walks every place, which on a 10^5-place atlas costs more than a route.
+
+        Raises
+        ------
+        UnknownPlaceError
+            No place has that id, name or alias (the message suggests near matches).
+        """
+        places = self.atlas.places
+        if self._labels is None or self._labels[0] != len(places):
+            self._labels = (len(places), place_labels(self.atlas))
+        found = self._labels[1].get(normalise(text))
+        return found if found is not None else resolve_place(self.atlas, text)
 
     def nodes_of(self, place_id: str, modes: set[str] | None = None) -> list[int]:
-        """Index nodes of a place, restricted to ``modes`` if given."""
+        """Index nodes of a place, restricted to ``modes`` if given (empty: no corridor)."""
         found = self.index.place_nodes.get(place_id, [])
         if modes is None:
             return list(found)
         return [n for n in found if self.index.node_mode(n) in modes]
 
 
-def load_network(
-    atlas: str | Path | None = None,
-    *,
-    use_cache: bool = True,
-    quiet: bool = False,
-    on_cache_event: Callable[[str], None] | None = None,
-) -> Network:
-    """Load the atlas and its routing index, from the cache when the atlas is unchanged.
-
-    Parameters
-    ----------
-    atlas : str or Path, optional
-        Atlas folder (default: ``CORRIDORS_ATLAS`` or the bundled atlas).
-    use_cache : bool
-        Read the network from the cache folder (:func:`corridors.paths.cache_dir`) when a
-        valid file for this atlas, package version and cache format is there, and store it
-        there after building it. Any cache file that cannot be used (missing, truncated,
-        corrupted, from another version, not a regular file) is rebuilt silently.
-    quiet : bool
-        No spinner; otherwise a rebuild that takes more than a second shows one on a terminal.
-    on_cache_event : callable, optional
-        Called with one line of text (``"cache: ..."``) each time the network is built instead
-        of read from the cache: why (naming the cache file), and why it could not be saved
-        if so. Not called on a cache hit, nor when ``use_cache`` is False. The CLI's ``--verbose``
-        prints it on stderr.
-
-    Returns
-    -------
-    Network
-
-    Raises
-    ------
-    AtlasError
-        If the atlas folder or one of its files is missing or invalid. A bad cache file
-        never raises.
-    """
-    root = atlas_root(atlas)
-    contents, fingerprint = read_atlas_bytes(root)
-    if not use_cache:
-        return _build_network(root, contents, fingerprint, quiet=quiet)
-    from corridors.network import cache as netcache
-
-    cache_file = netcache.cache_path(fingerprint)
-    try:
-        return netcache.read_network(cache_file, root=root, fingerprint=fingerprint)
-    except netcache.CacheMiss as miss:
-        reason = str(miss)
-    network = _build_network(root, contents, fingerprint, quiet=quiet)
-    problem = netcache.save_network(cache_file, network, root=root)
-    if on_cache_event is not None:
-        outcome = "rebuilt the route graph" if problem is None else "rebuilt, not saved: " + problem
-        on_cache_event(f"cache: {reason}; {outcome}")
-    return network
-
-
-def _build_network(
-    root: Path, contents: dict[Path, bytes], fingerprint: str, *, quiet: bool
-) -> Network:
-    from corridors.progress import progress
-
-    with progress("building the route graph", quiet=quiet):
-        raw = {path: parse_json_bytes(path, data) for path, data in contents.items()}
-        loaded = build_atlas(root, raw, fingerprint=fingerprint)
-        return Network(loaded, build_index(atlas=loaded))
-
-
-__all__ = ["TRANSFER", "Network", "RouteIndex", "build_index", "load_network", "node_id"]
+__all__ = ["TRANSFER", "Network", "RouteIndex", "build_index", "node_id"]

@@ -8,16 +8,32 @@ from corridors.network.index import Network
 
 
 def corridor_lengths_km(network: Network) -> dict[str, float]:
-    """Geodesic length of every corridor, in one pass over the index."""
-    index = network.index
-    lengths: dict[str, float] = {}
-    for edge, corridor in enumerate(index.edge_corridor):
-        if corridor is not None:
-            lengths[corridor] = lengths.get(corridor, 0.0) + index.edge_length_m[edge] / 1000.0
-    return lengths
+    """Geodesic length of every corridor in km (:meth:`RouteIndex.corridor_lengths_km`).
+
+    Parameters
+    ----------
+    network : Network
+
+    Returns
+    -------
+    dict of str to float
+        Corridor id to km (WGS84 geodesic).
+    """
+    return network.index.corridor_lengths_km()
 
 
 def place_records(network: Network) -> list[dict[str, object]]:
+    """Every place as a JSON-ready record (id, name, aliases, lat/lon in EPSG:4326, ...).
+
+    Parameters
+    ----------
+    network : Network
+
+    Returns
+    -------
+    list of dict
+        In atlas order.
+    """
     return [
         {
             "id": p.id,
@@ -33,6 +49,17 @@ def place_records(network: Network) -> list[dict[str, object]]:
 
 
 def corridor_records(network: Network) -> list[dict[str, object]]:
+    """Every corridor as a JSON-ready record, with its geodesic ``length_km`` and geometry.
+
+    Parameters
+    ----------
+    network : Network
+
+    Returns
+    -------
+    list of dict
+        In atlas order; ``geometry`` is a GeoJSON LineString (EPSG:4326).
+    """
     lengths = corridor_lengths_km(network)
     return [
         {
@@ -55,6 +82,17 @@ def corridor_records(network: Network) -> list[dict[str, object]]:
 
 
 def shipment_records(network: Network) -> list[dict[str, object]]:
+    """Every shipment as a JSON-ready record, with its legs.
+
+    Parameters
+    ----------
+    network : Network
+
+    Returns
+    -------
+    list of dict
+        In atlas order.
+    """
     return [
         {
             "id": s.id,

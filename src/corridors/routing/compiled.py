@@ -1,172 +1,86 @@
-"""The compiled fast path: the route graph as a scipy CSR matrix, searched by ``csgraph``.
+"""The compiled engine: the route graph as a scipy CSR matrix, searched by ``csgraph``.
 
-Why: the pure-Python Dijkstra in :mod:`corridors.routing.route` is the right tool for one route on
-the small shipped atlas (no numpy/scipy import, ~0.4 s saved on a cold start), but a distance
-matrix among hundreds of hubs, or routes over 10^5 corridor pieces, need compiled code.
+Why: the pure-Python core in :mod:`corridors.routing.search` is the right tool for one route
+on the shipped atlas (no numpy/scipy import on a cold start), but a distance matrix among
+hundreds of hubs, or routes over 10^5 corridor pieces, need compiled code. This module is
+reached only through :func:`corridors.routing.search.shortest_path` and
+:func:`~corridors.routing.search.costs_between`, which give it the edge costs (the one
+:func:`~corridors.routing.search.edge_costs`): it computes no cost of its own.
 
-The CSR holds, for each ordered node pair, the cheapest edge allowed by the route options
-(mode and status filter applied as an edge mask; weights computed exactly as
-:func:`corridors.routing.route.edge_weight` does, so distances are identical to the Python path).
-Explicit zero weights (rail <-> sea transfers when routing by distance) stay edges: scipy
-treats stored zeros in a sparse graph as edges. Per-index arrays are cached in memory only
-(never pickled into the network cache).
+The CSR holds, for each ordered node pair, the cheapest usable edge (the lowest edge id among
+equally cheap ones, as the Python core keeps). Explicit zero costs (rail <-> sea transfers by
+distance) stay edges: scipy treats stored zeros in a sparse graph as edges. The matrix is kept
+with the index per options (never written to the network cache).
 """
 
 from __future__ import annotations
 
 import math
-import weakref
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from corridors.atlas.model import FREIGHT_MODES, MODES, STATUSES
-from corridors.network.graph import TRANSFER
-
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
-    from corridors.network.index import Network, RouteIndex
-    from corridors.routing.route import RouteOptions
+    from corridors.network.index import RouteIndex
 
 # Rows of sources searched at once when filling a matrix: bounds the dense block held in
 # memory to CHUNK_ROWS x nodes floats (8 MB per 10^4 nodes), never sources x nodes.
 CHUNK_ROWS = 64
 
-_MODE_CODES = {mode: code for code, mode in enumerate((*MODES, TRANSFER))}
-_STATUS_CODES = {status: code for code, status in enumerate(STATUSES)}
-
-
-@dataclass(frozen=True)
-class _Arrays:
-    """The index's edge columns as numpy arrays (built once per index)."""
-
-    u: np.ndarray
-    v: np.ndarray
-    length_m: np.ndarray
-    mode: np.ndarray
-    status: np.ndarray
-    node_count: int
-
 
 @dataclass(frozen=True)
 class CompiledGraph:
-    """A CSR adjacency for one set of route options, with the edge behind each entry."""
+    """A CSR adjacency for one set of edge costs, with the edge behind each entry."""
 
     matrix: csr_matrix
     edge_of: np.ndarray  # index edge id of each stored CSR entry
 
 
-_arrays_cache: dict[int, _Arrays] = {}
-_graph_cache: dict[tuple[int, Any], CompiledGraph] = {}
+def compile_graph(index: RouteIndex, costs: Sequence[float], *, key: Hashable) -> CompiledGraph:
+    """The CSR graph of ``index`` with edge ``costs`` (kept with the index under ``key``)."""
+    return index.derived(("csr", key), lambda: _compile(index, costs))
 
 
-def _forget(key: int) -> None:
-    _arrays_cache.pop(key, None)
-    for cached in [k for k in _graph_cache if k[0] == key]:
-        _graph_cache.pop(cached, None)
-
-
-def index_arrays(index: RouteIndex) -> _Arrays:
-    """Numpy columns of ``index`` (cached while the index lives)."""
-    key = id(index)
-    found = _arrays_cache.get(key)
-    if (
-        found is not None
-        and found.node_count == index.node_count
-        and len(found.u) == len(index.edge_u)
-    ):
-        return found
-    arrays = _Arrays(
-        u=np.asarray(index.edge_u, dtype=np.int64),
-        v=np.asarray(index.edge_v, dtype=np.int64),
-        length_m=np.asarray(index.edge_length_m, dtype=np.float64),
-        mode=np.fromiter(map(_MODE_CODES.__getitem__, index.edge_mode), dtype=np.int8),
-        status=np.fromiter(map(_STATUS_CODES.__getitem__, index.edge_status), dtype=np.int8),
-        node_count=index.node_count,
-    )
-    if found is None:
-        weakref.finalize(index, _forget, key)
-    _arrays_cache[key] = arrays
-    return arrays
-
-
-def edge_weights(index: RouteIndex, options: RouteOptions) -> np.ndarray:
-    """Each edge's cost under ``options`` (``inf`` where the edge may not be used).
-
-    The arithmetic is :func:`corridors.routing.route.edge_weight`'s, operation for operation.
-    """
-    arrays = index_arrays(index)
-    weights = np.full(len(arrays.u), np.inf)
-    for mode in options.modes:
-        allowed = (arrays.mode == _MODE_CODES[mode]) & np.isin(
-            arrays.status, [_STATUS_CODES[s] for s in options.statuses]
-        )
-        length_km = arrays.length_m[allowed] / 1000.0
-        if options.by == "time":
-            weights[allowed] = length_km / options.speeds_kmh[mode]
-        else:
-            weights[allowed] = length_km
-    if options.freight and set(FREIGHT_MODES) <= set(options.modes):
-        transfer = arrays.mode == _MODE_CODES[TRANSFER]
-        weights[transfer] = options.transfer_hours if options.by == "time" else 0.0
-    return weights
-
-
-def _options_key(options: RouteOptions) -> tuple[object, ...]:
-    return (
-        options.modes,
-        options.statuses,
-        options.by,
-        tuple(sorted(options.speeds_kmh.items())),
-        options.transfer_hours,
-    )
-
-
-def compile_graph(index: RouteIndex, options: RouteOptions) -> CompiledGraph:
-    """The CSR graph of ``index`` under ``options`` (cached per index and options)."""
+def _compile(index: RouteIndex, costs: Sequence[float]) -> CompiledGraph:
     from scipy.sparse import csr_matrix
 
-    key = (id(index), _options_key(options))
-    found = _graph_cache.get(key)
-    arrays = index_arrays(index)
-    if found is not None and found.matrix.shape[0] == arrays.node_count:
-        return found
-    weights = edge_weights(index, options)
-    usable = np.isfinite(weights) & (arrays.u != arrays.v)
-    edge = np.flatnonzero(usable)
-    row = np.concatenate([arrays.u[edge], arrays.v[edge]])
-    col = np.concatenate([arrays.v[edge], arrays.u[edge]])
+    u = np.asarray(index.edge_u, dtype=np.int64)
+    v = np.asarray(index.edge_v, dtype=np.int64)
+    weights = np.asarray(costs, dtype=np.float64)
+    edge = np.flatnonzero(np.isfinite(weights) & (u != v))
+    row = np.concatenate([u[edge], v[edge]])
+    col = np.concatenate([v[edge], u[edge]])
     edge = np.concatenate([edge, edge])
     weight = weights[edge]
-    # For parallel edges keep the cheapest (lowest edge id on ties), as the Python path does.
+    # For parallel edges keep the cheapest (lowest edge id on ties), as the Python core does.
     order = np.lexsort((edge, weight, col, row))
     row, col, edge, weight = row[order], col[order], edge[order], weight[order]
     first = np.ones(len(row), dtype=bool)
     first[1:] = (row[1:] != row[:-1]) | (col[1:] != col[:-1])
     row, col, edge, weight = row[first], col[first], edge[first], weight[first]
-    size = arrays.node_count
+    size = index.node_count
     indptr = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(np.bincount(row, minlength=size), out=indptr[1:])
     matrix = csr_matrix((weight, col.astype(np.int32), indptr), shape=(size, size))
-    compiled = CompiledGraph(matrix, edge)
-    if len(_graph_cache) > 32:
-        _graph_cache.clear()
-    _graph_cache[key] = compiled
-    return compiled
+    return CompiledGraph(matrix, edge)
 
 
-def shortest_edges(
-    network: Network, sources: list[int], targets: set[int], options: RouteOptions
+def shortest_path(
+    index: RouteIndex,
+    costs: Sequence[float],
+    sources: Sequence[int],
+    targets: set[int],
+    *,
+    key: Hashable,
 ) -> tuple[float, list[int]] | None:
-    """Like :func:`corridors.routing.route.shortest_edges`, searched by ``scipy.sparse.csgraph``."""
+    """:func:`corridors.routing.search.shortest_path`, searched by ``scipy.sparse.csgraph``."""
     from scipy.sparse.csgraph import dijkstra
 
-    if not sources or not targets:
-        return None
-    graph = compile_graph(network.index, options)
+    graph = compile_graph(index, costs, key=key)
     dist, pred, _ = dijkstra(
         graph.matrix,
         directed=True,
@@ -179,6 +93,7 @@ def shortest_edges(
     if math.isinf(cost):
         return None
     path: list[int] = []
+    passed = [best]  # the nodes along the path, from the target back
     node = best
     matrix = graph.matrix
     while pred[node] >= 0:
@@ -187,19 +102,25 @@ def shortest_edges(
         slot = start + int(np.flatnonzero(matrix.indices[start:stop] == node)[0])
         path.append(int(graph.edge_of[slot]))
         node = previous
-    return cost, path[::-1]
+        passed.append(node)
+    path.reverse()
+    passed.reverse()
+    # Stop at the first target on the way, as the Python core does: a target reached through
+    # another one at the same cost (a zero-cost transfer) is not a different route.
+    first = next(k for k, node in enumerate(passed) if node in targets)
+    return cost, path[:first]
 
 
 def costs_between(
-    network: Network,
+    index: RouteIndex,
+    costs: Sequence[float],
     sources: Sequence[Sequence[int]],
     targets: Sequence[Sequence[int]],
-    options: RouteOptions,
     *,
+    key: Hashable,
     progress: Any = None,
 ) -> np.ndarray:
-    """Cost matrix: row ``i`` column ``j`` is the cheapest route from any node of
-    ``sources[i]`` to any node of ``targets[j]`` (``inf`` if none).
+    """:func:`corridors.routing.search.costs_between`, searched by ``scipy.sparse.csgraph``.
 
     Each source node is searched once (``csgraph.dijkstra`` with ``indices``), in chunks of
     :data:`CHUNK_ROWS`, keeping only the target columns: memory is O(chunk x nodes + sources x
@@ -207,7 +128,7 @@ def costs_between(
     """
     from scipy.sparse.csgraph import dijkstra
 
-    graph = compile_graph(network.index, options)
+    graph = compile_graph(index, costs, key=key)
     source_nodes = sorted({n for group in sources for n in group})
     target_nodes = sorted({n for group in targets for n in group})
     where = {node: k for k, node in enumerate(target_nodes)}

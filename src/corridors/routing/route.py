@@ -1,100 +1,40 @@
 """Shortest routes over the route graph, by distance or by time, filtered by mode and status.
 
-Routing runs on the compact :class:`~corridors.network.index.RouteIndex` with a plain Dijkstra
-(heapq), so a query needs neither networkx nor scipy; tests check it against networkx.
-
-Time model (documented assumptions, overridable): average freight-train speed 40 km/h, ship
-speed 12 knots (22.2 km/h), 24 hours per rail <-> sea transfer at a port.
+A route is searched by the one core of :mod:`corridors.routing.search` (a plain heapq Dijkstra
+on the shipped atlas, so a query needs neither networkx nor scipy; tests check it against
+networkx) and assembled here into legs along corridors. Options: :mod:`corridors.routing.options`.
 """
 
 from __future__ import annotations
 
-import heapq
-import math
-import weakref
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from corridors.atlas.model import FREIGHT_MODES, MODES, STATUSES, Atlas
-from corridors.atlas.names import normalise, place_labels, resolve_place
+from corridors.atlas.model import STATUSES
 from corridors.errors import NoRouteError, UsageError
 from corridors.geo.geodesy import km_to_nmi
 from corridors.network.graph import TRANSFER
 from corridors.network.index import Network
-
-DEFAULT_SPEEDS_KMH: dict[str, float] = {"rail": 40.0, "sea": 12 * 1.852}
-DEFAULT_TRANSFER_HOURS = 24.0
-DEFAULT_STATUSES = ("operating",)
-ENERGY_MODES = ("power", "pipeline")
-OBJECTIVES = ("distance", "time")
-# From this many edges a single route is searched by scipy (see :func:`shortest_edges`).
-SCIPY_ROUTE_MIN_EDGES = 50_000
-
-
-@dataclass(frozen=True)
-class RouteOptions:
-    """What a route may use and what it minimises."""
-
-    modes: tuple[str, ...] = FREIGHT_MODES
-    statuses: tuple[str, ...] = DEFAULT_STATUSES
-    by: str = "distance"
-    speeds_kmh: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SPEEDS_KMH))
-    transfer_hours: float = DEFAULT_TRANSFER_HOURS
-
-    @property
-    def freight(self) -> bool:
-        return set(self.modes) <= set(FREIGHT_MODES)
-
-
-def make_options(
-    *,
-    modes: Iterable[str] | None = None,
-    include_proposed: bool = False,
-    statuses: Iterable[str] | None = None,
-    by: str = "distance",
-    speeds_kmh: Mapping[str, float] | None = None,
-    transfer_hours: float | None = None,
-) -> RouteOptions:
-    """Validate user choices into :class:`RouteOptions` (``UsageError`` says what to change)."""
-    chosen = tuple(dict.fromkeys(modes)) if modes else FREIGHT_MODES
-    for mode in chosen:
-        if mode not in MODES:
-            raise UsageError(f"unknown mode '{mode}'; use one or more of {', '.join(MODES)}")
-    energy = [m for m in chosen if m in ENERGY_MODES]
-    if energy and (len(chosen) > 1):
-        raise UsageError(
-            "freight routes never run along power lines or pipelines: use --modes rail,sea, "
-            "or one energy mode alone (--modes power or --modes pipeline)"
-        )
-    if by not in OBJECTIVES:
-        raise UsageError(f"--by must be 'distance' or 'time', not '{by}'")
-    if by == "time" and energy:
-        raise UsageError("--by time applies to freight (rail, sea); route energy lines by distance")
-    if statuses is not None:
-        chosen_statuses = tuple(statuses)
-        for status in chosen_statuses:
-            if status not in STATUSES:
-                raise UsageError(f"unknown status '{status}'; use {', '.join(STATUSES)}")
-    else:
-        chosen_statuses = STATUSES if include_proposed else DEFAULT_STATUSES
-    speeds = dict(DEFAULT_SPEEDS_KMH)
-    for mode, speed in (speeds_kmh or {}).items():
-        if mode not in FREIGHT_MODES:
-            raise UsageError(
-                f"speed given for '{mode}': speeds apply to {', '.join(FREIGHT_MODES)}"
-            )
-        if not (math.isfinite(speed) and speed > 0):
-            raise UsageError(f"speed for {mode} must be a positive number of km/h, not {speed}")
-        speeds[mode] = float(speed)
-    hours = DEFAULT_TRANSFER_HOURS if transfer_hours is None else float(transfer_hours)
-    if not (math.isfinite(hours) and hours >= 0):
-        raise UsageError(f"transfer hours must be zero or more, not {transfer_hours}")
-    return RouteOptions(chosen, chosen_statuses, by, speeds, hours)
+from corridors.routing.options import RouteOptions, make_options
+from corridors.routing.search import shortest_path
 
 
 @dataclass(frozen=True)
 class RouteLeg:
-    """A stretch of a route along one corridor."""
+    """A stretch of a route along one corridor.
+
+    Attributes
+    ----------
+    start, end : str
+        Place ids.
+    mode, corridor, status : str
+        The corridor's mode, id and status.
+    distance_km : float
+        Geodesic length (WGS84).
+    hours : float or None
+        Travel time at the route's speeds (None for energy lines).
+    coords : tuple of (lon, lat)
+        The leg's line from ``start`` to ``end`` (EPSG:4326).
+    """
 
     start: str
     end: str
@@ -119,7 +59,23 @@ class RouteLeg:
 
 @dataclass(frozen=True)
 class Route:
-    """A computed route: its legs, transfers and totals."""
+    """A computed route: its legs, transfers and totals.
+
+    Attributes
+    ----------
+    origin, destination : str
+        Place ids.
+    legs : tuple of RouteLeg
+        Consecutive pieces along one corridor are joined into one leg.
+    transfers : tuple of str
+        Place ids where cargo changes between rail and sea.
+    distance_km : float
+        Total geodesic length (WGS84).
+    hours : float or None
+        Total time incl. transfers, for freight routes (None for energy lines).
+    options : RouteOptions
+        What the route was searched with.
+    """
 
     origin: str
     destination: str
@@ -131,6 +87,7 @@ class Route:
 
     @property
     def distance_nmi(self) -> float:
+        """Total length in international nautical miles."""
         return km_to_nmi(self.distance_km)
 
     @property
@@ -143,6 +100,7 @@ class Route:
 
     @property
     def edge_corridors(self) -> tuple[str, ...]:
+        """The corridor id of each leg."""
         return tuple(leg.corridor for leg in self.legs)
 
     def to_dict(self) -> dict[str, object]:
@@ -158,77 +116,6 @@ class Route:
         }
 
 
-def edge_weight(network: Network, edge: int, options: RouteOptions) -> float | None:
-    """Cost of one edge under ``options``, or None where the edge may not be used."""
-    index = network.index
-    mode = index.edge_mode[edge]
-    if mode == TRANSFER:
-        if not (options.freight and set(FREIGHT_MODES) <= set(options.modes)):
-            return None
-        return options.transfer_hours if options.by == "time" else 0.0
-    if mode not in options.modes or index.edge_status[edge] not in options.statuses:
-        return None
-    length_km = index.edge_length_m[edge] / 1000.0
-    if options.by == "time":
-        return length_km / options.speeds_kmh[mode]
-    return length_km
-
-
-def shortest_edges(
-    network: Network, sources: list[int], targets: set[int], options: RouteOptions
-) -> tuple[float, list[int]] | None:
-    """Multi-source Dijkstra to the nearest target: (cost, edge ids along the path) or None.
-
-    Graphs of :data:`SCIPY_ROUTE_MIN_EDGES` edges or more are searched by scipy's compiled
-    Dijkstra (:mod:`corridors.routing.compiled`); smaller ones by the pure-Python search below,
-    which stops at the first target and needs no numpy/scipy import (a cold start stays fast).
-    """
-    if network.index.edge_count >= SCIPY_ROUTE_MIN_EDGES:
-        from corridors.routing.compiled import shortest_edges as compiled
-
-        return compiled(network, sources, targets, options)
-    return shortest_edges_python(network, sources, targets, options)
-
-
-def shortest_edges_python(
-    network: Network, sources: list[int], targets: set[int], options: RouteOptions
-) -> tuple[float, list[int]] | None:
-    """The pure-Python search behind :func:`shortest_edges` (heapq, early exit at a target)."""
-    index = network.index
-    best: dict[int, float] = {}
-    came_by: dict[int, tuple[int, int]] = {}
-    heap: list[tuple[float, int]] = []
-    for source in sources:
-        best[source] = 0.0
-        heap.append((0.0, source))
-    heapq.heapify(heap)
-    weights: dict[int, float | None] = {}
-    ptr, to, via = index.adj_ptr, index.adj_to, index.adj_edge
-    while heap:
-        cost, node = heapq.heappop(heap)
-        if cost > best.get(node, math.inf):
-            continue
-        if node in targets:
-            path: list[int] = []
-            while node in came_by:
-                node, edge = came_by[node]
-                path.append(edge)
-            return cost, path[::-1]
-        first, stop = ptr[node], ptr[node + 1]
-        for neighbour, edge in zip(to[first:stop], via[first:stop]):  # noqa: B905
-            weight = weights.get(edge, -1.0)
-            if weight == -1.0:
-                weight = weights[edge] = edge_weight(network, edge, options)
-            if weight is None:
-                continue
-            candidate = cost + weight
-            if candidate < best.get(neighbour, math.inf):
-                best[neighbour] = candidate
-                came_by[neighbour] = (node, edge)
-                heapq.heappush(heap, (candidate, neighbour))
-    return None
-
-
 def route(
     network: Network,
     origin: str,
@@ -238,41 +125,50 @@ def route(
 ) -> Route:
     """The best route between two places named by id, name or alias.
 
-    ``options`` (or keyword values for :func:`make_options`) choose modes, statuses and the
-    objective. Raises ``UnknownPlaceError`` (exit 2) or ``NoRouteError`` (exit 1).
+    Parameters
+    ----------
+    network : Network
+        From :func:`corridors.load_network`.
+    origin, destination : str
+        Place ids, names or aliases.
+    options : RouteOptions, optional
+        What the route may use and what it minimises; if not given, ``option_values`` are
+        passed to :func:`~corridors.routing.options.make_options` (``modes``,
+        ``include_proposed``, ``statuses``, ``by``, ``speeds_kmh``, ``transfer_hours``).
+
+    Returns
+    -------
+    Route
+        Legs along corridors (lines in EPSG:4326), distance in km, hours for freight.
+
+    Raises
+    ------
+    UnknownPlaceError
+        A place name matches no place (CLI exit 2).
+    UsageError
+        The two places are the same, or an option value cannot be used (CLI exit 2).
+    NoRouteError
+        No path joins the places under the options (CLI exit 1).
     """
     if options is None:
         options = make_options(**option_values)  # type: ignore[arg-type]
-    start = _resolve(network.atlas, origin)
-    end = _resolve(network.atlas, destination)
+    start = network.resolve_place(origin)
+    end = network.resolve_place(destination)
     if start == end:
         raise UsageError(f"'{origin}' and '{destination}' are the same place ({start})")
-    modes = set(options.modes)
-    sources = network.nodes_of(start, modes)
-    targets = set(network.nodes_of(end, modes))
-    found = shortest_edges(network, sources, targets, options) if sources and targets else None
+    found = _search(network, start, end, options)
     if found is None:
         raise NoRouteError(_no_route_message(network, start, end, options))
     return _assemble(network, start, end, found[1], options)
 
 
-_labels_cache: dict[int, tuple[int, dict[str, str]]] = {}
-
-
-def _resolve(atlas: Atlas, text: str) -> str:
-    """:func:`resolve_place` with the label index kept per atlas (rebuilt if places change).
-
-    Why: building the index walks every place; on a 10^5-place atlas that cost more than the
-    route search itself.
-    """
-    key = id(atlas)
-    cached = _labels_cache.get(key)
-    if cached is None or cached[0] != len(atlas.places):
-        if cached is None:
-            weakref.finalize(atlas, _labels_cache.pop, key, None)
-        cached = _labels_cache[key] = (len(atlas.places), place_labels(atlas))
-    found = cached[1].get(normalise(text))
-    return found if found is not None else resolve_place(atlas, text)
+def _search(
+    network: Network, start: str, end: str, options: RouteOptions
+) -> tuple[float, list[int]] | None:
+    modes = set(options.modes)
+    sources = network.nodes_of(start, modes)
+    targets = set(network.nodes_of(end, modes))
+    return shortest_path(network.index, sources, targets, options)
 
 
 def _no_route_message(network: Network, start: str, end: str, options: RouteOptions) -> str:
@@ -283,10 +179,8 @@ def _no_route_message(network: Network, start: str, end: str, options: RouteOpti
     )
     if set(options.statuses) != set(STATUSES):
         relaxed = make_options(modes=options.modes, include_proposed=True, by=options.by)
-        sources = network.nodes_of(start, set(options.modes))
-        targets = set(network.nodes_of(end, set(options.modes)))
-        if sources and targets and shortest_edges(network, sources, targets, relaxed):
-            return message + "; one exists over non-operating corridors: add --include-proposed"
+        if _search(network, start, end, relaxed) is not None:
+            return message + "; one exists over non-operating corridors: set `include_proposed`"
     return message
 
 
@@ -336,26 +230,4 @@ def _assemble(
     )
 
 
-def shortest_costs(network: Network, sources: list[int], options: RouteOptions) -> dict[int, float]:
-    """Cost from the nearest of ``sources`` to every reachable node (one full Dijkstra)."""
-    index = network.index
-    best: dict[int, float] = dict.fromkeys(sources, 0.0)
-    done: dict[int, float] = {}
-    heap = [(0.0, source) for source in sources]
-    heapq.heapify(heap)
-    ptr, to, via = index.adj_ptr, index.adj_to, index.adj_edge
-    while heap:
-        cost, node = heapq.heappop(heap)
-        if node in done:
-            continue
-        done[node] = cost
-        first, stop = ptr[node], ptr[node + 1]
-        for neighbour, edge in zip(to[first:stop], via[first:stop]):  # noqa: B905
-            weight = edge_weight(network, edge, options)
-            if weight is None or neighbour in done:
-                continue
-            candidate = cost + weight
-            if candidate < best.get(neighbour, math.inf):
-                best[neighbour] = candidate
-                heapq.heappush(heap, (candidate, neighbour))
-    return done
+__all__ = ["Route", "RouteLeg", "RouteOptions", "make_options", "route"]

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from corridors.atlas.model import Leg, Shipment
 from corridors.errors import CorridorsError
 from corridors.network.index import Network
-from corridors.routing.route import Route, make_options, route
+from corridors.routing.options import make_options
+from corridors.routing.route import Route, route
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,40 @@ class RoutedLeg:
 
 
 def route_leg(network: Network, leg: Leg) -> Route:
-    """The route a leg is drawn along: its mode only, any status."""
+    """The route a leg is drawn along: its mode only, any status, shortest by distance.
+
+    Parameters
+    ----------
+    network : Network
+    leg : Leg
+        A shipment leg (its ``start``, ``end`` and ``mode``).
+
+    Returns
+    -------
+    Route
+
+    Raises
+    ------
+    CorridorsError
+        ``NoRouteError`` if no corridor of the leg's mode joins its places.
+    """
     options = make_options(modes=[leg.mode], include_proposed=True)
     return route(network, leg.start, leg.end, options)
 
 
 def routed_legs(network: Network) -> Iterator[RoutedLeg]:
-    """Every leg of every shipment with its route; each distinct leg is routed once."""
+    """Every leg of every shipment with its route; each distinct leg is routed once.
+
+    Parameters
+    ----------
+    network : Network
+
+    Returns
+    -------
+    iterator of RoutedLeg
+        In shipment then leg order; a leg that cannot be routed carries the reason in
+        ``error`` (never raises for it).
+    """
     found: dict[tuple[str, str, str], Route | str] = {}
     for shipment in network.atlas.shipments.values():
         for number, leg in enumerate(shipment.legs):

@@ -1,0 +1,82 @@
+"""Load a :class:`~corridors.network.index.Network`: from the cache when the atlas is unchanged,
+else built from the atlas files (and then cached).
+
+Kept apart from :mod:`corridors.network.index` so that the cache, which stores index objects,
+and the index never import each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from corridors.atlas.read import atlas_root, build_atlas, parse_json_bytes, read_atlas_bytes
+from corridors.network.index import Network, build_index
+
+__all__ = ["load_network"]
+
+
+def load_network(
+    atlas: str | Path | None = None,
+    *,
+    use_cache: bool = True,
+    quiet: bool = False,
+    on_cache_event: Callable[[str], None] | None = None,
+) -> Network:
+    """Load the atlas and its routing index, from the cache when the atlas is unchanged.
+
+    Parameters
+    ----------
+    atlas : str or Path, optional
+        Atlas folder (default: ``CORRIDORS_ATLAS`` or the bundled atlas).
+    use_cache : bool
+        Read the network from the cache folder (:func:`corridors.paths.cache_dir`) when a
+        valid file for this atlas, package version and cache format is there, and store it
+        there after building it. Any cache file that cannot be used (missing, truncated,
+        corrupted, from another version, not a regular file) is rebuilt silently.
+    quiet : bool
+        No spinner; otherwise a rebuild that takes more than a second shows one on a terminal.
+    on_cache_event : callable, optional
+        Called with one line of text (``"cache: ..."``) each time the network is built instead
+        of read from the cache: why (naming the cache file), and why it could not be saved
+        if so. Not called on a cache hit, nor when ``use_cache`` is False. The CLI's ``--verbose``
+        prints it on stderr.
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    AtlasError
+        If the atlas folder or one of its files is missing or invalid. A bad cache file
+        never raises.
+    """
+    root = atlas_root(atlas)
+    contents, fingerprint = read_atlas_bytes(root)
+    if not use_cache:
+        return _build_network(root, contents, fingerprint, quiet=quiet)
+    from corridors.network import cache as netcache
+
+    cache_file = netcache.cache_path(fingerprint)
+    try:
+        return netcache.read_network(cache_file, root=root, fingerprint=fingerprint)
+    except netcache.CacheMiss as miss:
+        reason = str(miss)
+    network = _build_network(root, contents, fingerprint, quiet=quiet)
+    problem = netcache.save_network(cache_file, network, root=root)
+    if on_cache_event is not None:
+        outcome = "rebuilt the route graph" if problem is None else "rebuilt, not saved: " + problem
+        on_cache_event(f"cache: {reason}; {outcome}")
+    return network
+
+
+def _build_network(
+    root: Path, contents: dict[Path, bytes], fingerprint: str, *, quiet: bool
+) -> Network:
+    from corridors.progress import progress
+
+    with progress("building the route graph", quiet=quiet):
+        raw = {path: parse_json_bytes(path, data) for path, data in contents.items()}
+        loaded = build_atlas(root, raw, fingerprint=fingerprint)
+        return Network(loaded, build_index(atlas=loaded))

@@ -1,0 +1,229 @@
+"""The one search: edge costs and Dijkstra, behind which every route, matrix and leg is found.
+
+One edge-cost function (:func:`edge_costs`) and one Dijkstra core (:func:`_dijkstra`, heapq)
+serve every path: a single route (:func:`shortest_path`, stopping at the first target) and
+costs from many places (:func:`costs_between`), by distance or by time. The compiled engine
+(:mod:`corridors.routing.compiled`, scipy ``csgraph``) may replace the core behind the same two
+functions for large work; both read the same edge costs and keep the same tie rule (the
+lowest edge id among equally cheap parallel edges), and ``tests/test_routing_core.py`` proves
+they return identical costs and edge sequences.
+
+``engine="auto"`` chooses, in :func:`choose_engine` only: the pure-Python core for small work
+(a route on the shipped atlas needs neither numpy nor scipy, ~0.3 s saved on a cold start),
+scipy from :data:`SCIPY_MIN_EDGES` edges or :data:`SCIPY_MIN_WORK` (searches x edges).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from corridors.errors import UsageError
+from corridors.network.graph import TRANSFER
+from corridors.network.index import RouteIndex
+from corridors.routing.options import RouteOptions
+
+ENGINES = ("auto", "python", "scipy")
+# "auto" uses scipy from this many edges (one search), or from this much work (source nodes x
+# edges, a matrix): below both, the pure-Python core finishes before ``import scipy`` would.
+SCIPY_MIN_EDGES = 50_000
+SCIPY_MIN_WORK = 2_000_000
+
+Path = tuple[float, list[int]]
+
+
+def choose_engine(engine: str, *, searches: int, edges: int) -> str:
+    """The engine that runs ``searches`` single-source searches over ``edges`` edges.
+
+    Parameters
+    ----------
+    engine : {"auto", "python", "scipy"}
+        ``"auto"`` picks by size (see the module's docstring); the others are returned as given.
+    searches : int
+        Number of source nodes searched from.
+    edges : int
+        Number of edges in the index.
+
+    Returns
+    -------
+    str
+        ``"python"`` or ``"scipy"``.
+
+    Raises
+    ------
+    UsageError
+        ``engine`` is not one of :data:`ENGINES`.
+    """
+    if engine not in ENGINES:
+        raise UsageError(f"`engine` must be one of {', '.join(ENGINES)}, not '{engine}'")
+    if engine != "auto":
+        return engine
+    large = edges >= SCIPY_MIN_EDGES or searches * edges >= SCIPY_MIN_WORK
+    return "scipy" if large else "python"
+
+
+def edge_costs(index: RouteIndex, options: RouteOptions) -> list[float]:
+    """The cost of every edge under ``options``: km (``by="distance"``) or hours (``by="time"``).
+
+    An edge a route may not use costs ``inf``: a corridor of another mode or status, or a
+    rail <-> sea transfer when the route is not freight over both modes. A transfer costs
+    ``transfer_hours`` by time and 0 by distance. Kept with the index per options.
+
+    Parameters
+    ----------
+    index : RouteIndex
+    options : RouteOptions
+
+    Returns
+    -------
+    list of float
+        Cost by edge id.
+    """
+    return index.derived(("edge_costs", options.key), lambda: _edge_costs(index, options))
+
+
+def _edge_costs(index: RouteIndex, options: RouteOptions) -> list[float]:
+    if not options.transfers:
+        transfer = math.inf  # not freight over both rail and sea: no mode change
+    else:
+        transfer = options.transfer_hours if options.by == "time" else 0.0
+    modes, statuses = set(options.modes), set(options.statuses)
+    speed = options.speeds_kmh if options.by == "time" else None
+    costs: list[float] = []
+    for mode, status, length_m in zip(
+        index.edge_mode, index.edge_status, index.edge_length_m, strict=True
+    ):
+        if mode == TRANSFER:
+            costs.append(transfer)
+        elif mode in modes and status in statuses:
+            length_km = length_m / 1000.0
+            costs.append(length_km if speed is None else length_km / speed[mode])
+        else:
+            costs.append(math.inf)
+    return costs
+
+
+def _dijkstra(
+    index: RouteIndex,
+    costs: list[float],
+    sources: Sequence[int],
+    targets: set[int] | frozenset[int] = frozenset(),
+) -> tuple[dict[int, float], dict[int, tuple[int, int]], int | None]:
+    """The Dijkstra core: multi-source, stopping at the first of ``targets`` settled.
+
+    Returns the settled nodes' costs, the (previous node, edge) each was reached by, and the
+    target reached (None: every reachable node was settled). Ties: a node keeps the first
+    cheapest way found; a node's edges are scanned in edge-id order.
+    """
+    best: dict[int, float] = dict.fromkeys(sources, 0.0)
+    done: dict[int, float] = {}
+    came_by: dict[int, tuple[int, int]] = {}
+    heap = [(0.0, source) for source in best]
+    heapq.heapify(heap)
+    ptr, to, via = index.adj_ptr, index.adj_to, index.adj_edge
+    inf = math.inf
+    while heap:
+        cost, node = heapq.heappop(heap)
+        if node in done:
+            continue
+        done[node] = cost
+        if node in targets:
+            return done, came_by, node
+        first, stop = ptr[node], ptr[node + 1]
+        for neighbour, edge in zip(to[first:stop], via[first:stop]):  # noqa: B905
+            candidate = cost + costs[edge]
+            if candidate < best.get(neighbour, inf):
+                best[neighbour] = candidate
+                came_by[neighbour] = (node, edge)
+                heapq.heappush(heap, (candidate, neighbour))
+    return done, came_by, None
+
+
+def shortest_path(
+    index: RouteIndex,
+    sources: Sequence[int],
+    targets: set[int],
+    options: RouteOptions,
+    *,
+    engine: str = "auto",
+) -> Path | None:
+    """The cheapest path from any of ``sources`` to the nearest of ``targets``.
+
+    Parameters
+    ----------
+    index : RouteIndex
+    sources, targets : node ids
+    options : RouteOptions
+        What the path may use and what it minimises.
+    engine : {"auto", "python", "scipy"}
+        See :func:`choose_engine`; every engine gives the same result.
+
+    Returns
+    -------
+    tuple of (float, list of int) or None
+        The cost (km or hours) and the edge ids from source to target; None if no path.
+    """
+    if not sources or not targets:
+        return None
+    costs = edge_costs(index, options)
+    if choose_engine(engine, searches=1, edges=index.edge_count) == "scipy":
+        from corridors.routing import compiled
+
+        return compiled.shortest_path(index, costs, sources, targets, key=options.key)
+    done, came_by, reached = _dijkstra(index, costs, sources, targets)
+    if reached is None:
+        return None
+    node, path = reached, []
+    while node in came_by:
+        node, edge = came_by[node]
+        path.append(edge)
+    return done[reached], path[::-1]
+
+
+def costs_between(
+    index: RouteIndex,
+    sources: Sequence[Sequence[int]],
+    targets: Sequence[Sequence[int]],
+    options: RouteOptions,
+    *,
+    engine: str = "auto",
+    progress: Any = None,
+) -> list[list[float]]:
+    """Cost from each group of source nodes to each group of target nodes.
+
+    Parameters
+    ----------
+    index : RouteIndex
+    sources, targets : sequences of sequences of node ids
+        Row ``i`` starts at any node of ``sources[i]``; column ``j`` ends at any of ``targets[j]``.
+    options : RouteOptions
+    engine : {"auto", "python", "scipy"}
+        See :func:`choose_engine`; every engine gives the same numbers.
+    progress : object, optional
+        A progress bar (``advance(n)``), advanced once per source node searched.
+
+    Returns
+    -------
+    list of list of float
+        Costs in km or hours; ``inf`` where no path joins the two groups.
+    """
+    costs = edge_costs(index, options)
+    searches = sum(map(len, sources))
+    if choose_engine(engine, searches=searches, edges=index.edge_count) == "scipy":
+        from corridors.routing import compiled
+
+        found = compiled.costs_between(
+            index, costs, sources, targets, key=options.key, progress=progress
+        )
+        return found.tolist()
+    rows: list[list[float]] = []
+    for group in sources:
+        get = _dijkstra(index, costs, group)[0].get
+        rows.append(
+            [min((get(n, math.inf) for n in target), default=math.inf) for target in targets]
+        )
+        if progress is not None:
+            progress.advance(len(group))
+    return rows
