@@ -194,7 +194,7 @@ def test_offline_map_in_chromium(demo_html: Path, offline_page):
 
 
 def test_offline_map_load_time(demo_html: Path, offline_page):
-    """Median of 5 loads; generous bound, the number is printed for the record."""
+    """5 loads, each up to the time control; the median is printed for the record."""
     times = []
     for _ in range(5):
         t0 = time.perf_counter()
@@ -204,7 +204,11 @@ def test_offline_map_load_time(demo_html: Path, offline_page):
     median = statistics.median(times)
     size_kib = demo_html.stat().st_size / 1024
     print(f"\ndemo offline map: {size_kib:.0f} KiB, median load {median * 1000:.0f} ms")
-    assert median < 10.0
+    # Not a wall-clock bound: time on a shared 2-core machine says more about the other jobs
+    # than about the page (a bound loose enough never to flake proves nothing). What makes
+    # an offline page slow is what it has to load: one file of bounded size (here), asking
+    # for nothing but the optional tiles (below).
+    assert size_kib < 600, f"demo page grew to {size_kib:.0f} KiB"
     assert offline_page.problems(allowed_blocked=TILES) == []
 
 
