@@ -90,6 +90,8 @@ def read_file_limited(
         info = os.stat(path)
     except OSError as exc:
         raise AtlasError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except ValueError:  # os.stat refuses a name with a NUL byte: no such file can exist
+        raise AtlasError(f"{path}: cannot read: a file name cannot hold a NUL byte") from None
     pipe = allow_pipe and stat.S_ISFIFO(info.st_mode)
     if not (stat.S_ISREG(info.st_mode) or pipe):
         raise AtlasError(
