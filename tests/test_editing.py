@@ -6,7 +6,8 @@ build; writes must survive a kill mid-write and concurrent writers.
 
 Commands run in this process (:mod:`cli_runner`: the console script's entry function, its
 output and exit code), except where the process is the point: a kill mid-write
-(``os._exit`` inside the writer) and two concurrent writers run as real subprocesses.
+(``os._exit`` inside the writer), Ctrl-C (a real SIGINT) and two concurrent writers run as
+real subprocesses.
 """
 
 from __future__ import annotations
@@ -481,6 +482,39 @@ def test_kill_mid_write_leaves_a_valid_atlas(
     assert again.returncode == 0, again.stderr
     assert not [p for p in atlas.rglob("*corridors-tmp*")]
     assert any(c.name == "Crash line" for c in load_atlas(atlas).corridors.values())
+
+
+def test_ctrl_c_while_reading_input_leaves_the_atlas_as_it_was(atlas: Path, cache: Path) -> None:
+    """A real process and a real SIGINT: ``add -`` interrupted while it reads stdin exits
+    130 with no traceback, and the atlas is untouched (no temp files, no lock files)."""
+    import fcntl
+    import signal
+    import struct
+    import termios
+
+    before = snapshot(atlas)
+    env = dict(os.environ, CORRIDORS_CACHE_DIR=str(cache))
+    env.pop("CORRIDORS_ATLAS", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "corridors.cli", "add", "-", *GOOD, "--atlas", str(atlas)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdin is not None
+    proc.stdin.write(b'{"type": "Feature", ')  # an unfinished document: it reads on
+    proc.stdin.flush()
+    deadline = time.monotonic() + 60
+    while struct.unpack("i", fcntl.ioctl(proc.stdin, termios.FIONREAD, b"\0" * 4))[0]:
+        assert time.monotonic() < deadline and proc.poll() is None, "the command never read"
+        time.sleep(0.01)  # the pipe is empty once the command has read the start
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (out, err)
+    assert b"Traceback" not in err and err.count(b"\n") <= 1, err
+    assert snapshot(atlas) == before
+    assert not [p for p in atlas.rglob("*") if "corridors-tmp" in p.name or p.name in LOCK_NAMES]
 
 
 def test_concurrent_adds_both_land(atlas: Path, cache: Path, tmp_path: Path) -> None:
