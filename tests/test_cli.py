@@ -1,33 +1,39 @@
-"""The command line as users run it: real subprocesses, exit codes, one-line errors."""
+"""The command line as users run it: output, exit codes, one-line errors.
+
+Commands run in this process through the console script's entry function (see
+:mod:`cli_runner`); one test runs the real ``python -m corridors.cli`` process to show the
+exit code and the one-line error reach the shell the same way.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from atlas_factory import write_atlas
+from cli_runner import corridors_cli
 
 
 def run(*args: str, atlas: Path | None = None, env_cache: Path | None = None):
-    import os
-
-    env = dict(os.environ)
-    if env_cache is not None:
-        env["CORRIDORS_CACHE_DIR"] = str(env_cache)
-    command = [sys.executable, "-m", "corridors.cli", *args]
-    if atlas is not None:
-        command += ["--atlas", str(atlas)]
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    """``corridors ARGS --atlas ATLAS`` in this process, caching in ``env_cache``."""
+    return corridors_cli(*args, atlas=atlas, cache=env_cache)
 
 
 @pytest.fixture
 def atlas(tmp_path: Path) -> Path:
     return write_atlas(tmp_path / "atlas")
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Calls without ``env_cache`` cache in the test's own folder, never the user's."""
+    monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path / "default-cache"))
 
 
 def test_route_json_contract(atlas: Path, tmp_path: Path) -> None:
@@ -69,7 +75,24 @@ def test_unknown_place_exit_2_one_line(atlas: Path, tmp_path: Path) -> None:
 def test_no_route_exit_1(atlas: Path, tmp_path: Path) -> None:
     done = run("route", "Khasan", "Pohang", atlas=atlas, env_cache=tmp_path / "c")
     assert done.returncode == 1
+    assert done.stdout == "" and done.stderr.count("\n") == 1
+    assert done.stderr.startswith("error: no route from Khasan to Pohang")
     assert "--include-proposed" in done.stderr
+
+
+def test_exit_code_and_error_reach_the_shell(atlas: Path, tmp_path: Path) -> None:
+    """The real process: exit status 1 and the one error line on stderr, nothing on stdout."""
+    env = dict(os.environ, CORRIDORS_CACHE_DIR=str(tmp_path / "c"))
+    env.pop("CORRIDORS_ATLAS", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "corridors.cli", "route", "Khasan", "Pohang", "--atlas", str(atlas)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr == run("route", "Khasan", "Pohang", atlas=atlas).stderr
 
 
 def test_mixed_modes_rejected(atlas: Path, tmp_path: Path) -> None:
@@ -120,17 +143,13 @@ def test_matrix_csv(atlas: Path) -> None:
 
 
 def test_atlas_env_var(atlas: Path, tmp_path: Path) -> None:
-    import os
-
-    env = dict(os.environ, CORRIDORS_ATLAS=str(atlas), CORRIDORS_CACHE_DIR=str(tmp_path / "c"))
-    done = subprocess.run(
-        [sys.executable, "-m", "corridors.cli", "list", "places", "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    env = {"CORRIDORS_ATLAS": str(atlas)}
+    done = corridors_cli("list", "places", "--json", cache=tmp_path / "c", env=env)
+    assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)) == 5
+    routed = corridors_cli("route", "Khasan", "Rajin", "--json", cache=tmp_path / "c", env=env)
+    assert routed.returncode == 0, routed.stderr  # the fast lane reads it too
+    assert json.loads(routed.stdout)["to"] == "rajin_port"
 
 
 def test_export_graphml_and_geopackage(atlas: Path, tmp_path: Path) -> None:

@@ -157,6 +157,7 @@ def hammer(root: Path, *, min_loads: int = MIN_LOADS, min_seconds: float = MIN_S
     return result
 
 
+@pytest.mark.alone  # under xdist: no other test competes with the reader for the 2 cores
 def test_loads_during_concurrent_edits_never_mix_two_edits(tmp_path: Path) -> None:
     root = hammer_atlas(tmp_path / "atlas")
     result = hammer(root)

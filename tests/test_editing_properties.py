@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from atlas_factory import PLACES, write_atlas
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from corridors._io.atomic import LOCK_NAMES
@@ -161,6 +161,7 @@ OPTIONS: dict[str, Any] = {"mode": "rail", "status": "proposed", "source": "test
 
 @SETTINGS
 @given(doc=st.one_of(json_values, geojsonish))
+@example(doc="\x00")  # a string is read as a file name: os.stat raised ValueError on NUL
 def test_random_json_never_damages_the_atlas(template: Path, doc: Any) -> None:
     attempt(template, lambda root: add_corridors(doc, atlas=root, **OPTIONS))
 

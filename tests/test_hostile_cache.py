@@ -1,9 +1,12 @@
 """The network cache can neither run code nor lie (issue 8, item 2).
 
 Every case here was a real failure of the pickle cache or is a way a cache file can go bad:
-each runs the real command line as a subprocess (exit codes, hangs and stray files matter)
-with ``CORRIDORS_CACHE_DIR`` in a temp folder, and checks that the command exits 0 with the
-right answer, that nothing planted ran, and that a valid cache file is there afterwards.
+each runs the command line (the console script's entry function, in this process: see
+:mod:`cli_runner`) with ``CORRIDORS_CACHE_DIR`` in a temp folder, and checks the exit code,
+that the command exits 0 with the right answer, that nothing planted ran, and that a valid
+cache file is there afterwards. Where a cache path that is not a regular file could make the
+command hang (a FIFO, a device, a symlink to either), it runs as a real subprocess with a
+timeout instead, so a hang fails the test rather than the suite.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from atlas_factory import write_atlas
+from cli_runner import Ran, corridors_cli
 
 from corridors.atlas.model import Atlas, Corridor, Leg, Place, Shipment, Source
 from corridors.atlas.read import read_atlas_bytes
@@ -32,7 +36,14 @@ ROUTE = ("route", "khasan", "pohang", "--include-proposed", "--json")
 TIMEOUT_S = 60  # a command that hangs on a FIFO fails the test instead of hanging the suite
 
 
-def run(*args: str, atlas: Path, cache: Path, verbose: bool = False):
+def run(*args: str, atlas: Path, cache: Path, verbose: bool = False) -> Ran:
+    """``corridors ARGS [--verbose] --atlas ATLAS`` in this process, caching in ``cache``."""
+    extra = ["--verbose"] if verbose else []
+    return corridors_cli(*args, *extra, atlas=atlas, cache=cache)
+
+
+def run_process(*args: str, atlas: Path, cache: Path, verbose: bool = False):
+    """The same as a real subprocess, killed after TIMEOUT_S: for paths that could hang."""
     env = {**os.environ, "CORRIDORS_CACHE_DIR": str(cache)}
     env.pop("CORRIDORS_ATLAS", None)
     extra = ["--verbose"] if verbose else []
@@ -66,7 +77,7 @@ def cache_file(atlas: Path) -> Path:
     return netcache.cache_path(read_atlas_bytes(atlas)[1])
 
 
-def assert_route_right(done: subprocess.CompletedProcess, expected: dict) -> None:
+def assert_route_right(done: Ran | subprocess.CompletedProcess, expected: dict) -> None:
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     answer = json.loads(done.stdout)
@@ -84,7 +95,7 @@ def assert_cache_valid(atlas: Path) -> None:
     assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
 
 
-def cache_lines(done: subprocess.CompletedProcess) -> list[str]:
+def cache_lines(done: Ran | subprocess.CompletedProcess) -> list[str]:
     return [line for line in done.stderr.splitlines() if line.startswith("cache:")]
 
 
@@ -357,7 +368,7 @@ def test_full_directory_at_cache_path_is_left_alone(
 def test_fifo_at_cache_path_does_not_hang(atlas: Path, cache: Path, expected: dict) -> None:
     cache.mkdir()
     os.mkfifo(cache_file(atlas))
-    done = run(*ROUTE, atlas=atlas, cache=cache, verbose=True)
+    done = run_process(*ROUTE, atlas=atlas, cache=cache, verbose=True)
     assert_route_right(done, expected)
     assert "a FIFO" in cache_lines(done)[0]
     assert_cache_valid(atlas)
@@ -377,7 +388,7 @@ def test_symlinks_at_cache_path_are_not_followed(
     for target in (fifo, elsewhere):
         path.unlink()
         path.symlink_to(target)
-        done = run(*ROUTE, atlas=atlas, cache=cache, verbose=True)
+        done = run_process(*ROUTE, atlas=atlas, cache=cache, verbose=True)
         assert_route_right(done, expected)
         assert "a symlink" in cache_lines(done)[0]
         assert_cache_valid(atlas)
@@ -398,12 +409,12 @@ def test_device_node_at_cache_path(
     cache.mkdir()
     path = cache_file(atlas)
     path.symlink_to(device)
-    done = run(*ROUTE, atlas=atlas, cache=cache, verbose=True)
+    done = run_process(*ROUTE, atlas=atlas, cache=cache, verbose=True)
     assert_route_right(done, expected)
     assert_cache_valid(atlas)
     path.unlink()
     os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 5))
-    done = run(*ROUTE, atlas=atlas, cache=cache, verbose=True)
+    done = run_process(*ROUTE, atlas=atlas, cache=cache, verbose=True)
     assert_route_right(done, expected)
     assert "a character device" in cache_lines(done)[0]
     assert_cache_valid(atlas)
@@ -461,6 +472,9 @@ def test_verbose_on_other_commands(atlas: Path, cache: Path, args: tuple[str, ..
 
 
 def test_fast_lane_handles_verbose_like_typer(atlas: Path, cache: Path) -> None:
+    from typer.testing import CliRunner
+
+    from corridors.cli.app import app
     from corridors.cli.fast import parse_route_args
 
     assert parse_route_args(["a", "b", "--verbose"]) == {
@@ -468,23 +482,19 @@ def test_fast_lane_handles_verbose_like_typer(atlas: Path, cache: Path) -> None:
         "destination": "b",
         "verbose": True,
     }
-    env = {**os.environ, "CORRIDORS_CACHE_DIR": str(cache), "COLUMNS": "120"}
+    args = [*ROUTE, "--verbose", "--atlas", str(atlas)]
+    assert parse_route_args(args[1:]) is not None  # so main() takes the fast lane
+    env = {"CORRIDORS_CACHE_DIR": str(cache), "COLUMNS": "120", "CORRIDORS_ATLAS": None}
     outputs = []
-    for entry in (
-        "from corridors.cli.app import main; main()",
-        "from corridors.cli.app import app; app()",
-    ):
+    for entry in ("main", "app"):  # the console script's entry, and typer's app alone
         path = cache_file(atlas)
         path.unlink(missing_ok=True)
-        done = subprocess.run(
-            [sys.executable, "-c", entry, *ROUTE, "--verbose", "--atlas", str(atlas)],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=TIMEOUT_S,
-            check=False,
-        )
-        outputs.append((done.returncode, done.stdout, done.stderr))
+        if entry == "main":
+            ran = corridors_cli(*args, cache=cache, env={"COLUMNS": "120"})
+            outputs.append((ran.returncode, ran.stdout, ran.stderr))
+        else:
+            done = CliRunner().invoke(app, args, env=env, catch_exceptions=False)
+            outputs.append((done.exit_code, done.stdout, done.stderr))
     assert outputs[0] == outputs[1]
     assert len(outputs[0][2].splitlines()) == 1
 

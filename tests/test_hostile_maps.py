@@ -3,19 +3,18 @@
 Regression tests for issue 8: branca compiled every rendered script as a new template, so a
 corridor named ``{{ 7*7 }}`` showed ``49``, ``{#12`` stopped ``corridors build`` with a Jinja
 traceback, and a crafted name ran a shell command. Every text field that reaches a map gets a
-payload here; the maps are built through the real CLI (``build`` and ``route --map``) and
-opened in Chromium, where each payload must read exactly as written and no marker file that a
-payload would create may appear.
+payload here; the maps are built through the CLI entry (``build`` and ``route --map``, in
+process: a payload that ran would run inside the test) and opened in Chromium, where each
+payload must read exactly as written and no marker file that a payload would create may appear.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import Ran, corridors_cli
 from maps_support import write_maps_atlas
 
 # Ordinary text that happens to look like Jinja, and a `{% set %}` that would close the script.
@@ -86,15 +85,9 @@ def write_jinja_atlas(root: Path, marker: Path) -> dict[str, str]:
     return texts
 
 
-def cli(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
-    env = {"CORRIDORS_CACHE_DIR": str(cache), "PATH": "/usr/bin:/bin"}
-    return subprocess.run(
-        [sys.executable, "-m", "corridors.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=180,
-    )
+def cli(*args: str, cache: Path) -> Ran:
+    """``corridors ARGS`` in this process (a payload that ran here would touch the marker)."""
+    return corridors_cli(*args, cache=cache)
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,9 @@ def test_wheel_install_finds_bundled_atlas(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
     wheel = next(wheels.glob("corridors-*.whl"))
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    # No pip in the new venv (ensurepip alone took 3-6 s): this environment's pip installs
+    # into it with --python, the same install a pip inside it would make.
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
     # The dependencies come from the environment running the tests, whether that is a venv or
     # the system Python (`--system-site-packages` would see the base interpreter's packages,
@@ -38,7 +40,8 @@ def test_wheel_install_finds_bundled_atlas(tmp_path: Path) -> None:
     parent_site = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     Path(child_site, "parent-env.pth").write_text("\n".join(sorted(parent_site)) + "\n")
     subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)],
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps"]
+        + [str(wheel)],
         check=True,
         capture_output=True,
         timeout=300,

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import re
+import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -243,6 +245,25 @@ def test_offline_map_in_chromium(demo_html: Path, offline_page):
     assert offline_page.problems(allowed_blocked=TILES) == []
     assert offline_page.dialogs == []
     print(f"\nblocked (optional tiles only): {len(offline_page.blocked)} requests")
+
+
+def test_offline_map_load_time(demo_html: Path, offline_page):
+    """5 loads, each up to the time control; the median is printed for the record."""
+    times = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        offline_page.open(demo_html)
+        offline_page.page.wait_for_selector(".corridors-time-control")
+        times.append(time.perf_counter() - t0)
+    median = statistics.median(times)
+    size_kib = demo_html.stat().st_size / 1024
+    print(f"\ndemo offline map: {size_kib:.0f} KiB, median load {median * 1000:.0f} ms")
+    # Not a wall-clock bound: time on a shared 2-core machine says more about the other jobs
+    # than about the page (a bound loose enough never to flake proves nothing). What makes
+    # an offline page slow is what it has to load: one file of bounded size (here), asking
+    # for nothing but the optional tiles (below).
+    assert size_kib < 600, f"demo page grew to {size_kib:.0f} KiB"
+    assert offline_page.problems(allowed_blocked=TILES) == []
 
 
 if __name__ == "__main__":

@@ -8,12 +8,11 @@ Rajin - Busan figure (source ids refer to geo/sources.json).
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
+import re
 from pathlib import Path
 
 import pytest
+from cli_runner import corridors_cli
 
 from corridors.geo.geodesy import km_to_nmi, line_length_m
 from corridors.network.load import load_network
@@ -118,17 +117,59 @@ def test_every_shipment_leg_routes(network) -> None:
 
 
 def test_shipped_atlas_passes_check(tmp_path: Path) -> None:
-    env = dict(os.environ, CORRIDORS_CACHE_DIR=str(tmp_path))
-    done = subprocess.run(
-        [sys.executable, "-m", "corridors.cli", "check", "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    done = corridors_cli("check", "--json", cache=tmp_path)  # no --atlas: the bundled one
     report = json.loads(done.stdout)
     problems = [f"{f['subject']}: {f['message']}" for f in report["findings"] if not f["ok"]]
-    assert problems == [] and done.returncode == 0
+    assert problems == [] and done.returncode == 0 and done.stderr == ""
+
+
+README_COLUMNS = ["from", "to", "modes", "km", "nmi", "published km", "statuses used"]
+TABLE_COLUMNS = ["from", "to", "modes", "km", "nmi", "published km", "statuses"]
+
+
+def readme_route_table() -> list[list[str]]:
+    """The rows of the Markdown table in README.md's "## The route table" section."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## The route table\n", 1)[1].split("\n## ", 1)[0]
+    lines = [line for line in section.splitlines() if line.startswith("|")]
+    header, rule, *rows = ([cell.strip() for cell in line.strip("|").split("|")] for line in lines)
+    assert header == README_COLUMNS
+    assert all(re.fullmatch(r"-+:?", cell) for cell in rule), rule
+    return rows
+
+
+def printed_route_table(output: str) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the table ``corridors table`` prints (rich box characters)."""
+    cells = [
+        [cell.strip() for cell in line.strip().strip("┃│").split(line.strip()[0])]
+        for line in output.splitlines()
+        if line.strip()[:1] in ("┃", "│")
+    ]
+    return cells[0], cells[1:]
+
+
+def test_readme_route_table_is_what_corridors_table_prints(tmp_path: Path) -> None:
+    """The README's headline numbers: every row, every cell, as `corridors table` prints them
+    on the shipped atlas, and the same numbers in its JSON."""
+    readme = readme_route_table()
+    assert len(readme) == 14  # every journey of the table, none dropped
+    printed = corridors_cli("table", cache=tmp_path, env={"COLUMNS": "250"})
+    assert printed.returncode == 0 and printed.stderr == "", printed.stderr
+    header, rows = printed_route_table(printed.stdout)
+    assert header == TABLE_COLUMNS
+    assert rows == readme
+    as_json = corridors_cli("table", "--json", cache=tmp_path)
+    assert as_json.returncode == 0, as_json.stderr
+    records = json.loads(as_json.stdout)
+    assert len(records) == len(readme)
+    for record, row in zip(records, readme, strict=True):
+        origin, destination, modes, km, nmi, published, statuses = row
+        assert [record["from"], record["to"], record["modes"]] == [origin, destination, modes]
+        assert f"{record['distance_km']:,.1f}" == km
+        assert (f"{record['distance_nmi']:,.1f}" if "sea" in modes else "") == nmi
+        reported = record["reported_km"]
+        assert ("" if reported is None else f"{reported:,.1f}") == published
+        assert ", ".join(record["statuses"]) == statuses
 
 
 def test_every_fact_cites_a_source(network) -> None:

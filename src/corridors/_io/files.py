@@ -15,6 +15,7 @@ writer (:mod:`corridors._io.outputs`, a library may write the temp file) build o
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import stat
@@ -90,7 +91,12 @@ def open_checked(
     OSError
         If ``path`` cannot be looked at or opened (``FileNotFoundError``: nothing there).
     """
-    found = os.stat(path) if follow_symlinks else os.lstat(path)
+    try:
+        found = os.stat(path) if follow_symlinks else os.lstat(path)
+    except ValueError:  # a name with a NUL byte: no such file can exist
+        raise FileNotFoundError(
+            errno.ENOENT, "a file name cannot hold a NUL byte", str(path)
+        ) from None
     pipe = allow_pipe and stat.S_ISFIFO(found.st_mode)
     _check(found, max_bytes, pipe=pipe, opened=False)
     flags = os.O_RDONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
