@@ -88,6 +88,25 @@ def run_cli(
     return run_measured(command, env=env, stdin=stdin, obey_modes=obey_modes)
 
 
+def run_in_process(*args: str, atlas: Path, cache: Path) -> Done:
+    """Run ``corridors ARGS --atlas ATLAS`` in this process (no memory figure: ``peak_mb`` 0).
+
+    For the many variants of a refusal whose time and memory one measured subprocess of the
+    same kind already shows (the first case of each list below); an escaping exception
+    fails the test with its traceback.
+    """
+    from cli_runner import corridors_cli
+
+    start = time.monotonic()
+    ran = corridors_cli(*args, atlas=atlas, cache=cache)
+    return Done(ran.returncode, ran.stdout, ran.stderr, 0.0, time.monotonic() - start, False)
+
+
+def measured_first(cases: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """``cases`` with a leading flag: True (run as a measured subprocess) for the first."""
+    return [(index == 0, *case) for index, case in enumerate(cases)]
+
+
 def run_measured(
     command: list[str | bytes],
     *,
@@ -168,7 +187,10 @@ def snapshot(root: Path) -> dict[str, Any]:
 
 
 def assert_refused(done: Done, phrase: str, *, before: dict | None = None, atlas: Path) -> None:
-    """Exit 2 within the time and memory budget, one ``error:`` line, no traceback."""
+    """Exit 2 within the time and memory budget, one ``error:`` line, no traceback.
+
+    (A run in process has no memory figure: its kind is measured by a subprocess case.)
+    """
     assert not done.timed_out, f"still running after {TIMEOUT_S} s"
     assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
     assert done.stderr.startswith("error: "), done.stderr
@@ -536,12 +558,15 @@ TEXT_CASES = [
 
 
 @pytest.mark.parametrize(
-    ("file", "change", "phrase"), TEXT_CASES, ids=[f"{c[2][-40:]}" for c in TEXT_CASES]
+    ("measured", "file", "change", "phrase"),
+    measured_first(TEXT_CASES),
+    ids=[f"{c[2][-40:]}" for c in TEXT_CASES],
 )
-def test_unsafe_text_refused_by_check(atlas, cache, file, change, phrase) -> None:
+def test_unsafe_text_refused_by_check(atlas, cache, measured, file, change, phrase) -> None:
     edit_json(atlas / file, change)
     before = snapshot(atlas)
-    done = run_cli("check", atlas=atlas, cache=cache)
+    run = run_cli if measured else run_in_process
+    done = run("check", atlas=atlas, cache=cache)
     assert_refused(done, phrase, before=before, atlas=atlas)
     assert file.split("/")[-1] in done.stderr
 
@@ -598,12 +623,15 @@ DATE_CASES = [
 
 
 @pytest.mark.parametrize(
-    ("file", "change", "phrase"), DATE_CASES, ids=[c[2][:40] for c in DATE_CASES]
+    ("measured", "file", "change", "phrase"),
+    measured_first(DATE_CASES),
+    ids=[c[2][:40] for c in DATE_CASES],
 )
-def test_unreal_dates_refused_by_check(atlas, cache, file, change, phrase) -> None:
+def test_unreal_dates_refused_by_check(atlas, cache, measured, file, change, phrase) -> None:
     edit_json(atlas / file, change)
     before = snapshot(atlas)
-    done = run_cli("check", atlas=atlas, cache=cache)
+    run = run_cli if measured else run_in_process
+    done = run("check", atlas=atlas, cache=cache)
     assert_refused(done, phrase, before=before, atlas=atlas)
 
 
@@ -707,12 +735,17 @@ ADD_FILE_CASES = [
 
 
 @pytest.mark.parametrize(
-    ("props", "raw", "phrase"), ADD_FILE_CASES, ids=[c[2][:36] for c in ADD_FILE_CASES]
+    ("measured", "props", "raw", "phrase"),
+    measured_first(ADD_FILE_CASES),
+    ids=[c[2][:36] for c in ADD_FILE_CASES],
 )
-def test_add_file_refuses_what_readers_refuse(atlas, cache, tmp_path, props, raw, phrase) -> None:
+def test_add_file_refuses_what_readers_refuse(
+    atlas, cache, tmp_path, measured, props, raw, phrase
+) -> None:
     path = line_file(tmp_path, props, raw=raw)
     before = snapshot(atlas)
-    done = run_cli("add", str(path), *GOOD, atlas=atlas, cache=cache)
+    run = run_cli if measured else run_in_process
+    done = run("add", str(path), *GOOD, atlas=atlas, cache=cache)
     assert_refused(done, phrase, before=before, atlas=atlas)  # unchanged, so still readable
 
 
@@ -760,7 +793,9 @@ ADD_ARG_CASES = [
 )
 def test_add_arguments_refused(atlas, cache, args, phrase) -> None:
     before = snapshot(atlas)
-    done = run_cli(*args, atlas=atlas, cache=cache)
+    # Bytes that are not UTF-8 can only reach a real process's argv; the first case measures.
+    measured = args is ADD_ARG_CASES[0][0] or any(isinstance(a, bytes) for a in args)
+    done = (run_cli if measured else run_in_process)(*args, atlas=atlas, cache=cache)
     assert_refused(done, phrase, before=before, atlas=atlas)
 
 
