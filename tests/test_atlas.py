@@ -40,7 +40,7 @@ def test_fingerprint_changes_with_any_file(atlas_dir: Path) -> None:
 
 
 def test_missing_folder_says_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(AtlasError, match="--atlas DIR"):
+    with pytest.raises(AtlasError, match="pass `atlas` DIR"):
         load_atlas(tmp_path / "nowhere")
 
 

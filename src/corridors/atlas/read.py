@@ -86,7 +86,7 @@ def atlas_root(atlas: str | os.PathLike[str] | None = None) -> Path:
     root = resolve_atlas_dir(atlas)
     if not root.is_dir():
         raise AtlasError(
-            f"atlas folder {root} does not exist: pass --atlas DIR (or set CORRIDORS_ATLAS) "
+            f"atlas folder {root} does not exist: pass `atlas` DIR (or set CORRIDORS_ATLAS) "
             "to a folder holding places.geojson, sources.json and corridors/"
         )
     for required in (SOURCES_FILE, PLACES_FILE):

@@ -71,6 +71,17 @@ def _cache_events(verbose: bool):  # noqa: ANN202 - the callback load_network ta
 # Library errors name the parameter to change in backticks (`include_proposed`); the command
 # line shows its own flag instead.
 _FLAGS = {
+    "atlas": "--atlas",
+    "corridor_id": "--id",
+    "country": "--country",
+    "mode": "--mode",
+    "name": "--name",
+    "new_places": "--new-place",
+    "places": "--via",
+    "snap_m": "--snap-m",
+    "source": "--source",
+    "status": "--status",
+    "status_year": "--year",
     "modes": "--modes",
     "include_proposed": "--include-proposed",
     "by": "--by",

@@ -234,7 +234,7 @@ def add_via(
         With ``mode="sea"``: no sea lane joins two consecutive places.
     """
     if len(places) < 2:
-        raise UsageError("--via needs at least two places, e.g. --via Rajin,Chongjin")
+        raise UsageError("`places` needs at least two places, e.g. `places` Rajin,Chongjin")
     if mode not in MODES:
         raise EditError(f"unknown mode {short(mode)}: use one of {', '.join(MODES)}")
 
@@ -242,7 +242,7 @@ def add_via(
         chosen = [state.atlas.places[resolve_place(state.atlas, text)] for text in places]
         for a, b in zip(chosen[:-1], chosen[1:], strict=True):
             if a.id == b.id:
-                raise UsageError(f"--via names {a.id} twice in a row; list each place once")
+                raise UsageError(f"`places` names {a.id} twice in a row; list each place once")
         coords: list[Coord] = [chosen[0].coord]
         for a, b in zip(chosen[:-1], chosen[1:], strict=True):
             leg = _sea_route(a, b) if mode == "sea" else [a.coord, b.coord]
@@ -257,7 +257,7 @@ def add_via(
         return [feature]
 
     options = _options(locals(), "mode")
-    return _run_add(features_for, label="--via", simple_lines=mode != "sea", **options)
+    return _run_add(features_for, label="`places`", simple_lines=mode != "sea", **options)
 
 
 def _sea_route(a: Place, b: Place) -> list[Coord]:

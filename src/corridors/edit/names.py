@@ -46,7 +46,7 @@ def check_text(value: Any, what: str, option: str) -> str:
 
 def resolve_source(atlas: Atlas, text: str) -> tuple[str, dict[str, Any] | None]:
     """An existing source id (by id or URL), or a new source entry derived from the text."""
-    text = check_text(text, "--source", "--source")
+    text = check_text(text, "`source`", "`source`")
     if text in atlas.sources:
         return text, None
     for source in atlas.sources.values():
@@ -57,7 +57,7 @@ def resolve_source(atlas: Atlas, text: str) -> tuple[str, dict[str, Any] | None]
         close = difflib.get_close_matches(text, list(atlas.sources), n=1, cutoff=0.85)
         if close:
             raise EditError(
-                f"--source '{text}' is not a source id; did you mean '{close[0]}'? (give a URL "
+                f"`source` '{text}' is not a source id; did you mean '{close[0]}'? (give a URL "
                 "or a title instead to add a new source)"
             )
     base = text

@@ -123,16 +123,16 @@ class _Plan:
             feature.get("geometry"), label=where, atlas=self.atlas, simple=request.simple_lines
         )
         mode = _choice(
-            _merge(props, "mode", request.mode, where, "--mode"), MODES, "mode", "--mode", where
+            _merge(props, "mode", request.mode, where, "`mode`"), MODES, "mode", "`mode`", where
         )
         status = _choice(
-            _merge(props, "status", request.status, where, "--status"),
+            _merge(props, "status", request.status, where, "`status`"),
             STATUSES,
             "status",
-            "--status",
+            "`status`",
             where,
         )
-        year = _merge(props, "status_year", request.status_year, where, "--year")
+        year = _merge(props, "status_year", request.status_year, where, "`status_year`")
         if year is None:
             year = _dt.date.today().year
         sources = self._sources(props, where)
@@ -156,7 +156,7 @@ class _Plan:
         if start.id == end.id:
             raise EditError(
                 f"{where}: both ends attach to {start.id} ({start.name}); a corridor joins two "
-                "different places: check the line's ends or lower --snap-m"
+                "different places: check the line's ends or lower `snap_m`"
             )
         coords = dedupe_line([start.coord, *coords[1:-1], end.coord])
         if len(set(coords)) < 2:
@@ -204,7 +204,7 @@ class _Plan:
             sources.append(self.new_source_id)
         if not sources:
             raise EditError(
-                f"{where}: no source: pass --source SOURCE_ID_OR_URL (every corridor must cite "
+                f"{where}: no source: pass `source` SOURCE_ID_OR_URL (every corridor must cite "
                 "where it comes from; see sources.json)"
             )
         return sources
@@ -214,30 +214,30 @@ class _Plan:
     ) -> tuple[str, str]:
         """The corridor's name and id (given or made from its ends), both unused so far."""
         request, taken_names, taken_ids = self.request, self.taken_names, self.taken_ids
-        name = _merge(props, "name", request.name, where, "--name")
+        name = _merge(props, "name", request.name, where, "`name`")
         if name is None:
             name = f"{start.name} - {end.name} {MODE_WORDS[mode]}"
-        name = check_text(name, f"{where}: name", "--name")
+        name = check_text(name, f"{where}: name", "`name`")
         if name.casefold() in taken_names:
             raise EditError(
                 f"{where}: a corridor named '{name}' already exists "
-                f"('{taken_names[name.casefold()]}'); choose another name with --name"
+                f"('{taken_names[name.casefold()]}'); choose another name with `name`"
             )
-        corridor_id = _merge(props, "id", request.corridor_id, where, "--id")
+        corridor_id = _merge(props, "id", request.corridor_id, where, "`corridor_id`")
         if corridor_id is None:
             corridor_id = unique_id(slugify(f"{start.id} {end.id} {mode}"), taken_ids)
-        corridor_id = check_text(corridor_id, f"{where}: id", "--id")
+        corridor_id = check_text(corridor_id, f"{where}: id", "`corridor_id`")
         if not ID_PATTERN.match(corridor_id):
             raise EditError(
                 f"{where}: id '{corridor_id}' is not valid: use lowercase letters, digits, '_' "
-                "and '-'; fix --id"
+                "and '-'; fix `corridor_id`"
             )
         if corridor_id in taken_ids:
             existing = self.atlas.corridors.get(corridor_id)
             home = f" (in {Path(existing.file).name})" if existing is not None else ""
             raise EditError(
                 f"{where}: corridor id '{corridor_id}' already exists{home}; choose another "
-                "with --id"
+                "with `corridor_id`"
             )
         taken_ids.add(corridor_id)
         taken_names[name.casefold()] = corridor_id
@@ -253,11 +253,11 @@ def plan_add(
         raise EditError(f"{label}: nothing to add; give at least one LineString")
     if len(features) > 1 and (request.name is not None or request.corridor_id is not None):
         raise UsageError(
-            f"{label} holds {len(features)} lines: --name and --id apply to one line; put "
+            f"{label} holds {len(features)} lines: `name` and `corridor_id` apply to one line; put "
             "'name' and 'id' in each feature's properties instead"
         )
     if not (isinstance(request.snap_m, (int, float)) and 0 <= request.snap_m < math.inf):
-        raise UsageError(f"--snap-m must be a distance in metres >= 0, got {request.snap_m!r}")
+        raise UsageError(f"`snap_m` must be a distance in metres >= 0, got {request.snap_m!r}")
     result = EditResult(action="add", dry_run=False)
     new_source_id: str | None = None
     if request.source is not None:
@@ -278,7 +278,7 @@ def plan_add(
         plan.add(feature, label if len(features) == 1 else f"{label}: feature {index}")
     if plan.new_places:
         raise UsageError(
-            f"--new-place {', '.join(plan.new_places)} was not needed: every end is within "
+            f"`new_places` {', '.join(plan.new_places)} was not needed: every end is within "
             f"{request.snap_m:,.0f} m of a place; drop it"
         )
     result.ignored_properties = sorted(plan.ignored)
@@ -325,5 +325,5 @@ def check_land_and_sea(features: list[dict[str, Any]]) -> None:
                     f"{props['mode']} line '{props['id']}' runs across open sea {len(runs)} "
                     f"time(s), longest km {a / 1000:,.1f}-{b / 1000:,.1f} "
                     f"({(b - a) / 1000:,.1f} km); draw it along the coast or, for a ship route, "
-                    "use --mode sea"
+                    "use `mode` sea"
                 )

@@ -80,7 +80,7 @@ def snap_end(
             raise EditError(
                 f"{label}: the line's {which} is {offset / 1000:,.2f} km from its '{field_name}' "
                 f"place {place.id} (tolerance {snap_m:,.0f} m); move the end onto the place or "
-                "raise --snap-m"
+                "raise `snap_m`"
             )
         return place, offset, False
     place, offset = places.nearest(coord)
@@ -90,19 +90,19 @@ def snap_end(
         raise EditError(
             f"{label}: the line's {which} {pair(coord)} is {offset / 1000:,.1f} km from the "
             f"nearest place, {place.id} ({place.name}); move it within {snap_m:,.0f} m of a "
-            "place, raise --snap-m, or pass --new-place NAME to make it a new junction"
+            "place, raise `snap_m`, or pass `new_places` NAME to make it a new junction"
         )
-    name = check_text(new_places.pop(0), "--new-place", "--new-place")
+    name = check_text(new_places.pop(0), "`new_places`", "`new_places`")
     if normalise(name) in places.labels():
         raise EditError(
-            f"--new-place '{name}': a place with that id, name or alias exists; pick another name"
+            f"`new_places` '{name}': a place with that id, name or alias exists; pick another name"
         )
     place_id = unique_id(slugify(name) or "junction", {p.id for p in places.all()})
     if not ID_PATTERN.match(place_id):
-        raise EditError(f"--new-place '{name}': give a name with letters or digits")
+        raise EditError(f"`new_places` '{name}': give a name with letters or digits")
     chosen_country = country or place.country
     if chosen_country not in COUNTRIES:
-        raise EditError(f"--country '{chosen_country}' is not one of {', '.join(COUNTRIES)}")
+        raise EditError(f"`country` '{chosen_country}' is not one of {', '.join(COUNTRIES)}")
     new = Place(
         id=place_id,
         name=name,
