@@ -45,11 +45,12 @@ from corridors.errors import CorridorsError, UsageError
 MIN_LOADS = 2000
 MIN_SECONDS = 6.0  # long enough for a few hundred edits on two busy cores
 MAX_SECONDS = 150.0  # a safety stop only: the loop ends after MIN_LOADS loads
-# One writer, pausing between edits, is enough to show the race: without the readers' lock 18
-# of 2,000 loads failed (--without-reader-lock, 2-core machine, 414 edits in 9.4 s).
+# One writer, pausing between edits, is enough to show the race: without the readers' lock 11
+# to 14 of 2,000 loads failed in 4 runs (--without-reader-lock, 2-core machine, ~180 edits in
+# 6-7.5 s); the pause leaves the reader a core on a busy machine.
 WRITERS = 1
 EXTRA_FILES = 30
-WRITER_PAUSE_S = 0.02  # between edits: leaves the reader a core on a busy 2-core machine
+WRITER_PAUSE_S = 0.05  # seconds between edits
 
 # One writer process: add a corridor with a new source and a new junction, remove it, repeat
 # until the stop file appears. Ends at distinct points 2-3 km apart on land north-west of
