@@ -26,6 +26,8 @@ from cli_runner import corridors_cli
 
 from corridors._io.atomic import LOCK_NAME, LOCK_NAMES
 from corridors.atlas.read import load_atlas
+from corridors.edit.api import add_via
+from corridors.errors import UsageError
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -702,3 +704,18 @@ def test_add_via_named_places(atlas: Path, cache: Path) -> None:
         "route", "Khasan", "Tumangang", "--include-proposed", "--json", atlas=atlas, cache=cache
     )
     assert routed.returncode == 0, routed.stderr
+
+
+def test_sea_lane_errors_name_the_lane_not_another_flag(atlas: Path, tmp_path: Path) -> None:
+    """add-sea-lane has no --via: its errors name the lane (they used to say "--via: ...")."""
+    no_status = run("add-sea-lane", "Rajin", "Pohang", "--source", "test-source", atlas=atlas,
+                    cache=tmp_path / "c")  # fmt: skip
+    assert no_status.returncode == 2
+    assert no_status.stderr.startswith("error: sea lane Rajin - Pohang: no status: pass --status")
+    twice = run("add-sea-lane", "Rajin", "Najin", "--status", "proposed", "--source",
+                "test-source", atlas=atlas, cache=tmp_path / "c")  # fmt: skip
+    assert twice.returncode == 2
+    assert "--via" not in twice.stderr and "names rajin_port twice" in twice.stderr
+    with pytest.raises(UsageError, match="^`places` names rajin_port twice"):
+        add_via(["Rajin", "Najin"], mode="rail", status="proposed", source="test-source",
+                atlas=atlas)  # fmt: skip

@@ -233,6 +233,12 @@ def add_via(
     SeaRoutingError
         With ``mode="sea"``: no sea lane joins two consecutive places.
     """
+    return _add_through(places, label="`places`", **_options(locals(), "mode"))
+
+
+def _add_through(places: Sequence[str], *, label: str, mode: str, **options: Any) -> EditResult:
+    """The body of :func:`add_via` and :func:`add_sea_lane`; ``label`` names the input in
+    errors (the CLI writes `places` as --via; a sea lane is named by its two ports)."""
     if len(places) < 2:
         raise UsageError("`places` needs at least two places, e.g. `places` Rajin,Chongjin")
     if mode not in MODES:
@@ -242,7 +248,7 @@ def add_via(
         chosen = [state.atlas.places[resolve_place(state.atlas, text)] for text in places]
         for a, b in zip(chosen[:-1], chosen[1:], strict=True):
             if a.id == b.id:
-                raise UsageError(f"`places` names {a.id} twice in a row; list each place once")
+                raise UsageError(f"{label} names {a.id} twice in a row; list each place once")
         coords: list[Coord] = [chosen[0].coord]
         for a, b in zip(chosen[:-1], chosen[1:], strict=True):
             leg = _sea_route(a, b) if mode == "sea" else [a.coord, b.coord]
@@ -256,8 +262,7 @@ def add_via(
         feature["properties"] = props
         return [feature]
 
-    options = _options(locals(), "mode")
-    return _run_add(features_for, label="`places`", simple_lines=mode != "sea", **options)
+    return _run_add(features_for, label=label, simple_lines=mode != "sea", mode=mode, **options)
 
 
 def _sea_route(a: Place, b: Place) -> list[Coord]:
@@ -290,7 +295,8 @@ def add_sea_lane(
     start, end : str
         The two ports (ids, names or aliases).
     """
-    return add_via([start, end], mode="sea", **_options(locals()))
+    label = f"sea lane {start} - {end}"
+    return _add_through([start, end], label=label, mode="sea", **_options(locals()))
 
 
 @one_line
