@@ -6,8 +6,11 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # for the `browser` helper module
 
+from atlas_factory import write_atlas  # noqa: E402
 from browser import chromium_browser_fixture, offline_page_fixture  # noqa: E402
 
 # Real-browser fixtures (headless /usr/bin/chromium, all network blocked): see tests/browser.py.
@@ -22,3 +25,15 @@ if WORKER:
     # columns. Tests that need a width set COLUMNS themselves.
     for _name in ("COLUMNS", "LINES"):
         os.environ.pop(_name, None)
+
+
+@pytest.fixture
+def atlas(tmp_path: Path) -> Path:
+    """The small factory atlas (tests/atlas_factory.py), written fresh for each test."""
+    return write_atlas(tmp_path / "atlas")
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    """A cache folder of the test's own (pass it as CORRIDORS_CACHE_DIR)."""
+    return tmp_path / "cache"

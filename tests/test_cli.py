@@ -16,18 +16,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from atlas_factory import write_atlas
 from cli_runner import corridors_cli
 
 
 def run(*args: str, atlas: Path | None = None, env_cache: Path | None = None):
     """``corridors ARGS --atlas ATLAS`` in this process, caching in ``env_cache``."""
     return corridors_cli(*args, atlas=atlas, cache=env_cache)
-
-
-@pytest.fixture
-def atlas(tmp_path: Path) -> Path:
-    return write_atlas(tmp_path / "atlas")
 
 
 @pytest.fixture(autouse=True)

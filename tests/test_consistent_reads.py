@@ -176,11 +176,6 @@ def test_loads_during_concurrent_edits_never_mix_two_edits(tmp_path: Path) -> No
 
 
 @pytest.fixture
-def atlas(tmp_path: Path) -> Path:
-    return write_atlas(tmp_path / "atlas")
-
-
-@pytest.fixture
 def short_read_timeout(monkeypatch: pytest.MonkeyPatch) -> float:
     monkeypatch.setattr(atomicio, "READ_LOCK_TIMEOUT_S", 0.3)
     return 0.3

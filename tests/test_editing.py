@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 
 import pytest
-from atlas_factory import write_atlas
 from cli_runner import corridors_cli
 
 from corridors._io.atomic import LOCK_NAME, LOCK_NAMES
@@ -115,16 +114,6 @@ def feature(coords, **props) -> dict:
 def write_json(path: Path, doc) -> Path:
     path.write_text(json.dumps(doc))
     return path
-
-
-@pytest.fixture
-def atlas(tmp_path: Path) -> Path:
-    return write_atlas(tmp_path / "atlas")
-
-
-@pytest.fixture
-def cache(tmp_path: Path) -> Path:
-    return tmp_path / "cache"
 
 
 GOOD = ["--mode", "rail", "--status", "proposed", "--source", "test-source"]

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from atlas_factory import write_atlas
 
 from corridors.atlas.read import date_span, load_atlas
 from corridors.atlas.safe_input import (
@@ -202,16 +201,6 @@ def assert_refused(done: Done, phrase: str, *, before: dict | None = None, atlas
     assert done.seconds < TIMEOUT_S
     if before is not None:
         assert snapshot(atlas) == before
-
-
-@pytest.fixture
-def atlas(tmp_path: Path) -> Path:
-    return write_atlas(tmp_path / "atlas")
-
-
-@pytest.fixture
-def cache(tmp_path: Path) -> Path:
-    return tmp_path / "cache"
 
 
 def edit_json(path: Path, change: Callable[[Any], None]) -> None:
