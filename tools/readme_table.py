@@ -1,0 +1,82 @@
+"""Regenerate the README's route table from ``corridors table --json`` on the shipped atlas.
+
+    python tools/readme_table.py          # rewrite the table in README.md in place
+    python tools/readme_table.py --check  # exit 1 if README.md is not what the atlas gives
+
+Only the Markdown table rows of the "## The route table" section are rewritten; the prose
+around them is left alone (say in it what the numbers mean). The test
+``tests/test_shipped_atlas.py::test_readme_route_table_is_what_corridors_table_prints`` checks
+the same thing cell by cell, so a stale README fails the suite either way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+README = REPO / "README.md"
+HEADER = "| from | to | modes | km | nmi | published km | statuses used |"
+RULE = "|---|---|---|---:|---:|---:|---|"
+
+
+def table_rows() -> list[str]:
+    """The route table as Markdown rows, from the installed ``corridors`` on the bundled atlas."""
+    done = subprocess.run(
+        [sys.executable, "-m", "corridors.cli", "table", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = []
+    for record in json.loads(done.stdout):
+        nmi = f"{record['distance_nmi']:,.1f}" if "sea" in record["modes"] else ""
+        reported = record["reported_km"]
+        cells = [
+            record["from"],
+            record["to"],
+            record["modes"],
+            f"{record['distance_km']:,.1f}",
+            nmi,
+            "" if reported is None else f"{reported:,.1f}",
+            ", ".join(record["statuses"]),
+        ]
+        rows.append("| " + " | ".join(cells) + " |")
+    return rows
+
+
+def with_table(text: str, rows: list[str]) -> str:
+    """``text`` with the route table section's Markdown table replaced by ``rows``."""
+    head, marker, rest = text.partition("\n## The route table\n")
+    if not marker:
+        raise SystemExit("README.md has no '## The route table' section")
+    section, next_heading, tail = rest.partition("\n## ")
+    lines = section.split("\n")
+    table = [i for i, line in enumerate(lines) if line.startswith("|")]
+    if not table:
+        raise SystemExit("the route table section has no Markdown table")
+    first, last = table[0], table[-1]
+    lines[first : last + 1] = [HEADER, RULE, *rows]
+    return head + marker + "\n".join(lines) + next_heading + tail
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report whether it is current")
+    args = parser.parse_args()
+    text = README.read_text(encoding="utf-8")
+    updated = with_table(text, table_rows())
+    if args.check:
+        if updated != text:
+            print("README.md's route table is stale: run python tools/readme_table.py")
+            return 1
+        return 0
+    README.write_text(updated, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
