@@ -8,7 +8,8 @@ against published km posts and line lengths (source ids refer to geo/sources.jso
   Vladivostok), so Khasan -> Vladivostok is 238 + 89 = 327 km;
 - Ussuriysk - Baranovsky: 22 km (Khasan - Ussuriysk 260 km minus 238 km) or 25 km (km posts
   9200 - 9175); both are differences of published figures, hence the wider tolerance;
-- Gyeongbu line Seoul - Busan 441.7 km (`wiki-gyeongbu-line`);
+- Gyeongbu line Seoul - Busan 441.7 km (`wiki-gyeongbu-line`), Seoul - Daejeon 166.3 km (derived
+  from the Daejeon yard km post, `jawiki-daejeon-yard`);
 - Samcheok line Donghae - Samcheok 12.9 km (`wiki-samcheok-line`).
 
 The gas pipeline follows the 2011 proposal (`hani-2011-gas-route`): it enters the ROK at
@@ -54,6 +55,8 @@ def within(computed: float, published: float, tolerance: float = TOLERANCE) -> b
         ("ussuriysk", "baranovsky", 22.0, TOLERANCE),
         ("ussuriysk", "baranovsky", 25.0, 0.15),
         ("seoul", "busan_station", 441.7, TOLERANCE),
+        # Daejeon: km 166.3 = Daejeon yard km 161.6 + 4.7 km (`jawiki-daejeon-yard`, derived)
+        ("seoul", "daejeon", 166.3, TOLERANCE),
         ("donghae", "samcheok", 12.9, TOLERANCE),
     ],
 )
