@@ -10,7 +10,8 @@ against published km posts and line lengths (source ids refer to geo/sources.jso
   9200 - 9175); both are differences of published figures, hence the wider tolerance;
 - Gyeongbu line Seoul - Busan 441.7 km (`wiki-gyeongbu-line`), Seoul - Daejeon 166.3 km (derived
   from the Daejeon yard km post, `jawiki-daejeon-yard`);
-- Samcheok line Donghae - Samcheok 12.9 km (`wiki-samcheok-line`).
+- Samcheok line Donghae - Samcheok 12.9 km (`wiki-samcheok-line`);
+- Donghae line Busanjin - Taehwagang (Ulsan) 68.4 km (`wiki-donghae-line` km posts).
 
 The gas pipeline follows the 2011 proposal (`hani-2011-gas-route`): it enters the ROK at
 Goseong/Jejin and stays there; the demarcation line is the one shipped in the basemap.
@@ -58,6 +59,7 @@ def within(computed: float, published: float, tolerance: float = TOLERANCE) -> b
         # Daejeon: km 166.3 = Daejeon yard km 161.6 + 4.7 km (`jawiki-daejeon-yard`, derived)
         ("seoul", "daejeon", 166.3, TOLERANCE),
         ("donghae", "samcheok", 12.9, TOLERANCE),
+        ("busanjin", "ulsan", 68.4, TOLERANCE),  # Donghae line km post of Taehwagang (Ulsan)
     ],
 )
 def test_rail_route_matches_published_length(
