@@ -26,7 +26,7 @@ ROUTE_TABLE: tuple[tuple[str, str, str], ...] = (
     ("vostochny", "busan", "sea"),
     ("khasan", "busan", "rail"),
     ("khasan", "seoul", "rail"),
-    ("vladivostok", "seoul", "pipeline"),
+    ("vladivostok", "pyeongtaek_lng", "pipeline"),
     ("vladivostok", "seoul", "power"),
 )
 
