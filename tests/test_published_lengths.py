@@ -39,6 +39,8 @@ KOWON_RAJIN_ISSUE_KM = 557.0  # issue 10 (no source found: probably an OSM track
 PYONGYANG_KAESONG_KM = 187.3  # wiki-pyongbu-line (line length; Kaesong 186.5 derived)
 KOWON_PYONGGANG_KM = 145.8  # wiki-kangwon-line
 KOWON_WONSAN_KM = 42.0  # wiki-kangwon-line: Wonsan at km 42.0 from Kowon
+KOWON_ANBYON_KM = 57.7  # wiki-kangwon-line: Anbyon at km 57.7 from Kowon
+ANBYON_KUMGANGSAN_KM = 101.0  # wiki-kumgangsan-line: the part in regular use
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +147,18 @@ def test_pyongyang_wonsan_stays_in_the_dprk(network) -> None:
     assert result.distance_km == pytest.approx(PYONGYANG_KOWON_KM + KOWON_WONSAN_KM, rel=TOLERANCE)
 
 
+def test_kumgangsan_line_in_regular_use_routes_by_default(network) -> None:
+    """Kowon - Anbyon (Kangwon line) - Kumgangsan Chongnyon, where regular service ends."""
+    result = rail(network, "Kowon", "Kumgangsan")
+    assert [leg.corridor for leg in result.legs] == [
+        "kangwon_kowon_pyonggang",
+        "tkr_anbyon_kumgangsan",
+    ]
+    assert result.distance_km == pytest.approx(
+        KOWON_ANBYON_KM + ANBYON_KUMGANGSAN_KM, rel=TOLERANCE
+    )
+
+
 def test_kowon_is_a_junction_and_no_dprk_section_is_drawn_twice(network) -> None:
     """Kowon ends the Pyongra sections on both sides and starts the Kangwon line; Wonsan is a
     station on the Kangwon line, not the end of a Pyongra corridor."""
@@ -154,4 +168,4 @@ def test_kowon_is_a_junction_and_no_dprk_section_is_drawn_twice(network) -> None
     through_wonsan = [c.id for c in corridors if "wonsan" in (c.start, c.end, *c.via)]
     assert through_wonsan == ["kangwon_kowon_pyonggang"]
     through_anbyon = sorted(c.id for c in corridors if "anbyon" in (c.start, c.end, *c.via))
-    assert through_anbyon == ["kangwon_kowon_pyonggang", "tkr_anbyon_jejin"]
+    assert through_anbyon == ["kangwon_kowon_pyonggang", "tkr_anbyon_kumgangsan"]
