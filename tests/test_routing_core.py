@@ -157,4 +157,4 @@ def test_route_table_lives_with_routing(shipped: Network) -> None:
     assert len(rows) == len(ROUTE_TABLE)  # the shipped atlas answers every route
     khasan_pohang = next(r for r in rows if (r["from"], r["to"]) == ("khasan", "pohang"))
     assert khasan_pohang["modes"] == "rail,sea"
-    assert khasan_pohang["distance_km"] == pytest.approx(747.3, abs=0.05)
+    assert khasan_pohang["distance_km"] == pytest.approx(750.0, abs=0.05)
