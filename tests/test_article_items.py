@@ -67,6 +67,12 @@ def add_items(root: Path, *, zone: dict | None = None, programme: dict | None = 
     return root
 
 
+def write_fresh(root: Path) -> Path:
+    import atlas_factory
+
+    return atlas_factory.write_atlas(root)
+
+
 @pytest.fixture
 def items_atlas(atlas: Path) -> Path:
     """The factory atlas with a zone and a programme."""
@@ -270,6 +276,30 @@ def test_new_corridor_end_never_snaps_to_a_zone(items_atlas: Path, cache: Path) 
     )  # fmt: skip
     assert done.returncode == 2
     assert "test_zone" not in done.stdout + done.stderr
+
+
+def test_check_reports_a_zone_and_fails_a_broken_one(items_atlas: Path, cache: Path) -> None:
+    done = corridors_cli("check", atlas=items_atlas, cache=cache)
+    assert "ok   test_zone: " in done.stdout and "km² (computed)" in done.stdout
+    # A bow tie: the outline crosses itself (loading does not look; check does).
+    bow = [[130.25, 42.2], [130.7, 42.45], [130.7, 42.2], [130.25, 42.45], [130.25, 42.2]]
+    zone = zone_feature(point=[130.3, 42.3])
+    zone["geometry"]["coordinates"] = [bow]
+    add_items(write_fresh(items_atlas.parent / "bow"), zone=zone)
+    done = corridors_cli("check", atlas=items_atlas.parent / "bow", cache=cache)
+    assert done.returncode != 0
+    assert "FAIL test_zone: outline is not valid: Self-intersection" in done.stdout
+
+
+def test_check_fails_a_corridor_that_stops_at_a_zone(items_atlas: Path, cache: Path) -> None:
+    rail = json.loads((items_atlas / "corridors" / "rail.geojson").read_text())
+    line = rail["features"][0]
+    line["geometry"]["coordinates"].insert(3, [130.45, 42.3])
+    line["properties"]["via"].append("test_zone")
+    (items_atlas / "corridors" / "rail.geojson").write_text(json.dumps(rail))
+    done = corridors_cli("check", atlas=items_atlas, cache=cache)
+    assert done.returncode != 0
+    assert "FAIL test_zone: corridor khasan_rajin stops at this zone" in done.stdout
 
 
 def test_shipped_rason_zone_area_and_extent(shipped) -> None:
