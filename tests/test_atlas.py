@@ -49,7 +49,7 @@ def _rail(doc: dict) -> dict:
 
 
 BROKEN_CORRIDORS = [
-    ("mode", lambda d: _rail(d).update(mode="road"), "field 'mode': 'road' is not one of"),
+    ("mode", lambda d: _rail(d).update(mode="tram"), "field 'mode': 'tram' is not one of"),
     ("status", lambda d: _rail(d).update(status="opperating"), "field 'status'"),
     ("status_year", lambda d: _rail(d).update(status_year="2015"), "field 'status_year'"),
     ("from", lambda d: _rail(d).update({"from": "atlantis"}), "unknown place 'atlantis'"),

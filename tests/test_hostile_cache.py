@@ -24,7 +24,7 @@ import pytest
 from atlas_factory import write_atlas
 from cli_runner import Ran, corridors_cli
 
-from corridors.atlas.model import Atlas, Corridor, Leg, Place, Shipment, Source
+from corridors.atlas.model import Atlas, Corridor, Leg, Place, Programme, Shipment, Source
 from corridors.atlas.read import read_atlas_bytes
 from corridors.network import cache as netcache
 from corridors.network.index import Network, RouteIndex, build_index
@@ -534,7 +534,7 @@ def assert_same_network(fresh: Network, cached: Network) -> None:
     assert list(fresh.index.place_nodes.items()) == list(cached.index.place_nodes.items())
     a, b = fresh.atlas, cached.atlas
     assert (a.root, a.fingerprint) == (b.root, b.fingerprint)
-    for name in ("sources", "places", "corridors", "shipments"):
+    for name in ("sources", "places", "corridors", "shipments", "programmes"):
         mine, theirs = getattr(a, name), getattr(b, name)
         assert list(mine) == list(theirs), name
         for key in mine:
@@ -544,7 +544,7 @@ def assert_same_network(fresh: Network, cached: Network) -> None:
 
 def test_row_layout_covers_every_field() -> None:
     """A field added to an atlas dataclass must be added to the cache rows too."""
-    for cls in (Source, Place, Corridor, Leg, Shipment):
+    for cls in (Source, Place, Corridor, Leg, Shipment, Programme):
         stored = {name for name, _ in netcache._ROWS[cls]}
         outside = netcache._FIELDS_OUTSIDE_ROWS.get(cls, set())
         assert stored | outside == {f.name for f in dataclasses.fields(cls)}, cls
@@ -555,6 +555,7 @@ def test_row_layout_covers_every_field() -> None:
         "corridors",
         "shipments",
         "fingerprint",
+        "programmes",
     }
 
 

@@ -54,6 +54,10 @@ def write_jinja_atlas(root: Path, marker: Path) -> dict[str, str]:
         "cargo": payload("cargo", marker),
         "consignee": payload("consignee", marker),
         "ship": payload("ship", marker),
+        "zone": payload("zone name", marker),
+        "zone_note": payload("zone note", marker),
+        "programme": payload("programme name", marker),
+        "programme_note": payload("programme note", marker),
     }
 
     def sources(doc):
@@ -65,6 +69,11 @@ def write_jinja_atlas(root: Path, marker: Path) -> dict[str, str]:
                 feat["properties"].update(
                     name=texts["place"], aliases=[texts["place_alias"]], note=texts["place_note"]
                 )
+        ring = [[130.25, 42.2], [130.7, 42.2], [130.7, 42.45], [130.25, 42.45], [130.25, 42.2]]
+        zone = {"id": "zone", "name": texts["zone"], "note": texts["zone_note"], "aliases": []}
+        zone.update(country="PRK", kind="zone", point=[130.45, 42.3], sources=["test-source"])
+        geometry = {"type": "Polygon", "coordinates": [ring]}
+        doc["features"].append({"type": "Feature", "geometry": geometry, "properties": zone})
 
     def rail(doc):
         for feat in doc["features"]:
@@ -82,6 +91,9 @@ def write_jinja_atlas(root: Path, marker: Path) -> dict[str, str]:
     _edit(root / "places.geojson", places)
     _edit(root / "corridors" / "rail.geojson", rail)
     _edit(root / "shipments.json", shipments)
+    programme = {"id": "programme", "name": texts["programme"], "note": texts["programme_note"]}
+    programme.update(members=["khasan_rajin"], sources=["test-source"], figures={"years": 20})
+    (root / "programmes.json").write_text(json.dumps({"programmes": [programme]}))
     return texts
 
 
@@ -131,6 +143,7 @@ def test_check_and_build_accept_braces_and_run_nothing(jinja_maps) -> None:
 # Every feature's tooltip and popup, opened through Leaflet, read from the DOM.
 READ_ALL = """() => {
   const out = {tooltips: [], popups: [], panels: []};
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
   for (const k of Object.keys(window)) {
     const v = window[k];
     if (!k.startsWith('geo_json_') || !v || !v.eachLayer) continue;
@@ -179,8 +192,11 @@ def _lines(found: dict) -> set[str]:
 def test_atlas_map_shows_every_text_as_written(jinja_maps, offline_page) -> None:
     texts, marker, out = jinja_maps
     lines = _lines(_read(offline_page, out / "atlas.html"))
-    for field in ("place", "place_note", "corridor", "corridor_note", "attribute", "source"):
+    fields = ("place", "place_note", "corridor", "corridor_note", "attribute", "source")
+    fields += ("zone", "zone_note", "programme", "programme_note")
+    for field in fields:
         assert texts[field] in lines, field
+    assert f"Programmes: {texts['programme']}" in lines  # the panel's heading
     assert texts["place_alias"] in " ".join(lines)
     assert not any("49" in line and "7*7" not in line for line in lines)
     assert not marker.exists()

@@ -81,8 +81,10 @@ def test_by_time_uses_speeds_and_transfer(network) -> None:
 
 
 def test_bad_options(network) -> None:
-    with pytest.raises(UsageError, match="unknown mode 'road'"):
-        make_options(modes=["road"])
+    with pytest.raises(UsageError, match="unknown mode 'tram'"):
+        make_options(modes=["tram"])
+    with pytest.raises(UsageError, match="power, pipeline or road"):
+        make_options(modes=["rail", "road"])
     with pytest.raises(UsageError, match="^`by` must be 'distance' or 'time', not 'cost'$"):
         make_options(by="cost")
     with pytest.raises(UsageError, match="`transfer_hours` must be zero or more"):

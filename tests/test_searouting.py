@@ -185,6 +185,8 @@ def _sea_ports() -> list[tuple[str, tuple[float, float]]]:
     ports = []
     for feature in features:
         props = feature["properties"]
+        if feature["geometry"]["type"] != "Point":  # an area (zone): no port
+            continue
         lon, lat = feature["geometry"]["coordinates"][:2]
         inside = REGION[0] <= lon <= REGION[2] and REGION[1] <= lat <= REGION[3]
         if "sea" in (props.get("transfer") or []) and inside:

@@ -3,7 +3,8 @@
 Per corridor: computed (geodesic) length against the published one (flagged when more than
 10 % apart), sea lanes that touch land, land corridors that cross open sea, and line ends or
 ``via`` places farther than the tolerance from their places. Per port: the berth must be near
-water. Per shipment leg: the graph must join its places in its mode.
+water. Per zone: a valid outline, and no corridor stopping at it. Per shipment leg: the graph
+must join its places in its mode.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ def check_atlas(
         check_ends(report, atlas, corridor, tolerance_m=tolerance_m)
         check_land_and_sea(report, corridor)
     check_ports(report, atlas)
+    check_zones(report, atlas)
     check_shipments(report, network or Network(atlas, build_index(atlas=atlas)))
     return report
 
@@ -208,3 +210,30 @@ def check_shipments(report: CheckReport, network: Network) -> None:
                 True,
                 f"{leg.start} -> {leg.end} by {leg.mode}: {routed.route.distance_km:,.1f} km",
             )
+
+
+def check_zones(report: CheckReport, atlas: Atlas) -> None:
+    """Each area place (zone): a valid outline (no self-intersection) with its computed km², and
+    no corridor stopping at it (a zone is an area, not a node of the network)."""
+    from shapely import MultiPolygon
+    from shapely.validation import explain_validity
+
+    from corridors.geo.geodesy import area_km2
+
+    stops = {stop: c.id for c in atlas.corridors.values() for stop in c.stops}
+    for place in atlas.places.values():
+        if place.area is None:
+            continue
+        shape = MultiPolygon([(rings[0], list(rings[1:])) for rings in place.area])
+        if not shape.is_valid:
+            report.add(place.id, "zone", False, f"outline is not valid: {explain_validity(shape)}")
+        elif place.id in stops:
+            report.add(
+                place.id,
+                "zone",
+                False,
+                f"corridor {stops[place.id]} stops at this zone; a zone is an area, not a stop: "
+                "end the line at a place inside it",
+            )
+        else:
+            report.add(place.id, "zone", True, f"{area_km2(place.area):,.1f} km² (computed)")

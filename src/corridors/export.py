@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from corridors.atlas.model import Atlas
 from corridors.errors import UsageError
 from corridors.network.index import Network
 
@@ -14,6 +15,28 @@ if TYPE_CHECKING:
     import networkx as nx
 
 EXPORT_FORMATS = {".gpkg": "GeoPackage", ".graphml": "GraphML"}
+
+
+def _zone_rows(atlas: Atlas) -> list[dict[str, object]]:
+    """One row per area place (zone): its MultiPolygon and geodesic area in km²."""
+    from shapely.geometry import MultiPolygon
+
+    from corridors.geo.geodesy import area_km2
+
+    return [
+        {
+            "id": p.id,
+            "name": p.name,
+            "aliases": "; ".join(p.aliases),
+            "country": p.country,
+            "kind": p.kind,
+            "area_km2": area_km2(p.area),
+            "sources": "; ".join(p.sources),
+            "geometry": MultiPolygon([(rings[0], list(rings[1:])) for rings in p.area]),
+        }
+        for p in atlas.places.values()
+        if p.area is not None
+    ]
 
 
 def export_file(network: Network, path: str | Path) -> Path:
@@ -90,7 +113,9 @@ def _json_text(value: object) -> str:
 
 
 def write_geopackage(network: Network, path: Path) -> None:
-    """Layers: places, corridors, shipment_legs (routed), graph_edges (with lengths).
+    """Layers: places, corridors, shipment_legs (routed), graph_edges (with lengths), and zones
+    (areas, with their computed km²) when the atlas has any; a zone is also in places, at its
+    label point.
 
     Writes ``path`` directly (a new file; :func:`export_file` gives a temporary one).
     """
@@ -162,6 +187,11 @@ def write_geopackage(network: Network, path: Path) -> None:
     edges = gpd.GeoDataFrame(edge_rows, crs="EPSG:4326")
     _encodable_frame(places).to_file(path, layer="places", driver="GPKG")
     _encodable_frame(corridors).to_file(path, layer="corridors", driver="GPKG", mode="a")
+    zones = _zone_rows(atlas)
+    if zones:
+        _encodable_frame(gpd.GeoDataFrame(zones, crs="EPSG:4326")).to_file(
+            path, layer="zones", driver="GPKG", mode="a"
+        )
     if leg_rows:
         _encodable_frame(gpd.GeoDataFrame(leg_rows, crs="EPSG:4326")).to_file(
             path, layer="shipment_legs", driver="GPKG", mode="a"

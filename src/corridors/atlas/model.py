@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-MODES = ("rail", "sea", "power", "pipeline")
+MODES = ("rail", "sea", "power", "pipeline", "road")
 FREIGHT_MODES = ("rail", "sea")
 STATUSES = (
     "operating",
@@ -33,7 +33,10 @@ PLACE_KINDS = (
     "plant",
     "substation",
     "border",
+    "zone",
 )
+AREA_KINDS = ("zone",)
+"""Place kinds drawn as an area (a Polygon or MultiPolygon); every other kind is a Point."""
 COUNTRIES = ("RUS", "PRK", "KOR", "CHN", "JPN")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 SOURCE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -44,9 +47,14 @@ SOURCES_FILE = "sources.json"
 PLACES_FILE = "places.geojson"
 CORRIDORS_DIR = "corridors"
 SHIPMENTS_FILE = "shipments.json"
+PROGRAMMES_FILE = "programmes.json"
 
 Coord = tuple[float, float]
 """A position: (longitude, latitude) in decimal degrees, WGS84 (EPSG:4326). The one definition."""
+Ring = tuple[Coord, ...]
+"""A closed ring of positions (first == last), as in GeoJSON."""
+Area = tuple[tuple[Ring, ...], ...]
+"""An area as polygons, each an outer ring then its holes (a GeoJSON MultiPolygon's shape)."""
 
 
 def as_position(value: Any) -> Coord | None:
@@ -109,6 +117,8 @@ class Place:
     sources: tuple[str, ...]
     transfer: tuple[str, ...] = ()
     note: str | None = None
+    area: Area | None = None
+    """For a zone: its polygons; ``lon``/``lat`` is then a representative point inside it."""
 
     @property
     def coord(self) -> Coord:
@@ -171,6 +181,24 @@ class Shipment:
     note: str | None = None
 
 
+@dataclass(frozen=True)
+class Programme:
+    """A named programme of works the sources report (e.g. Pobeda): figures and member corridors.
+
+    ``members`` may be empty: a programme announced without a published list of lines is not
+    drawn as corridors. ``figures`` maps a name with its unit (``length_km``, ``cost_usd``,
+    ``years``) to a number.
+    """
+
+    id: str
+    name: str
+    sources: tuple[str, ...]
+    members: tuple[str, ...] = ()
+    figures: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
+    announced: str | None = None
+    note: str | None = None
+
+
 @dataclass
 class Atlas:
     """The whole validated atlas, as loaded from ``root``."""
@@ -181,6 +209,7 @@ class Atlas:
     corridors: dict[str, Corridor]
     shipments: dict[str, Shipment]
     fingerprint: str
+    programmes: dict[str, Programme] = field(default_factory=dict)
 
     def place(self, place_id: str) -> Place:
         return self.places[place_id]

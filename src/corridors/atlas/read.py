@@ -21,6 +21,7 @@ from typing import Any, NoReturn
 
 from corridors._io.atomic import reads_under_lock
 from corridors.atlas.model import (
+    AREA_KINDS,
     CORRIDORS_DIR,
     COUNTRIES,
     DATE_PATTERN,
@@ -29,15 +30,19 @@ from corridors.atlas.model import (
     MODES,
     PLACE_KINDS,
     PLACES_FILE,
+    PROGRAMMES_FILE,
     SHIPMENTS_FILE,
     SOURCE_ID_PATTERN,
     SOURCES_FILE,
     STATUSES,
+    Area,
     Atlas,
     Coord,
     Corridor,
     Leg,
     Place,
+    Programme,
+    Ring,
     Shipment,
     Source,
     as_position,
@@ -75,9 +80,10 @@ def atlas_files(root: Path) -> list[Path]:
     except OSError as exc:
         raise AtlasError(f"{corridor_dir}: cannot read: {exc.strerror or exc}") from None
     files.extend(corridor_dir / name for name in names)
-    shipments = root / SHIPMENTS_FILE
-    if os.path.lexists(shipments):  # a dangling symlink is an error, not "no shipments"
-        files.append(shipments)
+    for optional in (SHIPMENTS_FILE, PROGRAMMES_FILE):
+        path = root / optional
+        if os.path.lexists(path):  # a dangling symlink is an error, not "no such file"
+            files.append(path)
     return files
 
 
@@ -148,7 +154,11 @@ def build_atlas(root: Path, raw: dict[Path, Any], *, fingerprint: str = "") -> A
     shipments_path = root / SHIPMENTS_FILE
     if shipments_path in raw:
         shipments = parse_shipments(shipments_path, raw[shipments_path], places, sources)
-    return Atlas(root, sources, places, corridors, shipments, fingerprint)
+    programmes: dict[str, Programme] = {}
+    programmes_path = root / PROGRAMMES_FILE
+    if programmes_path in raw:
+        programmes = parse_programmes(programmes_path, raw[programmes_path], corridors, sources)
+    return Atlas(root, sources, places, corridors, shipments, fingerprint, programmes)
 
 
 def parse_json_bytes(path: Path | str, data: bytes) -> Any:
@@ -343,6 +353,63 @@ def antimeridian_problem(coords: tuple[Coord, ...] | list[Coord], index: int) ->
     )
 
 
+def check_area(geometry: Any, where: str) -> Area:
+    """Validate a Polygon or MultiPolygon geometry into an :data:`Area` (polygons of rings).
+
+    Each ring needs at least four positions, the last equal to the first (GeoJSON's closed
+    ring), and may not cross the antimeridian. Whether rings self-intersect is left to
+    ``corridors check`` (it needs a geometry library, which loading does not import).
+    """
+    kind = geometry.get("type") if isinstance(geometry, dict) else None
+    raw = geometry.get("coordinates") if isinstance(geometry, dict) else None
+    if kind == "Polygon":
+        raw = [raw]
+    elif kind != "MultiPolygon":
+        raise AtlasError(f"{where}: an area must be a Polygon or MultiPolygon, got {kind}")
+    if not isinstance(raw, list) or not raw:
+        raise AtlasError(f"{where}: an area needs at least one polygon")
+    polygons = []
+    for p, polygon in enumerate(raw):
+        if not isinstance(polygon, list) or not polygon:
+            raise AtlasError(f"{where}: polygon {p} must be a list of rings (outer ring first)")
+        rings = []
+        for r, ring in enumerate(polygon):
+            at = f"{where} polygon {p} ring {r}"
+            if not isinstance(ring, list) or len(ring) < 4:
+                raise AtlasError(f"{at}: a ring needs at least four positions (closed)")
+            coords = tuple(check_coord(c, f"{at} position {i}") for i, c in enumerate(ring))
+            if coords[0] != coords[-1]:
+                raise AtlasError(
+                    f"{at}: a ring must end where it starts (repeat the first position)"
+                )
+            if len(set(coords)) < 3:
+                raise AtlasError(f"{at}: a ring needs at least three distinct positions")
+            jump = antimeridian_jump(coords)
+            if jump is not None:
+                raise AtlasError(f"{at}: {antimeridian_problem(coords, jump)}")
+            rings.append(coords)
+        polygons.append(tuple(rings))
+    return tuple(polygons)
+
+
+def _in_ring(ring: Ring, lon: float, lat: float) -> bool:
+    """Even-odd rule in plain lon/lat (areas here are small and far from the poles)."""
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def area_contains(area: Area, position: Coord) -> bool:
+    """Whether ``position`` (lon, lat) lies inside one of the area's polygons (not in a hole)."""
+    lon, lat = position
+    return any(
+        _in_ring(rings[0], lon, lat) and not any(_in_ring(hole, lon, lat) for hole in rings[1:])
+        for rings in area
+    )
+
+
 def parse_places(path: Path, doc: Any, sources: dict[str, Source]) -> dict[str, Place]:
     """Validate ``places.geojson``: unique ids, names and aliases, real points, known sources."""
     places: dict[str, Place] = {}
@@ -352,14 +419,27 @@ def parse_places(path: Path, doc: Any, sources: dict[str, Source]) -> dict[str, 
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             raise AtlasError(f"{where}: must be a GeoJSON Feature")
         geometry = feature.get("geometry")
-        if not isinstance(geometry, dict) or geometry.get("type") != "Point":
-            raise AtlasError(f"{where}: field 'geometry': a place must be a Point")
-        lon, lat = check_coord(geometry.get("coordinates"), f"{where}: field 'geometry'")
         fields = _Field(where, feature.get("properties"))
+        kind = fields.choice("kind", PLACE_KINDS)
+        area: Area | None = None
+        if kind in AREA_KINDS:
+            area = check_area(geometry, f"{where}: field 'geometry'")
+            lon, lat = check_coord(fields.props.get("point"), f"{where}: field 'point'")
+            if not area_contains(area, (lon, lat)):
+                fields.fail("point", f"[{lon}, {lat}] is not inside the {kind}'s area")
+        elif not isinstance(geometry, dict) or geometry.get("type") != "Point":
+            raise AtlasError(
+                f"{where}: field 'geometry': a place must be a Point (a Polygon or "
+                f"MultiPolygon only for kind {', '.join(AREA_KINDS)})"
+            )
+        else:
+            lon, lat = check_coord(geometry.get("coordinates"), f"{where}: field 'geometry'")
         place_id = fields.ident("id")
         if place_id in places:
             fields.fail("id", f"duplicate place id '{place_id}'")
         transfer = fields.text_list("transfer", required=False)
+        if transfer and area is not None:
+            fields.fail("transfer", f"a {kind} is an area, not a place where cargo changes mode")
         for mode in transfer:
             if mode not in FREIGHT_MODES:
                 fields.fail(
@@ -370,12 +450,13 @@ def parse_places(path: Path, doc: Any, sources: dict[str, Source]) -> dict[str, 
             name=fields.text("name") or "",
             aliases=fields.text_list("aliases"),
             country=fields.choice("country", COUNTRIES),
-            kind=fields.choice("kind", PLACE_KINDS),
+            kind=kind,
             lon=lon,
             lat=lat,
             sources=fields.sources(sources),
             transfer=transfer,
             note=fields.text("note", required=False),
+            area=area,
         )
         for label in (place.id, place.name, *place.aliases):
             folded = label.casefold()
@@ -518,3 +599,59 @@ def _parse_leg(where: str, item: Any, places: dict[str, Place], sources: dict[st
         note=fields.text("note", required=False),
         sources=fields.sources(sources, required=False),
     )
+
+
+def parse_programmes(
+    path: Path, doc: Any, corridors: dict[str, Corridor], sources: dict[str, Source]
+) -> dict[str, Programme]:
+    """Validate ``programmes.json``: named programmes, their figures and member corridors."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("programmes"), list):
+        raise AtlasError(f"{path}: must be a JSON object with a 'programmes' list")
+    programmes: dict[str, Programme] = {}
+    names: dict[str, str] = {}
+    for index, item in enumerate(doc["programmes"]):
+        where = _feature_where(path, index, {"properties": item}).replace("feature", "programme")
+        fields = _Field(where, item)
+        programme_id = fields.ident("id")
+        if programme_id in programmes:
+            fields.fail("id", f"duplicate programme id '{programme_id}'")
+        name = fields.text("name") or ""
+        if name.casefold() in names:
+            fields.fail(
+                "name", f"'{name}' is already the name of programme '{names[name.casefold()]}'"
+            )
+        names[name.casefold()] = programme_id
+        members = fields.text_list("members")
+        for member in members:
+            if member not in corridors:
+                fields.fail(
+                    "members",
+                    f"unknown corridor '{member}'; add it to corridors/ first, or leave "
+                    "'members' empty when no route list was published",
+                )
+        if len(set(members)) != len(members):
+            fields.fail("members", "names a corridor twice")
+        raw_figures = fields.props.get("figures", {})
+        if not isinstance(raw_figures, dict):
+            fields.fail("figures", "must be a JSON object of name -> number (e.g. length_km)")
+        figures = {}
+        for key, value in raw_figures.items():
+            if not ID_PATTERN.match(key):
+                fields.fail(
+                    "figures", f"'{key}' is not a figure name: use e.g. length_km, cost_usd"
+                )
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                fields.fail(f"figures.{key}", f"must be a number, got {value!r}")
+            if not math.isfinite(value) or value <= 0:
+                fields.fail(f"figures.{key}", "must be a finite positive number")
+            figures[key] = float(value)
+        programmes[programme_id] = Programme(
+            id=programme_id,
+            name=name,
+            sources=fields.sources(sources),
+            members=members,
+            figures=figures,
+            announced=fields.date("announced", required=False, year_only=True),
+            note=fields.text("note", required=False),
+        )
+    return programmes

@@ -40,7 +40,7 @@ AtlasOption = Annotated[
 ModesOption = Annotated[
     str | None,
     typer.Option(
-        "--modes", help="Comma-separated modes: rail,sea (default), or power, or pipeline."
+        "--modes", help="Comma-separated modes: rail,sea (default), or power, pipeline or road."
     ),
 ]
 ProposedOption = Annotated[
@@ -217,18 +217,20 @@ def route(
 
 @app.command(name="list")
 def list_items(
-    what: Annotated[str, typer.Argument(help="places, corridors or shipments")],
+    what: Annotated[str, typer.Argument(help="places, corridors, shipments or programmes")],
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
     atlas: AtlasOption = None,
 ) -> None:
-    """List the atlas's places, corridors or shipments."""
+    """List the atlas's places, corridors, shipments or programmes."""
     with user_errors():
         from corridors.network import listing
         from corridors.network.load import load_network
 
         if what not in listing.LISTS:
-            raise UsageError(f"cannot list '{what}': choose places, corridors or shipments")
+            raise UsageError(
+                f"cannot list '{what}': choose places, corridors, shipments or programmes"
+            )
         network = load_network(atlas, on_cache_event=_cache_events(verbose))
         records = listing.LISTS[what](network)
         if as_json:

@@ -66,13 +66,32 @@ def print_records(what: str, records: list[dict[str, object]]) -> None:
         "places": ("id", "name", "country", "kind", "lat", "lon"),
         "corridors": ("id", "name", "mode", "status", "length_km", "reported_length_km"),
         "shipments": ("id", "name", "cargo", "tonnes", "consignee"),
+        "programmes": ("id", "name", "announced", "figures", "members"),
     }[what]
     table = Table()
     for column in columns:
         table.add_column(column)
     for record in records:
-        table.add_row(*(text("" if record.get(c) is None else record.get(c)) for c in columns))
+        table.add_row(*(text(_cell(record.get(c))) for c in columns))
     _console().print(table)
+
+
+def _number(value: object) -> str:
+    """``3,500`` or ``25,000,000,000``: whole numbers in full, others to 6 significant digits."""
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.6g}" if isinstance(value, (int, float)) else str(value)
+
+
+def _cell(value: object) -> object:
+    """A record value as a table cell: lists joined, figures as ``name value``."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) if value else "(none)"
+    if isinstance(value, dict):
+        return "; ".join(f"{k} {_number(v)}" for k, v in value.items())
+    return value
 
 
 def print_matrix(result: Matrix) -> None:

@@ -34,7 +34,13 @@ from corridors.errors import EditError, UsageError
 from corridors.geo.geodesy import dedupe_line
 
 DEFAULT_SNAP_M = 2000.0
-MODE_WORDS = {"rail": "railway", "sea": "sea lane", "power": "power line", "pipeline": "pipeline"}
+MODE_WORDS = {
+    "rail": "railway",
+    "sea": "sea lane",
+    "power": "power line",
+    "pipeline": "pipeline",
+    "road": "road",
+}
 CORRIDOR_FIELDS = (
     "id",
     "name",

@@ -39,10 +39,11 @@ class Places:
         return self.atlas.places[resolve_place(self.atlas, text)]
 
     def nearest(self, coord: Coord) -> tuple[Place, float]:
-        """The place nearest ``coord`` and its geodesic distance in metres."""
+        """The place nearest ``coord`` and its geodesic distance in metres (areas, such as a
+        zone's representative point, are not places a line ends at)."""
         import numpy as np
 
-        places = self.all()
+        places = [p for p in self.all() if p.area is None]
         if not places:
             raise EditError("the atlas has no places to attach a corridor to; add places first")
         lons = np.array([p.lon for p in places])

@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from corridors._io.atomic import check_lock_timeout
-from corridors.atlas.model import CORRIDORS_DIR, PLACES_FILE, SHIPMENTS_FILE, SOURCES_FILE, Atlas
+from corridors.atlas.model import (
+    CORRIDORS_DIR,
+    PLACES_FILE,
+    PROGRAMMES_FILE,
+    SHIPMENTS_FILE,
+    SOURCES_FILE,
+    Atlas,
+)
 from corridors.atlas.read import build_atlas, parse_json_bytes, read_atlas_bytes
 from corridors.errors import AtlasError, EditError
 
@@ -67,11 +74,11 @@ def _new_doc(state: AtlasState, edit: FileEdit) -> Any:
 
 
 def _ordered_raw(root: Path, docs: dict[Path, Any]) -> dict[Path, Any]:
-    """Documents in the loader's order: sources, places, corridor files by name, shipments."""
+    """Documents in the loader's order: sources, places, corridor files, shipments, programmes."""
     corridor_dir = root / CORRIDORS_DIR
     order = [root / SOURCES_FILE, root / PLACES_FILE]
     order += sorted(p for p in docs if p.parent == corridor_dir)
-    order += [root / SHIPMENTS_FILE]
+    order += [root / SHIPMENTS_FILE, root / PROGRAMMES_FILE]
     return {p: docs[p] for p in order if p in docs}
 
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
-from corridors.atlas.model import Coord
+from corridors.atlas.model import Area, Coord
 
 if TYPE_CHECKING:
     from pyproj import Geod
@@ -130,6 +130,27 @@ def distance_m(a: Coord, b: Coord) -> float:
     """Geodesic distance in metres between two (lon, lat) positions."""
     _, _, dist = wgs84().inv(a[0], a[1], b[0], b[1])
     return float(dist)
+
+
+def area_km2(area: Area) -> float:
+    """Geodesic area in km² of an :data:`~corridors.atlas.model.Area` (outer rings less holes).
+
+    Parameters
+    ----------
+    area : Area
+        Polygons of rings of (lon, lat) positions, EPSG:4326.
+
+    Returns
+    -------
+    float
+        Square kilometres on the WGS84 ellipsoid, whichever way the rings wind.
+    """
+    total = 0.0
+    for rings in area:
+        for number, ring in enumerate(rings):
+            measured, _ = wgs84().polygon_area_perimeter([c[0] for c in ring], [c[1] for c in ring])
+            total += abs(measured) if number == 0 else -abs(measured)
+    return total / 1e6
 
 
 def km_to_nmi(km: float) -> float:

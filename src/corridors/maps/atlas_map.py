@@ -1,4 +1,5 @@
-"""``atlas.html``: every corridor and place, one switchable layer per mode and status."""
+"""``atlas.html``: every corridor and place, one switchable layer per mode and status; zones as
+areas; programmes in a panel (figures, sources), their member corridors highlighted."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import folium
 
 from corridors.atlas.model import MODES, PLACE_KINDS, STATUSES
 from corridors.maps.base import PLACES_PANE, data_layer, new_map
-from corridors.maps.controls import add_legend, bind_info
+from corridors.maps.controls import add_info_panel, add_legend, bind_info
 from corridors.maps.features import (
     bounds,
     clean_line,
@@ -16,18 +17,24 @@ from corridors.maps.features import (
     corridor_popup,
     feature,
     place_features,
+    programme_popup,
+    zone_features,
 )
 from corridors.maps.style import (
+    PROGRAMME_COLOR,
     corridor_style,
     kind_legend,
     layer_label,
     mode_legend,
+    programme_style,
     status_legend,
 )
 from corridors.network.index import Network
 from corridors.network.listing import corridor_lengths_km
 
 PLACES_LAYER = "Places"
+ZONES_LAYER = "Zones"
+PROGRAMME_LAYER = "Programme \u2013 {name}"
 
 
 def corridor_groups(network: Network) -> dict[tuple[str, str], list[dict[str, Any]]]:
@@ -37,11 +44,15 @@ def corridor_groups(network: Network) -> dict[tuple[str, str], list[dict[str, An
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for corridor in atlas.corridors.values():
         coords = clean_line(corridor.coords)
+        popup = corridor_popup(atlas, corridor, lengths.get(corridor.id, 0.0))
+        programmes = [p.name for p in atlas.programmes.values() if corridor.id in p.members]
+        if programmes:
+            popup["rows"].append(["Programme", ", ".join(programmes)])
         props = {
             "name": corridor.name,
             "mode": corridor.mode,
             "status": corridor.status,
-            "popup": corridor_popup(atlas, corridor, lengths.get(corridor.id, 0.0)),
+            "popup": popup,
             "style": corridor_style(corridor.mode, corridor.status),
         }
         geometry = {"type": "LineString", "coordinates": coords}
@@ -52,10 +63,37 @@ def corridor_groups(network: Network) -> dict[tuple[str, str], list[dict[str, An
     return dict(sorted(groups.items(), key=lambda item: order[item[0]]))
 
 
+def programme_features(network: Network) -> dict[str, list[dict[str, Any]]]:
+    """Per programme with member corridors (by id): a highlight band along each member, with
+    the programme's popup. Programmes without members are only listed (see :func:`atlas_map`)."""
+    atlas = network.atlas
+    out: dict[str, list[dict[str, Any]]] = {}
+    for programme in atlas.programmes.values():
+        feats = []
+        for corridor_id in programme.members:
+            corridor = atlas.corridors[corridor_id]
+            props = {
+                "name": programme.name,
+                "popup": programme_popup(atlas, programme),
+                "style": programme_style(),
+            }
+            geometry = {"type": "LineString", "coordinates": clean_line(corridor.coords)}
+            feats.append(feature(f"{programme.id}/{corridor_id}", geometry, props))
+        if feats:
+            out[programme.id] = feats
+    return out
+
+
 def layer_names(network: Network) -> list[str]:
     """The overlay names atlas.html lists in its layer control, in order."""
+    atlas = network.atlas
+    zones = [ZONES_LAYER] if any(p.area is not None for p in atlas.places.values()) else []
+    bands = [
+        PROGRAMME_LAYER.format(name=atlas.programmes[pid].name)
+        for pid in programme_features(network)
+    ]
     names = [layer_label(mode, status) for mode, status in corridor_groups(network)]
-    return [*names, PLACES_LAYER]
+    return [*zones, *bands, *names, PLACES_LAYER]
 
 
 def atlas_map(network: Network, *, offline: bool) -> folium.Map:
@@ -66,6 +104,16 @@ def atlas_map(network: Network, *, offline: bool) -> folium.Map:
     if not lines:
         lines = [[[p.lon, p.lat] for p in atlas.places.values()]]
     m = new_map(bounds(lines), offline=offline)
+    zones = zone_features(atlas)
+    if zones:  # first, so lines and points are drawn over the areas
+        zone_layer = data_layer(collection(zones), name=ZONES_LAYER)
+        bind_info(zone_layer)
+        zone_layer.add_to(m)
+    for programme_id, feats in programme_features(network).items():
+        name = PROGRAMME_LAYER.format(name=atlas.programmes[programme_id].name)
+        band = data_layer(collection(feats), name=name)
+        bind_info(band)
+        band.add_to(m)
     for (mode, status), feats in groups.items():
         layer = data_layer(collection(feats), name=layer_label(mode, status))
         bind_info(layer)
@@ -79,7 +127,20 @@ def atlas_map(network: Network, *, offline: bool) -> folium.Map:
     modes = [m_ for m_ in MODES if any(k[0] == m_ for k in groups)]
     statuses = [s for s in STATUSES if any(k[1] == s for k in groups)]
     kinds = [k for k in PLACE_KINDS if any(p.kind == k for p in atlas.places.values())]
-    add_legend(m, mode_legend(modes) + status_legend(statuses), title="Corridors")
+    bands = [
+        {"label": f"Programme: {atlas.programmes[pid].name}", "color": PROGRAMME_COLOR, "weight": 9}
+        for pid in programme_features(network)
+    ]
+    add_legend(m, mode_legend(modes) + status_legend(statuses) + bands, title="Corridors")
     add_legend(m, kind_legend(kinds), title="Places", position="bottomleft")
+    if atlas.programmes:
+        names = ", ".join(p.name for p in atlas.programmes.values())
+        add_info_panel(
+            m,
+            [programme_popup(atlas, p) for p in atlas.programmes.values()],
+            title=f"Programmes: {names}",
+            css_class="corridors-programmes",
+            position="bottomleft",
+        )
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     return m

@@ -4,7 +4,9 @@
 - :func:`add_time_control`: play/pause, slider and date label filtering a GeoJSON layer;
 - :func:`bind_info`: per-feature tooltip (a name) and popup (title, label/value rows and a
   list of source links) for a GeoJSON layer;
-- :func:`add_panel`: a fixed table control (shipment totals, route legs).
+- :func:`add_panel`: a fixed table control (shipment totals, route legs);
+- :func:`add_info_panel`: a fixed, foldable control showing entries built like popups
+  (programmes: figures, notes and source links).
 
 Data reaches the page only as JSON (:func:`js_string`, safe inside ``<script>``) and enters the
 DOM only through ``textContent``, never parsed as HTML; a link is made only for an
@@ -25,6 +27,7 @@ from jinja2 import Template
 
 __all__ = [
     "LegendEntry",
+    "add_info_panel",
     "add_legend",
     "add_panel",
     "add_time_control",
@@ -310,16 +313,9 @@ def add_time_control(
     return ctl
 
 
-class InfoBinding(_Control):
-    """Tooltip from ``properties[tooltip_field]``, popup from ``properties[popup_field]``."""
-
-    _template = Template(
-        """
-{% macro script(this, kwargs) %}
-(function () {
-  var target = {{ this._parent.get_name() }};
-  var spec = {{ this.spec_js }};
-  function safeHref(url) {
+# The popup builder shared by InfoBinding and InfoPanel: DOM nodes and textContent only; a
+# link only for an http(s) URL, checked again here as the browser parses it.
+_INFO_JS = """  function safeHref(url) {
     if (typeof url !== "string" || !/^https?:\\/\\//i.test(url)) { return null; }
     var a = document.createElement("a");
     a.href = url;
@@ -363,7 +359,21 @@ class InfoBinding(_Control):
     }
     return box;
   }
-  target.eachLayer(function (l) {
+"""
+
+
+class InfoBinding(_Control):
+    """Tooltip from ``properties[tooltip_field]``, popup from ``properties[popup_field]``."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var target = {{ this._parent.get_name() }};
+  var spec = {{ this.spec_js }};
+"""
+        + _INFO_JS
+        + """  target.eachLayer(function (l) {
     var props = (l.feature && l.feature.properties) || {};
     var name = props[spec.tooltip_field];
     if (name !== undefined && name !== null && name !== "") {
@@ -527,6 +537,108 @@ def add_panel(
             "rows": [[str(c) for c in r] for r in rows],
             "footer": None if footer is None else [str(c) for c in footer],
             "numeric": list(numeric) + [False] * (width - len(numeric)),
+            "css_class": css_class,
+            "position": position,
+        }
+    )
+    m.add_child(panel)
+    return panel
+
+
+class InfoPanel(_Control):
+    """A foldable Leaflet control listing entries shaped like popups (title, rows, links)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var spec = {{ this.spec_js }};
+"""
+        + _INFO_JS
+        + """  var ctl = L.control({position: spec.position});
+  ctl.onAdd = function () {
+    // Not "leaflet-bar": Leaflet styles every link in a bar as a 26 px button.
+    var div = L.DomUtil.create("div", "corridors-panel");
+    div.classList.add(spec.css_class);
+    div.style.cssText = "background:#fff;padding:6px 8px;font:12px/1.4 sans-serif;" +
+                        "border:2px solid rgba(0,0,0,0.2);border-radius:4px;" +
+                        "background-clip:padding-box;max-width:380px;max-height:60vh;" +
+                        "overflow:auto;";
+    var details = el("details");
+    details.open = spec.open;
+    var summary = el("summary", "corridors-panel-title", spec.title);
+    summary.style.fontWeight = "bold";
+    summary.style.cursor = "pointer";
+    details.appendChild(summary);
+    spec.entries.forEach(function (p) { details.appendChild(build(p)); });
+    div.appendChild(details);
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
+    return div;
+  };
+  ctl.addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+"""
+    )
+
+
+def add_info_panel(
+    m: folium.Map,
+    entries: Sequence[Mapping[str, Any]],
+    *,
+    title: str,
+    open_: bool = False,
+    css_class: str = "corridors-info-panel",
+    position: str = "bottomleft",
+) -> InfoPanel:
+    """Add a foldable control to `m` showing `entries` as popups show them (text and links).
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map.
+    entries : sequence of mapping
+        Each ``{"title": str, "rows": [[label, text]], "links": [[text, url or None]]}`` (see
+        :mod:`corridors.maps.features`); a link whose URL is not ``http:``/``https:`` shows
+        as plain text.
+    title : str
+        The panel's heading (the line shown while it is folded).
+    open_ : bool
+        Whether the panel starts unfolded.
+    css_class : str
+        An extra CSS class of the panel (tests and styles find it by this).
+    position : str
+        A Leaflet control position.
+
+    Returns
+    -------
+    InfoPanel
+        The control, already added to `m`.
+
+    Raises
+    ------
+    ValueError
+        If an entry has no title.
+    """
+    clean = []
+    for entry in entries:
+        if not entry.get("title"):
+            raise ValueError(f"info panel entry needs a 'title': {entry!r}")
+        clean.append(
+            {
+                "title": str(entry["title"]),
+                "rows": [[str(a), str(b)] for a, b in entry.get("rows", [])],
+                "links": [
+                    [str(a), None if b is None else str(b)] for a, b in entry.get("links", [])
+                ],
+            }
+        )
+    panel = InfoPanel(
+        spec_js={
+            "title": title,
+            "entries": clean,
+            "open": bool(open_),
             "css_class": css_class,
             "position": position,
         }

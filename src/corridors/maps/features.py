@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from corridors.atlas.model import Atlas, Coord, Corridor, Place
-from corridors.maps.style import place_style
+from corridors.atlas.model import Atlas, Coord, Corridor, Place, Programme
+from corridors.maps.style import place_style, zone_style
 
 DECIMALS = 5
 # 0.0004 deg is 44 m of latitude and less of longitude: under 50 m in every direction.
@@ -178,9 +178,14 @@ def place_popup(atlas: Atlas, place: Place) -> Popup:
         rows.append(["Also", ", ".join(place.aliases)])
     if place.transfer:
         rows.append(["Transfer", ", ".join(place.transfer)])
+    if place.area is not None:
+        from corridors.geo.geodesy import area_km2
+
+        rows.append(["Area (computed)", f"{area_km2(place.area):,.0f} km\u00b2"])
     if place.note:
         rows.append(["Note", place.note])
-    rows.append(["Position", f"{place.lat:.5f}, {place.lon:.5f}"])
+    label = "Position" if place.area is None else "Label point"
+    rows.append([label, f"{place.lat:.5f}, {place.lon:.5f}"])
     return {"title": place.name, "rows": rows, "links": source_links(atlas, place.sources)}
 
 
@@ -190,6 +195,8 @@ def place_features(atlas: Atlas, place_ids: Iterable[str] | None = None) -> list
     out = []
     for place_id in ids:
         place = atlas.places[place_id]
+        if place.area is not None:  # drawn as an area: zone_features
+            continue
         props = {
             "name": place.name,
             "kind": place.kind,
@@ -198,3 +205,66 @@ def place_features(atlas: Atlas, place_ids: Iterable[str] | None = None) -> list
         }
         out.append(feature(place.id, {"type": "Point", "coordinates": point(place)}, props))
     return out
+
+
+def zone_features(atlas: Atlas) -> list[dict[str, Any]]:
+    """MultiPolygon features for the places that are areas (zones), with their popups."""
+    out = []
+    for place in atlas.places.values():
+        if place.area is None:
+            continue
+        polygons = [[clean_ring(ring) for ring in rings] for rings in place.area]
+        props = {
+            "name": place.name,
+            "kind": place.kind,
+            "popup": place_popup(atlas, place),
+            "style": zone_style(place.kind),
+        }
+        out.append(feature(place.id, {"type": "MultiPolygon", "coordinates": polygons}, props))
+    return out
+
+
+def clean_ring(ring: Sequence[Coord]) -> list[list[float]]:
+    """A closed ring rounded (not simplified: an area's outline is drawn as written)."""
+    out: list[list[float]] = []
+    for x, y in ring:
+        xy = [round(float(x), DECIMALS), round(float(y), DECIMALS)]
+        if not out or out[-1] != xy:
+            out.append(xy)
+    if out[-1] != out[0]:
+        out.append(list(out[0]))
+    return out
+
+
+def figure_row(key: str, value: float) -> list[str]:
+    """A programme figure as [label, text]: cost_usd 2.5e10 -> Cost, 'US$25 bn'."""
+    if key.endswith("_usd"):
+        label = key[: -len("_usd")].replace("_", " ").strip().capitalize() or key
+        if value >= 1e9:
+            return [label, f"US${value / 1e9:,.4g} bn"]
+        if value >= 1e6:
+            return [label, f"US${value / 1e6:,.4g} m"]
+        return [label, f"US${value:,.0f}"]
+    if key == "years" or key.endswith("_years"):
+        label = key[: -len("years")].replace("_", " ").strip().capitalize() or "Duration"
+        return [label, f"{fmt_value(value)} years"]
+    if key.endswith("_km"):
+        return [key[: -len("_km")].replace("_", " ").strip().capitalize() or key, fmt_km(value)]
+    return attribute_row(key, value)
+
+
+def programme_popup(atlas: Atlas, programme: Programme) -> Popup:
+    """Popup contents of one programme: date announced, figures, member corridors, sources."""
+    rows: list[list[str]] = []
+    if programme.announced:
+        rows.append(["Announced", programme.announced])
+    rows.extend(figure_row(k, v) for k, v in programme.figures.items())
+    members = [atlas.corridors[c].name for c in programme.members if c in atlas.corridors]
+    rows.append(["Corridors", ", ".join(members) if members else "none in the atlas"])
+    if programme.note:
+        rows.append(["Note", programme.note])
+    return {
+        "title": programme.name,
+        "rows": rows,
+        "links": source_links(atlas, programme.sources),
+    }

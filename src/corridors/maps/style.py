@@ -13,8 +13,15 @@ MODE_COLORS = {
     "sea": "#1a5276",
     "power": "#b9770e",
     "pipeline": "#1e8449",
+    "road": "#6c3483",
 }
-MODE_LABELS = {"rail": "Rail", "sea": "Sea", "power": "Power", "pipeline": "Pipeline"}
+MODE_LABELS = {
+    "rail": "Rail",
+    "sea": "Sea",
+    "power": "Power",
+    "pipeline": "Pipeline",
+    "road": "Road",
+}
 STATUS_LABELS = {
     "operating": "operating",
     "pilot": "pilot",
@@ -48,6 +55,7 @@ KIND_COLORS = {
     "plant": "#b9770e",
     "substation": "#d35400",
     "border": "#7b241c",
+    "zone": "#b7950b",
 }
 KIND_RADIUS = {"city": 6, "port": 6, "terminal": 6}
 DEFAULT_RADIUS = 5
@@ -100,6 +108,26 @@ def place_style(kind: str) -> dict[str, object]:
         "fillColor": KIND_COLORS[kind],
         "fillOpacity": 0.95,
     }
+
+
+def zone_style(kind: str) -> dict[str, object]:
+    """Path options for an area place (a zone): a thin dashed outline, a light fill."""
+    return {
+        "color": KIND_COLORS[kind],
+        "weight": 1.5,
+        "opacity": 0.9,
+        "dashArray": "5 4",
+        "fillColor": KIND_COLORS[kind],
+        "fillOpacity": 0.12,
+    }
+
+
+PROGRAMME_COLOR = "#f4d03f"
+
+
+def programme_style() -> dict[str, object]:
+    """A wide, see-through band under a programme's member corridors."""
+    return {"color": PROGRAMME_COLOR, "weight": 11, "opacity": 0.55, "lineCap": "round"}
 
 
 def mode_legend(modes: list[str]) -> list[dict[str, object]]:

@@ -37,7 +37,17 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from corridors import __version__
-from corridors.atlas.model import STATUSES, Atlas, Corridor, Leg, Place, Shipment, Source
+from corridors.atlas.model import (
+    STATUSES,
+    Area,
+    Atlas,
+    Corridor,
+    Leg,
+    Place,
+    Programme,
+    Shipment,
+    Source,
+)
 from corridors.errors import CacheMiss
 from corridors.network.columnfile import (
     ColumnFile,
@@ -61,7 +71,8 @@ STALE_TEMP_S = 3600.0
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]  # src/corridors
 
 # Each dataclass as a JSON row: (field, kind). Kinds: s str, s? str or null, i int, f float,
-# f? float or null, t list of str (a tuple), obj JSON object, legs rows of Leg; ``coords``
+# f? float or null, t list of str (a tuple), obj JSON object, legs rows of Leg, area null or
+# polygons of rings of [lon, lat] (Place, a zone's area: :func:`_area`); ``coords``
 # (Corridor) lives in numeric sections, ``file`` (Corridor) is stored relative to the atlas.
 _ROWS: dict[type, tuple[tuple[str, str], ...]] = {
     Source: (
@@ -83,6 +94,7 @@ _ROWS: dict[type, tuple[tuple[str, str], ...]] = {
         ("sources", "t"),
         ("transfer", "t"),
         ("note", "s?"),
+        ("area", "area"),
     ),
     Corridor: (
         ("id", "s"),
@@ -122,6 +134,15 @@ _ROWS: dict[type, tuple[tuple[str, str], ...]] = {
         ("consignee", "s?"),
         ("note", "s?"),
     ),
+    Programme: (
+        ("id", "s"),
+        ("name", "s"),
+        ("sources", "t"),
+        ("members", "t"),
+        ("figures", "obj"),
+        ("announced", "s?"),
+        ("note", "s?"),
+    ),
 }
 _FIELDS_OUTSIDE_ROWS = {Corridor: {"coords"}}
 _NONE = type(None)
@@ -135,6 +156,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "obj": dict,
     "legs": list,
     "file": str,
+    "area": (list, _NONE),
 }
 _PLANS = {
     cls: (
@@ -305,11 +327,39 @@ def _decode_atlas(columns: ColumnFile, *, root: Path, fingerprint: str) -> Atlas
         values["legs"] = tuple(Leg(**_row_values(Leg, leg)) for leg in values["legs"])
         return Shipment(**values)
 
+    def place(row: Any) -> Place:
+        values = _row_values(Place, row)
+        values["area"] = _area(values["area"])
+        return Place(**values)
+
     sources = _keyed([Source(**_row_values(Source, row)) for row in _rows(doc, "sources")])
-    places = _keyed([Place(**_row_values(Place, row)) for row in _rows(doc, "places")])
+    places = _keyed([place(row) for row in _rows(doc, "places")])
     corridors = _keyed([corridor(row, line) for row, line in zip(rows, lines, strict=True)])
     shipments = _keyed([shipment(row) for row in _rows(doc, "shipments")])
-    return Atlas(root, sources, places, corridors, shipments, fingerprint)
+    programmes = _keyed(
+        [Programme(**_row_values(Programme, row)) for row in _rows(doc, "programmes")]
+    )
+    return Atlas(root, sources, places, corridors, shipments, fingerprint, programmes)
+
+
+def _area(value: Any) -> Area | None:
+    """A zone's area from its JSON rows (polygons of rings of [lon, lat]), every type checked."""
+    if value is None:
+        return None
+    polygons = []
+    for polygon in value:
+        if type(polygon) is not list or not polygon:
+            raise ColumnFileError("a place area polygon is not a list of rings")
+        rings = []
+        for ring in polygon:
+            if type(ring) is not list or not all(
+                type(xy) is list and len(xy) == 2 and all(type(v) is float for v in xy)
+                for xy in ring
+            ):
+                raise ColumnFileError("a place area ring is not a list of [lon, lat]")
+            rings.append(tuple((xy[0], xy[1]) for xy in ring))
+        polygons.append(tuple(rings))
+    return tuple(polygons)
 
 
 def _rows(doc: dict[str, Any], name: str) -> list[Any]:
@@ -443,7 +493,13 @@ def encode_network(network: Network, *, root: Path) -> list[bytes]:
         row = _row(Corridor, corridor)
         row[-1] = _relative(corridor.file, root)
         corridor_rows.append(row)
-    for collection in (atlas.sources, atlas.places, atlas.corridors, atlas.shipments):
+    for collection in (
+        atlas.sources,
+        atlas.places,
+        atlas.corridors,
+        atlas.shipments,
+        atlas.programmes,
+    ):
         if any(key != item.id for key, item in collection.items()):
             raise ValueError("an atlas dictionary is not keyed by id")
     atlas_doc = {
@@ -451,6 +507,7 @@ def encode_network(network: Network, *, root: Path) -> list[bytes]:
         "places": [_row(Place, p) for p in atlas.places.values()],
         "corridors": corridor_rows,
         "shipments": [_shipment_row(s) for s in atlas.shipments.values()],
+        "programmes": [_row(Programme, p) for p in atlas.programmes.values()],
     }
     strings: dict[str, Any] = {"place_ids": index.place_ids, "place_nodes": list(index.place_nodes)}
     sections: dict[str, Any] = {"atlas": atlas_doc, "strings": strings}

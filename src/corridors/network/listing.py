@@ -1,4 +1,5 @@
-"""JSON-ready records of the atlas's places, corridors and shipments (``corridors list``)."""
+"""JSON-ready records of the atlas's places, corridors, shipments and programmes
+(``corridors list``)."""
 
 from __future__ import annotations
 
@@ -32,10 +33,12 @@ def place_records(network: Network) -> list[dict[str, object]]:
     Returns
     -------
     list of dict
-        In atlas order.
+        In atlas order. A zone's ``lat``/``lon`` is a point inside it; its record also has
+        ``area``, a GeoJSON MultiPolygon (EPSG:4326).
     """
-    return [
-        {
+    records: list[dict[str, object]] = []
+    for p in network.atlas.places.values():
+        record: dict[str, object] = {
             "id": p.id,
             "name": p.name,
             "aliases": list(p.aliases),
@@ -44,8 +47,11 @@ def place_records(network: Network) -> list[dict[str, object]]:
             "country": p.country,
             "kind": p.kind,
         }
-        for p in network.atlas.places.values()
-    ]
+        if p.area is not None:
+            polygons = [[[list(xy) for xy in ring] for ring in rings] for rings in p.area]
+            record["area"] = {"type": "MultiPolygon", "coordinates": polygons}
+        records.append(record)
+    return records
 
 
 def corridor_records(network: Network) -> list[dict[str, object]]:
@@ -120,8 +126,36 @@ def shipment_records(network: Network) -> list[dict[str, object]]:
     ]
 
 
+def programme_records(network: Network) -> list[dict[str, object]]:
+    """Every programme as a JSON-ready record: figures, member corridor ids, sources.
+
+    Parameters
+    ----------
+    network : Network
+
+    Returns
+    -------
+    list of dict
+        In atlas order; ``members`` is empty for a programme announced without a published
+        list of lines.
+    """
+    return [
+        {
+            "id": p.id,
+            "name": p.name,
+            "announced": p.announced,
+            "figures": dict(p.figures),
+            "members": list(p.members),
+            "sources": list(p.sources),
+            "note": p.note,
+        }
+        for p in network.atlas.programmes.values()
+    ]
+
+
 LISTS: dict[str, Callable[[Network], list[dict[str, object]]]] = {
     "places": place_records,
     "corridors": corridor_records,
     "shipments": shipment_records,
+    "programmes": programme_records,
 }

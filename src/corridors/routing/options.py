@@ -20,6 +20,8 @@ DEFAULT_SPEEDS_KMH: dict[str, float] = {"rail": 40.0, "sea": 12 * 1.852}
 DEFAULT_TRANSFER_HOURS = 24.0
 DEFAULT_STATUSES = ("operating",)
 ENERGY_MODES = ("power", "pipeline")
+SOLO_MODES = (*ENERGY_MODES, "road")
+"""Modes a route runs along only alone: energy lines, and roads (no freight routing by road)."""
 OBJECTIVES = ("distance", "time")
 
 
@@ -83,7 +85,7 @@ def make_options(
     Parameters
     ----------
     modes : iterable of str, optional
-        Modes to route over (default: rail and sea). An energy mode (power, pipeline) goes alone.
+        Modes to route over (default: rail and sea). Power, pipeline or road goes alone.
     include_proposed : bool
         Also use corridors that are not operating (ignored when ``statuses`` is given).
     statuses : iterable of str, optional
@@ -110,16 +112,18 @@ def make_options(
             raise UsageError(
                 f"unknown mode '{mode}' in `modes`; use one or more of {', '.join(MODES)}"
             )
-    energy = [m for m in chosen if m in ENERGY_MODES]
+    energy = [m for m in chosen if m in SOLO_MODES]
     if energy and (len(chosen) > 1):
         raise UsageError(
-            "freight routes never run along power lines or pipelines: give `modes` rail,sea, "
-            "or one energy mode alone (power or pipeline)"
+            "freight routes never run along power lines, pipelines or roads: give `modes` "
+            "rail,sea, or one other mode alone (power, pipeline or road)"
         )
     if by not in OBJECTIVES:
         raise UsageError(f"`by` must be 'distance' or 'time', not '{by}'")
     if by == "time" and energy:
-        raise UsageError("`by` time applies to freight (rail, sea); route energy lines by distance")
+        raise UsageError(
+            "`by` time applies to freight (rail, sea); route power, pipeline and road by distance"
+        )
     if statuses is not None:
         chosen_statuses = tuple(statuses)
         for status in chosen_statuses:

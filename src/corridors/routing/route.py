@@ -173,6 +173,10 @@ def _search(
 
 def _no_route_message(network: Network, start: str, end: str, options: RouteOptions) -> str:
     atlas = network.atlas
+    for place_id in (start, end):
+        hint = _area_hint(network, place_id)
+        if hint is not None:
+            return hint
     message = (
         f"no route from {atlas.places[start].name} to {atlas.places[end].name} "
         f"over {'/'.join(options.modes)} corridors with status {'/'.join(options.statuses)}"
@@ -231,3 +235,21 @@ def _assemble(
 
 
 __all__ = ["Route", "RouteLeg", "RouteOptions", "make_options", "route"]
+
+
+def _area_hint(network: Network, place_id: str) -> str | None:
+    """Why a route to a zone fails: it is an area no corridor stops at; name stops inside it."""
+    from corridors.atlas.read import area_contains
+
+    place = network.atlas.places[place_id]
+    if place.area is None or network.nodes_of(place_id):
+        return None
+    inside = [
+        p.name
+        for p in network.atlas.places.values()
+        if p.area is None and network.nodes_of(p.id) and area_contains(place.area, p.coord)
+    ]
+    message = f"{place.name} is an area ({place.kind}) that no corridor stops at"
+    if inside:
+        return f"{message}: route from or to a place in it, e.g. {', '.join(inside[:3])}"
+    return f"{message}: route from or to a place on the network instead"
