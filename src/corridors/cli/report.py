@@ -116,8 +116,8 @@ def print_matrix(result: Matrix) -> None:
 def print_route_table(rows: list[dict[str, object]]) -> None:
     from rich.table import Table
 
-    day = str(rows[0]["as_of"]) if rows else ""
-    table = Table(title=text(f"Route table as of {day} (published length where one exists)"))
+    day = f" as of {rows[0]['as_of']}" if rows and "as_of" in rows[0] else ""
+    table = Table(title=text(f"Route table{day} (published length where one exists)"))
     for column in ("from", "to", "modes", "km", "nmi", "published km", "statuses"):
         table.add_column(column, justify="right" if column in ("km", "nmi") else "left")
     for row in rows:
