@@ -165,11 +165,10 @@ def _edge_code_columns(index: RouteIndex) -> tuple[Any, ...]:
     import numpy as np
 
     def factorize(values: list[Any]) -> tuple[Any, list[Any]]:
-        table: dict[Any, int] = {}
-        codes = np.fromiter(
-            (table.setdefault(v, len(table)) for v in values), dtype=np.int64, count=len(values)
-        )
-        return codes, list(table)
+        table = list(dict.fromkeys(values))  # distinct values, first-seen order (in C)
+        code = {value: number for number, value in enumerate(table)}
+        codes = np.fromiter(map(code.__getitem__, values), dtype=np.int64, count=len(values))
+        return codes, table
 
     corridor_code, corridors = factorize(index.edge_corridor)
     status_code, statuses = factorize(index.edge_status)
