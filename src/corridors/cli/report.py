@@ -46,7 +46,8 @@ def route_warning(network: Network, result: Route) -> str | None:
         corridor = corridors.get(leg.corridor)
         name = corridor.name if corridor is not None else leg.corridor or leg.mode
         since = f" since {leg.since}" if leg.since else ""
-        named.append(f"{name} ({leg.status.replace('_', ' ')}{since})")
+        gone = "" if leg.built or leg.status != "closed" else ", line gone"
+        named.append(f"{name} ({leg.status.replace('_', ' ')}{since}{gone})")
     return f"not in service on {result.as_of.isoformat()}: {'; '.join(named)}"
 
 

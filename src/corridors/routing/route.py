@@ -259,7 +259,8 @@ def _leg_label(network: Network, leg: RouteLeg) -> str:
     corridor = network.atlas.corridors.get(leg.corridor)
     name = corridor.name if corridor is not None else leg.corridor or leg.mode
     label = f"{name} is {leg.status.replace('_', ' ')}"
-    return label + (f" since {leg.since}" if leg.since else "")
+    label += f" since {leg.since}" if leg.since else ""
+    return label + ("" if leg.built or leg.status != "closed" else " (the line is gone)")
 
 
 def _assemble(
