@@ -67,10 +67,10 @@ def test_unknown_place_exit_2_one_line(atlas: Path, tmp_path: Path) -> None:
 
 
 def test_no_route_exit_1(atlas: Path, tmp_path: Path) -> None:
-    done = run("route", "Khasan", "Pohang", atlas=atlas, env_cache=tmp_path / "c")
+    done = run("route", "Khasan", "Chongjin", atlas=atlas, env_cache=tmp_path / "c")
     assert done.returncode == 1
     assert done.stdout == "" and done.stderr.count("\n") == 1
-    assert done.stderr.startswith("error: no route from Khasan to Pohang")
+    assert done.stderr.startswith("error: no route from Khasan to Chongjin")
     assert "--include-proposed" in done.stderr
 
 
@@ -79,14 +79,15 @@ def test_exit_code_and_error_reach_the_shell(atlas: Path, tmp_path: Path) -> Non
     env = dict(os.environ, CORRIDORS_CACHE_DIR=str(tmp_path / "c"))
     env.pop("CORRIDORS_ATLAS", None)
     done = subprocess.run(
-        [sys.executable, "-m", "corridors.cli", "route", "Khasan", "Pohang", "--atlas", str(atlas)],
+        [sys.executable, "-m", "corridors.cli", "route", "Khasan", "Chongjin"]
+        + ["--atlas", str(atlas)],
         capture_output=True,
         text=True,
         env=env,
         timeout=120,
     )
     assert done.returncode == 1 and done.stdout == ""
-    assert done.stderr == run("route", "Khasan", "Pohang", atlas=atlas).stderr
+    assert done.stderr == run("route", "Khasan", "Chongjin", atlas=atlas).stderr
 
 
 def test_mixed_modes_rejected(atlas: Path, tmp_path: Path) -> None:

@@ -109,21 +109,22 @@ def test_osmnx_loads_the_export_with_its_conventions(osmnx_graph: nx.MultiDiGrap
 def test_osmnx_routes_like_corridors(network, osmnx_graph: nx.MultiDiGraph, destination: str):
     # By distance both go Khasan - Rajin by rail, then by sea; by time Pohang is reached all
     # the way by rail, Gwangyang still by sea through a transfer at Rajin.
-    trip = corridors.route(network, "Khasan", destination, include_proposed=True)
+    every = {"include_proposed": True, "include_closed": True}  # the graph holds every edge
+    trip = corridors.route(network, "Khasan", destination, **every)
     assert trip.transfers == ("rajin_port",)
     metres = _osmnx_shortest(osmnx_graph, trip.origin, trip.destination, "length")
     assert metres / 1000 == pytest.approx(trip.distance_km, rel=1e-9)
-    fastest = corridors.route(network, "Khasan", destination, include_proposed=True, by="time")
+    fastest = corridors.route(network, "Khasan", destination, **every, by="time")
     seconds = _osmnx_shortest(_freight(osmnx_graph), trip.origin, trip.destination, "travel_time")
     assert seconds / 3600 == pytest.approx(fastest.hours, rel=1e-9)
 
 
 def test_status_filter_routes_like_corridors_default(network, osmnx_graph: nx.MultiDiGraph):
-    # Without include_proposed corridors.route uses operating corridors only: so does the
-    # graph filtered by status.
+    # With in_service corridors.route uses corridors in service only (none is a pilot today):
+    # so does the graph filtered by status.
     operating = _operating(osmnx_graph)
     with pytest.raises(NoRouteError):
-        corridors.route(network, "Khasan", "Pohang")
+        corridors.route(network, "Khasan", "Pohang", in_service=True)
     assert _osmnx_shortest(operating, "khasan", "pohang", "length") is None
     sea = corridors.route(network, "Vostochny", "Busan")
     metres = _osmnx_shortest(operating, sea.origin, sea.destination, "length")

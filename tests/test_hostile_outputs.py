@@ -15,6 +15,7 @@ Device nodes are private ones made with ``mknod`` in the test's temp folder (nev
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import socket
@@ -412,9 +413,16 @@ def test_print_route_escapes_controls(capsys, plain_stdout, monkeypatch) -> None
     place = SimpleNamespace(name=HOSTILE)
     atlas = SimpleNamespace(places={"a": place, "b": place}, corridors={"c": place})
     leg = SimpleNamespace(
-        start="a", end="b", mode="rail", corridor="c", status=HOSTILE, distance_km=1.0
+        start="a",
+        end="b",
+        mode="rail",
+        corridor="c",
+        status=HOSTILE,
+        distance_km=1.0,
+        in_service=True,
     )
     result = SimpleNamespace(
+        as_of=datetime.date(2015, 5, 1),
         origin="a",
         destination="b",
         legs=[leg],

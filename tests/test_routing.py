@@ -58,7 +58,7 @@ def test_unknown_name_suggests(network) -> None:
 def test_status_filter_and_hint(network) -> None:
     # A library error names the parameter, not the command line's flag.
     with pytest.raises(NoRouteError, match="set `include_proposed`$") as raised:
-        route(network, "Khasan", "Pohang")
+        route(network, "Khasan", "Chongjin")
     assert "--" not in str(raised.value)
 
 

@@ -102,10 +102,11 @@ def test_engines_identical_on_a_generated_network(generated: Network, options) -
 def test_one_edge_cost_function(shipped: Network) -> None:
     """Costs by hand: km or hours by mode, transfers, and inf where the edge is not allowed."""
     index = shipped.index
-    by_km = edge_costs(index, make_options(include_proposed=True))
-    by_time = edge_costs(index, make_options(include_proposed=True, by="time", transfer_hours=5))
-    rail_only = edge_costs(index, make_options(modes=["rail"], include_proposed=True))
-    operating = edge_costs(index, make_options())
+    every = {"include_proposed": True, "include_closed": True}
+    by_km = edge_costs(index, make_options(**every))
+    by_time = edge_costs(index, make_options(**every, by="time", transfer_hours=5))
+    rail_only = edge_costs(index, make_options(modes=["rail"], **every))
+    operating = edge_costs(index, make_options(in_service=True))
     kinds = set()
     for edge, mode in enumerate(index.edge_mode):
         km = index.edge_length_m[edge] / 1000.0
@@ -115,7 +116,8 @@ def test_one_edge_cost_function(shipped: Network) -> None:
             assert by_km[edge] == km
             assert by_time[edge] == km / {"rail": 40.0, "sea": 12 * 1.852}[mode]
             assert rail_only[edge] == (km if mode == "rail" else math.inf)
-            assert operating[edge] == (km if index.edge_status[edge] == "operating" else math.inf)
+            in_service = index.edge_status[edge] in ("operating", "pilot")
+            assert operating[edge] == (km if in_service else math.inf)
         else:
             assert by_km[edge] == math.inf  # energy lines never carry freight
         kinds.add(mode)

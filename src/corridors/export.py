@@ -4,6 +4,7 @@ networkx)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -156,6 +157,9 @@ def write_geopackage(network: Network, path: Path) -> None:
                 "length_km": lengths.get(c.id, 0.0),
                 "reported_length_km": c.reported_length_km,
                 "attributes": _json_text(c.attributes),
+                "history": _json_text(
+                    [{k: v for k, v in asdict(e).items() if v is not None} for e in c.history]
+                ),
                 "sources": "; ".join(c.sources),
                 "geometry": LineString(c.coords),
             }

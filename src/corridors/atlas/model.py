@@ -126,6 +126,30 @@ class Place:
 
 
 @dataclass(frozen=True)
+class StatusEvent:
+    """One dated change of a corridor's state (its ``history``; rules in :mod:`.timeline`).
+
+    Attributes
+    ----------
+    date : str
+        ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; a year or month counts from its first day.
+    status : str
+        One of :data:`STATUSES`, from ``date`` until the next event.
+    sources : tuple of str
+        Source ids that support the date and status.
+    built : bool or None
+        Only with ``closed``: False when the line itself is gone (None: it still exists).
+    note : str or None
+    """
+
+    date: str
+    status: str
+    sources: tuple[str, ...]
+    built: bool | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Corridor:
     """A line: a railway, sea lane, power line or pipeline, drawn from ``start`` to ``end``."""
 
@@ -143,6 +167,7 @@ class Corridor:
     reported_length_km: float | None = None
     reported_length_source: str | None = None
     note: str | None = None
+    history: tuple[StatusEvent, ...] = ()
     file: str = ""
 
     @property

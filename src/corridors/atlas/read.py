@@ -45,6 +45,7 @@ from corridors.atlas.model import (
     Ring,
     Shipment,
     Source,
+    StatusEvent,
     as_position,
     position_problem,
 )
@@ -523,12 +524,29 @@ def parse_corridor_feature(
         attributes = {}
     if not isinstance(attributes, dict):
         fields.fail("attributes", "must be a JSON object")
+    status = fields.choice("status", STATUSES)
+    status_year = fields.year("status_year")
+    history = _parse_history(fields, sources)
+    if history:
+        last = history[-1]
+        if status != last.status:
+            fields.fail(
+                "status",
+                f"'{status}' differs from the last history event ({last.date}: "
+                f"'{last.status}'); make them equal",
+            )
+        if status_year < int(last.date[:4]):
+            fields.fail(
+                "status_year",
+                f"{status_year} is before the last history event ({last.date}); "
+                f"use {last.date[:4]} or later",
+            )
     return Corridor(
         id=fields.ident("id"),
         name=fields.text("name") or "",
         mode=fields.choice("mode", MODES),
-        status=fields.choice("status", STATUSES),
-        status_year=fields.year("status_year"),
+        status=status,
+        status_year=status_year,
         start=start,
         end=end,
         via=via,
@@ -538,8 +556,88 @@ def parse_corridor_feature(
         reported_length_km=reported,
         reported_length_source=reported_source,
         note=fields.text("note", required=False),
+        history=history,
         file=file,
     )
+
+
+HISTORY_KEYS = ("date", "status", "sources", "built", "note")
+
+
+def _parse_history(fields: _Field, sources: dict[str, Source]) -> tuple[StatusEvent, ...]:
+    """A corridor's optional ``history``: dated events, strictly increasing, known statuses and
+    sources, ``built`` only with ``closed`` (schema: ``geo/README.md``)."""
+    raw = fields.props.get("history")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not raw:
+        fields.fail("history", "must be a non-empty list of events (or left out)")
+    events: list[StatusEvent] = []
+    previous: tuple[_dt.date, str] | None = None
+    for number, item in enumerate(raw):
+        name = f"history[{number}]"
+        if not isinstance(item, dict):
+            fields.fail(name, f"must be an object with {', '.join(HISTORY_KEYS[:3])}")
+        unknown = sorted(set(item) - set(HISTORY_KEYS))
+        if unknown:
+            fields.fail(
+                f"{name}.{unknown[0]}", f"unknown key; an event has {', '.join(HISTORY_KEYS)}"
+            )
+        date = _history_date(fields, f"{name}.date", item.get("date"))
+        status = item.get("status")
+        if status not in STATUSES:
+            fields.fail(f"{name}.status", f"{status!r} is not one of: {', '.join(STATUSES)}")
+        ids = item.get("sources")
+        if (
+            not isinstance(ids, list)
+            or not ids
+            or not all(isinstance(v, str) and v.strip() for v in ids)
+        ):
+            fields.fail(f"{name}.sources", f"must be a non-empty list of source ids, got {ids!r}")
+        for source_id in ids:
+            if source_id.strip() not in sources:
+                fields.fail(
+                    f"{name}.sources", f"'{source_id}' is not in sources.json; add it there first"
+                )
+        built = item.get("built")
+        if built is not None:
+            if not isinstance(built, bool):
+                fields.fail(f"{name}.built", f"must be true or false, got {built!r}")
+            if status != "closed":
+                fields.fail(
+                    f"{name}.built",
+                    f"only a 'closed' event may say whether the line is built (this one is "
+                    f"'{status}'); remove it",
+                )
+        note = item.get("note")
+        if note is not None and (not isinstance(note, str) or not note.strip()):
+            fields.fail(f"{name}.note", f"must be a non-empty string, got {note!r}")
+        day = date_span(date)[0]  # type: ignore[index]
+        if previous is not None and day <= previous[0]:
+            fields.fail(
+                f"{name}.date",
+                f"{date} is not after the previous event ({previous[1]}); events must be in "
+                "strictly increasing date order",
+            )
+        previous = (day, date)
+        events.append(
+            StatusEvent(
+                date=date,
+                status=status,
+                sources=tuple(v.strip() for v in ids),
+                built=built,
+                note=note.strip() if note is not None else None,
+            )
+        )
+    return tuple(events)
+
+
+def _history_date(fields: _Field, name: str, value: Any) -> str:
+    if not isinstance(value, str) or date_span(value.strip()) is None:
+        fields.fail(
+            name, f"{value!r} is not a real date: use YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2013-09-22)"
+        )
+    return value.strip()
 
 
 def parse_shipments(

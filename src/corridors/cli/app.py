@@ -45,7 +45,33 @@ ModesOption = Annotated[
 ]
 ProposedOption = Annotated[
     bool,
-    typer.Option("--include-proposed", help="Also use corridors that are not operating."),
+    typer.Option(
+        "--include-proposed",
+        help="Also use planned corridors (under construction, proposed, shelved).",
+    ),
+]
+ClosedOption = Annotated[
+    bool,
+    typer.Option(
+        "--include-closed", help="Also use closed corridors (even where the line is gone)."
+    ),
+]
+InServiceOption = Annotated[
+    bool,
+    typer.Option(
+        "--in-service",
+        help="Only corridors in service on the day (operating, pilot): refuse suspended ones, "
+        "which are otherwise used, marked and warned about.",
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Route over the network as it stood on this day, YYYY-MM-DD (default: today).",
+        show_default=False,
+    ),
 ]
 ByOption = Annotated[str, typer.Option("--by", help="Minimise 'distance' or 'time'.")]
 SpeedOption = Annotated[
@@ -84,6 +110,9 @@ _FLAGS = {
     "status_year": "--year",
     "modes": "--modes",
     "include_proposed": "--include-proposed",
+    "include_closed": "--include-closed",
+    "in_service": "--in-service",
+    "as_of": "--as-of",
     "by": "--by",
     "speeds_kmh": "--speed",
     "transfer_hours": "--transfer-hours",
@@ -145,13 +174,20 @@ def _route_options(
     by: str,
     speed: list[str] | None = None,
     transfer_hours: float | None = None,
+    *,
+    as_of: str | None = None,
+    in_service: bool = False,
+    include_closed: bool = False,
 ):  # noqa: ANN202 - RouteOptions, imported lazily
     from corridors.atlas.names import parse_csv_option
     from corridors.routing.route import make_options
 
     return make_options(
         modes=parse_csv_option(modes, option="--modes") or None,
+        as_of=as_of,
+        in_service=in_service,
         include_proposed=include_proposed,
+        include_closed=include_closed,
         by=by,
         speeds_kmh=_speeds(speed),
         transfer_hours=transfer_hours,
@@ -163,7 +199,10 @@ def route(
     origin: Annotated[str, typer.Argument(metavar="FROM", help="Place id, name or alias.")],
     destination: Annotated[str, typer.Argument(metavar="TO", help="Place id, name or alias.")],
     modes: ModesOption = None,
+    as_of: AsOfOption = None,
+    in_service: InServiceOption = False,
     include_proposed: ProposedOption = False,
+    include_closed: ClosedOption = False,
     by: ByOption = "distance",
     speed: SpeedOption = None,
     transfer_hours: TransferOption = None,
@@ -183,7 +222,12 @@ def route(
     verbose: VerboseOption = False,
     atlas: AtlasOption = None,
 ) -> None:
-    """Shortest route between two places: legs (corridor, mode, km) and the total.
+    """Shortest route between two places: legs (corridor, mode, status, km) and the total.
+
+    The network is taken as it stood on --as-of (default today): corridors in service, and
+    suspended ones (each such leg is marked, and named in one warning line on stderr); planned
+    and closed corridors only with --include-proposed / --include-closed; --in-service refuses
+    any leg not in service (exit 1).
 
     With --map FILE the route's HTML map is also written to FILE, atomically (a temporary
     file in the same folder, then renamed). FILE must be a regular file or not exist: '-',
@@ -198,7 +242,16 @@ def route(
             from corridors._io.outputs import check_output_path
 
             check_output_path(map_file)
-        options = _route_options(modes, include_proposed, by, speed, transfer_hours)
+        options = _route_options(
+            modes,
+            include_proposed,
+            by,
+            speed,
+            transfer_hours,
+            as_of=as_of,
+            in_service=in_service,
+            include_closed=include_closed,
+        )
         network = load_network(atlas, quiet=quiet, on_cache_event=_cache_events(verbose))
         result = find_route(network, origin, destination, options)
         if map_file is not None:
@@ -208,9 +261,12 @@ def route(
         if as_json:
             echo_json(result.to_dict())
             return
-        from corridors.cli.report import print_route
+        from corridors.cli.report import print_route, route_warning
 
         print_route(network, result)
+        warning = route_warning(network, result)
+        if warning:
+            echo(f"warning: {warning}", err=True)
         if map_file is not None:
             echo(f"map written to {map_file}")
 
@@ -248,19 +304,30 @@ def matrix(
     ] = None,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
     modes: ModesOption = None,
+    as_of: AsOfOption = None,
+    in_service: InServiceOption = False,
     include_proposed: ProposedOption = False,
+    include_closed: ClosedOption = False,
     by: ByOption = "distance",
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
     atlas: AtlasOption = None,
 ) -> None:
-    """Distance (or time) matrix between places."""
+    """Distance (or time) matrix between places, over the network of --as-of (default today;
+    the same corridors as `route` uses)."""
     with user_errors():
         from corridors.atlas.names import parse_csv_option
         from corridors.network.load import load_network
         from corridors.routing.matrix import distance_matrix
 
-        options = _route_options(modes, include_proposed, by)
+        options = _route_options(
+            modes,
+            include_proposed,
+            by,
+            as_of=as_of,
+            in_service=in_service,
+            include_closed=include_closed,
+        )
         network = load_network(atlas, quiet=quiet, on_cache_event=_cache_events(verbose))
         chosen = parse_csv_option(places, option="--places") or None
         result = distance_matrix(network, chosen, options, quiet=quiet)
@@ -277,18 +344,26 @@ def matrix(
 
 @app.command()
 def table(
+    as_of: AsOfOption = None,
+    in_service: InServiceOption = False,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
     atlas: AtlasOption = None,
 ) -> None:
-    """The route table: the article's corridors and shipments, measured over the graph."""
+    """The route table: the article's corridors and shipments, measured over the graph.
+
+    Each route uses every corridor that exists on --as-of (default today) whatever its status,
+    planned and closed ones included, or only corridors in service with --in-service.
+    """
     with user_errors():
         from corridors.cli.report import print_route_table
         from corridors.network.load import load_network
+        from corridors.routing.options import as_of_date
         from corridors.routing.table import route_table
 
+        day = as_of_date(as_of)
         network = load_network(atlas, on_cache_event=_cache_events(verbose))
-        rows = route_table(network)
+        rows = route_table(network, as_of=day, in_service=in_service)
         if as_json:
             echo_json(rows)
             return

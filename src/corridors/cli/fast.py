@@ -20,7 +20,10 @@ from typing import Any
 # option -> (keyword of the route function, kind)
 _OPTIONS: dict[str, tuple[str, str]] = {
     "--modes": ("modes", "text"),
+    "--as-of": ("as_of", "text"),
+    "--in-service": ("in_service", "flag"),
     "--include-proposed": ("include_proposed", "flag"),
+    "--include-closed": ("include_closed", "flag"),
     "--by": ("by", "text"),
     "--speed": ("speed", "many"),
     "--transfer-hours": ("transfer_hours", "float"),

@@ -27,12 +27,39 @@ def _console(stderr: bool = False):  # noqa: ANN202 - rich Console, imported laz
     return console
 
 
+def status_cell(status: str, in_service: bool) -> str:
+    """A leg's status as the tables show it: the map's word, marked when not in service."""
+    from corridors.maps.style import STATUS_LABELS
+
+    label = STATUS_LABELS.get(status, status)
+    return label if in_service else f"{label} (not in service)"
+
+
+def route_warning(network: Network, result: Route) -> str | None:
+    """One line naming every leg of ``result`` not in service on its day (None: all are)."""
+    idle = [leg for leg in result.legs if not leg.in_service]
+    if not idle:
+        return None
+    corridors = network.atlas.corridors
+    named = []
+    for leg in idle:
+        corridor = corridors.get(leg.corridor)
+        name = corridor.name if corridor is not None else leg.corridor or leg.mode
+        since = f" since {leg.since}" if leg.since else ""
+        gone = "" if leg.built or leg.status != "closed" else ", line gone"
+        named.append(f"{name} ({leg.status.replace('_', ' ')}{since}{gone})")
+    return f"not in service on {result.as_of.isoformat()}: {'; '.join(named)}"
+
+
 def print_route(network: Network, result: Route) -> None:
     from rich.table import Table
 
     places = network.atlas.places
     corridors = network.atlas.corridors
-    title = text(f"{places[result.origin].name} → {places[result.destination].name}")
+    title = text(
+        f"{places[result.origin].name} → {places[result.destination].name}"
+        f" (as of {result.as_of.isoformat()})"
+    )
     table = Table(title=title, title_justify="left")
     table.add_column("from")
     table.add_column("to")
@@ -45,8 +72,8 @@ def print_route(network: Network, result: Route) -> None:
             text(places[leg.start].name),
             text(places[leg.end].name),
             text(leg.mode),
-            text(corridors[leg.corridor].name),
-            text(leg.status),
+            text(corridors[leg.corridor].name if leg.corridor in corridors else leg.corridor),
+            text(status_cell(leg.status, leg.in_service)),
             text(f"{leg.distance_km:,.1f}"),
         )
     console = _console()
@@ -109,7 +136,8 @@ def print_matrix(result: Matrix) -> None:
 def print_route_table(rows: list[dict[str, object]]) -> None:
     from rich.table import Table
 
-    table = Table(title=text("Route table (all statuses; published length where one exists)"))
+    day = f" as of {rows[0]['as_of']}" if rows and "as_of" in rows[0] else ""
+    table = Table(title=text(f"Route table{day} (published length where one exists)"))
     for column in ("from", "to", "modes", "km", "nmi", "published km", "statuses"):
         table.add_column(column, justify="right" if column in ("km", "nmi") else "left")
     for row in rows:

@@ -3,11 +3,13 @@ areas; programmes in a panel (figures, sources), their member corridors highligh
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import folium
 
 from corridors.atlas.model import MODES, PLACE_KINDS, STATUSES
+from corridors.atlas.timeline import state_on
 from corridors.maps.base import PLACES_PANE, data_layer, new_map
 from corridors.maps.controls import add_info_panel, add_legend, bind_info
 from corridors.maps.features import (
@@ -42,23 +44,26 @@ def corridor_groups(network: Network) -> dict[tuple[str, str], list[dict[str, An
     atlas = network.atlas
     lengths = corridor_lengths_km(network)
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    today = datetime.date.today()  # the map shows each corridor's status on the day it is built
     for corridor in atlas.corridors.values():
+        state = state_on(corridor, today)
+        if state is None:
+            continue  # its history has not begun yet
+        status = state.status
         coords = clean_line(corridor.coords)
-        popup = corridor_popup(atlas, corridor, lengths.get(corridor.id, 0.0))
+        popup = corridor_popup(atlas, corridor, lengths.get(corridor.id, 0.0), state)
         programmes = [p.name for p in atlas.programmes.values() if corridor.id in p.members]
         if programmes:
             popup["rows"].append(["Programme", ", ".join(programmes)])
         props = {
             "name": corridor.name,
             "mode": corridor.mode,
-            "status": corridor.status,
+            "status": status,
             "popup": popup,
-            "style": corridor_style(corridor.mode, corridor.status),
+            "style": corridor_style(corridor.mode, status),
         }
         geometry = {"type": "LineString", "coordinates": coords}
-        groups.setdefault((corridor.mode, corridor.status), []).append(
-            feature(corridor.id, geometry, props)
-        )
+        groups.setdefault((corridor.mode, status), []).append(feature(corridor.id, geometry, props))
     order = {(m, s): i for i, (m, s) in enumerate((m, s) for m in MODES for s in STATUSES)}
     return dict(sorted(groups.items(), key=lambda item: order[item[0]]))
 

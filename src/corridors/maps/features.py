@@ -13,7 +13,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from corridors.atlas.model import Atlas, Coord, Corridor, Place, Programme
-from corridors.maps.style import place_style, zone_style
+from corridors.atlas.timeline import CorridorState
+from corridors.maps.style import STATUS_LABELS, place_style, zone_style
 
 DECIMALS = 5
 # 0.0004 deg is 44 m of latitude and less of longitude: under 50 m in every direction.
@@ -145,14 +146,30 @@ def attribute_row(key: str, value: Any) -> list[str]:
     return [label, f"{text} {unit}" if unit else text]
 
 
-def corridor_popup(atlas: Atlas, corridor: Corridor, length_km: float) -> Popup:
-    """Popup contents of one corridor: mode, status, lengths, ends, attributes, sources."""
+def corridor_popup(
+    atlas: Atlas, corridor: Corridor, length_km: float, state: CorridorState | None = None
+) -> Popup:
+    """Popup contents of one corridor: mode, status (``state``: the one of the map's day, in
+    the words of :data:`~corridors.maps.style.STATUS_LABELS`), history, lengths, ends,
+    attributes, sources."""
     places = atlas.places
+    status = state.status if state is not None else corridor.status
+    label = STATUS_LABELS.get(status, status)
+    since = state.since if state is not None else None
     rows: list[list[str]] = [
         ["Mode", corridor.mode],
-        ["Status", f"{corridor.status.replace('_', ' ')} ({corridor.status_year})"],
-        ["Length (computed)", fmt_km(length_km)],
+        ["Status", f"{label} (since {since})" if since else f"{label} ({corridor.status_year})"],
     ]
+    if state is not None and not state.in_service:
+        rows.append(["In service", "no" + ("" if state.built else "; the line is not built")])
+    if corridor.history:
+        events = [
+            f"{event.date} {STATUS_LABELS.get(event.status, event.status)}"
+            + (" (line gone)" if event.built is False else "")
+            for event in corridor.history
+        ]
+        rows.append(["History", "; ".join(events)])
+    rows.append(["Length (computed)", fmt_km(length_km)])
     if corridor.reported_length_km is not None:
         published = fmt_km(corridor.reported_length_km)
         source = atlas.sources.get(corridor.reported_length_source or "")

@@ -7,6 +7,7 @@ from typing import Any
 
 import folium
 
+from corridors.atlas.timeline import status_on
 from corridors.geo.geodesy import km_to_nmi
 from corridors.maps.base import PLACES_PANE, ROUTE_PANE, data_layer, new_map, write_html
 from corridors.maps.controls import add_legend, add_panel, bind_info
@@ -45,7 +46,11 @@ def _leg_feature(network: Network, route: Route, number: int, leg: RouteLeg) -> 
         ["From", places[leg.start].name],
         ["To", places[leg.end].name],
         ["Mode", MODE_LABELS.get(leg.mode, leg.mode)],
-        ["Status", STATUS_LABELS.get(leg.status, leg.status)],
+        [
+            "Status",
+            f"{STATUS_LABELS.get(leg.status, leg.status)} on {route.as_of.isoformat()}"
+            + ("" if leg.in_service else " (not in service)"),
+        ],
         ["Distance", leg_distance(leg)],
     ]
     if leg.hours is not None:
@@ -76,13 +81,15 @@ def route_map(network: Network, route: Route, *, offline: bool) -> folium.Map:
     atlas = network.atlas
     legs = [_leg_feature(network, route, i, leg) for i, leg in enumerate(route.legs, 1)]
     m = new_map(bounds(f["geometry"]["coordinates"] for f in legs), offline=offline)
+    day = {c.id: status_on(c, route.as_of) for c in atlas.corridors.values()}
     faded = [
         feature(
             c.id,
             {"type": "LineString", "coordinates": clean_line(c.coords)},
-            {"style": faded_style(c.mode, c.status)},
+            {"style": faded_style(c.mode, day[c.id] or c.status)},
         )
         for c in atlas.corridors.values()
+        if day[c.id] is not None  # the network of the route's day only
     ]
     data_layer(collection(faded), name=NETWORK_LAYER, interactive=False).add_to(m)
     layer = data_layer(collection(legs), name=ROUTE_LAYER, pane=ROUTE_PANE)

@@ -39,7 +39,7 @@ STATUS_DASH = {
     "under_construction": "10 4",
     "proposed": "6 6",
     "shelved": "2 6",
-    "closed": "2 6",
+    "closed": "1 3 1 3 6 3",  # dots and a dash: never mistaken for shelved
 }
 LINE_WEIGHT = 3.5
 LIGHTEN = 0.45  # share of white mixed into the colour of non-operating lines

@@ -47,6 +47,7 @@ from corridors.atlas.model import (
     Programme,
     Shipment,
     Source,
+    StatusEvent,
 )
 from corridors.errors import CacheMiss
 from corridors.network.columnfile import (
@@ -61,8 +62,9 @@ from corridors.network.graph import MODE_CODES, coords_between
 from corridors.network.index import Network, RouteIndex, paused_gc
 from corridors.paths import cache_dir
 
-CACHE_FORMAT = 4
-"""Version of the layout written here; format 3 and older were pickles and are never read."""
+CACHE_FORMAT = 5
+"""Version of the layout written here (5: corridors carry ``history``); format 3 and older were
+pickles and are never read."""
 KEEP_CACHED_NETWORKS = 8
 MAX_CACHE_BYTES = 4 * 2**30
 """A cache file larger than this (4 GiB) is not read, but rebuilt."""
@@ -72,7 +74,8 @@ _PACKAGE_DIR = Path(__file__).resolve().parents[1]  # src/corridors
 
 # Each dataclass as a JSON row: (field, kind). Kinds: s str, s? str or null, i int, f float,
 # f? float or null, t list of str (a tuple), obj JSON object, legs rows of Leg, area null or
-# polygons of rings of [lon, lat] (Place, a zone's area: :func:`_area`); ``coords``
+# polygons of rings of [lon, lat] (Place, a zone's area: :func:`_area`), events rows of
+# StatusEvent (a Corridor's ``history``), b? bool or null; ``coords``
 # (Corridor) lives in numeric sections, ``file`` (Corridor) is stored relative to the atlas.
 _ROWS: dict[type, tuple[tuple[str, str], ...]] = {
     Source: (
@@ -110,7 +113,15 @@ _ROWS: dict[type, tuple[tuple[str, str], ...]] = {
         ("reported_length_km", "f?"),
         ("reported_length_source", "s?"),
         ("note", "s?"),
+        ("history", "events"),
         ("file", "file"),
+    ),
+    StatusEvent: (
+        ("date", "s"),
+        ("status", "s"),
+        ("sources", "t"),
+        ("built", "b?"),
+        ("note", "s?"),
     ),
     Leg: (
         ("start", "s"),
@@ -155,6 +166,8 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "t": list,
     "obj": dict,
     "legs": list,
+    "events": list,
+    "b?": (bool, _NONE),
     "file": str,
     "area": (list, _NONE),
 }
@@ -318,6 +331,11 @@ def _decode_atlas(columns: ColumnFile, *, root: Path, fingerprint: str) -> Atlas
 
     def corridor(row: Any, coords: tuple[tuple[float, float], ...]) -> Corridor:
         values = _row_values(Corridor, row)
+        values["history"] = tuple(
+            StatusEvent(**_row_values(StatusEvent, event)) for event in values["history"]
+        )
+        if any(event.status not in STATUSES for event in values["history"]):
+            raise ColumnFileError("a history event names an unknown status")
         values["coords"] = coords
         values["file"] = str(root / values["file"])
         return Corridor(**values)
@@ -532,7 +550,12 @@ def encode_network(network: Network, *, root: Path) -> list[bytes]:
 
 
 def _row(cls: type, item: Any) -> list[Any]:
-    return [getattr(item, name) for name, _ in _ROWS[cls]]
+    return [
+        [_row(StatusEvent, event) for event in item.history]
+        if kind == "events"
+        else getattr(item, name)
+        for name, kind in _ROWS[cls]
+    ]
 
 
 def _shipment_row(shipment: Shipment) -> list[Any]:

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from corridors.atlas.model import FREIGHT_MODES, Atlas, Coord
 from corridors.atlas.names import normalise, place_labels, resolve_place
+from corridors.atlas.timeline import timeline
 from corridors.network.graph import (
     MODE_CODES,
     TRANSFER,
@@ -65,6 +66,12 @@ class RouteIndex:
     edge_length_m: list[float] = field(default_factory=list)
     coord_xy: array[float] = field(default_factory=lambda: array("d"))
     coord_ptr: array[int] = field(default_factory=lambda: array("q", [0]))
+    # Corridor id -> (first-day ordinals, statuses) of its history, for corridors that have
+    # one (status in time; :class:`Network` fills it from the atlas). Edges of other corridors,
+    # and synthetic edges of no corridor, keep their ``edge_status`` on every day.
+    corridor_timelines: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
     _node_names: list[str] | None = field(default=None, repr=False, compare=False)
     _derived: dict[Hashable, tuple[tuple[int, int], Any]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -288,6 +295,18 @@ class Network:
     _labels: tuple[int, dict[str, str]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+
+    def __post_init__(self) -> None:
+        # The index answers "which edges on day D" by itself: give it each dated corridor's
+        # history (per corridor, not per edge; corridors without history need nothing).
+        lines = {}
+        for corridor in self.atlas.corridors.values():
+            line = timeline(corridor)
+            if line is not None:
+                lines[corridor.id] = line
+        if lines != self.index.corridor_timelines:
+            self.index.corridor_timelines = lines
+            self.index._derived.clear()  # costs computed without these histories
 
     def resolve_place(self, text: str) -> str:
         """The id of the place named ``text`` (an id, name or alias, case-insensitive).

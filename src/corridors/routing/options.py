@@ -3,22 +3,35 @@
 Time model (documented assumptions, overridable): average freight-train speed 40 km/h, ship
 speed 12 knots (22.2 km/h), 24 hours per rail <-> sea transfer at a port.
 
+Status in time (rules: :mod:`corridors.atlas.timeline`): a route is searched over the network as
+it stood on ``as_of`` (default today). By default it uses corridors in service that day
+(operating, pilot) and built ones whose service is suspended (each such leg is marked and
+warned about); ``in_service`` refuses the suspended ones too; ``include_proposed`` adds planned
+corridors (under construction, proposed, shelved) and ``include_closed`` closed ones. A corridor
+is absent before its first history event.
+
 Errors name the parameter to change (``by``, ``modes``, ``include_proposed``, ...), quoted in
 backticks, so the command line can show its own flag instead (see ``corridors.cli.app``).
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from corridors.atlas.model import FREIGHT_MODES, MODES, STATUSES
+from corridors.atlas.timeline import IN_SERVICE_STATUSES, PLANNED_STATUSES
 from corridors.errors import UsageError
 
 DEFAULT_SPEEDS_KMH: dict[str, float] = {"rail": 40.0, "sea": 12 * 1.852}
 DEFAULT_TRANSFER_HOURS = 24.0
-DEFAULT_STATUSES = ("operating",)
+DEFAULT_STATUSES = (*IN_SERVICE_STATUSES, "suspended")
+"""What a route uses by default: corridors in service, and built ones whose service is suspended
+(marked and warned about)."""
+_AS_OF = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 ENERGY_MODES = ("power", "pipeline")
 SOLO_MODES = (*ENERGY_MODES, "road")
 """Modes a route runs along only alone: energy lines, and roads (no freight routing by road)."""
@@ -41,6 +54,12 @@ class RouteOptions:
         Speed of each freight mode in km/h (``by="time"``).
     transfer_hours : float
         Hours per rail <-> sea transfer (``by="time"``).
+    as_of : datetime.date
+        The day whose network is routed over (each corridor's status that day).
+    in_service : bool
+        Only corridors in service that day (set with :func:`make_options`).
+    include_proposed, include_closed : bool
+        Whether planned, and closed, corridors were asked for (for messages).
     """
 
     modes: tuple[str, ...] = FREIGHT_MODES
@@ -48,6 +67,10 @@ class RouteOptions:
     by: str = "distance"
     speeds_kmh: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SPEEDS_KMH))
     transfer_hours: float = DEFAULT_TRANSFER_HOURS
+    as_of: _dt.date = field(default_factory=_dt.date.today)
+    in_service: bool = False
+    include_proposed: bool = False
+    include_closed: bool = False
 
     @property
     def freight(self) -> bool:
@@ -65,16 +88,46 @@ class RouteOptions:
         return (
             self.modes,
             self.statuses,
+            self.as_of.toordinal(),
             self.by,
             tuple(sorted(self.speeds_kmh.items())),
             self.transfer_hours,
         )
 
 
+def as_of_date(value: _dt.date | str | None) -> _dt.date:
+    """``value`` as a day: a date, ``"YYYY-MM-DD"``, or None for today.
+
+    Raises
+    ------
+    UsageError
+        ``value`` is not a real day written YYYY-MM-DD.
+    """
+    if value is None:
+        return _dt.date.today()
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        if not _AS_OF.match(text):
+            raise ValueError(text)
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        shown = text if len(text) <= 40 else text[:40] + "..."
+        raise UsageError(
+            f"`as_of` '{shown}' is not a real day: write YYYY-MM-DD, e.g. 2015-05-01"
+        ) from None
+
+
 def make_options(
     *,
     modes: Iterable[str] | None = None,
+    as_of: _dt.date | str | None = None,
+    in_service: bool = False,
     include_proposed: bool = False,
+    include_closed: bool = False,
     statuses: Iterable[str] | None = None,
     by: str = "distance",
     speeds_kmh: Mapping[str, float] | None = None,
@@ -86,10 +139,18 @@ def make_options(
     ----------
     modes : iterable of str, optional
         Modes to route over (default: rail and sea). Power, pipeline or road goes alone.
+    as_of : datetime.date or str, optional
+        Route over the network as it stood on this day (``"YYYY-MM-DD"``; default today): each
+        corridor has its status of that day, and is absent before its first history event.
+    in_service : bool
+        Only corridors in service that day (operating, pilot): refuse suspended ones, which are
+        otherwise used, marked and warned about.
     include_proposed : bool
-        Also use corridors that are not operating (ignored when ``statuses`` is given).
+        Also use planned corridors: under construction, proposed, shelved.
+    include_closed : bool
+        Also use closed corridors (even where the line is gone: a "what if it were rebuilt").
     statuses : iterable of str, optional
-        Exactly which corridor statuses to use.
+        Exactly which corridor statuses to use (instead of the three flags above).
     by : {"distance", "time"}
         Minimise kilometres or hours.
     speeds_kmh : mapping of str to float, optional
@@ -124,13 +185,25 @@ def make_options(
         raise UsageError(
             "`by` time applies to freight (rail, sea); route power, pipeline and road by distance"
         )
+    if in_service and (include_proposed or include_closed):
+        other = "include_proposed" if include_proposed else "include_closed"
+        raise UsageError(
+            f"`in_service` refuses every corridor not in service, which `{other}` would add: "
+            "give one of them"
+        )
+    day = as_of_date(as_of)
     if statuses is not None:
         chosen_statuses = tuple(statuses)
         for status in chosen_statuses:
             if status not in STATUSES:
                 raise UsageError(f"unknown status '{status}'; use {', '.join(STATUSES)}")
     else:
-        chosen_statuses = STATUSES if include_proposed else DEFAULT_STATUSES
+        wanted = set(IN_SERVICE_STATUSES if in_service else DEFAULT_STATUSES)
+        if include_proposed:
+            wanted |= set(PLANNED_STATUSES)
+        if include_closed:
+            wanted.add("closed")
+        chosen_statuses = tuple(s for s in STATUSES if s in wanted)
     speeds = dict(DEFAULT_SPEEDS_KMH)
     for mode, speed in (speeds_kmh or {}).items():
         if mode not in FREIGHT_MODES:
@@ -143,4 +216,14 @@ def make_options(
     hours = DEFAULT_TRANSFER_HOURS if transfer_hours is None else float(transfer_hours)
     if not (math.isfinite(hours) and hours >= 0):
         raise UsageError(f"`transfer_hours` must be zero or more, not {transfer_hours}")
-    return RouteOptions(chosen, chosen_statuses, by, speeds, hours)
+    return RouteOptions(
+        chosen,
+        chosen_statuses,
+        by,
+        speeds,
+        hours,
+        as_of=day,
+        in_service=in_service,
+        include_proposed=include_proposed,
+        include_closed=include_closed,
+    )

@@ -1,5 +1,9 @@
 """Shortest routes over the route graph, by distance or by time, filtered by mode and status.
 
+The network is taken as it stood on the options' ``as_of`` day (rules in
+:mod:`corridors.routing.options`): every leg carries its corridor's status that day, whether it
+is built and in service, and the route carries one warning per leg not in service.
+
 A route is searched by the one core of :mod:`corridors.routing.search` (a plain heapq Dijkstra
 on the shipped atlas, so a query needs neither networkx nor scipy; tests check it against
 networkx) and assembled here into legs along corridors. Options: :mod:`corridors.routing.options`.
@@ -7,9 +11,10 @@ networkx) and assembled here into legs along corridors. Options: :mod:`corridors
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 
-from corridors.atlas.model import STATUSES
+from corridors.atlas.timeline import is_built, is_in_service, state_on
 from corridors.errors import NoRouteError, UsageError
 from corridors.geo.geodesy import km_to_nmi
 from corridors.network.graph import TRANSFER
@@ -26,14 +31,20 @@ class RouteLeg:
     ----------
     start, end : str
         Place ids.
-    mode, corridor, status : str
-        The corridor's mode, id and status.
+    mode, corridor : str
+        The corridor's mode and id.
+    status : str
+        The corridor's status on the route's ``as_of`` day.
     distance_km : float
         Geodesic length (WGS84).
     hours : float or None
         Travel time at the route's speeds (None for energy lines).
     coords : tuple of (lon, lat)
         The leg's line from ``start`` to ``end`` (EPSG:4326).
+    built, in_service : bool
+        Whether the line physically exists, and carries traffic, on that day.
+    since : str or None
+        Date of the history event that set ``status`` (None: the corridor has no history).
     """
 
     start: str
@@ -44,6 +55,9 @@ class RouteLeg:
     distance_km: float
     hours: float | None
     coords: tuple[tuple[float, float], ...] = ()
+    built: bool = True
+    in_service: bool = True
+    since: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -52,6 +66,9 @@ class RouteLeg:
             "mode": self.mode,
             "corridor": self.corridor,
             "status": self.status,
+            "status_since": self.since,
+            "built": self.built,
+            "in_service": self.in_service,
             "distance_km": round(self.distance_km, 3),
             "hours": None if self.hours is None else round(self.hours, 2),
         }
@@ -74,7 +91,9 @@ class Route:
     hours : float or None
         Total time incl. transfers, for freight routes (None for energy lines).
     options : RouteOptions
-        What the route was searched with.
+        What the route was searched with (its ``as_of`` is the day routed).
+    warnings : tuple of str
+        One line per leg not in service on that day, naming it and its status.
     """
 
     origin: str
@@ -84,6 +103,12 @@ class Route:
     distance_km: float
     hours: float | None
     options: RouteOptions
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def as_of(self) -> _dt.date:
+        """The day whose network the route was searched over."""
+        return self.options.as_of
 
     @property
     def distance_nmi(self) -> float:
@@ -111,8 +136,10 @@ class Route:
             "distance_nmi": round(self.distance_nmi, 3),
             "hours": None if self.hours is None else round(self.hours, 2),
             "by": self.options.by,
+            "as_of": self.as_of.isoformat(),
             "legs": [leg.to_dict() for leg in self.legs],
             "transfers": list(self.transfers),
+            "warnings": list(self.warnings),
         }
 
 
@@ -133,13 +160,15 @@ def route(
         Place ids, names or aliases.
     options : RouteOptions, optional
         What the route may use and what it minimises; if not given, ``option_values`` are
-        passed to :func:`~corridors.routing.options.make_options` (``modes``,
-        ``include_proposed``, ``statuses``, ``by``, ``speeds_kmh``, ``transfer_hours``).
+        passed to :func:`~corridors.routing.options.make_options` (``modes``, ``as_of``,
+        ``in_service``, ``include_proposed``, ``include_closed``, ``statuses``, ``by``,
+        ``speeds_kmh``, ``transfer_hours``).
 
     Returns
     -------
     Route
-        Legs along corridors (lines in EPSG:4326), distance in km, hours for freight.
+        Legs along corridors (lines in EPSG:4326), distance in km, hours for freight; each leg
+        with its status on ``as_of`` and the route with a warning per leg not in service.
 
     Raises
     ------
@@ -148,7 +177,8 @@ def route(
     UsageError
         The two places are the same, or an option value cannot be used (CLI exit 2).
     NoRouteError
-        No path joins the places under the options (CLI exit 1).
+        No path joins the places under the options (CLI exit 1); the message says which
+        option would find one (and, with ``in_service``, which legs are not in service).
     """
     if options is None:
         options = make_options(**option_values)  # type: ignore[arg-type]
@@ -177,15 +207,64 @@ def _no_route_message(network: Network, start: str, end: str, options: RouteOpti
         hint = _area_hint(network, place_id)
         if hint is not None:
             return hint
+    day = options.as_of.isoformat()
     message = (
-        f"no route from {atlas.places[start].name} to {atlas.places[end].name} "
+        f"no route from {atlas.places[start].name} to {atlas.places[end].name} on {day} "
         f"over {'/'.join(options.modes)} corridors with status {'/'.join(options.statuses)}"
     )
-    if set(options.statuses) != set(STATUSES):
-        relaxed = make_options(modes=options.modes, include_proposed=True, by=options.by)
-        if _search(network, start, end, relaxed) is not None:
-            return message + "; one exists over non-operating corridors: set `include_proposed`"
+    if options.in_service:
+        relaxed = _relaxed(options)
+        found = _search(network, start, end, relaxed)
+        if found is not None:
+            route = _assemble(network, start, end, found[1], relaxed)
+            idle = [leg for leg in route.legs if not leg.in_service]
+            blocked = "; ".join(_leg_label(network, leg) for leg in idle)
+            return (
+                f"{message}: the route needs legs not in service that day ({blocked}); "
+                "drop `in_service` to use them (they are then marked and warned about)"
+            )
+        return message
+    if options.statuses != make_options(**_flags(options)).statuses:  # type: ignore[arg-type]
+        return message  # exactly the `statuses` asked for: nothing to suggest
+    missing = [
+        flag
+        for flag, given in (
+            ("include_proposed", options.include_proposed),
+            ("include_closed", options.include_closed),
+        )
+        if not given
+    ]
+    for flags in [[flag] for flag in missing] + ([missing] if len(missing) > 1 else []):
+        if _search(network, start, end, _relaxed(options, **dict.fromkeys(flags, True))):
+            return message + "; one exists that day: set " + " and ".join(f"`{f}`" for f in flags)
     return message
+
+
+def _flags(options: RouteOptions) -> dict[str, object]:
+    return {
+        "modes": options.modes,
+        "as_of": options.as_of,
+        "in_service": options.in_service,
+        "include_proposed": options.include_proposed,
+        "include_closed": options.include_closed,
+        "by": options.by,
+    }
+
+
+def _relaxed(options: RouteOptions, **flags: bool) -> RouteOptions:
+    """``options`` without ``in_service``, plus ``flags`` (for no-route messages)."""
+    values = _flags(options)
+    values["in_service"] = False
+    values.update(flags)
+    return make_options(**values)  # type: ignore[arg-type]
+
+
+def _leg_label(network: Network, leg: RouteLeg) -> str:
+    corridor = network.atlas.corridors.get(leg.corridor)
+    name = corridor.name if corridor is not None else leg.corridor or leg.mode
+    label = f"{name} is {leg.status.replace('_', ' ')}"
+    label += f" since {leg.since}" if leg.since else ""
+    return label + ("" if leg.built or leg.status != "closed" else " (the line is gone)")
 
 
 def _assemble(
@@ -219,10 +298,31 @@ def _assemble(
             hours = None if hours is None else hours + (previous.hours or 0.0)
             coords = previous.coords + coords[1:]
             place = previous.start
+        status, built, in_service, since = _leg_state(network, corridor, edge, options)
         legs.append(
-            RouteLeg(place, following, mode, corridor, index.edge_status[edge], km, hours, coords)
+            RouteLeg(
+                place,
+                following,
+                mode,
+                corridor,
+                status,
+                km,
+                hours,
+                coords,
+                built=built,
+                in_service=in_service,
+                since=since,
+            )
         )
         place = following
+    day = options.as_of.isoformat()
+    places = network.atlas.places
+    warnings = tuple(
+        f"{_leg_label(network, leg)}, not in service on {day} "
+        f"(leg {places[leg.start].name} \u2192 {places[leg.end].name})"
+        for leg in legs
+        if not leg.in_service
+    )
     return Route(
         origin=start,
         destination=end,
@@ -231,7 +331,20 @@ def _assemble(
         distance_km=total_km,
         hours=total_hours if options.freight else None,
         options=options,
+        warnings=warnings,
     )
+
+
+def _leg_state(
+    network: Network, corridor_id: str, edge: int, options: RouteOptions
+) -> tuple[str, bool, bool, str | None]:
+    """Status, built, in service and since of one leg's corridor on the route's day."""
+    corridor = network.atlas.corridors.get(corridor_id)
+    state = None if corridor is None else state_on(corridor, options.as_of)
+    if state is None:  # a synthetic edge (no atlas corridor): its own status on every day
+        status = network.index.edge_status[edge]
+        return status, is_built(status), is_in_service(status), None
+    return state.status, state.built, state.in_service, state.since
 
 
 __all__ = ["Route", "RouteLeg", "RouteOptions", "make_options", "route"]

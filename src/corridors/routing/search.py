@@ -20,8 +20,9 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from corridors.atlas.timeline import status_at_ordinal
 from corridors.errors import UsageError
-from corridors.network.graph import TRANSFER
+from corridors.network.graph import MODE_CODES, TRANSFER
 from corridors.network.index import RouteIndex
 from corridors.routing.options import RouteOptions
 
@@ -30,6 +31,9 @@ ENGINES = ("auto", "python", "scipy")
 # edges, a matrix): below both, the pure-Python core finishes before ``import scipy`` would.
 SCIPY_MIN_EDGES = 50_000
 SCIPY_MIN_WORK = 2_000_000
+# From this many edges the edge costs are computed with numpy (per-edge arrays) instead of one
+# Python loop; below it, the loop is cheaper than importing numpy on a cold start.
+VECTOR_MIN_EDGES = SCIPY_MIN_EDGES
 
 Path = tuple[float, list[int]]
 
@@ -67,9 +71,12 @@ def choose_engine(engine: str, *, searches: int, edges: int) -> str:
 def edge_costs(index: RouteIndex, options: RouteOptions) -> list[float]:
     """The cost of every edge under ``options``: km (``by="distance"``) or hours (``by="time"``).
 
-    An edge a route may not use costs ``inf``: a corridor of another mode or status, or a
-    rail <-> sea transfer when the route is not freight over both modes. A transfer costs
-    ``transfer_hours`` by time and 0 by distance. Kept with the index per options.
+    An edge a route may not use costs ``inf``: a corridor of another mode, or whose status on
+    ``options.as_of`` is not one of ``options.statuses`` (or that does not exist yet that day),
+    or a rail <-> sea transfer when the route is not freight over both modes. A corridor with a
+    history has its status of that day; any other edge (no history, or a synthetic edge of no
+    corridor) keeps its own ``edge_status``. A transfer costs ``transfer_hours`` by time and 0
+    by distance. Kept with the index per options.
 
     Parameters
     ----------
@@ -84,25 +91,93 @@ def edge_costs(index: RouteIndex, options: RouteOptions) -> list[float]:
     return index.derived(("edge_costs", options.key), lambda: _edge_costs(index, options))
 
 
-def _edge_costs(index: RouteIndex, options: RouteOptions) -> list[float]:
+def dated_usable(index: RouteIndex, options: RouteOptions) -> dict[str, bool]:
+    """Whether each corridor with a history may be used on ``options.as_of``.
+
+    One lookup per dated corridor (never per edge): its status that day must be one of
+    ``options.statuses``; before its first event it does not exist.
+    """
+    day, statuses = options.as_of.toordinal(), set(options.statuses)
+    return {
+        corridor: status_at_ordinal(line, day) in statuses
+        for corridor, line in index.corridor_timelines.items()
+    }
+
+
+def _edge_costs(
+    index: RouteIndex, options: RouteOptions, *, vector: bool | None = None
+) -> list[float]:
     if not options.transfers:
         transfer = math.inf  # not freight over both rail and sea: no mode change
     else:
         transfer = options.transfer_hours if options.by == "time" else 0.0
+    usable = dated_usable(index, options)
+    if vector if vector is not None else index.edge_count >= VECTOR_MIN_EDGES:
+        return _edge_costs_vector(index, options, usable, transfer)
     modes, statuses = set(options.modes), set(options.statuses)
     speed = options.speeds_kmh if options.by == "time" else None
+    dated = usable.get
     costs: list[float] = []
-    for mode, status, length_m in zip(
-        index.edge_mode, index.edge_status, index.edge_length_m, strict=True
+    for mode, corridor, status, length_m in zip(
+        index.edge_mode, index.edge_corridor, index.edge_status, index.edge_length_m, strict=True
     ):
         if mode == TRANSFER:
             costs.append(transfer)
-        elif mode in modes and status in statuses:
+            continue
+        ok = dated(corridor)  # type: ignore[arg-type]
+        if mode in modes and (status in statuses if ok is None else ok):
             length_km = length_m / 1000.0
             costs.append(length_km if speed is None else length_km / speed[mode])
         else:
             costs.append(math.inf)
     return costs
+
+
+def _edge_costs_vector(
+    index: RouteIndex, options: RouteOptions, usable: dict[str, bool], transfer: float
+) -> list[float]:
+    """:func:`_edge_costs` with numpy: per-corridor decisions, then array indexing per edge."""
+    import numpy as np
+
+    columns = index.derived("edge_code_columns", lambda: _edge_code_columns(index))
+    corridor_code, corridors, status_code, status_table, mode_code, length_km = columns
+    # Per corridor: 1 usable, 0 not, -1 no history (its edges' own status decides).
+    dated = np.array([-1 if c not in usable else int(usable[c]) for c in corridors], np.int8)
+    allowed = np.array([s in set(options.statuses) for s in status_table], dtype=bool)
+    per_edge = dated[corridor_code]
+    ok = np.where(per_edge >= 0, per_edge == 1, allowed[status_code])
+    mode_ok = np.array([m in set(options.modes) for m in MODE_CODES], dtype=bool)
+    divisor = np.ones(len(MODE_CODES))
+    if options.by == "time":
+        for number, mode in enumerate(MODE_CODES):
+            divisor[number] = options.speeds_kmh.get(mode, 1.0)
+    costs = np.where(ok & mode_ok[mode_code], length_km / divisor[mode_code], np.inf)
+    costs[mode_code == MODE_CODES.index(TRANSFER)] = transfer
+    return costs.tolist()
+
+
+def _edge_code_columns(index: RouteIndex) -> tuple[Any, ...]:
+    """Integer codes of each edge's corridor, status and mode, and lengths in km (numpy).
+
+    Built once per index (kept by :meth:`RouteIndex.derived`): a C-level ``map`` over the
+    columns, then every query is array indexing.
+    """
+    import numpy as np
+
+    def factorize(values: list[Any]) -> tuple[Any, list[Any]]:
+        table = list(dict.fromkeys(values))  # distinct values, first-seen order (in C)
+        code = {value: number for number, value in enumerate(table)}
+        codes = np.fromiter(map(code.__getitem__, values), dtype=np.int64, count=len(values))
+        return codes, table
+
+    corridor_code, corridors = factorize(index.edge_corridor)
+    status_code, statuses = factorize(index.edge_status)
+    number = {mode: k for k, mode in enumerate(MODE_CODES)}
+    mode_code = np.fromiter(
+        map(number.__getitem__, index.edge_mode), dtype=np.int64, count=index.edge_count
+    )
+    length_km = np.asarray(index.edge_length_m, dtype=np.float64) / 1000.0
+    return corridor_code, corridors, status_code, statuses, mode_code, length_km
 
 
 def _dijkstra(

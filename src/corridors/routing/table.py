@@ -6,13 +6,16 @@ Domain data and its measurement live here; ``corridors table`` prints it
 
 from __future__ import annotations
 
+import datetime as _dt
+
 from corridors.errors import CorridorsError
 from corridors.network.index import Network
 from corridors.routing.options import make_options
 from corridors.routing.route import Route, route
 
-# The routes the project exists to measure: (from, to, modes). Each is routed over every
-# corridor whatever its status, and the table shows the statuses it used.
+# The routes the project exists to measure: (from, to, modes). By default each is routed over
+# every corridor that exists on the day, whatever its status, and the table shows the statuses
+# it used that day.
 ROUTE_TABLE: tuple[tuple[str, str, str], ...] = (
     ("khasan", "rajin_port", "rail"),
     ("baranovsky", "rajin_port", "rail"),
@@ -31,15 +34,27 @@ ROUTE_TABLE: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def route_table(network: Network) -> list[dict[str, object]]:
+def route_table(
+    network: Network,
+    *,
+    as_of: _dt.date | str | None = None,
+    in_service: bool = False,
+) -> list[dict[str, object]]:
     """Measure every route of :data:`ROUTE_TABLE` that this atlas can answer.
 
-    Each route is searched over every corridor of its modes, whatever their status; a route
-    whose places are missing or that has no path is left out.
+    Each route is searched over the network as it stood on ``as_of`` (the rules of
+    :func:`~corridors.routing.options.make_options`), over every corridor of its modes that
+    exists that day, whatever its status (planned and closed ones included), or only over
+    corridors in service with ``in_service``; a route whose places are missing or that has no
+    path is left out.
 
     Parameters
     ----------
     network : Network
+    as_of : datetime.date or str, optional
+        The day (``"YYYY-MM-DD"``; default today).
+    in_service : bool
+        Only corridors in service that day.
 
     Returns
     -------
@@ -47,14 +62,27 @@ def route_table(network: Network) -> list[dict[str, object]]:
         One row per route: ``from``, ``to`` (place ids), ``modes``, ``distance_km``,
         ``distance_nmi`` (rounded to 0.1), ``reported_km`` (the published length when the
         route is one whole corridor that has one, else None), ``statuses`` and ``corridors``
-        used.
+        used, ``as_of`` (the day) and ``not_in_service`` (corridors of legs not in service).
+
+    Raises
+    ------
+    UsageError
+        ``as_of`` is not a day.
     """
     rows: list[dict[str, object]] = []
     places = network.atlas.places
+    every = not in_service
+    day = make_options(as_of=as_of).as_of
     for origin, destination, modes in ROUTE_TABLE:
         if origin not in places or destination not in places:
             continue
-        options = make_options(modes=modes.split(","), include_proposed=True)
+        options = make_options(
+            modes=modes.split(","),
+            as_of=day,
+            in_service=in_service,
+            include_proposed=every,
+            include_closed=every,
+        )
         try:
             result = route(network, origin, destination, options)
         except CorridorsError:
@@ -70,6 +98,8 @@ def route_table(network: Network) -> list[dict[str, object]]:
                 "reported_km": reported,
                 "statuses": sorted({leg.status for leg in result.legs}),
                 "corridors": [leg.corridor for leg in result.legs],
+                "as_of": day.isoformat(),
+                "not_in_service": [leg.corridor for leg in result.legs if not leg.in_service],
             }
         )
     return rows
