@@ -234,9 +234,14 @@ def list_items(
         if as_json:
             echo_json(records)
             return
-        from corridors.cli.report import print_records
+        from corridors.cli.report import print_records, print_shipments_total
 
         print_records(what, records)
+        if what == "shipments":
+            from corridors.atlas.model import total_tonnes
+
+            shipments = network.atlas.shipments.values()
+            print_shipments_total(total_tonnes(shipments), len(shipments))
 
 
 @app.command()

@@ -114,4 +114,9 @@ def print_check(report: CheckReport) -> None:
     console.print(text("clean" if report.clean else f"{len(report.problems)} problem(s)"))
 
 
+def print_shipments_total(total: float, count: int) -> None:
+    """The line under ``list shipments``: the total of all shipments, as the map shows it."""
+    _console().print(text(f"total: {total:,.0f} t in {count} shipment(s)"))
+
+
 __all__ = ["print_matrix", "print_route", "print_route_table"]
