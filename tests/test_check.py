@@ -19,7 +19,7 @@ from known_defects import KNOWN_ELSEWHERE
 from corridors.atlas.read import load_atlas
 from corridors.check import CheckReport, check_atlas
 from corridors.errors import AtlasError, UsageError
-from corridors.geo.borders import border_crossings, distance_to_border_m
+from corridors.geo.borders import border_crossings, distance_to_border_m, load_basemap
 from corridors.geo.geodesy import line_length_m
 
 REPO = Path(__file__).resolve().parents[1]
@@ -159,6 +159,66 @@ def test_border_crossing_where_stops_change_country_passes(shipped: Path) -> Non
     add_corridor(shipped, line("test_once", "power", coords, south.id, north.id))
     report = check_atlas(load_atlas(shipped))
     assert ("test_once", "border") not in problems(report)
+
+
+def add_place(root: Path, pid: str, coord: tuple[float, float], country: str) -> None:
+    path = root / "places.geojson"
+    doc = read(path)
+    doc["features"].append(
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": list(coord)},
+            "properties": {
+                "id": pid,
+                "name": pid,
+                "aliases": [],
+                "country": country,
+                "kind": "junction",
+                "sources": ["curator-estimate"],
+            },
+        }
+    )
+    write(path, doc)
+
+
+def mdl_zigzag(depth_deg: float) -> list[tuple[float, float]]:
+    """A line along the longest MDL part of the basemap, 0.01 deg (~1.1 km) north and south of
+    its vertices by turns (so it crosses between each two), from and to points 0.05 deg north;
+    the middle southern point ``depth_deg`` south instead."""
+    parts = next(
+        f["geometry"]["coordinates"]
+        for f in load_basemap()["features"]
+        if f["properties"]["kind"] == "border"
+    )
+    # The MDL: parts wholly between 37.5 and 38.7 N; the one with most vertices.
+    mdl = max((p for p in parts if all(37.5 < y < 38.7 for _, y in p)), key=len)
+    middle = len(mdl) // 2 if (len(mdl) // 2) % 2 else len(mdl) // 2 + 1
+    coords = [(mdl[0][0], mdl[0][1] + 0.05)]
+    for k, (x, y) in enumerate(mdl):
+        offset = 0.01 if k % 2 == 0 else -(depth_deg if k == middle else 0.01)
+        coords.append((x, y + offset))
+    coords.append((mdl[-1][0], mdl[-1][1] + 0.05))
+    return coords
+
+
+@pytest.mark.parametrize(("depth", "flagged"), [(0.01, False), (0.1, True)])
+def test_line_along_a_border_is_not_a_crossing_unless_it_goes_deep(
+    shipped: Path, depth: float, flagged: bool
+) -> None:
+    """Back and forth within the border data's margin is running along it (between two DPRK
+    stops: fine); one excursion 11 km into the ROK is two crossings."""
+    coords = mdl_zigzag(depth)
+    assert len(border_crossings(coords)) >= 6
+    add_place(shipped, "test_west", coords[0], "PRK")
+    add_place(shipped, "test_east", coords[-1], "PRK")
+    add_corridor(shipped, line("test_along", "power", coords, "test_west", "test_east"))
+    report = check_atlas(load_atlas(shipped))
+    found = [f for f in report.problems if f.subject == "test_along"]
+    assert [f.check for f in found] == (["border"] if flagged else [])
+    if flagged:
+        assert "crosses a border 2 time(s) between test_west (PRK) and test_east (PRK)" in (
+            found[0].message
+        )
 
 
 def test_sea_lanes_are_exempt_from_the_border_check(shipped: Path) -> None:

@@ -237,9 +237,16 @@ def check_borders(report: CheckReport, atlas: Atlas, corridor: Corridor) -> None
     they are not. Sea lanes are exempt: maritime borders are not in the data. The border lines
     may be up to :data:`~corridors.geo.borders.BORDER_TOLERANCE_M` off, so a stop that near a
     border is a *border stop*: crossings that near it are taken to be at it (and its pair of
-    stops may then show none), and crossings that near each other along the line count once.
+    stops may then show none); a line that goes over a border and back while staying that near
+    it runs along the border (the pair of crossings is dropped); and crossings that near each
+    other along the line count once (a corner cut at a tripoint).
     """
-    from corridors.geo.borders import BORDER_TOLERANCE_M, border_crossings, distance_to_border_m
+    from corridors.geo.borders import (
+        BORDER_TOLERANCE_M,
+        border_crossings,
+        distance_to_border_m,
+        farthest_from_border_m,
+    )
     from corridors.geo.geodesy import split_line
 
     if corridor.mode == "sea":
@@ -250,14 +257,30 @@ def check_borders(report: CheckReport, atlas: Atlas, corridor: Corridor) -> None
     ends = [0.0]
     for piece in pieces:
         ends.append(ends[-1] + line_length_m(piece))
-    counted: list[tuple[float, float, float]] = []  # (lon, lat, metres along) per crossing place
-    for crossing in border_crossings(corridor.coords):
-        point = (crossing.lon, crossing.lat)
-        if any(
-            near and distance_m(point, p.coord) <= BORDER_TOLERANCE_M
+    crossings = [
+        c
+        for c in border_crossings(corridor.coords)
+        if not any(
+            near and distance_m((c.lon, c.lat), p.coord) <= BORDER_TOLERANCE_M
             for near, p in zip(on_border, places, strict=True)
+        )
+    ]
+    kept = []
+    i = 0
+    while i < len(crossings):
+        first, then = crossings[i], crossings[i + 1] if i + 1 < len(crossings) else None
+        if (
+            then is not None
+            and then.along_m - first.along_m > BORDER_TOLERANCE_M
+            and farthest_from_border_m(corridor.coords, first.along_m, then.along_m)
+            <= BORDER_TOLERANCE_M
         ):
+            i += 2  # over the border and back, never farther than the data's margin
             continue
+        kept.append(first)
+        i += 1
+    counted: list[tuple[float, float, float]] = []  # (lon, lat, metres along) per crossing place
+    for crossing in kept:
         if counted and crossing.along_m - counted[-1][2] <= BORDER_TOLERANCE_M:
             continue
         counted.append((crossing.lon, crossing.lat, crossing.along_m))

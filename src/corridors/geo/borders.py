@@ -17,7 +17,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from corridors.atlas.model import Coord
-from corridors.geo.geodesy import distance_m, line_length_m, nearest_on_line
+from corridors.geo.geodesy import densify, distance_m, line_length_m, nearest_on_line
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -27,11 +27,13 @@ __all__ = [
     "BorderCrossing",
     "border_crossings",
     "distance_to_border_m",
+    "farthest_from_border_m",
     "load_basemap",
 ]
 
 BORDER_TOLERANCE_M = 2500.0
 """How far the shipped border lines may be from the real border (simplification, river beds)."""
+METRES_PER_DEGREE = 111_320.0
 
 
 class BorderCrossing(NamedTuple):
@@ -109,3 +111,35 @@ def border_crossings(coords: Sequence[Coord]) -> list[BorderCrossing]:
         along = line_length_m([*coords[: index + 1], position])
         crossings.append(BorderCrossing(float(x), float(y), along))
     return sorted(crossings, key=lambda c: c.along_m)
+
+
+def farthest_from_border_m(
+    coords: Sequence[Coord], start_m: float, end_m: float, *, step_m: float = 250.0
+) -> float:
+    """How far from the border lines the part of a line between two points along it goes.
+
+    Parameters
+    ----------
+    coords : sequence of (lon, lat)
+        The line, EPSG:4326.
+    start_m, end_m : float
+        The part, in metres from the line's start (as :attr:`BorderCrossing.along_m`).
+    step_m : float
+        Sampling step along the line, metres.
+
+    Returns
+    -------
+    float
+        Metres, an upper bound: planar distance in degrees counted at 111.32 km per degree
+        (a degree of longitude is shorter), so a part called near a border is near it.
+        0 if the part holds no sample.
+    """
+    import numpy as np
+    import shapely
+
+    samples, along = densify(coords, step_m)
+    inside = [point for point, at in zip(samples, along, strict=True) if start_m < at < end_m]
+    if not inside:
+        return 0.0
+    degrees = shapely.distance(shapely.points(np.asarray(inside)), _borders())
+    return float(np.max(degrees)) * METRES_PER_DEGREE
