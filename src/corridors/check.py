@@ -245,7 +245,7 @@ def check_borders(report: CheckReport, atlas: Atlas, corridor: Corridor) -> None
         BORDER_TOLERANCE_M,
         border_crossings,
         distance_to_border_m,
-        farthest_from_border_m,
+        stays_near_border,
     )
     from corridors.geo.geodesy import split_line
 
@@ -272,8 +272,9 @@ def check_borders(report: CheckReport, atlas: Atlas, corridor: Corridor) -> None
         if (
             then is not None
             and then.along_m - first.along_m > BORDER_TOLERANCE_M
-            and farthest_from_border_m(corridor.coords, first.along_m, then.along_m)
-            <= BORDER_TOLERANCE_M
+            and stays_near_border(
+                corridor.coords, first.along_m, then.along_m, margin_m=BORDER_TOLERANCE_M
+            )
         ):
             i += 2  # over the border and back, never farther than the data's margin
             continue

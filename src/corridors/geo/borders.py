@@ -17,7 +17,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from corridors.atlas.model import Coord
-from corridors.geo.geodesy import densify, distance_m, line_length_m, nearest_on_line
+from corridors.geo.geodesy import distance_m, line_length_m, nearest_on_line
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -27,7 +27,7 @@ __all__ = [
     "BorderCrossing",
     "border_crossings",
     "distance_to_border_m",
-    "farthest_from_border_m",
+    "stays_near_border",
     "load_basemap",
 ]
 
@@ -113,10 +113,22 @@ def border_crossings(coords: Sequence[Coord]) -> list[BorderCrossing]:
     return sorted(crossings, key=lambda c: c.along_m)
 
 
-def farthest_from_border_m(
-    coords: Sequence[Coord], start_m: float, end_m: float, *, step_m: float = 250.0
-) -> float:
-    """How far from the border lines the part of a line between two points along it goes.
+@cache
+def _near_borders(margin_m: float) -> BaseGeometry:
+    """The borders widened by ``margin_m`` (in degrees at 111.32 km each: in longitude that is
+    narrower than ``margin_m``, so whatever lies inside is within ``margin_m``), prepared."""
+    import shapely
+
+    zone = _borders().buffer(margin_m / METRES_PER_DEGREE)
+    shapely.prepare(zone)
+    return zone
+
+
+def stays_near_border(
+    coords: Sequence[Coord], start_m: float, end_m: float, *, margin_m: float
+) -> bool:
+    """Whether the part of a line between two points along it stays within ``margin_m`` of a
+    border line.
 
     Parameters
     ----------
@@ -124,22 +136,36 @@ def farthest_from_border_m(
         The line, EPSG:4326.
     start_m, end_m : float
         The part, in metres from the line's start (as :attr:`BorderCrossing.along_m`).
-    step_m : float
-        Sampling step along the line, metres.
+    margin_m : float
+        Metres; the test is conservative (a part called near is within ``margin_m``).
 
     Returns
     -------
-    float
-        Metres, an upper bound: planar distance in degrees counted at 111.32 km per degree
-        (a degree of longitude is shorter), so a part called near a border is near it.
-        0 if the part holds no sample.
+    bool
     """
     import numpy as np
-    import shapely
+    from shapely.geometry import LineString
 
-    samples, along = densify(coords, step_m)
-    inside = [point for point, at in zip(samples, along, strict=True) if start_m < at < end_m]
-    if not inside:
-        return 0.0
-    degrees = shapely.distance(shapely.points(np.asarray(inside)), _borders())
-    return float(np.max(degrees)) * METRES_PER_DEGREE
+    from corridors.geo.geodesy import wgs84
+
+    xy = np.asarray(coords, dtype=float)
+    _, _, lengths = wgs84().inv(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1])
+    along = np.concatenate([[0.0], np.cumsum(lengths)])
+    part = [_point_at(xy, along, start_m)]
+    part += [tuple(p) for p in xy[(along > start_m) & (along < end_m)]]
+    part.append(_point_at(xy, along, end_m))
+    if len(part) == 2 and part[0] == part[1]:
+        return True  # no length: nowhere away from the border
+    return bool(_near_borders(margin_m).covers(LineString(part)))
+
+
+def _point_at(xy: Any, along: Any, at_m: float) -> tuple[float, float]:
+    """The point ``at_m`` metres along a line (linear between its vertices)."""
+    import numpy as np
+
+    i = int(np.clip(np.searchsorted(along, at_m, side="right") - 1, 0, len(along) - 2))
+    span = along[i + 1] - along[i]
+    t = 0.0 if span == 0 else min(1.0, max(0.0, (at_m - along[i]) / span))
+    x0, y0 = xy[i]
+    x1, y1 = xy[i + 1]
+    return (float(x0 + t * (x1 - x0)), float(y0 + t * (y1 - y0)))
