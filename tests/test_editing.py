@@ -560,7 +560,7 @@ def test_busy_lock_is_refused_clearly(atlas: Path, cache: Path, tmp_path: Path) 
 
 
 def _acceptance_atlas(tmp_path: Path) -> Path:
-    """A copy of the repository atlas (it has Rajin, Chongjin and Busan, and passes check)."""
+    """A copy of the repository atlas (it has Rajin, Chongjin and Busan)."""
     root = tmp_path / "atlas"
     shutil.copytree(REPO / "geo", root)
     assert {"rajin_port", "chongjin", "busan"} <= set(load_atlas(root).places)
@@ -657,8 +657,7 @@ def test_acceptance_rajin_chongjin_rail_and_rajin_busan_sea(tmp_path: Path, cach
     )
     assert "Rajin - Busan new sea lane" in table.stdout
 
-    # The shipped atlas passes check (test_shipped_atlas), and so do the two new corridors:
-    # exit 0 and no failed finding at all.
+    # The shipped atlas passes check (test_shipped_atlas), and so do the two new corridors.
     checked = run("check", "--json", atlas=atlas, cache=cache)
     findings = json.loads(checked.stdout)["findings"]
     assert [f for f in findings if not f["ok"]] == []

@@ -22,14 +22,6 @@ from corridors.routing.route import Route, route
 REPO = Path(__file__).resolve().parents[1]
 TOLERANCE = 0.05
 
-# Drawn by other helpers of issue 10 (the "south" slice: ROK rail and the power line; the sea
-# lanes). strict: once those are redrawn these pass, and the marks must go.
-REDRAWN_ELSEWHERE = {
-    "donghae_bukbu_jejin_gangneung": "ROK Donghae Bukbu line, redrawn by the south slice",
-    "energy_bridge_russia_korea": "power line, redrawn by the south slice",
-    "sea_rajin_busan": "sea lane (814 km drawn, 768.6 published): not in the DPRK rail slice",
-}
-
 # Published figures (km), each with its source id.
 KHASAN_RAJIN_KM = 54.0  # ruwiki-khasan-station, railwaygazette-2013
 PYONGYANG_KOWON_KM = 223.7  # jawiki-kowon-station: Kowon at km 223.7 from Pyongyang
@@ -52,20 +44,7 @@ def published(atlas: Atlas) -> list[str]:
     return sorted(c.id for c in atlas.corridors.values() if c.reported_length_km)
 
 
-def corridor_params() -> list[object]:
-    ids = published(load_atlas(REPO / "geo"))
-    return [
-        pytest.param(
-            cid,
-            marks=pytest.mark.xfail(strict=True, reason=REDRAWN_ELSEWHERE[cid])
-            if cid in REDRAWN_ELSEWHERE
-            else (),
-        )
-        for cid in ids
-    ]
-
-
-@pytest.mark.parametrize("corridor_id", corridor_params())
+@pytest.mark.parametrize("corridor_id", published(load_atlas(REPO / "geo")))
 def test_corridor_is_within_5_percent_of_its_published_length(network, corridor_id) -> None:
     corridor = network.atlas.corridors[corridor_id]
     drawn_km = line_length_m(corridor.coords) / 1000.0

@@ -1,39 +1,49 @@
 """``corridors check``: is the atlas geographically honest?
 
-Per corridor: computed (geodesic) length against the published one (flagged when more than
-10 % apart), sea lanes that touch land, land corridors that cross open sea, and line ends or
-``via`` places farther than the tolerance from their places. Per port: the berth must be near
-water. Per zone: a valid outline, and no corridor stopping at it. Per shipment leg: the graph
-must join its places in its mode.
+Per corridor: computed (geodesic) length against the published one (a problem when more than
+``length_tolerance``, 5 % by default, apart), sea lanes that touch land, land corridors that
+cross open sea, line ends or ``via`` places farther than the tolerance from their places, and
+land lines that cross a national border (or the demarcation line) where their stops do not say
+they should. Per port: the berth must be near water. Per shipment: every leg must be routable
+in its mode, and the shipment's tonnes must equal what its legs deliver. Per zone: a valid
+outline, and no corridor stopping at it.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from typing import Any
 
-from corridors.atlas.model import Atlas, Corridor
+from corridors.atlas.model import Atlas, Corridor, final_legs
+from corridors.errors import UsageError
 from corridors.geo.geodesy import distance_m, line_length_m, nearest_on_line
 from corridors.network.index import Network, build_index
 
-LENGTH_TOLERANCE = 0.10
+LENGTH_TOLERANCE = 0.05
+"""Default ``length_tolerance``: computed and published lengths may differ by 5 %."""
+SNAP_TOLERANCE_M = 2000.0
 PORT_WATER_RADIUS_M = 1500.0
+TONNES_EPSILON = 0.5
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One checked fact: ``ok`` false makes the atlas unclean."""
+    """One checked fact: ``ok`` false makes the atlas unclean; ``data`` for ``--json``."""
 
     subject: str
     check: str
     ok: bool
     message: str
+    data: dict[str, Any] | None = field(default=None, compare=False)
 
 
 @dataclass
 class CheckReport:
-    """All findings, in the order they were made."""
+    """All findings, in the order they were made, and what was checked."""
 
     findings: list[Finding] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[Finding]:
@@ -43,55 +53,118 @@ class CheckReport:
     def clean(self) -> bool:
         return not self.problems
 
-    def add(self, subject: str, check: str, ok: bool, message: str) -> None:
-        self.findings.append(Finding(subject, check, ok, message))
+    def add(
+        self, subject: str, check: str, ok: bool, message: str, data: dict[str, Any] | None = None
+    ) -> None:
+        self.findings.append(Finding(subject, check, ok, message, data))
 
-    def lines(self) -> list[str]:
-        return [f"{'ok  ' if f.ok else 'FAIL'} {f.subject}: {f.message}" for f in self.findings]
+    def lines(self, *, verbose: bool = False) -> list[str]:
+        """The problems, one line each; with ``verbose`` every finding ("ok" or "FAIL")."""
+        shown = self.findings if verbose else self.problems
+        return [f"{'ok  ' if f.ok else 'FAIL'} {f.subject}: {f.message}" for f in shown]
+
+    def summary(self) -> str:
+        """One line: what was checked and how many problems, e.g. "checked 36 corridors, ..."."""
+        checked = ", ".join(
+            f"{n} {what if n != 1 else what.removesuffix('s')}" for what, n in self.counts.items()
+        )
+        found = len(self.problems)
+        verdict = "clean" if not found else f"{found} problem{'s' if found != 1 else ''}"
+        return f"checked {checked}: {verdict}" if checked else verdict
 
     def to_dict(self) -> dict[str, object]:
+        findings = []
+        for f in self.findings:
+            entry: dict[str, object] = {
+                "subject": f.subject,
+                "check": f.check,
+                "ok": f.ok,
+                "message": f.message,
+            }
+            if f.data is not None:
+                entry["data"] = f.data
+            findings.append(entry)
         return {
             "clean": self.clean,
-            "findings": [
-                {"subject": f.subject, "check": f.check, "ok": f.ok, "message": f.message}
-                for f in self.findings
-            ],
+            "summary": self.summary(),
+            "checked": dict(self.counts),
+            "problems": len(self.problems),
+            "findings": findings,
         }
 
 
 def check_atlas(
-    atlas: Atlas, *, tolerance_m: float = 2000.0, network: Network | None = None
+    atlas: Atlas,
+    *,
+    tolerance_m: float = SNAP_TOLERANCE_M,
+    length_tolerance: float = LENGTH_TOLERANCE,
+    network: Network | None = None,
 ) -> CheckReport:
     """Run every check over a (schema-valid) atlas.
 
-    ``network``: the atlas's already-built routing index, to route the shipment legs without
-    building it again (as the command line has it loaded anyway).
+    Parameters
+    ----------
+    atlas : Atlas
+    tolerance_m : float
+        Largest distance in metres from a corridor end (or ``via`` place) to its place.
+    length_tolerance : float
+        Largest relative gap between computed and published length, as a fraction
+        (0.05 = 5 %), from 0 to 1.
+    network : Network, optional
+        The atlas's already-built routing index, to route the shipment legs without building
+        it again (as the command line has it loaded anyway).
+
+    Returns
+    -------
+    CheckReport
+
+    Raises
+    ------
+    UsageError
+        If a tolerance is negative or not finite, or ``length_tolerance`` is 1 or more.
     """
+    if not (math.isfinite(tolerance_m) and tolerance_m >= 0):
+        raise UsageError(f"`tolerance_m` must be zero or more metres, not {tolerance_m}")
+    if not (math.isfinite(length_tolerance) and 0 <= length_tolerance < 1):
+        raise UsageError(
+            f"`length_tolerance` must be a fraction from 0 to under 1 (0.05 = 5 %), "
+            f"not {length_tolerance}"
+        )
     report = CheckReport()
+    report.counts = {
+        "corridors": len(atlas.corridors),
+        "places": len(atlas.places),
+        "shipments": len(atlas.shipments),
+    }
     for corridor in atlas.corridors.values():
-        check_length(report, corridor)
+        check_length(report, corridor, tolerance=length_tolerance)
         check_ends(report, atlas, corridor, tolerance_m=tolerance_m)
         check_land_and_sea(report, corridor)
+        check_borders(report, atlas, corridor)
     check_ports(report, atlas)
     check_zones(report, atlas)
     check_shipments(report, network or Network(atlas, build_index(atlas=atlas)))
+    check_shipment_tonnes(report, atlas)
     return report
 
 
-def check_length(report: CheckReport, corridor: Corridor) -> None:
+def check_length(
+    report: CheckReport, corridor: Corridor, *, tolerance: float = LENGTH_TOLERANCE
+) -> None:
     computed = line_length_m(corridor.coords) / 1000.0
     if corridor.reported_length_km is None:
         report.add(corridor.id, "length", True, f"{computed:,.1f} km (no published length)")
         return
     published = corridor.reported_length_km
     gap = (computed - published) / published
-    ok = abs(gap) <= LENGTH_TOLERANCE
+    ok = abs(gap) <= tolerance
     report.add(
         corridor.id,
         "length",
         ok,
         f"{computed:,.1f} km computed vs {published:,.1f} km published ({gap:+.1%})"
-        + ("" if ok else f", more than {LENGTH_TOLERANCE:.0%} apart"),
+        + ("" if ok else f", more than {tolerance * 100:g} % apart"),
+        {"computed_km": round(computed, 3), "published_km": published, "gap": round(gap, 5)},
     )
 
 
@@ -156,6 +229,101 @@ def check_land_and_sea(report: CheckReport, corridor: Corridor) -> None:
         )
     else:
         report.add(corridor.id, "sea", True, f"{corridor.mode} line stays on land")
+
+
+def check_borders(report: CheckReport, atlas: Atlas, corridor: Corridor) -> None:
+    """A land line crosses national borders (and the demarcation line) only where it should.
+
+    Between two consecutive stops (start, via…, end) the line must meet the border lines
+    (:mod:`corridors.geo.borders`) not at all if both stops are in the same country and once if
+    they are not. Sea lanes are exempt: maritime borders are not in the data. The border lines
+    may be up to :data:`~corridors.geo.borders.BORDER_TOLERANCE_M` off, so a stop that near a
+    border is a *border stop*: crossings that near it are taken to be at it (and its pair of
+    stops may then show none); a line that goes over a border and back while staying that near
+    it runs along the border (the pair of crossings is dropped); and crossings that near each
+    other along the line count once (a corner cut at a tripoint).
+    """
+    from corridors.geo.borders import (
+        BORDER_TOLERANCE_M,
+        border_crossings,
+        distance_to_border_m,
+        stays_near_border,
+    )
+    from corridors.geo.geodesy import split_line
+
+    if corridor.mode == "sea":
+        return
+    places = [atlas.places[stop] for stop in corridor.stops]
+    on_border = [distance_to_border_m(p.coord) <= BORDER_TOLERANCE_M for p in places]
+    pieces = split_line(corridor.coords, [p.coord for p in places[1:-1]])
+    ends = [0.0]
+    for piece in pieces:
+        ends.append(ends[-1] + line_length_m(piece))
+    crossings = [
+        c
+        for c in border_crossings(corridor.coords)
+        if not any(
+            near and distance_m((c.lon, c.lat), p.coord) <= BORDER_TOLERANCE_M
+            for near, p in zip(on_border, places, strict=True)
+        )
+    ]
+    kept = []
+    i = 0
+    while i < len(crossings):
+        first, then = crossings[i], crossings[i + 1] if i + 1 < len(crossings) else None
+        if (
+            then is not None
+            and then.along_m - first.along_m > BORDER_TOLERANCE_M
+            and stays_near_border(
+                corridor.coords, first.along_m, then.along_m, margin_m=BORDER_TOLERANCE_M
+            )
+        ):
+            i += 2  # over the border and back, never farther than the data's margin
+            continue
+        kept.append(first)
+        i += 1
+    counted: list[tuple[float, float, float]] = []  # (lon, lat, metres along) per crossing place
+    for crossing in kept:
+        if counted and crossing.along_m - counted[-1][2] <= BORDER_TOLERANCE_M:
+            continue
+        counted.append((crossing.lon, crossing.lat, crossing.along_m))
+    wrong = []
+    for i, (a, b) in enumerate(zip(places[:-1], places[1:], strict=True)):
+        here = [
+            c
+            for c in counted
+            if ends[i] <= c[2] < ends[i + 1] or (i == len(pieces) - 1 and c[2] >= ends[i])
+        ]
+        expected = {0} if a.country == b.country else {1}
+        if a.country != b.country and (on_border[i] or on_border[i + 1]):
+            expected.add(0)
+        if len(here) not in expected:
+            wrong.append((a, b, here, expected))
+    data = {
+        "crossings": [
+            {"lon": round(x, 5), "lat": round(y, 5), "km": round(m / 1000.0, 3)}
+            for x, y, m in counted
+        ]
+    }
+    if not wrong:
+        report.add(
+            corridor.id,
+            "border",
+            True,
+            f"crosses borders only where its stops change country ({len(counted)} crossing(s) "
+            "away from border stops)",
+            data,
+        )
+        return
+    for a, b, here, expected in wrong:
+        between = f"between {a.id} ({a.country}) and {b.id} ({b.country})"
+        if here:
+            where = ", ".join(f"{x:.3f} E {y:.3f} N (km {m / 1000:,.1f})" for x, y, m in here)
+            told = "once" if max(expected) else "not at all"
+            message = f"crosses a border {len(here)} time(s) {between}, expected {told}: at {where}"
+        else:
+            message = f"crosses no border {between}: the line should cross once"
+        report.add(corridor.id, "border", False, message, data)
 
 
 def check_ports(report: CheckReport, atlas: Atlas) -> None:
@@ -237,3 +405,44 @@ def check_zones(report: CheckReport, atlas: Atlas) -> None:
             )
         else:
             report.add(place.id, "zone", True, f"{area_km2(place.area):,.1f} km² (computed)")
+
+
+def check_shipment_tonnes(report: CheckReport, atlas: Atlas) -> None:
+    """A shipment's ``tonnes`` equals what its final legs deliver; tonnes flow through stops.
+
+    A published total that differs (a rounded announcement) belongs in ``reported_tonnes`` with
+    its ``reported_tonnes_source``, not in ``tonnes``. At a place where legs of the shipment
+    both arrive and leave, the tonnes in must equal the tonnes out.
+    """
+    for shipment in atlas.shipments.values():
+        delivered = sum(leg.tonnes for leg in final_legs(shipment))
+        problems = []
+        if abs(delivered - shipment.tonnes) > TONNES_EPSILON:
+            problems.append(
+                f"tonnes is {shipment.tonnes:,.0f} t but its final legs deliver {delivered:,.0f} t"
+                "; make tonnes the legs' sum and put a published total that differs in "
+                "reported_tonnes with reported_tonnes_source"
+            )
+        arrive = {leg.end for leg in shipment.legs}
+        for place in sorted(arrive & {leg.start for leg in shipment.legs}):
+            t_in = sum(leg.tonnes for leg in shipment.legs if leg.end == place)
+            t_out = sum(leg.tonnes for leg in shipment.legs if leg.start == place)
+            if abs(t_in - t_out) > TONNES_EPSILON:
+                problems.append(f"{t_in:,.0f} t arrive at {place} but {t_out:,.0f} t leave it")
+        data = {
+            "tonnes": shipment.tonnes,
+            "delivered_tonnes": delivered,
+            "reported_tonnes": shipment.reported_tonnes,
+            "reported_tonnes_source": shipment.reported_tonnes_source,
+        }
+        if problems:
+            report.add(shipment.id, "tonnes", False, "; ".join(problems), data)
+            continue
+        message = f"{delivered:,.0f} t delivered, as recorded"
+        reported = shipment.reported_tonnes
+        if reported is not None and abs(reported - delivered) > TONNES_EPSILON:
+            message += (
+                f"; reported {reported:,.0f} t ({shipment.reported_tonnes_source}), "
+                f"{reported - delivered:+,.0f} t"
+            )
+        report.add(shipment.id, "tonnes", True, message, data)

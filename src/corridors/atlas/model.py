@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -204,6 +205,23 @@ class Shipment:
     sources: tuple[str, ...]
     consignee: str | None = None
     note: str | None = None
+    reported_tonnes: float | None = None
+    reported_tonnes_source: str | None = None
+
+
+def final_legs(shipment: Shipment) -> tuple[Leg, ...]:
+    """The legs that deliver: those ending where no leg of the same shipment starts.
+
+    Their tonnes add up to what the shipment delivered, which ``check`` requires to equal the
+    shipment's ``tonnes``.
+    """
+    origins = {leg.start for leg in shipment.legs}
+    return tuple(leg for leg in shipment.legs if leg.end not in origins)
+
+
+def total_tonnes(shipments: Iterable[Shipment]) -> float:
+    """The tonnes of all ``shipments`` together: the one total that lists and maps show."""
+    return float(sum(shipment.tonnes for shipment in shipments))
 
 
 @dataclass(frozen=True)

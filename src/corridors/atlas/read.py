@@ -659,6 +659,12 @@ def parse_shipments(
         legs = tuple(
             _parse_leg(f"{where}: leg {i}", leg, places, sources) for i, leg in enumerate(raw_legs)
         )
+        reported = fields.number("reported_tonnes", required=False)
+        reported_source = fields.text("reported_tonnes_source", required=False)
+        if reported is not None and reported_source is None:
+            fields.fail("reported_tonnes_source", "required when reported_tonnes is set")
+        if reported_source is not None and reported_source not in sources:
+            fields.fail("reported_tonnes_source", f"'{reported_source}' is not in sources.json")
         shipments[shipment_id] = Shipment(
             id=shipment_id,
             name=fields.text("name") or "",
@@ -668,6 +674,8 @@ def parse_shipments(
             sources=fields.sources(sources),
             consignee=fields.text("consignee", required=False),
             note=fields.text("note", required=False),
+            reported_tonnes=reported,
+            reported_tonnes_source=reported_source,
         )
     return shipments
 

@@ -116,6 +116,7 @@ _FLAGS = {
     "by": "--by",
     "speeds_kmh": "--speed",
     "transfer_hours": "--transfer-hours",
+    "tolerance_m": "--tolerance-m",
 }
 
 
@@ -292,9 +293,14 @@ def list_items(
         if as_json:
             echo_json(records)
             return
-        from corridors.cli.report import print_records
+        from corridors.cli.report import print_records, print_shipments_total
 
         print_records(what, records)
+        if what == "shipments":
+            from corridors.atlas.model import total_tonnes
+
+            shipments = network.atlas.shipments.values()
+            print_shipments_total(total_tonnes(shipments), len(shipments))
 
 
 @app.command()
@@ -375,11 +381,28 @@ def check(
     tolerance_m: Annotated[
         float, typer.Option("--tolerance-m", help="Max distance from a corridor end to its place.")
     ] = 2000.0,
+    length_tolerance: Annotated[
+        float,
+        typer.Option(
+            "--length-tolerance",
+            metavar="PCT",
+            help="Max gap between computed and published length, in percent.",
+        ),
+    ] = 5.0,
     as_json: JsonOption = False,
-    verbose: VerboseOption = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            help="Print every check, not only the problems (and cache rebuilds on stderr).",
+        ),
+    ] = False,
     atlas: AtlasOption = None,
 ) -> None:
-    """Validate the atlas: lengths vs published, land/sea, ends near their places."""
+    """Validate the atlas: lengths vs published, land/sea, borders, ends, shipments.
+
+    Prints the problems, one per line, and a summary; exit 1 if there is any problem.
+    """
     with user_errors():
         import math
 
@@ -389,13 +412,23 @@ def check(
 
         if not (math.isfinite(tolerance_m) and tolerance_m >= 0):
             raise UsageError(f"--tolerance-m must be zero or more metres, not {tolerance_m}")
+        if not (math.isfinite(length_tolerance) and 0 <= length_tolerance < 100):
+            raise UsageError(
+                f"--length-tolerance must be a percentage from 0 to under 100, "
+                f"not {length_tolerance}"
+            )
 
         network = load_network(atlas, on_cache_event=_cache_events(verbose))
-        report = check_atlas(network.atlas, tolerance_m=tolerance_m, network=network)
+        report = check_atlas(
+            network.atlas,
+            tolerance_m=tolerance_m,
+            length_tolerance=length_tolerance / 100.0,
+            network=network,
+        )
         if as_json:
             echo_json(report.to_dict())
         else:
-            print_check(report)
+            print_check(report, verbose=verbose)
         if not report.clean:
             raise typer.Exit(1)
 

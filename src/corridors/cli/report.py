@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from corridors.cli.terminal import text
+from corridors.cli.terminal import echo, text
 from corridors.network.index import Network
 from corridors.routing.route import Route
 
@@ -154,11 +154,16 @@ def print_route_table(rows: list[dict[str, object]]) -> None:
     _console().print(table)
 
 
-def print_check(report: CheckReport) -> None:
-    console = _console()
-    for line in report.lines():
-        console.print(text(line))
-    console.print(text("clean" if report.clean else f"{len(report.problems)} problem(s)"))
+def print_check(report: CheckReport, *, verbose: bool = False) -> None:
+    """The problems (with ``verbose``, every finding), one unwrapped line each, then a summary."""
+    for line in report.lines(verbose=verbose):
+        echo(line)
+    echo(report.summary())
+
+
+def print_shipments_total(total: float, count: int) -> None:
+    """The line under ``list shipments``: the total of all shipments, as the map shows it."""
+    _console().print(text(f"total: {total:,.0f} t in {count} shipment(s)"))
 
 
 __all__ = ["print_matrix", "print_route", "print_route_table"]

@@ -1,20 +1,19 @@
 """A data basemap (land, national borders) drawn under everything, so maps read without tiles.
 
 The land and borders ship as package data (`data/basemap.geojson`, made by
-tools/make_basemap.py; sources and licences in data/README.md). `add_basemap` puts them in a
-pane below the tile pane: when OpenStreetMap tiles load they cover it, when they cannot
-(offline) the data basemap shows through on a sea-coloured background.
+tools/make_basemap.py; sources and licences in data/README.md), read by
+:func:`corridors.geo.borders.load_basemap` (``check`` tests lines against the same borders).
+`add_basemap` puts them in a pane below the tile pane: when OpenStreetMap tiles load they cover
+it, when they cannot (offline) the data basemap shows through on a sea-coloured background.
 """
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import folium
 
+from corridors.geo.borders import load_basemap
 from corridors.maps.safe_render import HeadStyle
 
 __all__ = ["BASEMAP_PANE", "add_basemap", "basemap_layer", "load_basemap"]
@@ -29,17 +28,6 @@ _STYLES = {
     "land": {"fillColor": LAND_COLOR, "fillOpacity": 1.0, "color": COAST_COLOR, "weight": 0.8},
     "border": {"color": BORDER_COLOR, "weight": 1.2, "dashArray": "5 3", "fill": False},
 }
-
-
-@cache
-def _basemap_text() -> str:
-    return (resources.files("corridors") / "data" / "basemap.geojson").read_text(encoding="utf-8")
-
-
-def load_basemap() -> dict[str, Any]:
-    """The basemap FeatureCollection (a fresh copy): features with property kind land/border."""
-    data: dict[str, Any] = json.loads(_basemap_text())
-    return data
 
 
 def _style(feature: dict[str, Any]) -> dict[str, Any]:

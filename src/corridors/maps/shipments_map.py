@@ -15,7 +15,7 @@ from typing import Any
 
 import folium
 
-from corridors.atlas.model import Atlas, Leg, Shipment
+from corridors.atlas.model import Atlas, Leg, Shipment, final_legs, total_tonnes
 from corridors.maps.base import PLACES_PANE, ROUTE_PANE, data_layer, new_map
 from corridors.maps.controls import add_legend, add_panel, add_time_control, bind_info
 from corridors.maps.features import (
@@ -131,14 +131,14 @@ def leg_popup(atlas: Atlas, path: LegPath) -> dict[str, Any]:
 def destination_totals(atlas: Atlas) -> list[tuple[str, float, int]]:
     """(destination name, tonnes, legs) per final destination, largest first.
 
-    A leg is final when its shipment has no leg leaving from where it arrives.
+    A leg is final when its shipment has no leg leaving from where it arrives
+    (:func:`corridors.atlas.model.final_legs`). The panel's total is
+    :func:`corridors.atlas.model.total_tonnes`, the figure ``list shipments`` prints; ``check``
+    requires each shipment's final legs to add up to its tonnes, so the rows add up to it.
     """
     totals: dict[str, list[float]] = {}
     for shipment in atlas.shipments.values():
-        origins = {leg.start for leg in shipment.legs}
-        for leg in shipment.legs:
-            if leg.end in origins:
-                continue
+        for leg in final_legs(shipment):
             entry = totals.setdefault(leg.end, [0.0, 0])
             entry[0] += leg.tonnes
             entry[1] += 1
@@ -212,7 +212,11 @@ def shipments_map(network: Network, *, offline: bool) -> tuple[folium.Map, list[
         title="Tonnes delivered per destination",
         columns=["Destination", "Tonnes", "Legs"],
         rows=[[name, fmt_tonnes(t), str(n)] for name, t, n in totals],
-        footer=["Total", fmt_tonnes(sum(t for _, t, _ in totals)), str(sum(n for *_, n in totals))],
+        footer=[
+            "Total",
+            fmt_tonnes(total_tonnes(atlas.shipments.values())),
+            str(sum(n for *_, n in totals)),
+        ],
         numeric=[False, True, True],
         css_class="corridors-totals",
     )

@@ -144,6 +144,8 @@ _ROWS: dict[type, tuple[tuple[str, str], ...]] = {
         ("sources", "t"),
         ("consignee", "s?"),
         ("note", "s?"),
+        ("reported_tonnes", "f?"),
+        ("reported_tonnes_source", "s?"),
     ),
     Programme: (
         ("id", "s"),

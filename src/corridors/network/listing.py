@@ -105,6 +105,8 @@ def shipment_records(network: Network) -> list[dict[str, object]]:
             "name": s.name,
             "cargo": s.cargo,
             "tonnes": s.tonnes,
+            "reported_tonnes": s.reported_tonnes,
+            "reported_tonnes_source": s.reported_tonnes_source,
             "consignee": s.consignee,
             "sources": list(s.sources),
             "legs": [

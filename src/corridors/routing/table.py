@@ -23,7 +23,7 @@ ROUTE_TABLE: tuple[tuple[str, str, str], ...] = (
     ("rajin_port", "dangjin", "sea"),
     ("rajin_port", "gwangyang", "sea"),
     ("rajin_port", "boryeong", "sea"),
-    ("rajin_port", "busan", "sea"),
+    ("rajin_port", "busan_new_port", "sea"),
     ("khasan", "pohang", "rail,sea"),
     ("vostochny", "pohang", "sea"),
     ("vostochny", "busan", "sea"),
