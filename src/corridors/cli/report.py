@@ -45,7 +45,7 @@ def print_route(network: Network, result: Route) -> None:
             text(places[leg.start].name),
             text(places[leg.end].name),
             text(leg.mode),
-            text(corridors[leg.corridor].name),
+            text(leg.corridor if leg.open_sea else corridors[leg.corridor].name),
             text(leg.status),
             text(f"{leg.distance_km:,.1f}"),
         )

@@ -310,8 +310,12 @@ def _approx_dist_m(origin: Coord, lon, lat, *, at_lat: float | None = None):
     return np.hypot(dx, dy)
 
 
-def _coarse_path(grid: _Grid, a: _Anchor, b: _Anchor) -> tuple[list[int], int, int]:
-    """Shortest node path from anchor ``a`` to anchor ``b`` through a virtual source."""
+def _search_from(grid: _Grid, a: _Anchor) -> tuple[np.ndarray, np.ndarray]:
+    """Distances (m) and predecessors of every coarse node from anchor ``a``.
+
+    One Dijkstra over the grid plus a virtual source joined to the nodes ``a`` reaches: the
+    one search behind :func:`route_sea` (one target) and :func:`sea_lanes` (every target).
+    """
     import numpy as np
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import dijkstra
@@ -327,7 +331,16 @@ def _coarse_path(grid: _Grid, a: _Anchor, b: _Anchor) -> tuple[list[int], int, i
         ),
         shape=(grid.n + 1, grid.n + 1),
     )
-    dist, pred = dijkstra(graph, indices=grid.n, return_predecessors=True)
+    return dijkstra(graph, indices=grid.n, return_predecessors=True)
+
+
+def _coarse_path(
+    grid: _Grid, searched: tuple[np.ndarray, np.ndarray], b: _Anchor
+) -> tuple[list[int], int, int]:
+    """Shortest node path to anchor ``b`` from the anchor that ``searched`` started at."""
+    import numpy as np
+
+    dist, pred = searched
     total = dist[b.nodes] + b.costs
     best = int(np.argmin(total))
     if not math.isfinite(float(total[best])):
@@ -452,6 +465,17 @@ def route_sea(
     """
     a_pt = _check_point(start, "start")
     b_pt = _check_point(end, "end")
+    k = _grid_cells(resolution_deg, harbour_radius_m)
+    if a_pt == b_pt:
+        return [a_pt, b_pt]
+    grid = _grid(k)
+    a = _anchor(a_pt, grid, harbour_radius_m, "start")
+    b = _anchor(b_pt, grid, harbour_radius_m, "end")
+    return _lane(grid, a, b, _search_from(grid, a), clearance_m)
+
+
+def _grid_cells(resolution_deg: float, harbour_radius_m: float) -> int:
+    """Fine cells per coarse cell for ``resolution_deg``; both parameters checked."""
     k = resolution_deg * _FINE_CELLS_PER_DEG
     if not (1 <= round(k) <= 60 and abs(k - round(k)) < 1e-6):
         raise SeaRoutingError(
@@ -460,12 +484,19 @@ def route_sea(
         )
     if not harbour_radius_m > 0:
         raise SeaRoutingError(f"harbour_radius_m must be positive, got {harbour_radius_m!r}")
-    if a_pt == b_pt:
-        return [a_pt, b_pt]
-    grid = _grid(int(round(k)))
-    a = _anchor(a_pt, grid, harbour_radius_m, "start")
-    b = _anchor(b_pt, grid, harbour_radius_m, "end")
-    chain, first, last = _coarse_path(grid, a, b)
+    return int(round(k))
+
+
+def _lane(
+    grid: _Grid,
+    a: _Anchor,
+    b: _Anchor,
+    searched: tuple[np.ndarray, np.ndarray],
+    clearance_m: float,
+) -> list[Coord]:
+    """The pulled lane from anchor ``a`` (whose search is ``searched``) to anchor ``b``."""
+    a_pt, b_pt = a.point, b.point
+    chain, first, last = _coarse_path(grid, searched, b)
     middle = [(float(grid.node_lon[n]), float(grid.node_lat[n])) for n in chain]
     dense = a.path_to(first) + middle + list(reversed(b.path_to(last)))
     if a.on_water:
@@ -478,6 +509,84 @@ def route_sea(
         line.append(b_pt)
     line[0], line[-1] = a_pt, b_pt
     return dedupe_line(line)
+
+
+@dataclass(frozen=True)
+class SeaLanes:
+    """Lanes between many points (:func:`sea_lanes`).
+
+    Attributes
+    ----------
+    lines : dict
+        ``(i, j)`` (indices into the points, ``i < j``) to the lane from point ``i`` to point
+        ``j``, (lon, lat) vertices in EPSG:4326; the same line :func:`route_sea` draws.
+    problems : dict
+        Index of each point that no lane can reach to the one-line reason (outside the
+        region, no sea water within the harbour radius, a closed basin).
+    """
+
+    lines: dict[tuple[int, int], list[Coord]]
+    problems: dict[int, str]
+
+
+def sea_lanes(
+    points: Sequence[tuple[float, float]],
+    *,
+    resolution_deg: float = DEFAULT_RESOLUTION_DEG,
+    harbour_radius_m: float = DEFAULT_HARBOUR_RADIUS_M,
+    clearance_m: float = DEFAULT_CLEARANCE_M,
+) -> SeaLanes:
+    """The lane between every two of ``points``, with one grid search per point.
+
+    Each point is anchored once (harbour connector and approach) and searched once over the
+    coarse grid to every node (one Dijkstra per point, not per pair); each pair's lane is then
+    traced back and string-pulled exactly as :func:`route_sea` does, so ``lines[i, j]`` equals
+    ``route_sea(points[i], points[j])``. Points are (lon, lat) in EPSG:4326; options as for
+    :func:`route_sea`. A point that cannot be anchored is reported in ``problems``, not raised.
+
+    Parameters
+    ----------
+    points : sequence of (lon, lat)
+    resolution_deg, harbour_radius_m, clearance_m : float
+        As for :func:`route_sea`.
+
+    Returns
+    -------
+    SeaLanes
+
+    Raises
+    ------
+    SeaRoutingError
+        If an option is invalid.
+    """
+    k = _grid_cells(resolution_deg, harbour_radius_m)
+    anchors: dict[int, _Anchor] = {}
+    problems: dict[int, str] = {}
+    grid: _Grid | None = None
+    for i, point in enumerate(points):
+        try:
+            checked = _check_point(point, "point")
+            grid = grid or _grid(k)
+            anchors[i] = _anchor(checked, grid, harbour_radius_m, "point")
+        except SeaRoutingError as exc:
+            problems[i] = str(exc)
+    lines: dict[tuple[int, int], list[Coord]] = {}
+    usable = sorted(anchors)
+    for position, i in enumerate(usable):
+        later = usable[position + 1 :]
+        if not later or grid is None:
+            continue
+        searched = _search_from(grid, anchors[i])
+        for j in later:
+            a, b = anchors[i], anchors[j]
+            if a.point == b.point:
+                lines[i, j] = [a.point, b.point]
+                continue
+            try:
+                lines[i, j] = _lane(grid, a, b, searched, clearance_m)
+            except SeaRoutingError:
+                continue  # no water path joins them (cannot happen on one water body)
+    return SeaLanes(lines, problems)
 
 
 def land_crossings(

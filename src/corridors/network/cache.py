@@ -21,7 +21,10 @@ must never run code, serve stale graphs or break a command. So:
   caller rebuilds and replaces it. Writing is best effort and atomic.
 
 String columns of the index (place ids, corridor ids, modes, statuses) are stored as a JSON
-table of distinct values plus ``<i4`` codes.
+table of distinct values plus ``<i4`` codes. The open-sea table
+(:class:`~corridors.network.seatable.SeaTable`) is stored with the index: its ports and problems
+as JSON (``sea``), its lanes as columns (``sea_start``, ``sea_end``, ``sea_length_m``,
+``sea_xy``, ``sea_ptr``).
 """
 
 from __future__ import annotations
@@ -49,10 +52,12 @@ from corridors.network.columnfile import (
 )
 from corridors.network.graph import MODE_CODES, coords_between
 from corridors.network.index import Network, RouteIndex, paused_gc
+from corridors.network.seatable import SeaTable
 from corridors.paths import cache_dir
 
-CACHE_FORMAT = 4
-"""Version of the layout written here; format 3 and older were pickles and are never read."""
+CACHE_FORMAT = 5
+"""Version of the layout written here; format 3 and older were pickles and are never read;
+format 5 adds the open-sea table (``sea`` and ``sea_*`` sections)."""
 KEEP_CACHED_NETWORKS = 8
 MAX_CACHE_BYTES = 4 * 2**30
 """A cache file larger than this (4 GiB) is not read, but rebuilt."""
@@ -263,6 +268,7 @@ def decode_network(data: bytes | bytearray, *, root: Path, fingerprint: str) -> 
         raise ColumnFileError("written with other atlas fields")
     atlas = _decode_atlas(columns, root=root, fingerprint=fingerprint)
     index = _decode_index(columns)
+    index.sea_table = _decode_sea_table(columns)
     _check_names(index, atlas)
     return Network(atlas, index)
 
@@ -271,6 +277,7 @@ def _check_names(index: RouteIndex, atlas: Atlas) -> None:
     """The index speaks only of the atlas's places and corridors, and of known modes and
     statuses (checked on the distinct values, so cheaply)."""
     places = set(index.place_ids) | set(index.edge_start) | set(index.edge_end)
+    places |= set(index.sea_table.ports) | (set(index.sea_table.problems) - {""})
     checks: list[tuple[str, AbstractSet[Any], AbstractSet[Any]]] = [
         ("place", places, atlas.places.keys()),
         ("corridor", set(index.edge_corridor) - {None}, atlas.corridors.keys()),
@@ -399,6 +406,39 @@ def _decode_index(columns: ColumnFile) -> RouteIndex:
     return index
 
 
+def _decode_sea_table(columns: ColumnFile) -> SeaTable:
+    doc = columns.json("sea")
+    if type(doc) is not dict:
+        raise ColumnFileError("sea section is not an object")
+    problems = doc.get("problems")
+    if type(problems) is not dict or not all(type(v) is str for v in problems.values()):
+        raise ColumnFileError("sea problems are not an object of strings")
+    table = SeaTable(
+        ports=_string_list(doc.get("ports"), "sea ports"),
+        start=columns.array("sea_start", "<i8").tolist(),
+        end=columns.array("sea_end", "<i8").tolist(),
+        length_m=columns.array("sea_length_m", "<f8").tolist(),
+        coord_xy=columns.array("sea_xy", "<f8"),
+        coord_ptr=columns.array("sea_ptr", "<i8"),
+        problems=problems,
+    )
+    lanes = len(table.start)
+    if len(table.end) != lanes or len(table.length_m) != lanes:
+        raise ColumnFileError("sea lane columns have different lengths")
+    if len(set(table.ports)) != len(table.ports):
+        raise ColumnFileError("duplicate sea ports")
+    _check_range(table.start, len(table.ports), "sea_start")
+    _check_range(table.end, len(table.ports), "sea_end")
+    if any(a >= b for a, b in zip(table.start, table.end, strict=True)):
+        raise ColumnFileError("a sea lane does not run from a lower to a higher port")
+    if not all(0.0 <= m < 4e7 for m in table.length_m):  # also refuses NaN
+        raise ColumnFileError("a sea lane length is out of range")
+    if len(table.coord_ptr) != lanes + 1:
+        raise ColumnFileError("sea_ptr has the wrong length")
+    _check_pointers(table.coord_ptr, len(table.coord_xy) // 2, "sea_ptr")
+    return table
+
+
 def _string_list(value: Any, name: str) -> list[str]:
     if type(value) is not list or not all(type(s) is str for s in value):
         raise ColumnFileError(f"{name} is not a list of strings")
@@ -471,6 +511,13 @@ def encode_network(network: Network, *, root: Path) -> list[bytes]:
         members.extend(nodes)
         place_ptr.append(len(members))
     sections["place_nodes_ptr"], sections["place_nodes_members"] = place_ptr, members
+    table = index.sea_table
+    sections["sea"] = {"ports": table.ports, "problems": table.problems}
+    sections["sea_start"] = array("q", table.start)
+    sections["sea_end"] = array("q", table.end)
+    sections["sea_length_m"] = array("d", table.length_m)
+    sections["sea_xy"] = array("d", table.coord_xy)
+    sections["sea_ptr"] = array("q", table.coord_ptr)
     return encode(version=CACHE_FORMAT, meta=_meta(atlas.fingerprint), sections=sections)
 
 

@@ -13,6 +13,7 @@ from corridors.atlas.model import STATUSES
 from corridors.errors import NoRouteError, UsageError
 from corridors.geo.geodesy import km_to_nmi
 from corridors.network.graph import TRANSFER
+from corridors.network.seatable import OPEN_SEA
 from corridors.network.index import Network
 from corridors.routing.options import RouteOptions, make_options
 from corridors.routing.search import shortest_path
@@ -27,13 +28,16 @@ class RouteLeg:
     start, end : str
         Place ids.
     mode, corridor, status : str
-        The corridor's mode, id and status.
+        The corridor's mode, id and status (an open-sea leg: ``"open sea"``, ``"operating"``).
     distance_km : float
         Geodesic length (WGS84).
     hours : float or None
         Travel time at the route's speeds (None for energy lines).
     coords : tuple of (lon, lat)
         The leg's line from ``start`` to ``end`` (EPSG:4326).
+    open_sea : bool
+        An open-sea voyage between two ports that no named sea corridor joins (no atlas
+        corridor; its line is the regional sea router's).
     """
 
     start: str
@@ -44,6 +48,7 @@ class RouteLeg:
     distance_km: float
     hours: float | None
     coords: tuple[tuple[float, float], ...] = ()
+    open_sea: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -51,6 +56,7 @@ class RouteLeg:
             "to": self.end,
             "mode": self.mode,
             "corridor": self.corridor,
+            "open_sea": self.open_sea,
             "status": self.status,
             "distance_km": round(self.distance_km, 3),
             "hours": None if self.hours is None else round(self.hours, 2),
@@ -205,18 +211,29 @@ def _assemble(
         hours = km / options.speeds_kmh[mode] if options.freight else None
         total_km += km
         total_hours += hours or 0.0
-        corridor = index.edge_corridor[edge] or ""
+        open_sea = index.is_open_sea(edge)
+        corridor = OPEN_SEA if open_sea else index.edge_corridor[edge] or ""
         coords = index.edge_coords_of(edge)
         if place != here:
             coords = coords[::-1]
-        if legs and legs[-1].corridor == corridor and legs[-1].end == place:
+        if legs and not open_sea and legs[-1].corridor == corridor and legs[-1].end == place:
             previous = legs.pop()
             km += previous.distance_km
             hours = None if hours is None else hours + (previous.hours or 0.0)
             coords = previous.coords + coords[1:]
             place = previous.start
         legs.append(
-            RouteLeg(place, following, mode, corridor, index.edge_status[edge], km, hours, coords)
+            RouteLeg(
+                place,
+                following,
+                mode,
+                corridor,
+                index.edge_status[edge],
+                km,
+                hours,
+                coords,
+                open_sea=open_sea,
+            )
         )
         place = following
     return Route(
