@@ -20,7 +20,7 @@ Everything heavy (numpy, scipy, pyproj, the mask) is imported lazily, inside fun
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -531,22 +531,26 @@ class SeaLanes:
 
 def sea_lanes(
     points: Sequence[tuple[float, float]],
+    pairs: Iterable[tuple[int, int]] | None = None,
     *,
     resolution_deg: float = DEFAULT_RESOLUTION_DEG,
     harbour_radius_m: float = DEFAULT_HARBOUR_RADIUS_M,
     clearance_m: float = DEFAULT_CLEARANCE_M,
 ) -> SeaLanes:
-    """The lane between every two of ``points``, with one grid search per point.
+    """The lanes between many pairs of ``points``, with one grid search per start point.
 
-    Each point is anchored once (harbour connector and approach) and searched once over the
-    coarse grid to every node (one Dijkstra per point, not per pair); each pair's lane is then
-    traced back and string-pulled exactly as :func:`route_sea` does, so ``lines[i, j]`` equals
-    ``route_sea(points[i], points[j])``. Points are (lon, lat) in EPSG:4326; options as for
-    :func:`route_sea`. A point that cannot be anchored is reported in ``problems``, not raised.
+    Each point of a pair is anchored once (harbour connector and approach), and each pair's
+    lower-numbered point is searched once over the coarse grid to every node (one Dijkstra
+    per start point, not per pair); each lane is then traced back and string-pulled exactly
+    as :func:`route_sea` does, so ``lines[i, j]`` equals ``route_sea(points[i], points[j])``.
+    Points are (lon, lat) in EPSG:4326. A point that cannot be anchored is reported in
+    ``problems``, not raised; nothing is computed (not even the grid) when there is no pair.
 
     Parameters
     ----------
     points : sequence of (lon, lat)
+    pairs : iterable of (int, int), optional
+        Index pairs ``(i, j)`` with ``i < j`` (default: every pair).
     resolution_deg, harbour_radius_m, clearance_m : float
         As for :func:`route_sea`.
 
@@ -558,34 +562,44 @@ def sea_lanes(
     ------
     SeaRoutingError
         If an option is invalid.
+    ValueError
+        If a pair is not ``(i, j)`` with ``0 <= i < j < len(points)``.
     """
     k = _grid_cells(resolution_deg, harbour_radius_m)
+    count = len(points)
+    if pairs is None:
+        wanted = [(i, j) for i in range(count) for j in range(i + 1, count)]
+    else:
+        wanted = sorted(set(pairs))
+    for i, j in wanted:
+        if not 0 <= i < j < count:
+            raise ValueError(f"pair {(i, j)!r} is not (i, j) with 0 <= i < j < {count}")
     anchors: dict[int, _Anchor] = {}
     problems: dict[int, str] = {}
-    grid: _Grid | None = None
-    for i, point in enumerate(points):
+    lines: dict[tuple[int, int], list[Coord]] = {}
+    if not wanted:
+        return SeaLanes(lines, problems)
+    grid = _grid(k)
+    for i in sorted({end for pair in wanted for end in pair}):
         try:
-            checked = _check_point(point, "point")
-            grid = grid or _grid(k)
-            anchors[i] = _anchor(checked, grid, harbour_radius_m, "point")
+            anchors[i] = _anchor(_check_point(points[i], "point"), grid, harbour_radius_m, "point")
         except SeaRoutingError as exc:
             problems[i] = str(exc)
-    lines: dict[tuple[int, int], list[Coord]] = {}
-    usable = sorted(anchors)
-    for position, i in enumerate(usable):
-        later = usable[position + 1 :]
-        if not later or grid is None:
+    searched_from: int | None = None
+    searched: tuple[np.ndarray, np.ndarray] | None = None
+    for i, j in wanted:  # sorted: each start point's pairs come together
+        if i not in anchors or j not in anchors:
             continue
-        searched = _search_from(grid, anchors[i])
-        for j in later:
-            a, b = anchors[i], anchors[j]
-            if a.point == b.point:
-                lines[i, j] = [a.point, b.point]
-                continue
-            try:
-                lines[i, j] = _lane(grid, a, b, searched, clearance_m)
-            except SeaRoutingError:
-                continue  # no water path joins them (cannot happen on one water body)
+        a, b = anchors[i], anchors[j]
+        if a.point == b.point:
+            lines[i, j] = [a.point, b.point]
+            continue
+        if searched is None or searched_from != i:
+            searched, searched_from = _search_from(grid, a), i
+        try:
+            lines[i, j] = _lane(grid, a, b, searched, clearance_m)
+        except SeaRoutingError:
+            continue  # no water path joins them (cannot happen on one water body)
     return SeaLanes(lines, problems)
 
 

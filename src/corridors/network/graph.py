@@ -399,9 +399,7 @@ def _add_open_sea(atlas: Atlas, out: EdgeColumns, table: SeaTable) -> None:
     out.status += ["operating"] * extra
     out.status_year += [None] * extra
     out.length_m += [table.length_m[lane] for lane in chosen]
-    out.start_code = np.concatenate([out.start_code, [code_of[p] for p in starts]]).astype(
-        np.int64
-    )
+    out.start_code = np.concatenate([out.start_code, [code_of[p] for p in starts]]).astype(np.int64)
     out.end_code = np.concatenate([out.end_code, [code_of[p] for p in ends]]).astype(np.int64)
     out.mode_code = np.concatenate(
         [out.mode_code, np.full(extra, MODE_CODES.index("sea"), dtype=np.int64)]

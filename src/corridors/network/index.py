@@ -155,7 +155,8 @@ class RouteIndex:
         -------
         iterator of dict
             ``u`` and ``v`` (node names ``"<place>@<mode>"``), ``mode``, ``corridor`` (``""``
-            for a transfer or open sea), ``open_sea`` (bool), ``status``, ``length_m`` (metres, geodesic on WGS84) and
+            for a transfer or open sea), ``open_sea`` (bool), ``status``, ``length_m`` (metres,
+            geodesic on WGS84) and
             ``coords`` ((lon, lat) pairs in EPSG:4326, from ``u``'s place to ``v``'s).
         """
         nodes = self.nodes

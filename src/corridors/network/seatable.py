@@ -29,23 +29,24 @@ SEA_PORT_KINDS = ("port", "terminal")
 
 @dataclass
 class SeaTable:
-    """The computed sea lane between every two sea ports of an atlas.
+    """The computed sea lane between every two sea ports of an atlas that no sea corridor
+    joins (the open-sea edges' lines; a cached table must not be modified).
 
     Attributes
     ----------
     ports : list of str
         Sea port place ids, sorted.
     start, end : list of int
-        Each lane's ends, as indices into ``ports`` (``start < end``); every pair of ports
-        the router could join, named lanes' pairs included.
+        Each lane's ends, as indices into ``ports`` (``start < end``): every pair of ports
+        without a named lane that the router could join.
     length_m : list of float
         Each lane's geodesic length (WGS84, metres).
     coord_xy, coord_ptr : array
         Every lane's (lon, lat) positions back to back (EPSG:4326), lane ``k`` owning
         positions ``coord_ptr[k]`` to ``coord_ptr[k + 1]``, from ``start`` to ``end``.
     problems : dict of str to str
-        Sea ports no lane reaches (or the whole atlas, key ``""``, when it has more than
-        :data:`MAX_OPEN_SEA_PORTS`), with the reason in one line.
+        Sea ports (of such pairs) no lane reaches, or the whole atlas (key ``""``) when more
+        than :data:`MAX_OPEN_SEA_PORTS` ports need open sea, with the reason in one line.
     """
 
     ports: list[str] = field(default_factory=list)
@@ -105,38 +106,49 @@ def named_lane_pairs(atlas: Atlas) -> set[frozenset[str]]:
 
 
 def build_sea_table(atlas: Atlas) -> SeaTable:
-    """The sea lane between every two sea ports of ``atlas`` (see :class:`SeaTable`).
+    """The open-sea lanes of ``atlas``: one per pair of sea ports no sea corridor joins.
 
     Computed by :func:`corridors.geo.searouting.sea_lanes` (one grid search per port), and
-    kept in memory for the process by port ids and positions, so rebuilding the network of an
-    edited atlas whose ports did not move does not route again.
+    kept in memory for the process by port ids, positions and pairs, so rebuilding the network
+    of an edited atlas whose ports did not move does not route again. An atlas whose ports are
+    all joined by named lanes needs no routing at all.
     """
     ports = sea_ports(atlas)
-    if len(ports) > MAX_OPEN_SEA_PORTS:
+    named = named_lane_pairs(atlas)
+    pairs = tuple(
+        (i, j)
+        for i in range(len(ports))
+        for j in range(i + 1, len(ports))
+        if frozenset((ports[i], ports[j])) not in named
+    )
+    involved = {end for pair in pairs for end in pair}
+    if len(involved) > MAX_OPEN_SEA_PORTS:
         return SeaTable(
             ports=ports,
             problems={
-                "": f"{len(ports)} sea ports, more than {MAX_OPEN_SEA_PORTS}: "
+                "": f"{len(involved)} sea ports, more than {MAX_OPEN_SEA_PORTS}: "
                 "no open-sea edges were computed"
             },
         )
     key = tuple((pid, *atlas.places[pid].coord) for pid in ports)
-    return _table(key)
+    return _table(key, pairs)
 
 
 @lru_cache(maxsize=8)
-def _table(key: tuple[tuple[str, float, float], ...]) -> SeaTable:
+def _table(
+    key: tuple[tuple[str, float, float], ...], pairs: tuple[tuple[int, int], ...]
+) -> SeaTable:
     from corridors.geo.geodesy import lines_lengths_m
     from corridors.geo.searouting import sea_lanes
 
     ports = [pid for pid, _, _ in key]
-    found = sea_lanes([(lon, lat) for _, lon, lat in key])
+    found = sea_lanes([(lon, lat) for _, lon, lat in key], pairs)
     table = SeaTable(
         ports=ports, problems={ports[i]: reason for i, reason in found.problems.items()}
     )
-    pairs = sorted(found.lines)
-    lines = [found.lines[pair] for pair in pairs]
-    for (i, j), line in zip(pairs, lines, strict=True):
+    done = sorted(found.lines)
+    lines = [found.lines[pair] for pair in done]
+    for (i, j), line in zip(done, lines, strict=True):
         table.start.append(i)
         table.end.append(j)
         for lon, lat in line:

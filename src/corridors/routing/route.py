@@ -13,8 +13,8 @@ from corridors.atlas.model import STATUSES
 from corridors.errors import NoRouteError, UsageError
 from corridors.geo.geodesy import km_to_nmi
 from corridors.network.graph import TRANSFER
-from corridors.network.seatable import OPEN_SEA
 from corridors.network.index import Network
+from corridors.network.seatable import OPEN_SEA
 from corridors.routing.options import RouteOptions, make_options
 from corridors.routing.search import shortest_path
 
