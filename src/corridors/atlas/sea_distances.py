@@ -92,7 +92,7 @@ def parse_sea_distances(path: Path, doc: Any, atlas: Atlas) -> tuple[SeaDistance
             ends.append(value)
         if ends[0] == ends[1]:
             raise fail("to", "the same place as 'from'")
-        nm = item.get("nm")
+        nm: Any = item.get("nm")
         if type(nm) not in (int, float) or not math.isfinite(nm) or nm <= 0:
             raise fail("nm", f"must be a positive number of nautical miles, got {nm!r}")
         source = item.get("source")
@@ -109,7 +109,7 @@ def parse_sea_distances(path: Path, doc: Any, atlas: Atlas) -> tuple[SeaDistance
             raise fail("note", "must be a non-empty string if given")
         if proxy and note is None:
             raise fail("note", "required for a proxy: say which port stands for which")
-        tolerance = item.get("tolerance")
+        tolerance: Any = item.get("tolerance")
         if tolerance is not None:
             if type(tolerance) not in (int, float) or not 0 < tolerance < 1:
                 raise fail("tolerance", f"must be a fraction between 0 and 1, got {tolerance!r}")

@@ -511,13 +511,13 @@ def encode_network(network: Network, *, root: Path) -> list[bytes]:
         members.extend(nodes)
         place_ptr.append(len(members))
     sections["place_nodes_ptr"], sections["place_nodes_members"] = place_ptr, members
-    table = index.sea_table
-    sections["sea"] = {"ports": table.ports, "problems": table.problems}
-    sections["sea_start"] = array("q", table.start)
-    sections["sea_end"] = array("q", table.end)
-    sections["sea_length_m"] = array("d", table.length_m)
-    sections["sea_xy"] = array("d", table.coord_xy)
-    sections["sea_ptr"] = array("q", table.coord_ptr)
+    sea = index.sea_table
+    sections["sea"] = {"ports": sea.ports, "problems": sea.problems}
+    sections["sea_start"] = array("q", sea.start)
+    sections["sea_end"] = array("q", sea.end)
+    sections["sea_length_m"] = array("d", sea.length_m)
+    sections["sea_xy"] = array("d", sea.coord_xy)
+    sections["sea_ptr"] = array("q", sea.coord_ptr)
     return encode(version=CACHE_FORMAT, meta=_meta(atlas.fingerprint), sections=sections)
 
 
