@@ -122,6 +122,8 @@ def build_sea_table(atlas: Atlas) -> SeaTable:
         if frozenset((ports[i], ports[j])) not in named
     )
     involved = {end for pair in pairs for end in pair}
+    if not pairs:
+        return SeaTable(ports=ports)
     if len(involved) > MAX_OPEN_SEA_PORTS:
         return SeaTable(
             ports=ports,
