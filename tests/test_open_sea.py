@@ -304,3 +304,62 @@ def test_published_pairs_are_sea_ports_with_a_computed_distance(network: Network
     for entry in entries:
         assert {entry.start, entry.end} <= ports
     assert km_to_nmi(NM) == pytest.approx(1.0)
+
+
+KEY = (("boryeong", 126.490831, 36.400853), ("dangjin", 126.512225, 37.05513))
+PAIRS = ((0, 1),)
+
+
+def _stored(cache: Path) -> list[Path]:
+    return sorted(cache.glob("seatable-v*.cnet"))
+
+
+def test_a_stored_table_is_read_back_without_routing(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from corridors.network import seatable
+
+    monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(cache))
+    seatable._table.cache_clear()
+    computed = seatable._table(KEY, PAIRS)
+    assert len(computed) == 1 and len(_stored(cache)) == 1
+    seatable._table.cache_clear()
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the sea router ran")
+
+    monkeypatch.setattr("corridors.geo.searouting.sea_lanes", refuse)
+    assert seatable._table(KEY, PAIRS) == computed
+    seatable._table.cache_clear()
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "other-ports", "symlink"])
+def test_a_damaged_stored_table_is_computed_again(
+    cache: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, damage: str
+) -> None:
+    from corridors.network import seatable
+
+    monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(cache))
+    seatable._table.cache_clear()
+    good = seatable._table(KEY, PAIRS)
+    (path,) = _stored(cache)
+    data = bytearray(path.read_bytes())
+    if damage == "flip":
+        data[len(data) // 2] ^= 0xFF
+        path.write_bytes(bytes(data))
+    elif damage == "truncate":
+        path.write_bytes(bytes(data[:100]))
+    elif damage == "other-ports":  # a valid file for other ports, planted under this name
+        other = seatable.encode_table_file(good, KEY[::-1], PAIRS)
+        path.write_bytes(b"".join(other))
+    else:
+        target = tmp_path / "elsewhere.cnet"
+        target.write_bytes(bytes(data))
+        path.unlink()
+        path.symlink_to(target)
+    with pytest.raises((OSError, ColumnFileError)):
+        seatable.read_table_file(path, KEY, PAIRS)
+    seatable._table.cache_clear()
+    assert seatable._table(KEY, PAIRS) == good
+    assert seatable.read_table_file(path, KEY, PAIRS) == good  # rewritten
+    seatable._table.cache_clear()

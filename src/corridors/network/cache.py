@@ -52,7 +52,7 @@ from corridors.network.columnfile import (
 )
 from corridors.network.graph import MODE_CODES, coords_between
 from corridors.network.index import Network, RouteIndex, paused_gc
-from corridors.network.seatable import SeaTable
+from corridors.network.seatable import SeaTable, table_from_columns, table_sections
 from corridors.paths import cache_dir
 
 CACHE_FORMAT = 5
@@ -407,36 +407,7 @@ def _decode_index(columns: ColumnFile) -> RouteIndex:
 
 
 def _decode_sea_table(columns: ColumnFile) -> SeaTable:
-    doc = columns.json("sea")
-    if type(doc) is not dict:
-        raise ColumnFileError("sea section is not an object")
-    problems = doc.get("problems")
-    if type(problems) is not dict or not all(type(v) is str for v in problems.values()):
-        raise ColumnFileError("sea problems are not an object of strings")
-    table = SeaTable(
-        ports=_string_list(doc.get("ports"), "sea ports"),
-        start=columns.array("sea_start", "<i8").tolist(),
-        end=columns.array("sea_end", "<i8").tolist(),
-        length_m=columns.array("sea_length_m", "<f8").tolist(),
-        coord_xy=columns.array("sea_xy", "<f8"),
-        coord_ptr=columns.array("sea_ptr", "<i8"),
-        problems=problems,
-    )
-    lanes = len(table.start)
-    if len(table.end) != lanes or len(table.length_m) != lanes:
-        raise ColumnFileError("sea lane columns have different lengths")
-    if len(set(table.ports)) != len(table.ports):
-        raise ColumnFileError("duplicate sea ports")
-    _check_range(table.start, len(table.ports), "sea_start")
-    _check_range(table.end, len(table.ports), "sea_end")
-    if any(a >= b for a, b in zip(table.start, table.end, strict=True)):
-        raise ColumnFileError("a sea lane does not run from a lower to a higher port")
-    if not all(0.0 <= m < 4e7 for m in table.length_m):  # also refuses NaN
-        raise ColumnFileError("a sea lane length is out of range")
-    if len(table.coord_ptr) != lanes + 1:
-        raise ColumnFileError("sea_ptr has the wrong length")
-    _check_pointers(table.coord_ptr, len(table.coord_xy) // 2, "sea_ptr")
-    return table
+    return table_from_columns(columns)
 
 
 def _string_list(value: Any, name: str) -> list[str]:
@@ -511,13 +482,7 @@ def encode_network(network: Network, *, root: Path) -> list[bytes]:
         members.extend(nodes)
         place_ptr.append(len(members))
     sections["place_nodes_ptr"], sections["place_nodes_members"] = place_ptr, members
-    sea = index.sea_table
-    sections["sea"] = {"ports": sea.ports, "problems": sea.problems}
-    sections["sea_start"] = array("q", sea.start)
-    sections["sea_end"] = array("q", sea.end)
-    sections["sea_length_m"] = array("d", sea.length_m)
-    sections["sea_xy"] = array("d", sea.coord_xy)
-    sections["sea_ptr"] = array("q", sea.coord_ptr)
+    sections.update(table_sections(index.sea_table))
     return encode(version=CACHE_FORMAT, meta=_meta(atlas.fingerprint), sections=sections)
 
 
