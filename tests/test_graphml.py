@@ -120,7 +120,7 @@ def test_osmnx_routes_like_corridors(network, osmnx_graph: nx.MultiDiGraph, dest
 def test_status_filter_routes_like_corridors_default(network, osmnx_graph: nx.MultiDiGraph):
     # Without include_proposed corridors.route uses operating corridors only: so does the
     # graph filtered by status. The Rajin - Pohang lane is suspended, so both sail from Rajin
-    # by open sea and on by an operating lane.
+    # by open sea through another port (a detour the status filter leaves; see the report).
     operating = _operating(osmnx_graph)
     trip = corridors.route(network, "Khasan", "Pohang")
     assert "sea_rajin_pohang" not in trip.edge_corridors
