@@ -14,6 +14,7 @@ from corridors.atlas.model import FREIGHT_MODES, Atlas
 from corridors.geo.geodesy import line_length_m, split_line
 from corridors.network.graph import TRANSFER, GraphEdge, transfer_modes
 from corridors.network.index import RouteIndex
+from corridors.network.seatable import build_sea_table, named_lane_pairs
 
 
 def graph_edges_per_row(atlas: Atlas) -> list[GraphEdge]:
@@ -36,6 +37,15 @@ def graph_edges_per_row(atlas: Atlas) -> list[GraphEdge]:
             )
             modes_at.setdefault(edge.start, set()).add(edge.mode)
             modes_at.setdefault(edge.end, set()).add(edge.mode)
+            edges.append(edge)
+    named = named_lane_pairs(atlas)
+    for start, end, _, coords in build_sea_table(atlas).lanes():
+        if frozenset((start, end)) not in named:
+            edge = GraphEdge(
+                start, end, "sea", None, "operating", None, line_length_m(coords), coords
+            )
+            modes_at.setdefault(start, set()).add("sea")
+            modes_at.setdefault(end, set()).add("sea")
             edges.append(edge)
     for place_id in sorted(modes_at):
         place = atlas.places[place_id]

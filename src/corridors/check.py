@@ -143,8 +143,10 @@ def check_atlas(
         check_borders(report, atlas, corridor)
     check_ports(report, atlas)
     check_zones(report, atlas)
-    check_shipments(report, network or Network(atlas, build_index(atlas=atlas)))
+    network = network or Network(atlas, build_index(atlas=atlas))
+    check_shipments(report, network)
     check_shipment_tonnes(report, atlas)
+    check_sea_distances(report, network)
     return report
 
 
@@ -446,3 +448,86 @@ def check_shipment_tonnes(report: CheckReport, atlas: Atlas) -> None:
                 f"{reported - delivered:+,.0f} t"
             )
         report.add(shipment.id, "tonnes", True, message, data)
+
+
+SEA_DISTANCE_TOLERANCE = 0.08
+"""Published figure between the same two ports: the router's lanes are taut (1-5 % shorter
+than Pub. 151's traffic routes) and the atlas berths sit a few nm from Pub. 151's port
+positions."""
+SEA_PROXY_TOLERANCE = 0.25
+"""Published figure for nearby ports standing in (Nakhodka for Vostochny, Yeosu for
+Gwangyang, ...): the ports themselves differ by tens of nm."""
+
+
+def check_sea_distances(
+    report: CheckReport,
+    network: Network,
+    *,
+    tolerance: float = SEA_DISTANCE_TOLERANCE,
+    proxy_tolerance: float = SEA_PROXY_TOLERANCE,
+) -> None:
+    """Every sea-port pair's computed sea distance, against the published one where known.
+
+    Reports each pair of sea ports (:func:`~corridors.network.seatable.sea_ports`) with the
+    distance the regional sea router computes between them (the open-sea table for pairs
+    without a named lane, the router for the others), compared with ``sea_distances.json``
+    where it has the pair; fails when the two differ by more than ``tolerance`` (a fraction;
+    ``proxy_tolerance`` for proxy figures, an entry's own ``tolerance`` if it has one), when
+    a published pair has no computed distance, and when a sea port cannot reach the sea.
+    """
+    from corridors.atlas.sea_distances import load_sea_distances
+    from corridors.geo.geodesy import km_to_nmi, lines_lengths_m
+    from corridors.geo.searouting import sea_lanes
+    from corridors.network.seatable import sea_ports
+
+    atlas = network.atlas
+    published = {frozenset((d.start, d.end)): d for d in load_sea_distances(atlas)}
+    table = network.index.sea_table
+    for port, reason in sorted(table.problems.items()):
+        report.add(port or "open sea", "sea_distance", False, reason)
+    computed_nm = {
+        frozenset((start, end)): km_to_nmi(metres / 1000.0)
+        for start, end, metres, _ in table.lanes()
+    }
+    ports = sea_ports(atlas)
+    missing = [
+        (i, j)
+        for i in range(len(ports))
+        for j in range(i + 1, len(ports))
+        if frozenset((ports[i], ports[j])) not in computed_nm
+    ]
+    if missing and "" not in table.problems:
+        found = sea_lanes([atlas.places[p].coord for p in ports], missing)
+        for i, reason in found.problems.items():
+            if ports[i] not in table.problems:
+                report.add(ports[i], "sea_distance", False, reason)
+        pairs = sorted(found.lines)
+        lengths = lines_lengths_m([found.lines[pair] for pair in pairs])
+        for (i, j), metres in zip(pairs, lengths, strict=True):
+            computed_nm[frozenset((ports[i], ports[j]))] = km_to_nmi(metres / 1000.0)
+    for pair in sorted(computed_nm, key=sorted):
+        a, b = sorted(pair)
+        nm = computed_nm[pair]
+        entry = published.get(pair)
+        if entry is None:
+            report.add(f"{a}-{b}", "sea_distance", True, f"sea {nm:,.1f} nm (no published figure)")
+            continue
+        limit = entry.tolerance or (proxy_tolerance if entry.proxy else tolerance)
+        off = nm / entry.nm - 1.0
+        kind = "proxy " if entry.proxy else ""
+        message = (
+            f"sea {nm:,.1f} nm, published {entry.nm:,.0f} nm ({kind}{entry.published_pair}, "
+            f"{entry.source}): {off:+.1%}"
+        )
+        if abs(off) > limit:
+            message += f", more than {limit:.0%} apart; check the ports' positions or the figure"
+        report.add(f"{a}-{b}", "sea_distance", abs(off) <= limit, message)
+    for pair, entry in published.items():
+        if pair not in computed_nm:
+            report.add(
+                f"{entry.start}-{entry.end}",
+                "sea_distance",
+                False,
+                f"published {entry.nm:,.0f} nm but no sea distance was computed: both places "
+                "must be sea ports that reach the sea",
+            )

@@ -212,6 +212,7 @@ def _graphml_graph(network: Network) -> nx.MultiDiGraph:
     import networkx as nx
 
     from corridors.network.graph import TRANSFER, graph_edges, node_place
+    from corridors.network.seatable import OPEN_SEA
     from corridors.routing.options import DEFAULT_SPEEDS_KMH, DEFAULT_TRANSFER_HOURS
 
     atlas = network.atlas
@@ -236,6 +237,8 @@ def _graphml_graph(network: Network) -> nx.MultiDiGraph:
         data: dict[str, object] = {"mode": edge.mode, "status": edge.status}
         if edge.corridor:
             data.update(corridor=edge.corridor, name=atlas.corridors[edge.corridor].name)
+        elif edge.open_sea:
+            data["name"] = OPEN_SEA
         if edge.status_year is not None:
             data["status_year"] = edge.status_year
         data.update(length=edge.length_m, oneway=False)

@@ -10,6 +10,9 @@ from corridors.network.index import Network
 from corridors.routing.route import Route
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from corridors.atlas.model import Corridor
     from corridors.check import CheckReport
     from corridors.routing.matrix import Matrix
 
@@ -72,7 +75,7 @@ def print_route(network: Network, result: Route) -> None:
             text(places[leg.start].name),
             text(places[leg.end].name),
             text(leg.mode),
-            text(corridors[leg.corridor].name if leg.corridor in corridors else leg.corridor),
+            text(_corridor_label(corridors, leg.corridor)),
             text(status_cell(leg.status, leg.in_service)),
             text(f"{leg.distance_km:,.1f}"),
         )
@@ -84,6 +87,12 @@ def print_route(network: Network, result: Route) -> None:
         if result.transfers:
             total += f" incl. {len(result.transfers)} transfer(s)"
     console.print(text(total))
+
+
+def _corridor_label(corridors: Mapping[str, Corridor], corridor: str) -> str:
+    """A leg's corridor name; an open-sea leg has no atlas corridor, only its label."""
+    found = corridors.get(corridor)
+    return found.name if found is not None else corridor
 
 
 def print_records(what: str, records: list[dict[str, object]]) -> None:

@@ -20,7 +20,7 @@ Everything heavy (numpy, scipy, pyproj, the mask) is imported lazily, inside fun
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -310,8 +310,12 @@ def _approx_dist_m(origin: Coord, lon, lat, *, at_lat: float | None = None):
     return np.hypot(dx, dy)
 
 
-def _coarse_path(grid: _Grid, a: _Anchor, b: _Anchor) -> tuple[list[int], int, int]:
-    """Shortest node path from anchor ``a`` to anchor ``b`` through a virtual source."""
+def _search_from(grid: _Grid, a: _Anchor) -> tuple[np.ndarray, np.ndarray]:
+    """Distances (m) and predecessors of every coarse node from anchor ``a``.
+
+    One Dijkstra over the grid plus a virtual source joined to the nodes ``a`` reaches: the
+    one search behind :func:`route_sea` (one target) and :func:`sea_lanes` (every target).
+    """
     import numpy as np
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import dijkstra
@@ -327,7 +331,16 @@ def _coarse_path(grid: _Grid, a: _Anchor, b: _Anchor) -> tuple[list[int], int, i
         ),
         shape=(grid.n + 1, grid.n + 1),
     )
-    dist, pred = dijkstra(graph, indices=grid.n, return_predecessors=True)
+    return dijkstra(graph, indices=grid.n, return_predecessors=True)
+
+
+def _coarse_path(
+    grid: _Grid, searched: tuple[np.ndarray, np.ndarray], b: _Anchor
+) -> tuple[list[int], int, int]:
+    """Shortest node path to anchor ``b`` from the anchor that ``searched`` started at."""
+    import numpy as np
+
+    dist, pred = searched
     total = dist[b.nodes] + b.costs
     best = int(np.argmin(total))
     if not math.isfinite(float(total[best])):
@@ -452,6 +465,17 @@ def route_sea(
     """
     a_pt = _check_point(start, "start")
     b_pt = _check_point(end, "end")
+    k = _grid_cells(resolution_deg, harbour_radius_m)
+    if a_pt == b_pt:
+        return [a_pt, b_pt]
+    grid = _grid(k)
+    a = _anchor(a_pt, grid, harbour_radius_m, "start")
+    b = _anchor(b_pt, grid, harbour_radius_m, "end")
+    return _lane(grid, a, b, _search_from(grid, a), clearance_m)
+
+
+def _grid_cells(resolution_deg: float, harbour_radius_m: float) -> int:
+    """Fine cells per coarse cell for ``resolution_deg``; both parameters checked."""
     k = resolution_deg * _FINE_CELLS_PER_DEG
     if not (1 <= round(k) <= 60 and abs(k - round(k)) < 1e-6):
         raise SeaRoutingError(
@@ -460,12 +484,19 @@ def route_sea(
         )
     if not harbour_radius_m > 0:
         raise SeaRoutingError(f"harbour_radius_m must be positive, got {harbour_radius_m!r}")
-    if a_pt == b_pt:
-        return [a_pt, b_pt]
-    grid = _grid(int(round(k)))
-    a = _anchor(a_pt, grid, harbour_radius_m, "start")
-    b = _anchor(b_pt, grid, harbour_radius_m, "end")
-    chain, first, last = _coarse_path(grid, a, b)
+    return int(round(k))
+
+
+def _lane(
+    grid: _Grid,
+    a: _Anchor,
+    b: _Anchor,
+    searched: tuple[np.ndarray, np.ndarray],
+    clearance_m: float,
+) -> list[Coord]:
+    """The pulled lane from anchor ``a`` (whose search is ``searched``) to anchor ``b``."""
+    a_pt, b_pt = a.point, b.point
+    chain, first, last = _coarse_path(grid, searched, b)
     middle = [(float(grid.node_lon[n]), float(grid.node_lat[n])) for n in chain]
     dense = a.path_to(first) + middle + list(reversed(b.path_to(last)))
     if a.on_water:
@@ -478,6 +509,98 @@ def route_sea(
         line.append(b_pt)
     line[0], line[-1] = a_pt, b_pt
     return dedupe_line(line)
+
+
+@dataclass(frozen=True)
+class SeaLanes:
+    """Lanes between many points (:func:`sea_lanes`).
+
+    Attributes
+    ----------
+    lines : dict
+        ``(i, j)`` (indices into the points, ``i < j``) to the lane from point ``i`` to point
+        ``j``, (lon, lat) vertices in EPSG:4326; the same line :func:`route_sea` draws.
+    problems : dict
+        Index of each point that no lane can reach to the one-line reason (outside the
+        region, no sea water within the harbour radius, a closed basin).
+    """
+
+    lines: dict[tuple[int, int], list[Coord]]
+    problems: dict[int, str]
+
+
+def sea_lanes(
+    points: Sequence[tuple[float, float]],
+    pairs: Iterable[tuple[int, int]] | None = None,
+    *,
+    resolution_deg: float = DEFAULT_RESOLUTION_DEG,
+    harbour_radius_m: float = DEFAULT_HARBOUR_RADIUS_M,
+    clearance_m: float = DEFAULT_CLEARANCE_M,
+) -> SeaLanes:
+    """The lanes between many pairs of ``points``, with one grid search per start point.
+
+    Each point of a pair is anchored once (harbour connector and approach), and each pair's
+    lower-numbered point is searched once over the coarse grid to every node (one Dijkstra
+    per start point, not per pair); each lane is then traced back and string-pulled exactly
+    as :func:`route_sea` does, so ``lines[i, j]`` equals ``route_sea(points[i], points[j])``.
+    Points are (lon, lat) in EPSG:4326. A point that cannot be anchored is reported in
+    ``problems``, not raised; nothing is computed (not even the grid) when there is no pair.
+
+    Parameters
+    ----------
+    points : sequence of (lon, lat)
+    pairs : iterable of (int, int), optional
+        Index pairs ``(i, j)`` with ``i < j`` (default: every pair).
+    resolution_deg, harbour_radius_m, clearance_m : float
+        As for :func:`route_sea`.
+
+    Returns
+    -------
+    SeaLanes
+
+    Raises
+    ------
+    SeaRoutingError
+        If an option is invalid.
+    ValueError
+        If a pair is not ``(i, j)`` with ``0 <= i < j < len(points)``.
+    """
+    k = _grid_cells(resolution_deg, harbour_radius_m)
+    count = len(points)
+    if pairs is None:
+        wanted = [(i, j) for i in range(count) for j in range(i + 1, count)]
+    else:
+        wanted = sorted(set(pairs))
+    for i, j in wanted:
+        if not 0 <= i < j < count:
+            raise ValueError(f"pair {(i, j)!r} is not (i, j) with 0 <= i < j < {count}")
+    anchors: dict[int, _Anchor] = {}
+    problems: dict[int, str] = {}
+    lines: dict[tuple[int, int], list[Coord]] = {}
+    if not wanted:
+        return SeaLanes(lines, problems)
+    grid = _grid(k)
+    for i in sorted({end for pair in wanted for end in pair}):
+        try:
+            anchors[i] = _anchor(_check_point(points[i], "point"), grid, harbour_radius_m, "point")
+        except SeaRoutingError as exc:
+            problems[i] = str(exc)
+    searched_from: int | None = None
+    searched: tuple[np.ndarray, np.ndarray] | None = None
+    for i, j in wanted:  # sorted: each start point's pairs come together
+        if i not in anchors or j not in anchors:
+            continue
+        a, b = anchors[i], anchors[j]
+        if a.point == b.point:
+            lines[i, j] = [a.point, b.point]
+            continue
+        if searched is None or searched_from != i:
+            searched, searched_from = _search_from(grid, a), i
+        try:
+            lines[i, j] = _lane(grid, a, b, searched, clearance_m)
+        except SeaRoutingError:
+            continue  # no water path joins them (cannot happen on one water body)
+    return SeaLanes(lines, problems)
 
 
 def land_crossings(

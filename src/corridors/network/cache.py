@@ -21,7 +21,10 @@ must never run code, serve stale graphs or break a command. So:
   caller rebuilds and replaces it. Writing is best effort and atomic.
 
 String columns of the index (place ids, corridor ids, modes, statuses) are stored as a JSON
-table of distinct values plus ``<i4`` codes.
+table of distinct values plus ``<i4`` codes. The open-sea table
+(:class:`~corridors.network.seatable.SeaTable`) is stored with the index: its ports and problems
+as JSON (``sea``), its lanes as columns (``sea_start``, ``sea_end``, ``sea_length_m``,
+``sea_xy``, ``sea_ptr``).
 """
 
 from __future__ import annotations
@@ -60,11 +63,12 @@ from corridors.network.columnfile import (
 )
 from corridors.network.graph import MODE_CODES, coords_between
 from corridors.network.index import Network, RouteIndex, paused_gc
+from corridors.network.seatable import SeaTable, table_from_columns, table_sections
 from corridors.paths import cache_dir
 
-CACHE_FORMAT = 5
-"""Version of the layout written here (5: corridors carry ``history``); format 3 and older were
-pickles and are never read."""
+CACHE_FORMAT = 6
+"""Version of the layout written here; format 3 and older were pickles and are never read;
+5 added corridors' ``history``, 6 the open-sea table (``sea`` and ``sea_*`` sections)."""
 KEEP_CACHED_NETWORKS = 8
 MAX_CACHE_BYTES = 4 * 2**30
 """A cache file larger than this (4 GiB) is not read, but rebuilt."""
@@ -300,6 +304,7 @@ def decode_network(data: bytes | bytearray, *, root: Path, fingerprint: str) -> 
         raise ColumnFileError("written with other atlas fields")
     atlas = _decode_atlas(columns, root=root, fingerprint=fingerprint)
     index = _decode_index(columns)
+    index.sea_table = _decode_sea_table(columns)
     _check_names(index, atlas)
     return Network(atlas, index)
 
@@ -308,6 +313,7 @@ def _check_names(index: RouteIndex, atlas: Atlas) -> None:
     """The index speaks only of the atlas's places and corridors, and of known modes and
     statuses (checked on the distinct values, so cheaply)."""
     places = set(index.place_ids) | set(index.edge_start) | set(index.edge_end)
+    places |= set(index.sea_table.ports) | (set(index.sea_table.problems) - {""})
     checks: list[tuple[str, AbstractSet[Any], AbstractSet[Any]]] = [
         ("place", places, atlas.places.keys()),
         ("corridor", set(index.edge_corridor) - {None}, atlas.corridors.keys()),
@@ -469,6 +475,10 @@ def _decode_index(columns: ColumnFile) -> RouteIndex:
     return index
 
 
+def _decode_sea_table(columns: ColumnFile) -> SeaTable:
+    return table_from_columns(columns)
+
+
 def _string_list(value: Any, name: str) -> list[str]:
     if type(value) is not list or not all(type(s) is str for s in value):
         raise ColumnFileError(f"{name} is not a list of strings")
@@ -548,6 +558,7 @@ def encode_network(network: Network, *, root: Path) -> list[bytes]:
         members.extend(nodes)
         place_ptr.append(len(members))
     sections["place_nodes_ptr"], sections["place_nodes_members"] = place_ptr, members
+    sections.update(table_sections(index.sea_table))
     return encode(version=CACHE_FORMAT, meta=_meta(atlas.fingerprint), sections=sections)
 
 

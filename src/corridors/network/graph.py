@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from corridors.atlas.model import FREIGHT_MODES, MODES, Atlas, Coord, Corridor, Place
 from corridors.geo.geodesy import split_line
+from corridors.network.seatable import OPEN_SEA, SeaTable, build_sea_table, named_lane_pairs
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -56,6 +57,11 @@ class GraphEdge:
     status_year: int | None
     length_m: float
     coords: tuple[Coord, ...]
+
+    @property
+    def open_sea(self) -> bool:
+        """Whether this is an open-sea edge (no atlas corridor: see :mod:`.seatable`)."""
+        return is_open_sea(self.corridor, self.mode)
 
     @property
     def u(self) -> str:
@@ -109,11 +115,13 @@ class EdgeColumns:
     mode_code: Codes  # index into MODE_CODES
     # Until :meth:`finish`: waits for the corridor pieces' lengths (measured on threads).
     pending_lengths: Callable[[], list[float]] | None = None
+    sea_table: SeaTable | None = None  # the port-to-port lanes the open-sea edges come from
 
     def finish(self) -> EdgeColumns:
         """Wait for lengths still being measured on worker threads (see :func:`edge_columns`)."""
         if self.pending_lengths is not None:
-            self.length_m = self.pending_lengths() + self.length_m  # then the transfers' 0.0
+            # then the open-sea edges' and the transfers' lengths
+            self.length_m = self.pending_lengths() + self.length_m
             self.pending_lengths = None
         return self
 
@@ -152,10 +160,14 @@ def graph_edges(atlas: Atlas) -> Iterator[GraphEdge]:
     )
 
 
-def edge_columns(atlas: Atlas, *, wait: bool = True) -> EdgeColumns:
+def edge_columns(
+    atlas: Atlas, *, wait: bool = True, sea_table: SeaTable | None = None
+) -> EdgeColumns:
     """Every edge of the route graph, as columns: the one edge builder.
 
     Corridor pieces come first, in corridor order (each corridor cut at its ``via`` places),
+    then one open-sea edge per pair of sea ports that no sea corridor joins (in port order;
+    corridor None, mode ``sea``, status ``operating``, line and length from the sea table),
     then one transfer edge per place where rail and sea meet and cargo may change mode, in
     place id order. Every corridor's positions go into one array; single-``via`` corridors
     are cut there with numpy (the same arithmetic as :func:`~corridors.geo.geodesy.split_line`,
@@ -168,12 +180,16 @@ def edge_columns(atlas: Atlas, *, wait: bool = True) -> EdgeColumns:
     wait : bool
         If False, return while the lengths may still be measured on worker threads; call
         :meth:`EdgeColumns.finish` before reading ``length_m``.
+    sea_table : SeaTable, optional
+        The port-to-port lanes (default: :func:`~corridors.network.seatable.build_sea_table`).
 
     Returns
     -------
     EdgeColumns
     """
     out = _corridor_columns(atlas, list(atlas.corridors.values()))
+    out.sea_table = build_sea_table(atlas) if sea_table is None else sea_table
+    _add_open_sea(atlas, out, out.sea_table)
     _add_transfers(atlas, out)
     if wait:
         out.finish()
@@ -354,6 +370,47 @@ class _Codes(dict[str, int]):
         return code
 
 
+def _add_open_sea(atlas: Atlas, out: EdgeColumns, table: SeaTable) -> None:
+    """Append an open-sea edge for every lane of ``table`` whose ports no sea corridor joins."""
+    import numpy as np
+
+    named = named_lane_pairs(atlas)
+    code_of = {place_id: code for code, place_id in enumerate(out.place_ids)}
+    chosen = [
+        lane
+        for lane, (i, j) in enumerate(zip(table.start, table.end, strict=True))
+        if frozenset((table.ports[i], table.ports[j])) not in named
+        and table.ports[i] in code_of
+        and table.ports[j] in code_of
+    ]
+    if not chosen:
+        return
+    starts = [table.ports[table.start[lane]] for lane in chosen]
+    ends = [table.ports[table.end[lane]] for lane in chosen]
+    for lane in chosen:
+        first, stop = table.coord_ptr[lane], table.coord_ptr[lane + 1]
+        out.coord_xy.extend(table.coord_xy[2 * first : 2 * stop])
+        out.coord_ptr.append(out.coord_ptr[-1] + stop - first)
+    extra = len(chosen)
+    out.start += starts
+    out.end += ends
+    out.mode += ["sea"] * extra
+    out.corridor += [None] * extra
+    out.status += ["operating"] * extra
+    out.status_year += [None] * extra
+    out.length_m += [table.length_m[lane] for lane in chosen]
+    out.start_code = np.concatenate([out.start_code, [code_of[p] for p in starts]]).astype(np.int64)
+    out.end_code = np.concatenate([out.end_code, [code_of[p] for p in ends]]).astype(np.int64)
+    out.mode_code = np.concatenate(
+        [out.mode_code, np.full(extra, MODE_CODES.index("sea"), dtype=np.int64)]
+    )
+
+
+def is_open_sea(corridor: str | None, mode: str) -> bool:
+    """Whether an edge of this corridor (None: none) and mode is an open-sea edge."""
+    return corridor is None and mode != TRANSFER
+
+
 def _add_transfers(atlas: Atlas, out: EdgeColumns) -> None:
     """Append a transfer edge at every place served by both freight modes that allows it."""
     import numpy as np
@@ -468,7 +525,10 @@ def build_graph(atlas: Atlas) -> nx.MultiGraph:
                     x=place.lon,
                     y=place.lat,
                 )
-        key = edge.corridor if edge.corridor else f"{TRANSFER}:{edge.start}"
+        if edge.open_sea:
+            key = f"{OPEN_SEA}:{edge.start}-{edge.end}"
+        else:
+            key = edge.corridor if edge.corridor else f"{TRANSFER}:{edge.start}"
         if edge.corridor and graph.has_edge(edge.u, edge.v, key):
             key = f"{edge.corridor}:{edge.start}-{edge.end}"
         graph.add_edge(
@@ -476,6 +536,7 @@ def build_graph(atlas: Atlas) -> nx.MultiGraph:
             edge.v,
             key=key,
             corridor=edge.corridor or "",
+            open_sea=edge.open_sea,
             mode=edge.mode,
             status=edge.status,
             status_year=edge.status_year or 0,

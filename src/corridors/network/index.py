@@ -27,8 +27,10 @@ from corridors.network.graph import (
     EdgeColumns,
     coords_between,
     edge_columns,
+    is_open_sea,
     node_id,
 )
+from corridors.network.seatable import SeaTable
 
 NODE_MODES = MODE_CODES  # a node key is place code * 8 + index here
 T = TypeVar("T")
@@ -72,6 +74,7 @@ class RouteIndex:
     corridor_timelines: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    sea_table: SeaTable = field(default_factory=SeaTable)
     _node_names: list[str] | None = field(default=None, repr=False, compare=False)
     _derived: dict[Hashable, tuple[tuple[int, int], Any]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -134,6 +137,10 @@ class RouteIndex:
         """The line of one edge as (lon, lat) pairs, from its start place to its end place."""
         return coords_between(self.coord_xy, self.coord_ptr[edge], self.coord_ptr[edge + 1])
 
+    def is_open_sea(self, edge: int) -> bool:
+        """Whether an edge is open sea: a synthetic sea edge between two ports, no corridor."""
+        return is_open_sea(self.edge_corridor[edge], self.edge_mode[edge])
+
     def corridor_lengths_km(self) -> dict[str, float]:
         """Geodesic length of every corridor in km: the sum of its edges' lengths.
 
@@ -155,7 +162,8 @@ class RouteIndex:
         -------
         iterator of dict
             ``u`` and ``v`` (node names ``"<place>@<mode>"``), ``mode``, ``corridor`` (``""``
-            for a transfer), ``status``, ``length_m`` (metres, geodesic on WGS84) and
+            for a transfer or open sea), ``open_sea`` (bool), ``status``, ``length_m`` (metres,
+            geodesic on WGS84) and
             ``coords`` ((lon, lat) pairs in EPSG:4326, from ``u``'s place to ``v``'s).
         """
         nodes = self.nodes
@@ -165,6 +173,7 @@ class RouteIndex:
                 "v": nodes[self.edge_v[e]],
                 "mode": self.edge_mode[e],
                 "corridor": self.edge_corridor[e] or "",
+                "open_sea": self.is_open_sea(e),
                 "status": self.edge_status[e],
                 "length_m": self.edge_length_m[e],
                 "coords": self.edge_coords_of(e),
@@ -201,6 +210,8 @@ def build_index(*, atlas: Atlas) -> RouteIndex:
         )
         _number_nodes(index, columns)
         index.edge_length_m = columns.finish().length_m
+        if columns.sea_table is not None:
+            index.sea_table = columns.sea_table
     return index
 
 

@@ -19,6 +19,7 @@ from corridors.errors import NoRouteError, UsageError
 from corridors.geo.geodesy import km_to_nmi
 from corridors.network.graph import TRANSFER
 from corridors.network.index import Network
+from corridors.network.seatable import OPEN_SEA
 from corridors.routing.options import RouteOptions, make_options
 from corridors.routing.search import shortest_path
 
@@ -32,9 +33,9 @@ class RouteLeg:
     start, end : str
         Place ids.
     mode, corridor : str
-        The corridor's mode and id.
+        The corridor's mode and id (an open-sea leg: ``"open sea"``).
     status : str
-        The corridor's status on the route's ``as_of`` day.
+        The corridor's status on the route's ``as_of`` day (an open-sea leg: ``"operating"``).
     distance_km : float
         Geodesic length (WGS84).
     hours : float or None
@@ -45,6 +46,9 @@ class RouteLeg:
         Whether the line physically exists, and carries traffic, on that day.
     since : str or None
         Date of the history event that set ``status`` (None: the corridor has no history).
+    open_sea : bool
+        An open-sea voyage between two ports that no named sea corridor joins (no atlas
+        corridor; its line is the regional sea router's).
     """
 
     start: str
@@ -58,6 +62,7 @@ class RouteLeg:
     built: bool = True
     in_service: bool = True
     since: str | None = None
+    open_sea: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -65,6 +70,7 @@ class RouteLeg:
             "to": self.end,
             "mode": self.mode,
             "corridor": self.corridor,
+            "open_sea": self.open_sea,
             "status": self.status,
             "status_since": self.since,
             "built": self.built,
@@ -288,11 +294,12 @@ def _assemble(
         hours = km / options.speeds_kmh[mode] if options.freight else None
         total_km += km
         total_hours += hours or 0.0
-        corridor = index.edge_corridor[edge] or ""
+        open_sea = index.is_open_sea(edge)
+        corridor = OPEN_SEA if open_sea else index.edge_corridor[edge] or ""
         coords = index.edge_coords_of(edge)
         if place != here:
             coords = coords[::-1]
-        if legs and legs[-1].corridor == corridor and legs[-1].end == place:
+        if legs and not open_sea and legs[-1].corridor == corridor and legs[-1].end == place:
             previous = legs.pop()
             km += previous.distance_km
             hours = None if hours is None else hours + (previous.hours or 0.0)
@@ -312,6 +319,7 @@ def _assemble(
                 built=built,
                 in_service=in_service,
                 since=since,
+                open_sea=open_sea,
             )
         )
         place = following

@@ -109,7 +109,9 @@ def _reported_km(network: Network, result: Route) -> float | None:
     """The published length when the route is exactly one whole corridor that has one."""
     if len(result.legs) != 1:
         return None
-    corridor = network.atlas.corridors[result.legs[0].corridor]
+    corridor = network.atlas.corridors.get(result.legs[0].corridor)
+    if corridor is None:  # open sea
+        return None
     whole = {corridor.start, corridor.end} == {result.origin, result.destination}
     return corridor.reported_length_km if whole else None
 
