@@ -23,7 +23,13 @@ from corridors.network import cache as netcache
 from corridors.network.columnfile import ColumnFileError
 from corridors.network.index import Network, build_index
 from corridors.network.load import load_network
-from corridors.network.seatable import OPEN_SEA, build_sea_table, named_lane_pairs, sea_ports
+from corridors.network.seatable import (
+    OPEN_SEA,
+    build_sea_table,
+    closed_sea,
+    named_lane_pairs,
+    sea_ports,
+)
 from corridors.paths import bundled_atlas_dir
 
 NM = 1.852
@@ -90,7 +96,10 @@ def test_named_pairs_have_no_open_sea_edge_and_every_other_pair_one(network: Net
     ]
     assert len(open_pairs) == len(set(open_pairs))
     expected = {
-        frozenset((a, b)) for a in ports for b in ports if a < b and frozenset((a, b)) not in named
+        frozenset((a, b))
+        for a in ports
+        for b in ports
+        if a < b and frozenset((a, b)) not in named and not closed_sea(atlas, a, b)
     }
     assert set(open_pairs) == expected
     assert frozenset(("rajin_port", "pohang")) in named
@@ -363,3 +372,39 @@ def test_a_damaged_stored_table_is_computed_again(
     assert seatable._table(KEY, PAIRS) == good
     assert seatable.read_table_file(path, KEY, PAIRS) == good  # rewritten
     seatable._table.cache_clear()
+
+
+def test_no_open_sea_between_the_two_koreas(network: Network) -> None:
+    """DPRK and ROK ports are joined only by named services (May 24 measures, 2016 ban):
+    Rajin - Busan North Port has no named lane, and gets no open-sea edge either."""
+    atlas, index = network.atlas, network.index
+    assert frozenset(("rajin_port", "busan")) not in named_lane_pairs(atlas)
+    assert closed_sea(atlas, "rajin_port", "busan")
+    countries = {
+        frozenset(
+            (atlas.places[index.edge_start[e]].country, atlas.places[index.edge_end[e]].country)
+        )
+        for e in range(index.edge_count)
+        if index.is_open_sea(e)
+    }
+    assert frozenset(("PRK", "KOR")) not in countries
+    assert frozenset(("PRK", "RUS")) in countries  # Rajin - Vladivostok stays open
+
+
+def test_a_port_call_between_two_voyages_is_warned_about(network: Network, cache: Path) -> None:
+    """With the suspended Rajin - Pohang lane refused, the cargo can only change ship at a
+    Russian port (never a ROK one from Rajin): the route says so, in JSON and on stderr."""
+    trip = corridors.route(network, "Khasan", "Pohang", in_service=True)
+    sea = [leg for leg in trip.legs if leg.mode == "sea"]
+    assert len(sea) == 2 and all(leg.open_sea for leg in sea)
+    assert sea[0].end == sea[1].start
+    assert network.atlas.places[sea[0].end].country == "RUS"
+    warned = [w for w in trip.warnings if w.startswith("two voyages")]
+    assert len(warned) == 1
+    done = corridors_cli("route", "Khasan", "Pohang", "--in-service", cache=cache)
+    assert done.returncode == 0
+    assert [line for line in done.stderr.splitlines() if "changes ship" in line] == [
+        f"warning: {warned[0]}"
+    ]
+    plain = corridors.route(network, "Khasan", "Pohang")
+    assert not [w for w in plain.warnings if w.startswith("two voyages")]

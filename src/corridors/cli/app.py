@@ -262,11 +262,10 @@ def route(
         if as_json:
             echo_json(result.to_dict())
             return
-        from corridors.cli.report import print_route, route_warning
+        from corridors.cli.report import print_route, route_warnings
 
         print_route(network, result)
-        warning = route_warning(network, result)
-        if warning:
+        for warning in route_warnings(network, result):
             echo(f"warning: {warning}", err=True)
         if map_file is not None:
             echo(f"map written to {map_file}")

@@ -38,6 +38,16 @@ def status_cell(status: str, in_service: bool) -> str:
     return label if in_service else f"{label} (not in service)"
 
 
+def route_warnings(network: Network, result: Route) -> list[str]:
+    """The warning lines of a route: one naming every leg not in service on its day, and one
+    per port where the cargo changes ship between two voyages."""
+    from corridors.routing.route import port_call_warning, port_calls
+
+    lines = [route_warning(network, result)]
+    lines += [port_call_warning(network, a, b) for a, b in port_calls(result.legs)]
+    return [line for line in lines if line]
+
+
 def route_warning(network: Network, result: Route) -> str | None:
     """One line naming every leg of ``result`` not in service on its day (None: all are)."""
     idle = [leg for leg in result.legs if not leg.in_service]

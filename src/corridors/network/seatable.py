@@ -130,6 +130,22 @@ def named_lane_pairs(atlas: Atlas) -> set[frozenset[str]]:
     return pairs
 
 
+CLOSED_SEA_COUNTRIES = frozenset({"PRK", "KOR"})
+"""Ports of these two countries are never joined by open sea: shipping between the DPRK and
+the ROK runs only as a named service with its own status (the 2014-2015 Rajin pilot lanes).
+South Korea's 24 May 2010 measures closed its ports and sea lanes to North Korean ships and
+trade, and its unilateral sanctions of 8 March 2016 bar any ship that called at a North Korean
+port from South Korean ports for 180 days (sources ``may24-measures`` and
+``rok-2016-sanctions`` in geo/sources.json)."""
+
+
+def closed_sea(atlas: Atlas, first: str, second: str) -> bool:
+    """Whether open sea may not join these two ports (one in the DPRK, the other in the ROK:
+    :data:`CLOSED_SEA_COUNTRIES`); only a named sea corridor does."""
+    countries = {atlas.places[first].country, atlas.places[second].country}
+    return countries == CLOSED_SEA_COUNTRIES
+
+
 def build_sea_table(atlas: Atlas) -> SeaTable:
     """The open-sea lanes of ``atlas``: one per pair of sea ports no sea corridor joins.
 
@@ -145,6 +161,7 @@ def build_sea_table(atlas: Atlas) -> SeaTable:
         for i in range(len(ports))
         for j in range(i + 1, len(ports))
         if frozenset((ports[i], ports[j])) not in named
+        and not closed_sea(atlas, ports[i], ports[j])
     )
     involved = {end for pair in pairs for end in pair}
     if not pairs:

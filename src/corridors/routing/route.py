@@ -12,6 +12,7 @@ networkx) and assembled here into legs along corridors. Options: :mod:`corridors
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from corridors.atlas.timeline import is_built, is_in_service, state_on
@@ -99,7 +100,8 @@ class Route:
     options : RouteOptions
         What the route was searched with (its ``as_of`` is the day routed).
     warnings : tuple of str
-        One line per leg not in service on that day, naming it and its status.
+        One line per leg not in service on that day, naming it and its status, and one per
+        port where an open-sea voyage meets another voyage (the cargo changes ship there).
     """
 
     origin: str
@@ -265,6 +267,26 @@ def _relaxed(options: RouteOptions, **flags: bool) -> RouteOptions:
     return make_options(**values)  # type: ignore[arg-type]
 
 
+def port_calls(legs: Sequence[RouteLeg]) -> list[tuple[RouteLeg, RouteLeg]]:
+    """Consecutive sea legs of which one is open sea: two voyages, the cargo changing ship at
+    the port between them (no named service makes that call)."""
+    return [
+        (first, second)
+        for first, second in zip(legs, legs[1:], strict=False)
+        if first.mode == second.mode == "sea" and (first.open_sea or second.open_sea)
+    ]
+
+
+def port_call_warning(network: Network, first: RouteLeg, second: RouteLeg) -> str:
+    """The warning line for a port call between two voyages (see :func:`port_calls`)."""
+    places = network.atlas.places
+    return (
+        f"two voyages: the cargo changes ship at {places[first.end].name} "
+        f"({places[first.start].name} \u2192 {places[first.end].name} \u2192 "
+        f"{places[second.end].name}), a port call no named service makes"
+    )
+
+
 def _leg_label(network: Network, leg: RouteLeg) -> str:
     corridor = network.atlas.corridors.get(leg.corridor)
     name = corridor.name if corridor is not None else leg.corridor or leg.mode
@@ -330,7 +352,7 @@ def _assemble(
         f"(leg {places[leg.start].name} \u2192 {places[leg.end].name})"
         for leg in legs
         if not leg.in_service
-    )
+    ) + tuple(port_call_warning(network, first, second) for first, second in port_calls(legs))
     return Route(
         origin=start,
         destination=end,

@@ -31,6 +31,14 @@ ROUTE_TABLE: tuple[tuple[str, str, str], ...] = (
     ("khasan", "seoul", "rail"),
     ("vladivostok", "pyeongtaek_lng", "pipeline"),
     ("vladivostok", "seoul", "power"),
+    ("khasan", "vladivostok", "rail"),
+    ("pyongyang", "kowon", "rail"),
+    ("kowon", "rajin_station", "rail"),
+    ("pyongyang", "kaesong", "rail"),
+    ("kowon", "pyonggang", "rail"),
+    ("seoul", "busan_station", "rail"),
+    ("pohang", "gwangyang", "sea"),
+    ("dangjin", "boryeong", "sea"),
 )
 
 
