@@ -279,7 +279,7 @@ def test_new_corridor_end_never_snaps_to_a_zone(items_atlas: Path, cache: Path) 
 
 
 def test_check_reports_a_zone_and_fails_a_broken_one(items_atlas: Path, cache: Path) -> None:
-    done = corridors_cli("check", atlas=items_atlas, cache=cache)
+    done = corridors_cli("check", "--verbose", atlas=items_atlas, cache=cache)
     assert "ok   test_zone: " in done.stdout and "km² (computed)" in done.stdout
     # A bow tie: the outline crosses itself (loading does not look; check does).
     bow = [[130.25, 42.2], [130.7, 42.45], [130.7, 42.2], [130.25, 42.45], [130.25, 42.2]]
@@ -475,5 +475,5 @@ def test_committed_map_shows_the_article_items(shipped, offline_page) -> None:
     links = panel.locator(".corridors-info-links a")
     assert links.count() >= 4
     road = page.evaluate(POPUP_TEXT, "road_bridge_khasan_tumangang")
-    assert "Status\tunder construction (2025)" in road
+    assert "Status\tunder construction (since 2025-04-30)" in road
     assert offline_page.problems() == []

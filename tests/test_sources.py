@@ -26,16 +26,18 @@ def _key(text: str) -> str:
     return text.strip().rstrip("/").casefold()
 
 
-@pytest.mark.parametrize("field", ["url", "title"])
-def test_no_two_sources_share_a_url_or_title(field: str) -> None:
+@pytest.mark.parametrize("fields", [("url",), ("title", "publisher")])
+def test_no_two_sources_share_a_url_or_title(fields: tuple[str, ...]) -> None:
+    """The same page twice (one URL), or the same title from the same publisher (one article
+    read on two mirrors); a title two publishers share ("Dorasan Station") is two sources."""
     sources = json.loads((REPO / "geo/sources.json").read_text())["sources"]
-    seen: dict[str, str] = {}
+    seen: dict[tuple[str, ...], str] = {}
     for source in sources:
-        value = source.get(field)
-        if not value:
+        if not source.get(fields[0]):
             continue
-        assert _key(value) not in seen, f"{source['id']} repeats the {field} of {seen[_key(value)]}"
-        seen[_key(value)] = source["id"]
+        key = tuple(_key(source.get(field) or "") for field in fields)
+        assert key not in seen, f"{source['id']} repeats the {'/'.join(fields)} of {seen[key]}"
+        seen[key] = source["id"]
 
 
 def test_merge_tool_rewrites_references_and_keeps_other_bytes(tmp_path: Path) -> None:

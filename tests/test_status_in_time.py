@@ -72,19 +72,39 @@ def test_khasan_pohang_in_2015_is_the_same_route_all_in_service() -> None:
     assert plain.returncode == 0 and plain.stderr == "" and "not in service" not in plain.stdout
 
 
-def test_in_service_refuses_the_suspended_lane_exit_1(tmp_path: Path) -> None:
+def _subprocess_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, CORRIDORS_CACHE_DIR=str(tmp_path / "c"))
     env.pop("CORRIDORS_ATLAS", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "corridors.cli", "route", "Khasan", "Pohang", "--in-service"],
+    return subprocess.run(
+        [sys.executable, "-m", "corridors.cli", *args],
         capture_output=True,
         text=True,
         env=env,
         timeout=120,
     )
+
+
+def test_in_service_refuses_the_suspended_lane(tmp_path: Path) -> None:
+    """Without the suspended Rajin - Pohang lane, Khasan - Pohang sails by open sea through a
+    Russian port (never Rajin - ROK by open sea): exit 0, the lane unused, the port call warned."""
+    done = _subprocess_cli(tmp_path, "route", "Khasan", "Pohang", "--in-service", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert "sea_rajin_pohang" not in [leg["corridor"] for leg in result["legs"]]
+    assert all(leg["in_service"] for leg in result["legs"])
+    assert [w for w in result["warnings"] if "changes ship" in w]
+
+
+def test_in_service_with_no_way_left_exits_1_naming_the_leg(tmp_path: Path) -> None:
+    """Baengmagoji - Seoul by rail runs only over the suspended Gyeongwon section."""
+    done = _subprocess_cli(
+        tmp_path, "route", "Baengmagoji", "Seoul", "--modes", "rail", "--in-service"
+    )
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: no route")
-    assert LANE in done.stderr and "suspended" in done.stderr and "drop --in-service" in done.stderr
+    assert "suspended" in done.stderr and "drop --in-service" in done.stderr
+    plain = _subprocess_cli(tmp_path, "route", "Baengmagoji", "Seoul", "--modes", "rail")
+    assert plain.returncode == 0 and "warning: not in service" in plain.stderr
 
 
 @pytest.mark.parametrize(
@@ -107,8 +127,9 @@ def test_matrix_and_table_use_the_day() -> None:
     today = corridors_cli("matrix", "--places", "Rajin,Pohang", "--csv")
     strict = corridors_cli("matrix", "--places", "Rajin,Pohang", "--csv", "--in-service")
     assert today.returncode == strict.returncode == 0
-    assert today.stdout.splitlines()[1].split(",")[2] != ""  # suspended lane: used
-    assert strict.stdout.splitlines()[1].split(",")[2] == ""  # in service only: no way
+    used = float(today.stdout.splitlines()[1].split(",")[2])  # the suspended lane
+    detour = float(strict.stdout.splitlines()[1].split(",")[2])  # via a Russian port
+    assert detour > used
     rows = json.loads(corridors_cli("table", "--as-of", "2015-05-01", "--json").stdout)
     pohang = next(r for r in rows if (r["from"], r["to"]) == ("rajin_port", "pohang"))
     assert pohang["statuses"] == ["pilot"] and pohang["as_of"] == "2015-05-01"
@@ -117,7 +138,13 @@ def test_matrix_and_table_use_the_day() -> None:
 def test_shipped_histories_are_truthful(shipped: Network) -> None:
     corridors = shipped.atlas.corridors
     day = datetime.date(2026, 1, 1)
-    for trunk in ("tkr_rajin_chongjin", "pyongbu_pyongyang_kaesong", "kangwon_wonsan_pyonggang"):
+    for trunk in (
+        "tkr_rajin_chongjin",
+        "pyongra_pyongyang_kowon",
+        "pyongbu_pyongyang_kaesong",
+        "kangwon_kowon_pyonggang",
+        "tkr_anbyon_kumgangsan",
+    ):
         assert status_on(corridors[trunk], day) == "operating"
     gap = corridors["gyeongwon_pyonggang_baengmagoji"]
     assert status_on(gap, day) == "closed" and not built_on(gap, day)
