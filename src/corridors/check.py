@@ -12,10 +12,11 @@ outline, and no corridor stopping at it.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from corridors.atlas.model import Atlas, Corridor, final_legs
+from corridors.atlas.model import Atlas, Coord, Corridor, Place, final_legs
 from corridors.errors import UsageError
 from corridors.geo.geodesy import distance_m, line_length_m, nearest_on_line
 from corridors.network.index import Network, build_index
@@ -233,17 +234,27 @@ def check_land_and_sea(report: CheckReport, corridor: Corridor) -> None:
         report.add(corridor.id, "sea", True, f"{corridor.mode} line stays on land")
 
 
-def check_borders(report: CheckReport, atlas: Atlas, corridor: Corridor) -> None:
-    """A land line crosses national borders (and the demarcation line) only where it should.
+def border_crossings_between_stops(
+    coords: Sequence[Coord], places: Sequence[Place]
+) -> tuple[list[tuple[float, float, float]], list[tuple[Place, Place, list[Any], set[int]]]]:
+    """The border crossings of a land line through its stops, and the pairs of stops where
+    they break the rule.
 
-    Between two consecutive stops (start, via…, end) the line must meet the border lines
-    (:mod:`corridors.geo.borders`) not at all if both stops are in the same country and once if
-    they are not. Sea lanes are exempt: maritime borders are not in the data. The border lines
-    may be up to :data:`~corridors.geo.borders.BORDER_TOLERANCE_M` off, so a stop that near a
-    border is a *border stop*: crossings that near it are taken to be at it (and its pair of
-    stops may then show none); a line that goes over a border and back while staying that near
-    it runs along the border (the pair of crossings is dropped); and crossings that near each
-    other along the line count once (a corner cut at a tripoint).
+    Between two consecutive stops (``places``, the first and last at the line's ends) the line
+    must meet the border lines (:mod:`corridors.geo.borders`) not at all if both stops are in
+    the same country and once if they are not. The border lines may be up to
+    :data:`~corridors.geo.borders.BORDER_TOLERANCE_M` off, so a stop that near a border is a
+    *border stop*: crossings that near it are taken to be at it (and its pair of stops may then
+    show none); a line that goes over a border and back while staying that near it runs along
+    the border (the pair of crossings is dropped); and crossings that near each other along the
+    line count once (a corner cut at a tripoint).
+
+    Returns
+    -------
+    counted : list of (lon, lat, metres along the line)
+        The crossings that count.
+    wrong : list of (stop, next stop, crossings between them, allowed counts)
+        Every pair of consecutive stops whose number of crossings breaks the rule.
     """
     from corridors.geo.borders import (
         BORDER_TOLERANCE_M,
@@ -253,17 +264,14 @@ def check_borders(report: CheckReport, atlas: Atlas, corridor: Corridor) -> None
     )
     from corridors.geo.geodesy import split_line
 
-    if corridor.mode == "sea":
-        return
-    places = [atlas.places[stop] for stop in corridor.stops]
     on_border = [distance_to_border_m(p.coord) <= BORDER_TOLERANCE_M for p in places]
-    pieces = split_line(corridor.coords, [p.coord for p in places[1:-1]])
+    pieces = split_line(coords, [p.coord for p in places[1:-1]])
     ends = [0.0]
     for piece in pieces:
         ends.append(ends[-1] + line_length_m(piece))
     crossings = [
         c
-        for c in border_crossings(corridor.coords)
+        for c in border_crossings(coords)
         if not any(
             near and distance_m((c.lon, c.lat), p.coord) <= BORDER_TOLERANCE_M
             for near, p in zip(on_border, places, strict=True)
@@ -276,9 +284,7 @@ def check_borders(report: CheckReport, atlas: Atlas, corridor: Corridor) -> None
         if (
             then is not None
             and then.along_m - first.along_m > BORDER_TOLERANCE_M
-            and stays_near_border(
-                corridor.coords, first.along_m, then.along_m, margin_m=BORDER_TOLERANCE_M
-            )
+            and stays_near_border(coords, first.along_m, then.along_m, margin_m=BORDER_TOLERANCE_M)
         ):
             i += 2  # over the border and back, never farther than the data's margin
             continue
@@ -289,7 +295,7 @@ def check_borders(report: CheckReport, atlas: Atlas, corridor: Corridor) -> None
         if counted and crossing.along_m - counted[-1][2] <= BORDER_TOLERANCE_M:
             continue
         counted.append((crossing.lon, crossing.lat, crossing.along_m))
-    wrong = []
+    wrong: list[tuple[Place, Place, list[Any], set[int]]] = []
     for i, (a, b) in enumerate(zip(places[:-1], places[1:], strict=True)):
         here = [
             c
@@ -301,6 +307,17 @@ def check_borders(report: CheckReport, atlas: Atlas, corridor: Corridor) -> None
             expected.add(0)
         if len(here) not in expected:
             wrong.append((a, b, here, expected))
+    return counted, wrong
+
+
+def check_borders(report: CheckReport, atlas: Atlas, corridor: Corridor) -> None:
+    """A land line crosses national borders (and the demarcation line) only where it should
+    (the rule: :func:`border_crossings_between_stops`). Sea lanes are exempt: maritime borders
+    are not in the data."""
+    if corridor.mode == "sea":
+        return
+    places = [atlas.places[stop] for stop in corridor.stops]
+    counted, wrong = border_crossings_between_stops(corridor.coords, places)
     data = {
         "crossings": [
             {"lon": round(x, 5), "lat": round(y, 5), "km": round(m / 1000.0, 3)}
