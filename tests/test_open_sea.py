@@ -408,3 +408,36 @@ def test_a_port_call_between_two_voyages_is_warned_about(network: Network, cache
     ]
     plain = corridors.route(network, "Khasan", "Pohang")
     assert not [w for w in plain.warnings if w.startswith("two voyages")]
+
+
+def test_the_bundled_table_is_current_and_what_the_router_computes() -> None:
+    """src/corridors/data/seatable.cnet is read for the shipped atlas (its key matches: same
+    ports, positions, pairs, version and router code) and holds exactly the lanes the router
+    computes now; if not, run python tools/make_sea_table.py."""
+    from corridors.network.seatable import BUNDLED_TABLE, _compute, read_table_file, table_request
+
+    key, pairs = table_request(load_atlas(bundled_atlas_dir()))
+    stored = read_table_file(BUNDLED_TABLE, key, pairs)
+    fresh = _compute(key, pairs)
+    assert (stored.start, stored.end) == (fresh.start, fresh.end)
+    assert list(stored.coord_xy) == list(fresh.coord_xy)
+    assert list(stored.length_m) == pytest.approx(list(fresh.length_m), rel=1e-12)
+
+
+def test_a_first_run_on_the_shipped_atlas_routes_no_lane(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty cache folder: the network is built from the bundled table, the router unused."""
+    from corridors.geo import searouting
+    from corridors.network import seatable
+
+    monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path / "empty"))
+    seatable._table.cache_clear()
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the sea router ran")
+
+    monkeypatch.setattr(searouting, "sea_lanes", refuse)
+    trip = corridors.route(load_network(use_cache=False, quiet=True), "Pohang", "Gwangyang")
+    assert trip.legs[0].open_sea
+    seatable._table.cache_clear()

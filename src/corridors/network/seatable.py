@@ -50,6 +50,11 @@ MAX_TABLE_BYTES = 256 * 2**20
 # The code a table depends on: a change to any of these modules recomputes it.
 _ROUTER_MODULES = ("geo/searouting.py", "geo/landmask.py", "geo/geodesy.py", "network/seatable.py")
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
+BUNDLED_TABLE = _PACKAGE_DIR / "data" / "seatable.cnet"
+"""The table of the bundled atlas, precomputed by ``python tools/make_sea_table.py``: read when
+its key (ports, positions, pairs, package version, the router's code) matches, so a first run
+on the shipped atlas routes no lane; any other atlas or code computes its own (a test fails
+when this file is stale)."""
 
 
 @dataclass
@@ -146,14 +151,13 @@ def closed_sea(atlas: Atlas, first: str, second: str) -> bool:
     return countries == CLOSED_SEA_COUNTRIES
 
 
-def build_sea_table(atlas: Atlas) -> SeaTable:
-    """The open-sea lanes of ``atlas``: one per pair of sea ports no sea corridor joins.
+TableKey = tuple[tuple[str, float, float], ...]
+"""The ports of a table, in order, each with its (lon, lat)."""
 
-    Computed by :func:`corridors.geo.searouting.sea_lanes` (one grid search per port), and
-    kept in memory for the process by port ids, positions and pairs, so rebuilding the network
-    of an edited atlas whose ports did not move does not route again. An atlas whose ports are
-    all joined by named lanes needs no routing at all.
-    """
+
+def table_request(atlas: Atlas) -> tuple[TableKey, tuple[tuple[int, int], ...]]:
+    """The ports (with positions) and the port pairs (indices) ``atlas`` needs open sea for:
+    every pair of sea ports that no sea corridor joins and that is not :func:`closed_sea`."""
     ports = sea_ports(atlas)
     named = named_lane_pairs(atlas)
     pairs = tuple(
@@ -163,6 +167,21 @@ def build_sea_table(atlas: Atlas) -> SeaTable:
         if frozenset((ports[i], ports[j])) not in named
         and not closed_sea(atlas, ports[i], ports[j])
     )
+    key = tuple((pid, *atlas.places[pid].coord) for pid in ports)
+    return key, pairs
+
+
+def build_sea_table(atlas: Atlas) -> SeaTable:
+    """The open-sea lanes of ``atlas``: one per pair of sea ports no sea corridor joins.
+
+    Computed by :func:`corridors.geo.searouting.sea_lanes` (one grid search per port), and
+    kept in memory for the process by port ids, positions and pairs, so rebuilding the network
+    of an edited atlas whose ports did not move does not route again; stored in the cache
+    folder, and precomputed for the bundled atlas (:data:`BUNDLED_TABLE`). An atlas whose ports
+    are all joined by named lanes needs no routing at all.
+    """
+    key, pairs = table_request(atlas)
+    ports = [pid for pid, _, _ in key]
     involved = {end for pair in pairs for end in pair}
     if not pairs:
         return SeaTable(ports=ports)
@@ -174,7 +193,6 @@ def build_sea_table(atlas: Atlas) -> SeaTable:
                 "no open-sea edges were computed"
             },
         )
-    key = tuple((pid, *atlas.places[pid].coord) for pid in ports)
     return _table(key, pairs)
 
 
@@ -183,10 +201,11 @@ def _table(
     key: tuple[tuple[str, float, float], ...], pairs: tuple[tuple[int, int], ...]
 ) -> SeaTable:
     path = cache_dir() / f"seatable-v{TABLE_FORMAT}-{_file_key(key, pairs)}.cnet"
-    try:
-        return read_table_file(path, key, pairs)
-    except (OSError, ColumnFileError, ValueError):
-        pass  # missing, damaged or foreign: compute it
+    for stored in (path, BUNDLED_TABLE):
+        try:
+            return read_table_file(stored, key, pairs)
+        except (OSError, ColumnFileError, ValueError):
+            pass  # missing, damaged or for other ports or code: the next, else compute it
     table = _compute(key, pairs)
     with contextlib.suppress(OSError, ValueError, TypeError):
         write_atomically(path, encode_table_file(table, key, pairs))
