@@ -106,6 +106,24 @@ def test_length_tolerance_is_a_fraction_below_one(shipped: Path, value: float) -
         check_atlas(load_atlas(shipped), length_tolerance=value)
 
 
+# --- sources --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("copied", [("url",), ("title", "publisher")])
+def test_a_source_entered_twice_fails(shipped: Path, copied: tuple[str, ...]) -> None:
+    path = shipped / "sources.json"
+    doc = read(path)
+    original = next(s for s in doc["sources"] if s.get("url") and s.get("publisher"))
+    twin = {"id": "twin-of-" + original["id"], "title": "Another title", "url": "https://x.org/"}
+    twin.update({field: original[field] for field in copied})
+    doc["sources"].append(twin)
+    write(path, doc)
+    report = check_atlas(load_atlas(shipped))
+    found = [f for f in report.problems if f.check == "sources"]
+    assert [f.subject for f in found] == [twin["id"]]
+    assert original["id"] in found[0].message and "merge_sources.py" in found[0].message
+
+
 # --- borders ----------------------------------------------------------------------------------
 
 

@@ -142,6 +142,7 @@ def check_atlas(
         check_ends(report, atlas, corridor, tolerance_m=tolerance_m)
         check_land_and_sea(report, corridor)
         check_borders(report, atlas, corridor)
+    check_sources(report, atlas)
     check_ports(report, atlas)
     check_zones(report, atlas)
     network = network or Network(atlas, build_index(atlas=atlas))
@@ -343,6 +344,32 @@ def check_borders(report: CheckReport, atlas: Atlas, corridor: Corridor) -> None
         else:
             message = f"crosses no border {between}: the line should cross once"
         report.add(corridor.id, "border", False, message, data)
+
+
+def check_sources(report: CheckReport, atlas: Atlas) -> None:
+    """No source twice: two entries with the same URL, or the same title from the same
+    publisher (one article read on two mirrors), are one source cited under two ids."""
+    seen: dict[tuple[str, ...], str] = {}
+    duplicates = 0
+    for source in atlas.sources.values():
+        keys: list[tuple[str, ...]] = []
+        if source.url:
+            keys.append(("url", source.url.strip().rstrip("/").casefold()))
+        keys.append(("title", source.title.strip().casefold(), (source.publisher or "").casefold()))
+        for key in keys:
+            first = seen.setdefault(key, source.id)
+            if first != source.id:
+                duplicates += 1
+                report.add(
+                    source.id,
+                    "sources",
+                    False,
+                    f"repeats the {key[0]} of source {first}: merge them with "
+                    f"'python tools/merge_sources.py {source.id} {first}'",
+                )
+                break
+    if not duplicates:
+        report.add("sources", "sources", True, f"{len(atlas.sources)} sources, none twice")
 
 
 def check_ports(report: CheckReport, atlas: Atlas) -> None:
