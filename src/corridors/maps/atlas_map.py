@@ -22,6 +22,7 @@ from corridors.maps.features import (
     programme_popup,
     zone_features,
 )
+from corridors.maps.route_panel import add_route_panel
 from corridors.maps.style import (
     PROGRAMME_COLOR,
     corridor_style,
@@ -147,5 +148,6 @@ def atlas_map(network: Network, *, offline: bool) -> folium.Map:
             css_class="corridors-programmes",
             position="bottomleft",
         )
+    add_route_panel(m, network)  # routing inside the page (maps/route_panel.py)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     return m
