@@ -89,10 +89,13 @@ def chromium_browser_fixture():
     return chromium_browser
 
 
-def offline_page_fixture(browser_fixture_name: str = "chromium_browser"):
-    """Factory for a function-scoped fixture yielding an OfflinePage on a fresh context."""
+def offline_page_fixture(
+    browser_fixture_name: str = "chromium_browser", *, scope: str = "function"
+):
+    """Factory for a fixture (function-scoped unless `scope`) yielding an OfflinePage on a fresh
+    context."""
 
-    @pytest.fixture
+    @pytest.fixture(scope=scope)
     def offline_page(request):
         browser = request.getfixturevalue(browser_fixture_name)
         context = browser.new_context(
