@@ -210,6 +210,10 @@ def test_panel_routes_by_clicking(network, atlas_page):
     text = result.inner_text()
     assert f"{want.distance_km:,.1f} km" in text and "nmi" in text and " h" in text
     assert page.locator("path.corridors-route-found").count() == len(want.legs)
+    page.locator(".corridors-route-clear").click()
+    assert page.locator("path.corridors-route-found").count() == 0
+    assert page.locator(f"{RESULT}[data-route-km]").count() == 0
+    assert page.evaluate("location.hash") == ""
     assert atlas_page.problems() == []
 
 

@@ -129,7 +129,7 @@ def route_graph(network: Network) -> dict[str, Any]:
 _CSS = """<style>
 .corridors-route-finder{background:#fff;padding:6px 8px;font:12px/1.35 sans-serif;
   border:2px solid rgba(0,0,0,0.2);border-radius:4px;background-clip:padding-box;
-  width:290px;max-height:55vh;overflow:auto;}
+  width:290px;max-height:max(200px,calc(100vh - 380px));overflow:auto;}
 .corridors-route-finder summary{font-weight:bold;cursor:pointer;}
 .corridors-route-form{display:grid;grid-template-columns:1fr 1fr;gap:3px 6px;margin-top:3px;}
 .corridors-route-form label{display:block;color:#444;}
@@ -143,7 +143,7 @@ _CSS = """<style>
   background:#fff;padding:2px 4px;font:12px sans-serif;cursor:pointer;}
 .corridors-route-suggest button:hover{background:#e8eef4;}
 .corridors-route-alias{color:#666;}
-.corridors-route-go{align-self:end;}
+.corridors-route-go,.corridors-route-clear{margin-top:3px;}
 .corridors-route-total{font-weight:bold;margin-top:5px;}
 .corridors-route-legs{border-collapse:collapse;margin-top:3px;width:100%;}
 .corridors-route-legs td,.corridors-route-legs th{padding:1px 3px;vertical-align:top;
@@ -664,13 +664,16 @@ _JS = r"""
       tr.appendChild(along);
       tr.appendChild(el("td", "num", fmt(leg.km, 1)));
       table.appendChild(tr);
-      var style = {color: G.mode_colors[leg.mode] || "#000", weight: 6, opacity: 0.9,
+      var style = {color: G.mode_colors[leg.mode] || "#000", weight: 5, opacity: 1,
                    pane: G.pane, className: "corridors-route-found",
                    dashArray: leg.inService ? null : "10 8"};
       var line = L.polyline(leg.line, style);
       line.bindTooltip(el("span", null, (i + 1) + ". " + name + ": " + fmt(leg.km, 1) + " km"),
                        {sticky: true});
-      drawn.addLayer(L.polyline(leg.line, {color: "#fff", weight: 10, opacity: 0.8,
+      // A dark edge and a white band under the mode colour: unlike any corridor line.
+      drawn.addLayer(L.polyline(leg.line, {color: "#000", weight: 12, opacity: 0.45,
+                                           pane: G.pane, interactive: false}));
+      drawn.addLayer(L.polyline(leg.line, {color: "#fff", weight: 9, opacity: 0.95,
                                            pane: G.pane, interactive: false}));
       drawn.addLayer(line);
       bounds = bounds.concat(leg.line);
@@ -717,9 +720,21 @@ _JS = r"""
     form.appendChild(dateLabel);
     ui.by = select(form, "Shortest by", "corridors-route-by",
                    [["distance", "Distance"], ["time", "Time"]]);
-    var go = el("button", "corridors-route-go wide", "Find route");
+    var go = el("button", "corridors-route-go", "Find route");
     go.type = "submit";
     form.appendChild(go);
+    var clear = el("button", "corridors-route-clear", "Clear");
+    clear.type = "button";
+    clear.addEventListener("click", function () {
+      drawn.clearLayers();
+      while (ui.result.firstChild) { ui.result.removeChild(ui.result.firstChild); }
+      ["data-route-for", "data-route-km", "data-route-km-exact", "data-route-hours"].forEach(
+        function (a) { ui.result.removeAttribute(a); });
+      if (window.location.hash) {
+        window.history.replaceState(null, "", window.location.pathname + window.location.search);
+      }
+    });
+    form.appendChild(clear);
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var q = formQuery(), hash = makeHash(q);
