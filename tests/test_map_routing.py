@@ -185,6 +185,11 @@ def test_type_ahead_finds_names_and_aliases(atlas_page):
     rajin = [pid for pid, _ in _suggestions(page, "from", "rajin")]
     assert rajin[:2] == ["rajin_port", "rajin_station"] and "rason_sez" in rajin
     assert _suggestions(page, "to", "zzzz") == []
+    _suggestions(page, "to", "najin")  # the keyboard picks: down twice, Enter
+    for key in ("ArrowDown", "ArrowDown", "Enter"):
+        page.locator(".corridors-route-to").press(key)
+    assert page.locator(".corridors-route-to").input_value() == "Rajin station"
+    assert page.locator(".corridors-route-to").get_attribute("data-place-id") == "rajin_station"
     assert atlas_page.problems() == []
 
 

@@ -141,7 +141,8 @@ _CSS = """<style>
   border:1px solid #999;max-height:160px;overflow:auto;}
 .corridors-route-suggest button{display:block;width:100%;text-align:left;border:0;
   background:#fff;padding:2px 4px;font:12px sans-serif;cursor:pointer;}
-.corridors-route-suggest button:hover{background:#e8eef4;}
+.corridors-route-suggest button:hover,.corridors-route-suggest button.active{
+  background:#e8eef4;}
 .corridors-route-alias{color:#666;}
 .corridors-route-go,.corridors-route-clear{margin-top:3px;}
 .corridors-route-total{font-weight:bold;margin-top:5px;}
@@ -568,9 +569,17 @@ _JS = r"""
     input.addEventListener("input", suggest);
     input.addEventListener("blur", function () { list.hidden = true; });
     input.addEventListener("keydown", function (ev) {
-      if (ev.key === "Enter" && !list.hidden && list.firstChild) {
+      var items = list.hidden ? [] : Array.prototype.slice.call(list.children);
+      var at = items.findIndex(function (b) { return b.classList.contains("active"); });
+      if ((ev.key === "ArrowDown" || ev.key === "ArrowUp") && items.length) {
         ev.preventDefault();
-        choose(parseInt(list.firstChild.getAttribute("data-place"), 10));
+        if (at >= 0) { items[at].classList.remove("active"); }
+        at = (at + (ev.key === "ArrowDown" ? 1 : items.length - 1)) % items.length;
+        items[at].classList.add("active");
+        items[at].scrollIntoView({block: "nearest"});
+      } else if (ev.key === "Enter" && items.length) {
+        ev.preventDefault();
+        choose(parseInt(items[Math.max(at, 0)].getAttribute("data-place"), 10));
       } else if (ev.key === "Escape") { list.hidden = true; }
     });
     return {input: input, choose: choose};
