@@ -27,6 +27,7 @@ from jinja2 import Template
 from corridors.atlas.model import Corridor
 from corridors.atlas.timeline import CorridorState, event_day, state_on
 from corridors.maps.controls import _Control, _js_name
+from corridors.maps.features import fmt_tonnes
 
 __all__ = [
     "FIRST_MONTH",
@@ -558,7 +559,7 @@ class ShipmentsTimebar(_Control):
       cells[i][0].textContent = tonnes(s[0]); cells[i][1].textContent = String(s[1]);
     });
     foot[0].textContent = tonnes(total[0]); foot[1].textContent = String(total[1]);
-    panelDate.textContent = spec.delivered_by + " " + dayName(d);
+    panelDate.textContent = spec.delivered_by + " " + dayName(d) + " (" + spec.in_all + ")";
     div.setAttribute("data-visible", String(n));
     div.setAttribute("data-tonnes", String(total[0]));
   }
@@ -642,6 +643,7 @@ def add_shipments_timebar(
         "columns": ["Destination", "Tonnes", "Legs"],
         "total_label": "Total",
         "delivered_by": "Delivered by",
+        "in_all": f"of {fmt_tonnes(sum(t for _, t, _, _ in finals))} in all",
         "filter_title": "Shipments",
         "position": position,
         "css": "corridors-timebar",
