@@ -239,7 +239,11 @@ class AtlasDatebar(_Control):
       var f = l.feature;
       if (!f || f.id === undefined) { return; }
       var c = spec.changes[f.id];
-      items.push({l: l, layer: layer, p: f.properties || {}, ch: c || null, cur: null});
+      var it = {l: l, layer: layer, p: f.properties || {}, ch: c || null, cur: null};
+      it.status = it.p.status;
+      // the tooltip names the status shown, written when it opens (cheap at 10,000 lines)
+      l.on("tooltipopen", function () { if (it.tip !== it.status) { tip(it, it.status); } });
+      items.push(it);
     });
   });
   function pointAt(ch, i) {
@@ -268,6 +272,7 @@ class AtlasDatebar(_Control):
     st.className = "corridors-tooltip-status";
     st.textContent = " \\u2013 " + spec.labels[status];
     box.appendChild(name); box.appendChild(st);
+    it.tip = status;
     it.l.setTooltipContent(box);
   }
   function show(i, div) {
@@ -286,7 +291,7 @@ class AtlasDatebar(_Control):
         it.l.setStyle(spec.styles[it.p.mode][status]);
         if (it.p.popup && it.p.popup.rows) { setRows(it.p.popup.rows, c[2], c[3]); }
       }
-      if (it.tip !== status) { it.tip = status; tip(it, status); }
+      it.status = status;
       var e = it.l.getElement && it.l.getElement();
       if (e) { e.setAttribute("data-status", status); }
     });
