@@ -308,3 +308,29 @@ def test_change_points_give_every_months_status_of_the_shipped_atlas():
             shown = [s for k, s in points if k <= i]
             expected = status_on(corridor, month_end(i, today=today))
             assert (shown[-1] if shown else None) == expected, (corridor.id, i)
+
+
+def test_hostile_shipment_and_destination_names_stay_text(tmp_path, offline_page):
+    """The filter and the tonnes panel put names into the page as text only."""
+    from maps_support import HOSTILE, HOSTILE_PLACE, write_hostile_atlas
+
+    from corridors.maps import build_maps
+    from corridors.network.load import load_network
+
+    root = write_hostile_atlas(tmp_path / "atlas")
+    doc = json.loads((root / "shipments.json").read_text())
+    doc["shipments"][1]["name"] = HOSTILE
+    (root / "shipments.json").write_text(json.dumps(doc))
+    places = json.loads((root / "places.geojson").read_text())
+    for feat in places["features"]:
+        if feat["properties"]["id"] == "pohang":
+            feat["properties"]["name"] = HOSTILE_PLACE + " Pohang"
+    (root / "places.geojson").write_text(json.dumps(places))
+    build_maps(load_network(root, use_cache=False), tmp_path, offline=True)
+    page = _open(offline_page, tmp_path / "shipments.html")
+    names = page.locator(".corridors-shipment-name").all_inner_texts()
+    assert names[1] == HOSTILE.strip()
+    assert HOSTILE_PLACE.strip() + " Pohang" in _totals(page)
+    page.locator(".corridors-timebar-range").fill("30")
+    assert page.locator("img, svg [onload], a[href^='javascript']").count() == 0
+    assert offline_page.dialogs == [] and offline_page.problems() == []
