@@ -171,12 +171,14 @@ def _read(offline_page, path: Path) -> dict:
     page = offline_page.open(path)
     page.wait_for_selector(".leaflet-control-layers")
     found = page.evaluate(READ_ALL)
-    slider = page.locator(".corridors-time-range")
-    if slider.count():  # the time control hides legs outside the date: visit every date
-        for i in range(int(slider.get_attribute("max")) + 1):
-            slider.fill(str(i))
-            for key, texts in page.evaluate(READ_ALL).items():
-                found[key].extend(texts)
+    # The time controls open where everything is drawn (the atlas today, the shipments
+    # cumulative at the end); the first position also rewrites popups and tooltips to the
+    # statuses of then: read there too.
+    slider = page.locator(".corridors-datebar-range, .corridors-timebar-range")
+    if slider.count():
+        slider.fill("0")
+        for key, texts in page.evaluate(READ_ALL).items():
+            found[key].extend(texts)
     assert offline_page.dialogs == [], offline_page.dialogs
     assert offline_page.page_errors == [], offline_page.page_errors
     return found

@@ -97,36 +97,41 @@ def test_atlas_map(factory_maps, offline_page):
 
 
 def test_shipments_map_time_control(factory_maps, offline_page):
-    from corridors.maps.shipments_map import route_legs, timeline
+    """The day axis steps evenly; the legs under way (window mode) change with the date."""
+    import datetime
 
     network, folder = factory_maps
     page = _open(offline_page, folder / "shipments.html")
-    dates = timeline(route_legs(network)[0])
-    ctl = page.locator(".corridors-time-control")
-    seen = []
-    for i, date in enumerate(dates):
-        page.locator(".corridors-time-range").fill(str(i))
+    ctl = page.locator(".corridors-timebar")
+    assert ctl.get_attribute("data-date") == "2015-05-31"  # opens at the end, cumulative
+    assert ctl.get_attribute("data-visible") == "4"
+    page.locator(".corridors-timebar-mode").select_option("window")
+    first = datetime.date(2014, 11, 1)
+    seen = {}
+    for date in ("2014-11-01", "2014-11-27", "2015-04-20", "2015-05-31"):
+        index = (datetime.date.fromisoformat(date) - first).days
+        page.locator(".corridors-timebar-range").fill(str(index))
         assert ctl.get_attribute("data-date") == date
         drawn = page.locator("path.corridors-leg").count()
         assert drawn == int(ctl.get_attribute("data-visible"))
-        seen.append((date, drawn))
-    counts = dict(seen)
-    assert counts["2014-11-01"] == 1  # pilot: the train only
-    assert counts["2014-11-27"] == 2  # pilot: train and ship
-    assert counts["2015-04-20"] == 2 and counts["2015-05-31"] == 1  # 2015: ship done
-    assert len({n for _, n in seen}) > 1
+        seen[date] = drawn
+    assert seen["2014-11-01"] == 1  # pilot: the train only
+    assert seen["2014-11-27"] == 2  # pilot: train and ship
+    assert seen["2015-04-20"] == 2 and seen["2015-05-31"] == 1  # 2015: ship done a month ago
 
-    page.locator(".corridors-time-range").fill(str(dates.index("2014-11-27")))
-    page.locator(".corridors-time-play").click()  # play advances by itself
+    page.locator(".corridors-timebar-range").fill("26")  # 2014-11-27
+    page.locator(".corridors-timebar-play").click()  # play advances by itself
     page.wait_for_function(
-        "document.querySelector('.corridors-time-control').dataset.date !== '2014-11-27'"
+        "document.querySelector('.corridors-timebar').dataset.date !== '2014-11-27'"
     )
-    page.locator(".corridors-time-play").click()  # pause
+    page.locator(".corridors-timebar-play").click()  # pause
 
+    page.locator(".corridors-timebar-mode").select_option("cumulative")
+    page.locator(".corridors-timebar-range").fill("211")
     totals = page.locator(".corridors-totals").inner_text()
     assert "Pohang" in totals and "140,500 t" in totals
 
-    page.locator(".corridors-time-range").fill(str(dates.index("2014-11-27")))
+    page.locator(".corridors-timebar-range").fill("26")
     click_vertex(page, "leg-1", 3, zoom=9)  # pilot sea leg, out at sea
     popup = page.locator(POPUP)
     popup.wait_for()
@@ -171,8 +176,7 @@ def test_hostile_names_render_as_text(hostile_maps, offline_page):
     assert page.locator("img:not(.leaflet-tile), svg [onload], a[href^='javascript']").count() == 0
     _screenshot(page, "maps_hostile_atlas.png")
 
-    page = _open(offline_page, hostile_maps / "shipments.html")
-    page.locator(".corridors-time-range").fill("1")
+    page = _open(offline_page, hostile_maps / "shipments.html")  # opens cumulative: all legs
     click_vertex(page, "leg-1", 3, zoom=9)
     popup = page.locator(POPUP)
     popup.wait_for()

@@ -32,6 +32,7 @@ from corridors.maps.style import (
     programme_style,
     status_legend,
 )
+from corridors.maps.timebar import atlas_datebar
 from corridors.network.index import Network
 from corridors.network.listing import corridor_lengths_km
 
@@ -120,18 +121,22 @@ def atlas_map(network: Network, *, offline: bool) -> folium.Map:
         band = data_layer(collection(feats), name=name)
         bind_info(band)
         band.add_to(m)
+    corridor_layers = []
     for (mode, status), feats in groups.items():
         layer = data_layer(collection(feats), name=layer_label(mode, status))
         bind_info(layer)
         layer.add_to(m)
+        corridor_layers.append(layer)
     places = data_layer(
         collection(place_features(atlas)), name=PLACES_LAYER, points=True, pane=PLACES_PANE
     )
     bind_info(places, sticky=False)
     places.add_to(m)
 
+    # the month control: the network as it stood in each month since 2008 (maps/timebar.py)
+    _, shown = atlas_datebar(m, network, corridor_layers, today=datetime.date.today())
     modes = [m_ for m_ in MODES if any(k[0] == m_ for k in groups)]
-    statuses = [s for s in STATUSES if any(k[1] == s for k in groups)]
+    statuses = [s for s in STATUSES if any(k[1] == s for k in groups) or s in shown]
     kinds = [k for k in PLACE_KINDS if any(p.kind == k for p in atlas.places.values())]
     bands = [
         {"label": f"Programme: {atlas.programmes[pid].name}", "color": PROGRAMME_COLOR, "weight": 9}

@@ -1,14 +1,17 @@
 """``shipments.html``: every shipment leg drawn along its route in the graph, played in time.
 
 Each leg is routed over corridors of its own mode (``include_proposed=True``: the pilot sea
-lanes are not ``operating``), line width grows with the square root of the tonnes (so area,
-not width, reads as quantity), a time control steps through the legs' dates, and a panel
-sums the tonnes delivered to each destination.
+lanes are not ``operating``), drawn in its shipment's colour, its width growing with the
+square root of the tonnes (so area, not width, reads as quantity). An even day axis
+(:mod:`corridors.maps.timebar`) plays the legs, cumulative or in a window, with a filter per
+shipment, each leg at its own pixel offset where legs share the way, and a panel of the
+tonnes delivered to each destination by the date.
 """
 
 from __future__ import annotations
 
 import calendar
+import datetime
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +20,7 @@ import folium
 
 from corridors.atlas.model import Atlas, Leg, Shipment, final_legs, total_tonnes
 from corridors.maps.base import PLACES_PANE, ROUTE_PANE, data_layer, new_map
-from corridors.maps.controls import add_legend, add_panel, add_time_control, bind_info
+from corridors.maps.controls import add_legend, add_panel, bind_info
 from corridors.maps.features import (
     bounds,
     clean_line,
@@ -28,7 +31,8 @@ from corridors.maps.features import (
     place_features,
     source_links,
 )
-from corridors.maps.style import MODE_COLORS, MODE_LABELS, faded_style
+from corridors.maps.style import MODE_LABELS, faded_style
+from corridors.maps.timebar import SHIPMENT_COLORS, add_shipments_timebar, leg_offsets
 from corridors.network.index import Network
 
 SHIPMENTS_LAYER = "Shipments"
@@ -89,7 +93,7 @@ def full_date(text: str, *, end: bool) -> str:
 
 
 def timeline(paths: list[LegPath]) -> list[str]:
-    """Every day a leg starts or ends, in order: the time control's steps."""
+    """Every day a leg starts or ends, in order: the days on which the map changes."""
     days = {full_date(p.leg.start_date, end=False) for p in paths}
     days |= {full_date(p.leg.end_date, end=True) for p in paths}
     return sorted(days)
@@ -163,13 +167,14 @@ def shipments_map(network: Network, *, offline: bool) -> tuple[folium.Map, list[
     atlas = network.atlas
     paths, warnings = route_legs(network)
     max_tonnes = max((p.leg.tonnes for p in paths), default=0.0)
+    number = {sid: k for k, sid in enumerate(atlas.shipments)}
     feats = []
     for i, path in enumerate(paths):
         leg = path.leg
         style: dict[str, object] = {
-            "color": MODE_COLORS[leg.mode],
+            "color": shipment_color(number[path.shipment.id]),
             "weight": leg_weight(leg.tonnes, max_tonnes),
-            "opacity": 0.75,
+            "opacity": 0.85,
             "className": f"corridors-leg corridors-leg-{leg.mode}",
         }
         if path.distance_km is None:
@@ -204,27 +209,18 @@ def shipments_map(network: Network, *, offline: bool) -> tuple[folium.Map, list[
     bind_info(places, sticky=False)
     places.add_to(m)
     if feats:
-        add_time_control(m, layer, timeline(paths), interval_ms=1200)
-
-    totals = destination_totals(atlas)
-    add_panel(
-        m,
-        title="Tonnes delivered per destination",
-        columns=["Destination", "Tonnes", "Legs"],
-        rows=[[name, fmt_tonnes(t), str(n)] for name, t, n in totals],
-        footer=[
-            "Total",
-            fmt_tonnes(total_tonnes(atlas.shipments.values())),
-            str(sum(n for *_, n in totals)),
-        ],
-        numeric=[False, True, True],
-        css_class="corridors-totals",
-    )
+        add_timebar(m, layer, atlas, paths, feats)
+    else:  # no shipment: the static totals
+        add_panel(
+            m,
+            title="Tonnes delivered per destination",
+            columns=["Destination", "Tonnes", "Legs"],
+            rows=[],
+            footer=["Total", fmt_tonnes(total_tonnes(atlas.shipments.values())), "0"],
+            numeric=[False, True, True],
+            css_class="corridors-totals",
+        )
     legend = [
-        {"label": f"{MODE_LABELS[mode]} leg", "color": MODE_COLORS[mode], "weight": 4}
-        for mode in ("rail", "sea")
-    ]
-    legend += [
         {"label": fmt_tonnes(t), "color": "#555555", "weight": leg_weight(t, max_tonnes)}
         for t in LEGEND_TONNES
         if t <= max_tonnes
@@ -232,3 +228,60 @@ def shipments_map(network: Network, *, offline: bool) -> tuple[folium.Map, list[
     add_legend(m, legend, title="Shipments (width: tonnes)")
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     return m, warnings
+
+
+def day_of(text: str, *, end: bool) -> datetime.date:
+    """A leg date ('2014-11' or '2014-11-27') as its first (or, with `end`, last) day."""
+    return datetime.date.fromisoformat(full_date(text, end=end))
+
+
+def add_timebar(
+    m: folium.Map,
+    layer: folium.GeoJson,
+    atlas: Atlas,
+    paths: list[LegPath],
+    feats: list[dict[str, Any]],
+) -> None:
+    """The day axis, shipment filter and tonnes panel (:mod:`corridors.maps.timebar`): one
+    colour and one checkbox per shipment, each leg at its own pixel offset, the tonnes of the
+    final legs delivered by the date per destination (rows as :func:`destination_totals`)."""
+    number = {sid: k for k, sid in enumerate(atlas.shipments)}
+    offsets = leg_offsets(
+        [f["geometry"]["coordinates"] for f in feats],
+        [float(f["properties"]["style"]["weight"]) for f in feats],
+    )
+    legs = {
+        f["id"]: (
+            day_of(p.leg.start_date, end=False),
+            day_of(p.leg.end_date, end=True),
+            number[p.shipment.id],
+            off,
+        )
+        for f, p, off in zip(feats, paths, offsets, strict=True)
+    }
+    names = [name for name, _, _ in destination_totals(atlas)]
+    finals = [
+        (
+            names.index(atlas.places[leg.end].name),
+            leg.tonnes,
+            day_of(leg.end_date, end=True),
+            number[shipment.id],
+        )
+        for shipment in atlas.shipments.values()
+        for leg in final_legs(shipment)
+    ]
+    add_shipments_timebar(
+        m,
+        layer,
+        first_day=min(v[0] for v in legs.values()),
+        last_day=max(v[1] for v in legs.values()),
+        legs=legs,
+        shipments=[(s.name, shipment_color(number[s.id])) for s in atlas.shipments.values()],
+        destinations=names,
+        finals=finals,
+    )
+
+
+def shipment_color(number: int) -> str:
+    """The colour of the shipment with this number (atlas order)."""
+    return SHIPMENT_COLORS[number % len(SHIPMENT_COLORS)]
