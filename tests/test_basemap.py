@@ -85,6 +85,40 @@ def test_tumen_runs_from_the_friendship_bridge_to_the_sea() -> None:
     assert line.length > 3.0  # degrees: from the Paektu foothills, ~400 km
 
 
+def test_from_zoom_11_the_tumen_border_is_drawn_at_full_resolution_along_the_river() -> None:
+    """Inside the Rason box the page swaps check's 600 m border lines for WDBII full ones, which
+    follow the drawn Tumen (the intermediate line is up to ~1.7 km off it)."""
+    from corridors.maps.basemap import _borders_by_zoom
+
+    (detail,) = _features("border_detail")
+    assert detail["properties"]["minzoom"] == 11
+    area = box(*detail["properties"]["box"])
+    (river,) = _features("river")
+    lower = shape(river["geometry"]) & box(130.5, 42.25, 130.75, 42.45)  # bridge to the mouth
+    points = shapely.points(shapely.get_coordinates(lower))
+    assert len(points) > 20
+    drawn = _borders_by_zoom(load_basemap()["features"])
+    at_12 = [
+        shape(f["geometry"])
+        for f in drawn
+        if f["properties"]["kind"] == "border"
+        and f["properties"].get("minzoom", 0) <= 12 < f["properties"].get("maxzoom", 99)
+    ]
+    near = shapely.union_all(at_12) & area
+    fine_m = max(_nearest_m(near, (p.x, p.y)) for p in points)
+    assert fine_m < 300
+    coarse = shape(_features("border")[0]["geometry"])
+    assert max(_nearest_m(coarse, (p.x, p.y)) for p in points) > 3 * fine_m
+    # below zoom 11 the drawn lines are check's lines, whole
+    at_10 = [
+        shape(f["geometry"])
+        for f in drawn
+        if f["properties"]["kind"] == "border"
+        and f["properties"].get("minzoom", 0) <= 10 < f["properties"].get("maxzoom", 99)
+    ]
+    assert shapely.union_all(at_10).hausdorff_distance(coarse) < 0.001  # box-edge rounding
+
+
 def test_demarcation_line_is_the_border_across_the_peninsula() -> None:
     (mdl,) = _features("demarcation")
     (border,) = _features("border")

@@ -168,6 +168,24 @@ def border_lines() -> list[LineString]:
     return lines
 
 
+def border_detail() -> MultiLineString:
+    """Land borders at full resolution (WDBII `countries_f`) inside the finest level's box,
+    simplified like that level's coast: drawn there from its zoom instead of `border_lines`
+    (which `check` reads, and which stay as they are)."""
+    from global_land_mask import globe
+
+    _, _, bbox, _, tol, decimals, _, _ = LEVELS[-1]
+    lines = []
+    for _, pts in gshhg_records("countries", "f", bbox):
+        if globe.is_land(pts[:, 1], pts[:, 0]).mean() < 0.5:
+            continue  # maritime line or river-estuary line: not a land border
+        clipped = shapely.clip_by_rect(LineString(pts), *bbox)
+        for part in getattr(clipped, "geoms", [clipped]):
+            if isinstance(part, LineString) and not part.is_empty:
+                lines.append(_to_deg(_to_m(part).simplify(tol)))
+    return _round(MultiLineString(lines), decimals)
+
+
 def tumen() -> MultiLineString:
     """The Tumen: WDBII river segments (full resolution) along the DPRK's northern border."""
     near = box(*TUMEN_BOX)
@@ -204,6 +222,10 @@ def build() -> dict:
     feats.append(
         {"type": "Feature", "properties": {"kind": "border"}, "geometry": mapping(borders)}
     )
+    _, _, detail_box, detail_zoom, _, decimals, _, _ = LEVELS[-1]
+    detail = {"kind": "border_detail", "minzoom": detail_zoom, "box": list(detail_box)}
+    detail["decimals"] = decimals
+    feats.append({"type": "Feature", "properties": detail, "geometry": mapping(border_detail())})
     feats.append(
         {
             "type": "Feature",

@@ -117,6 +117,40 @@ def decode(flat: list[int], decimals: int) -> list[tuple[float, float]]:
     return out
 
 
+def _borders_by_zoom(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The features with the ``border`` lines inside a ``border_detail`` box cut out from that
+    feature's zoom on (drawn there from the full-resolution lines instead), and the
+    ``border_detail`` feature drawn as a border."""
+    from shapely.geometry import box, shape
+
+    details = [f for f in features if f["properties"]["kind"] == "border_detail"]
+    out = []
+    for feature in features:
+        props = feature["properties"]
+        if props["kind"] == "border_detail":
+            out.append({**feature, "properties": {**props, "kind": "border"}})
+            continue
+        if props["kind"] != "border" or not details:
+            out.append(feature)
+            continue
+        lines = shape(feature["geometry"])
+        props = {**props, "decimals": 3}  # the border lines are rounded to 0.001 degree
+        for detail in details:
+            area = box(*detail["properties"]["box"])
+            inside = {**props, "maxzoom": detail["properties"]["minzoom"]}
+            out.append({**feature, "properties": inside, "geometry": _lines(lines & area)})
+            lines = lines - area
+        out.append({**feature, "properties": props, "geometry": _lines(lines)})
+    return out
+
+
+def _lines(geom: Any) -> dict[str, Any]:
+    """A (Multi)LineString or collection as a MultiLineString GeoJSON geometry, 3 decimals."""
+    parts = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "LineString"]
+    coords = [[[round(x, 3), round(y, 3)] for x, y in part.coords] for part in parts]
+    return {"type": "MultiLineString", "coordinates": coords}
+
+
 class DataBasemap(MacroElement):
     """The data basemap: land pieces, rivers, borders and the demarcation line, each shown at
     its zooms, with labels. Geometry enters the page as integer arrays, everything else as
@@ -190,7 +224,7 @@ class DataBasemap(MacroElement):
     def __init__(self, data: dict[str, Any]) -> None:
         super().__init__()
         self._name = "DataBasemap"
-        encoded = [encode_feature(f) for f in data["features"]]
+        encoded = [encode_feature(f) for f in _borders_by_zoom(data["features"])]
         # Integers only: safe inside <script> as plain compact JSON.
         self.geoms_js = json.dumps([e.pop("g") for e in encoded], separators=(",", ":"))
         self.feats_js = js_string(encoded)
