@@ -95,7 +95,7 @@ def test_online_maps_use_cdn_and_keep_the_data_basemap(network, tmp_path: Path):
     html = (tmp_path / "atlas.html").read_text(encoding="utf-8")
     assert re.search(r'<script src="https://[^"]+leaflet[^"]*\.js"', html)
     assert "tile.openstreetmap.org" in html
-    assert "corridors-basemap" in html and "basemap-0" in html
+    assert "corridors-basemap" in html and "Tumen River" in html
 
 
 def test_rebuild_is_byte_identical(network, built: Path, tmp_path: Path):

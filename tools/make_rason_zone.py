@@ -8,7 +8,8 @@ outline is built only from data this package ships, and one estimate:
 
 - the Tumen: the WDBII border line of GSHHG in ``src/corridors/data/basemap.geojson``, from the
   river mouth upstream to its northernmost bend;
-- the coast: the land polygon of the same file (the GLOBE land mask, about 1 km);
+- the coast: the finest land of the same file (until issue 11 the GLOBE land mask, about 1 km,
+  which the committed outline follows; now GSHHG full, simplified at 12 m, around Rason);
 - the western boundary: an ESTIMATE, straight segments from that bend by one bend inland to
   the published western extent (130°07'E), then down to the coast;
 - all of it clipped to the published extent.
@@ -35,6 +36,7 @@ from pyproj import Geod
 from shapely import Polygon, box, set_precision
 from shapely.geometry import mapping, shape
 from shapely.geometry.polygon import orient
+from shapely.ops import unary_union
 
 ROOT = Path(__file__).resolve().parents[1]
 BASEMAP = ROOT / "src/corridors/data/basemap.geojson"
@@ -53,7 +55,14 @@ SEA = [(130.117, 42.0), (130.75, 42.2)]
 
 def _basemap() -> tuple[object, list[tuple[float, float]]]:
     doc = json.loads(BASEMAP.read_text(encoding="utf-8"))
-    land = next(shape(f["geometry"]) for f in doc["features"] if f["properties"]["kind"] == "land")
+    # The finest land at each place: the pieces drawn up to the highest zoom (no maxzoom).
+    land = unary_union(
+        [
+            shape(f["geometry"])
+            for f in doc["features"]
+            if f["properties"]["kind"] == "land" and "maxzoom" not in f["properties"]
+        ]
+    )
     border = next(
         shape(f["geometry"]) for f in doc["features"] if f["properties"]["kind"] == "border"
     )
