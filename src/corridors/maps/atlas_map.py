@@ -22,6 +22,7 @@ from corridors.maps.features import (
     programme_popup,
     zone_features,
 )
+from corridors.maps.labels import add_place_labels
 from corridors.maps.style import (
     PROGRAMME_COLOR,
     corridor_style,
@@ -128,6 +129,7 @@ def atlas_map(network: Network, *, offline: bool) -> folium.Map:
     )
     bind_info(places, sticky=False)
     places.add_to(m)
+    add_place_labels(m, atlas)
 
     modes = [m_ for m_ in MODES if any(k[0] == m_ for k in groups)]
     statuses = [s for s in STATUSES if any(k[1] == s for k in groups)]

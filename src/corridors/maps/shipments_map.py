@@ -28,6 +28,7 @@ from corridors.maps.features import (
     place_features,
     source_links,
 )
+from corridors.maps.labels import add_place_labels
 from corridors.maps.style import MODE_COLORS, MODE_LABELS, faded_style
 from corridors.network.index import Network
 
@@ -203,6 +204,7 @@ def shipments_map(network: Network, *, offline: bool) -> tuple[folium.Map, list[
     )
     bind_info(places, sticky=False)
     places.add_to(m)
+    add_place_labels(m, atlas, stops)
     if feats:
         add_time_control(m, layer, timeline(paths), interval_ms=1200)
 
