@@ -389,7 +389,7 @@ class InfoBinding(_Control):
     }
     var p = props[spec.popup_field];
     if (p) {
-      l.bindPopup(function () { return build(p); }, {maxWidth: 380, maxHeight: 340});
+      l.bindPopup(function () { return build(p); }, {maxWidth: 420, maxHeight: 420});
     }
   });
 })();
