@@ -191,6 +191,12 @@ def test_labels_follow_zoom_and_importance(atlas_html, offline_page):
     assert "khasan" not in opening and "rajin_port" in opening
     _view(page, 42.4, 130.6, RANK_MIN_ZOOM[1])
     assert "khasan" in {x["place"] for x in page.evaluate(VISIBLE_LABELS)}
+    # Switching the places off in the layer control takes their labels away, and back.
+    switch = page.locator(".leaflet-control-layers-overlays label", has_text="Places")
+    switch.click()
+    assert not [x for x in page.evaluate(VISIBLE_LABELS) if x["place"]]
+    switch.click()
+    assert "khasan" in {x["place"] for x in page.evaluate(VISIBLE_LABELS)}
 
 
 # --- popups ----------------------------------------------------------------------------------

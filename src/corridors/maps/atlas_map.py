@@ -129,7 +129,7 @@ def atlas_map(network: Network, *, offline: bool) -> folium.Map:
     )
     bind_info(places, sticky=False)
     places.add_to(m)
-    add_place_labels(m, atlas)
+    add_place_labels(m, atlas, layer=places)
 
     modes = [m_ for m_ in MODES if any(k[0] == m_ for k in groups)]
     statuses = [s for s in STATUSES if any(k[1] == s for k in groups)]

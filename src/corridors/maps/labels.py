@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import folium
+from branca.element import Element
 from jinja2 import Template
 
 from corridors.atlas.model import Atlas
@@ -73,6 +74,7 @@ class PlaceLabels(_Control):
 (function () {
   var map = {{ this._parent.get_name() }};
   var spec = {{ this.spec_js }};
+  var markers = {{ this.layer_var() }};  // place labels show while this layer is on the map
   var pane = map.getPane(spec.pane) || map.createPane(spec.pane);
   pane.style.zIndex = "460";
   pane.style.pointerEvents = "none";
@@ -111,9 +113,12 @@ class PlaceLabels(_Control):
         kept.push({x: c.x - r, y: c.y - r, w: 2 * r, h: 2 * r});
       }
     });
-    labels.forEach(function (l) {
+    labels.forEach(function (l) {  // all reads before any write: one layout, not one each
       if (!l.w) { l.w = l.el.offsetWidth; l.h = l.el.offsetHeight; }
+    });
+    labels.forEach(function (l) {
       var it = l.item, show = z >= it.min && (it.max === undefined || z <= it.max);
+      if (it.r !== undefined && markers && !map.hasLayer(markers)) { show = false; }
       var best = null;
       if (show) {
         var c = map.latLngToContainerPoint(l.latlng), gap = (it.r || 0) + 3;
@@ -140,7 +145,7 @@ class PlaceLabels(_Control):
     pane.setAttribute("data-shown", String(shown));
   }
   map.on("zoomstart", function () { pane.style.display = "none"; });
-  map.on("zoomend moveend viewreset resize", function () {
+  map.on("zoomend moveend viewreset resize overlayadd overlayremove", function () {
     pane.style.display = "";
     place();
   });
@@ -149,6 +154,14 @@ class PlaceLabels(_Control):
 {% endmacro %}
 """
     )
+
+    def __init__(self, layer: Element | None, **data: object) -> None:
+        super().__init__(**data)
+        self.layer = layer
+
+    def layer_var(self) -> str:
+        """The place markers' JS variable (resolved at render time), or ``null``."""
+        return self.layer.get_name() if self.layer is not None else "null"
 
 
 def label_specs(atlas: Atlas, place_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
@@ -181,6 +194,7 @@ def add_place_labels(
     atlas: Atlas,
     place_ids: Iterable[str] | None = None,
     *,
+    layer: Element | None = None,
     regions: Sequence[dict[str, Any]] = REGION_LABELS,
 ) -> PlaceLabels:
     """Label the places of `atlas` (all, or `place_ids`) and the country and sea names on `m`.
@@ -193,6 +207,9 @@ def add_place_labels(
         Where the places' names, kinds and positions come from.
     place_ids : iterable of str, optional
         The places to label, in order; all places if None.
+    layer : folium.GeoJson, optional
+        The place markers' layer: place labels show only while it is on the map (switched on
+        in the layer control).
     regions : sequence of mapping
         Fixed labels ``{"text", "lat", "lon", "kind": "country" | "sea", "min", "max"}``
         (zooms); :data:`REGION_LABELS` by default.
@@ -206,11 +223,12 @@ def add_place_labels(
 
     m.add_child(HeadStyle(f"<style>{LABEL_CSS}</style>", name="LabelCss", key="corridors_labels"))
     control = PlaceLabels(
+        layer,
         spec_js={
             "pane": LABELS_PANE,
             "places": label_specs(atlas, place_ids),
             "regions": [dict(r) for r in regions],
-        }
+        },
     )
     m.add_child(control)
     return control

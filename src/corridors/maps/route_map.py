@@ -130,7 +130,7 @@ def route_map(network: Network, route: Route, *, offline: bool) -> folium.Map:
     )
     bind_info(places, sticky=False)
     places.add_to(m)
-    add_place_labels(m, atlas, stops)
+    add_place_labels(m, atlas, stops, layer=places)
 
     origin, destination = atlas.places[route.origin].name, atlas.places[route.destination].name
     rows = [

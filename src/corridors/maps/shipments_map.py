@@ -204,7 +204,7 @@ def shipments_map(network: Network, *, offline: bool) -> tuple[folium.Map, list[
     )
     bind_info(places, sticky=False)
     places.add_to(m)
-    add_place_labels(m, atlas, stops)
+    add_place_labels(m, atlas, stops, layer=places)
     if feats:
         add_time_control(m, layer, timeline(paths), interval_ms=1200)
 
