@@ -164,11 +164,14 @@ class PlaceLabels(_Control):
         return self.layer.get_name() if self.layer is not None else "null"
 
 
-def label_specs(atlas: Atlas, place_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+def label_specs(
+    atlas: Atlas, place_ids: Iterable[str] | None = None, *, min_zoom: int | None = None
+) -> list[dict[str, Any]]:
     """One label per place (all, or the given ids), in order of importance then given order.
 
     Each is ``{"id", "text", "lat", "lon", "rank", "min" (zoom), "r" (marker radius, px)}``;
-    an area place (zone) is labelled at its label point.
+    an area place (zone) is labelled at its label point. ``min`` is the rank's
+    :data:`~corridors.maps.style.RANK_MIN_ZOOM`, or `min_zoom` for every place if given.
     """
     ids = list(atlas.places) if place_ids is None else list(dict.fromkeys(place_ids))
     specs = []
@@ -182,7 +185,7 @@ def label_specs(atlas: Atlas, place_ids: Iterable[str] | None = None) -> list[di
                 "lat": round(place.lat, 5),
                 "lon": round(place.lon, 5),
                 "rank": rank,
-                "min": RANK_MIN_ZOOM[rank],
+                "min": RANK_MIN_ZOOM[rank] if min_zoom is None else min_zoom,
                 "r": KIND_RADIUS.get(place.kind, DEFAULT_RADIUS) if place.area is None else 0,
             }
         )
@@ -195,6 +198,7 @@ def add_place_labels(
     place_ids: Iterable[str] | None = None,
     *,
     layer: Element | None = None,
+    min_zoom: int | None = None,
     regions: Sequence[dict[str, Any]] = REGION_LABELS,
 ) -> PlaceLabels:
     """Label the places of `atlas` (all, or `place_ids`) and the country and sea names on `m`.
@@ -210,6 +214,10 @@ def add_place_labels(
     layer : folium.GeoJson, optional
         The place markers' layer: place labels show only while it is on the map (switched on
         in the layer control).
+    min_zoom : int, optional
+        The zoom from which every place label may show (the collision pass still decides);
+        by default it depends on the place's kind (:data:`~corridors.maps.style.RANK_MIN_ZOOM`).
+        A map of a few stops (a route, the shipments) labels them all from the start.
     regions : sequence of mapping
         Fixed labels ``{"text", "lat", "lon", "kind": "country" | "sea", "min", "max"}``
         (zooms); :data:`REGION_LABELS` by default.
@@ -226,7 +234,7 @@ def add_place_labels(
         layer,
         spec_js={
             "pane": LABELS_PANE,
-            "places": label_specs(atlas, place_ids),
+            "places": label_specs(atlas, place_ids, min_zoom=min_zoom),
             "regions": [dict(r) for r in regions],
         },
     )

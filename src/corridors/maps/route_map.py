@@ -7,7 +7,7 @@ from typing import Any
 
 import folium
 
-from corridors.atlas.model import STATUSES
+from corridors.atlas.model import PLACE_KINDS, STATUSES
 from corridors.atlas.timeline import status_on
 from corridors.geo.geodesy import km_to_nmi
 from corridors.maps.base import PLACES_PANE, ROUTE_PANE, data_layer, new_map, write_html
@@ -28,6 +28,7 @@ from corridors.maps.style import (
     STATUS_DASH,
     STATUS_LABELS,
     faded_style,
+    kind_legend,
     status_legend,
 )
 from corridors.network.index import Network
@@ -130,7 +131,7 @@ def route_map(network: Network, route: Route, *, offline: bool) -> folium.Map:
     )
     bind_info(places, sticky=False)
     places.add_to(m)
-    add_place_labels(m, atlas, stops, layer=places)
+    add_place_labels(m, atlas, stops, layer=places, min_zoom=0)  # a few stops: all named
 
     origin, destination = atlas.places[route.origin].name, atlas.places[route.destination].name
     rows = [
@@ -163,6 +164,8 @@ def route_map(network: Network, route: Route, *, offline: bool) -> folium.Map:
     legend += status_legend(statuses)  # the atlas's order: modes, then statuses
     legend.append({"label": "Other corridors", "color": "#7f8c8d", "weight": 2})
     add_legend(m, legend, title="Route")
+    kinds = [k for k in PLACE_KINDS if any(atlas.places[p].kind == k for p in stops)]
+    add_legend(m, kind_legend(kinds), title="Places", position="bottomleft")  # as on the atlas
     folium.LayerControl(collapsed=False, position="topright").add_to(m)  # as on every map
     return m
 

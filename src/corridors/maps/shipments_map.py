@@ -15,7 +15,7 @@ from typing import Any
 
 import folium
 
-from corridors.atlas.model import Atlas, Leg, Shipment, final_legs, total_tonnes
+from corridors.atlas.model import PLACE_KINDS, Atlas, Leg, Shipment, final_legs, total_tonnes
 from corridors.maps.base import PLACES_PANE, ROUTE_PANE, data_layer, new_map
 from corridors.maps.controls import add_legend, add_panel, add_time_control, bind_info
 from corridors.maps.features import (
@@ -29,7 +29,7 @@ from corridors.maps.features import (
     source_links,
 )
 from corridors.maps.labels import add_place_labels
-from corridors.maps.style import MODE_COLORS, MODE_LABELS, faded_style
+from corridors.maps.style import MODE_COLORS, MODE_LABELS, faded_style, kind_legend
 from corridors.network.index import Network
 
 SHIPMENTS_LAYER = "Shipments"
@@ -204,7 +204,7 @@ def shipments_map(network: Network, *, offline: bool) -> tuple[folium.Map, list[
     )
     bind_info(places, sticky=False)
     places.add_to(m)
-    add_place_labels(m, atlas, stops, layer=places)
+    add_place_labels(m, atlas, stops, layer=places, min_zoom=0)  # a few stops: all named
     if feats:
         add_time_control(m, layer, timeline(paths), interval_ms=1200)
 
@@ -232,5 +232,7 @@ def shipments_map(network: Network, *, offline: bool) -> tuple[folium.Map, list[
         if t <= max_tonnes
     ]
     add_legend(m, legend, title="Shipments (width: tonnes)")
+    kinds = [k for k in PLACE_KINDS if any(atlas.places[p].kind == k for p in stops)]
+    add_legend(m, kind_legend(kinds), title="Places", position="bottomleft")  # as on the atlas
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     return m, warnings
