@@ -171,11 +171,10 @@ def test_labels_show_by_importance_without_overlap(atlas_html, offline_page):
     labels show next to their own markers, and no two visible labels, nor a label and a
     control, overlap."""
     page = _open(offline_page, atlas_html)
-    opening = page.evaluate(f"() => [{FIND_MAP}.getCenter(), {FIND_MAP}.getZoom()]")
+    page.wait_for_function("document.querySelector('.corridors-labels[data-shown]')")
     for lat, lon, zoom, wanted in VIEWS:
-        if zoom is None:
-            lat, lon, zoom = opening[0]["lat"], opening[0]["lng"], opening[1]
-        _view(page, lat, lon, zoom)
+        if zoom is not None:  # None: the opening view, as the page draws it
+            _view(page, lat, lon, zoom)
         where = f"at {lat}, {lon}, zoom {zoom}"
         labels = page.evaluate(VISIBLE_LABELS)
         shown = {x["place"] for x in labels if x["place"]}
@@ -315,6 +314,12 @@ def test_every_map_has_the_same_controls(factory_maps, offline_page, name):
     titles = page.locator(".corridors-legend > div:first-child").all_inner_texts()
     assert "Places" in titles
     assert page.locator(".corridors-labels").count() == 1
+    page.wait_for_function("document.querySelector('.corridors-labels[data-shown]')")
+    labels = page.evaluate(VISIBLE_LABELS)
+    assert labels  # named as it opens, clear of every control and of each other
+    boxes = labels + page.evaluate(CONTROL_BOXES)
+    for a, b in itertools.combinations(boxes, 2):
+        assert not (_overlap(a, b) and (a in labels or b in labels)), (a, b)
     assert offline_page.problems() == []
 
 

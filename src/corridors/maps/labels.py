@@ -149,7 +149,9 @@ class PlaceLabels(_Control):
     pane.style.display = "";
     place();
   });
-  map.whenReady(place);
+  // First pass once every script of the page has run: the controls added after this one
+  // (legends, panels) are obstacles too.
+  map.whenReady(function () { setTimeout(place, 0); });
 })();
 {% endmacro %}
 """
