@@ -216,8 +216,16 @@ def route(
             "goes to standard output; a directory, FIFO or device there is refused).",
         ),
     ] = None,
+    cdn: Annotated[
+        bool,
+        typer.Option(
+            "--cdn",
+            help="With --map: a lighter file loading Leaflet and map tiles from CDNs (by "
+            "default the map is self-contained and needs no network, like 'build').",
+        ),
+    ] = False,
     offline: Annotated[
-        bool, typer.Option("--offline", help="With --map: a self-contained file, no network.")
+        bool, typer.Option("--offline", hidden=True, help="The default; kept for old scripts.")
     ] = False,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -230,10 +238,12 @@ def route(
     and closed corridors only with --include-proposed / --include-closed; --in-service refuses
     any leg not in service (exit 1).
 
-    With --map FILE the route's HTML map is also written to FILE, atomically (a temporary
-    file in the same folder, then renamed). FILE must be a regular file or not exist: '-',
-    /dev/stdout, a directory, FIFO, device or socket is refused with exit 2 before anything
-    is computed; a symbolic link at FILE is replaced, the file it pointed to left untouched.
+    With --map FILE the route's HTML map is also written to FILE: self-contained, working with
+    no network like the maps of 'build' (--cdn for a lighter file that needs the network),
+    written atomically (a temporary file in the same folder, then renamed). FILE must be a
+    regular file or not exist: '-', /dev/stdout, a directory, FIFO, device or socket is refused
+    with exit 2 before anything is computed; a symbolic link at FILE is replaced, the file it
+    pointed to left untouched.
     """
     with user_errors():
         from corridors.network.load import load_network
@@ -258,7 +268,7 @@ def route(
         if map_file is not None:
             from corridors.maps import write_route_map
 
-            write_route_map(network, result, map_file, offline=offline)
+            write_route_map(network, result, map_file, offline=not cdn)
         if as_json:
             echo_json(result.to_dict())
             return

@@ -29,7 +29,8 @@ _OPTIONS: dict[str, tuple[str, str]] = {
     "--transfer-hours": ("transfer_hours", "float"),
     "--json": ("as_json", "flag"),
     "--map": ("map_file", "path"),
-    "--offline": ("offline", "flag"),
+    "--cdn": ("cdn", "flag"),
+    "--offline": ("offline", "flag"),  # the default; accepted for old scripts
     "--quiet": ("quiet", "flag"),
     "-q": ("quiet", "flag"),
     "--verbose": ("verbose", "flag"),

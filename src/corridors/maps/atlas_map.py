@@ -22,6 +22,7 @@ from corridors.maps.features import (
     programme_popup,
     zone_features,
 )
+from corridors.maps.labels import add_place_labels
 from corridors.maps.route_panel import add_route_panel
 from corridors.maps.style import (
     PROGRAMME_COLOR,
@@ -132,6 +133,7 @@ def atlas_map(network: Network, *, offline: bool) -> folium.Map:
     )
     bind_info(places, sticky=False)
     places.add_to(m)
+    add_place_labels(m, atlas, layer=places)
 
     # the month control: the network as it stood in each month since 2008 (maps/timebar.py)
     _, shown = atlas_datebar(m, network, corridor_layers, today=datetime.date.today())

@@ -11,6 +11,7 @@ import folium
 from corridors.errors import MapError
 from corridors.maps.basemap import add_basemap
 from corridors.maps.offline import OfflineError, lean_map, render_offline
+from corridors.maps.popups import add_popup_fit
 from corridors.maps.safe_render import HeadStyle
 
 PLACES_PANE = "corridors-places"
@@ -38,6 +39,7 @@ def new_map(bounds: list[list[float]] | None, *, offline: bool) -> folium.Map:
     folium.map.CustomPane(ROUTE_PANE, z_index=420).add_to(m)
     folium.map.CustomPane(PLACES_PANE, z_index=450).add_to(m)
     m.add_child(HeadStyle(_CSS, name="CorridorsCss", key="corridors_css"))
+    add_popup_fit(m)
     if bounds is not None:
         m.fit_bounds(bounds, padding=(20, 20))
     return m
@@ -64,7 +66,7 @@ def data_layer(
         options["pane"] = pane
     marker = None
     if points:
-        marker = folium.CircleMarker(radius=5)
+        marker = folium.CircleMarker(radius=5, fill=True)  # a filled disc takes clicks
         if pane:
             marker.options["pane"] = pane
     return folium.GeoJson(

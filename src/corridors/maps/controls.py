@@ -104,12 +104,18 @@ class Legend(_Control):
       var svg = document.createElementNS(svgNS, "svg");
       svg.setAttribute("width", "34"); svg.setAttribute("height", "12");
       svg.style.verticalAlign = "middle"; svg.style.marginRight = "6px";
-      var ln = document.createElementNS(svgNS, "line");
-      ln.setAttribute("x1", "1"); ln.setAttribute("y1", "6");
-      ln.setAttribute("x2", "33"); ln.setAttribute("y2", "6");
-      ln.setAttribute("stroke", e.color);
-      ln.setAttribute("stroke-width", String(e.weight));
-      if (e.dash) { ln.setAttribute("stroke-dasharray", e.dash); }
+      var ln = document.createElementNS(svgNS, e.ring ? "circle" : "line");
+      if (e.ring) {  // a place marker: a filled dot in its ring
+        ln.setAttribute("cx", "17"); ln.setAttribute("cy", "6"); ln.setAttribute("r", "4.5");
+        ln.setAttribute("fill", e.color); ln.setAttribute("stroke", e.ring);
+        ln.setAttribute("stroke-width", "1.5");
+      } else {
+        ln.setAttribute("x1", "1"); ln.setAttribute("y1", "6");
+        ln.setAttribute("x2", "33"); ln.setAttribute("y2", "6");
+        ln.setAttribute("stroke", e.color);
+        ln.setAttribute("stroke-width", String(e.weight));
+        if (e.dash) { ln.setAttribute("stroke-dasharray", e.dash); }
+      }
       svg.appendChild(ln);
       var label = document.createElement("span");
       label.textContent = e.label;
@@ -139,7 +145,8 @@ def add_legend(
     m : folium.Map
         The map.
     entries : iterable of mapping
-        ``{"label", "color", "dash" (SVG dash pattern or None), "weight" (px, default 3)}``.
+        ``{"label", "color", "dash" (SVG dash pattern or None), "weight" (px, default 3)}``;
+        with ``"ring"`` (a colour) the entry is a place marker: a dot of ``color`` in that ring.
     title : str
         Shown above the entries unless empty.
     position : str
@@ -165,6 +172,7 @@ def add_legend(
                 "color": str(e["color"]),
                 "dash": str(e["dash"]) if e.get("dash") else None,
                 "weight": float(e.get("weight", 3)),
+                "ring": str(e["ring"]) if e.get("ring") else None,
             }
         )
     legend = Legend(entries_js=clean, title_js=title, position_js=position)
@@ -381,7 +389,7 @@ class InfoBinding(_Control):
     }
     var p = props[spec.popup_field];
     if (p) {
-      l.bindPopup(function () { return build(p); }, {maxWidth: 380, maxHeight: 340});
+      l.bindPopup(function () { return build(p); }, {maxWidth: 420, maxHeight: 420});
     }
   });
 })();

@@ -7,6 +7,7 @@ from typing import Any
 
 import folium
 
+from corridors.atlas.model import PLACE_KINDS, STATUSES
 from corridors.atlas.timeline import status_on
 from corridors.geo.geodesy import km_to_nmi
 from corridors.maps.base import PLACES_PANE, ROUTE_PANE, data_layer, new_map, write_html
@@ -20,13 +21,23 @@ from corridors.maps.features import (
     place_features,
     source_links,
 )
-from corridors.maps.style import MODE_COLORS, MODE_LABELS, STATUS_LABELS, faded_style
+from corridors.maps.labels import add_place_labels
+from corridors.maps.style import (
+    MODE_COLORS,
+    MODE_LABELS,
+    STATUS_DASH,
+    STATUS_LABELS,
+    faded_style,
+    kind_legend,
+    status_legend,
+)
 from corridors.network.index import Network
 from corridors.routing.route import Route, RouteLeg
 
 NETWORK_LAYER = "Network"
 ROUTE_LAYER = "Route"
 PLACES_LAYER = "Stops"
+HIT_STYLE = {"color": "#000000", "weight": 16, "opacity": 0, "className": "corridors-route-hit"}
 
 
 def leg_distance(leg: RouteLeg) -> str:
@@ -35,6 +46,21 @@ def leg_distance(leg: RouteLeg) -> str:
     if leg.mode == "sea":
         text += f" ({km_to_nmi(leg.distance_km):,.0f} nmi)"
     return text
+
+
+def _leg_style(leg: RouteLeg) -> dict[str, object]:
+    """A leg drawn wide in its mode's colour, dashed by its status as on the atlas map."""
+    style: dict[str, object] = {
+        "color": MODE_COLORS.get(leg.mode, "#000000"),
+        "weight": 6,
+        "opacity": 0.9,
+        "className": "corridors-route-leg",
+    }
+    dash = STATUS_DASH.get(leg.status)
+    if dash:
+        style["dashArray"] = dash
+        style["lineCap"] = "butt"
+    return style
 
 
 def _leg_feature(network: Network, route: Route, number: int, leg: RouteLeg) -> dict[str, Any]:
@@ -64,12 +90,7 @@ def _leg_feature(network: Network, route: Route, number: int, leg: RouteLeg) -> 
             "rows": rows,
             "links": source_links(atlas, corridor.sources) if corridor is not None else [],
         },
-        "style": {
-            "color": MODE_COLORS.get(leg.mode, "#000000"),
-            "weight": 6,
-            "opacity": 0.9,
-            "className": "corridors-route-leg",
-        },
+        "style": _leg_style(leg),
     }
     geometry = {"type": "LineString", "coordinates": clean_line(leg.coords)}
     return feature(f"leg-{number}", geometry, props)
@@ -92,6 +113,15 @@ def route_map(network: Network, route: Route, *, offline: bool) -> folium.Map:
         if day[c.id] is not None  # the network of the route's day only
     ]
     data_layer(collection(faded), name=NETWORK_LAYER, interactive=False).add_to(m)
+    # Under the legs, each leg again as a wide invisible line with the same tooltip and popup:
+    # a dashed (not operating) leg is then clickable in its gaps too, and every leg easier to hit.
+    hits = [
+        feature(f"hit-{f['id']}", f["geometry"], {**f["properties"], "style": HIT_STYLE})
+        for f in legs
+    ]
+    hit_layer = data_layer(collection(hits), name="Route hit area", control=False, pane=ROUTE_PANE)
+    bind_info(hit_layer)
+    hit_layer.add_to(m)
     layer = data_layer(collection(legs), name=ROUTE_LAYER, pane=ROUTE_PANE)
     bind_info(layer)
     layer.add_to(m)
@@ -101,6 +131,7 @@ def route_map(network: Network, route: Route, *, offline: bool) -> folium.Map:
     )
     bind_info(places, sticky=False)
     places.add_to(m)
+    add_place_labels(m, atlas, stops, layer=places, min_zoom=0)  # a few stops: all named
 
     origin, destination = atlas.places[route.origin].name, atlas.places[route.destination].name
     rows = [
@@ -129,12 +160,17 @@ def route_map(network: Network, route: Route, *, offline: bool) -> folium.Map:
         {"label": f"{MODE_LABELS.get(x, x)} leg", "color": MODE_COLORS[x], "weight": 6}
         for x in modes
     ]
+    statuses = [s for s in STATUSES if any(leg.status == s for leg in route.legs)]
+    legend += status_legend(statuses)  # the atlas's order: modes, then statuses
     legend.append({"label": "Other corridors", "color": "#7f8c8d", "weight": 2})
     add_legend(m, legend, title="Route")
-    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    kinds = [k for k in PLACE_KINDS if any(atlas.places[p].kind == k for p in stops)]
+    add_legend(m, kind_legend(kinds), title="Places", position="bottomleft")  # as on the atlas
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)  # as on every map
     return m
 
 
-def write_route_map(network: Network, route: Route, path: Path, *, offline: bool = False) -> Path:
-    """Write the map of `route` to `path` (self-contained HTML with `offline`)."""
+def write_route_map(network: Network, route: Route, path: Path, *, offline: bool = True) -> Path:
+    """Write the map of `route` to `path`: self-contained HTML (Leaflet inlined, no network)
+    like every built map, or, with ``offline=False``, Leaflet and tiles from CDNs."""
     return write_html(route_map(network, route, offline=offline), Path(path), offline=offline)

@@ -18,7 +18,7 @@ from typing import Any
 
 import folium
 
-from corridors.atlas.model import Atlas, Leg, Shipment, final_legs, total_tonnes
+from corridors.atlas.model import PLACE_KINDS, Atlas, Leg, Shipment, final_legs, total_tonnes
 from corridors.maps.base import PLACES_PANE, ROUTE_PANE, data_layer, new_map
 from corridors.maps.controls import add_legend, add_panel, bind_info
 from corridors.maps.features import (
@@ -31,7 +31,8 @@ from corridors.maps.features import (
     place_features,
     source_links,
 )
-from corridors.maps.style import MODE_LABELS, faded_style
+from corridors.maps.labels import add_place_labels
+from corridors.maps.style import MODE_LABELS, faded_style, kind_legend
 from corridors.maps.timebar import SHIPMENT_COLORS, add_shipments_timebar, leg_offsets
 from corridors.network.index import Network
 
@@ -208,6 +209,7 @@ def shipments_map(network: Network, *, offline: bool) -> tuple[folium.Map, list[
     )
     bind_info(places, sticky=False)
     places.add_to(m)
+    add_place_labels(m, atlas, stops, layer=places, min_zoom=0)  # a few stops: all named
     if feats:
         add_timebar(m, layer, atlas, paths, feats)
     else:  # no shipment: the static totals
@@ -226,6 +228,8 @@ def shipments_map(network: Network, *, offline: bool) -> tuple[folium.Map, list[
         if t <= max_tonnes
     ]
     add_legend(m, legend, title="Shipments (width: tonnes)")
+    kinds = [k for k in PLACE_KINDS if any(atlas.places[p].kind == k for p in stops)]
+    add_legend(m, kind_legend(kinds), title="Places", position="bottomleft")  # as on the atlas
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     return m, warnings
 

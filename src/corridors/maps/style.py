@@ -45,23 +45,50 @@ LINE_WEIGHT = 3.5
 LIGHTEN = 0.45  # share of white mixed into the colour of non-operating lines
 FADED_COLOR = "#7f8c8d"  # the network under a route or shipments
 
+# Place kinds: light, bright fills inside a dark ring, a family apart from the deep mode colours
+# of the lines (and their lightened non-operating shades, the grey network and the programme
+# yellow): every kind colour is at least CIE76 20 from each of those (tests/test_map_markers.py),
+# so a marker is never read as a line. Sea places are cyans, stations white (the most numerous,
+# so the quietest), junctions magenta, border crossings orange, cities black.
 KIND_COLORS = {
-    "station": "#a93226",
-    "port": "#1a5276",
-    "terminal": "#2874a6",
-    "junction": "#6c3483",
-    "city": "#424949",
-    "bridge": "#7e5109",
-    "plant": "#b9770e",
-    "substation": "#d35400",
-    "border": "#7b241c",
-    "zone": "#b7950b",
+    "station": "#ffffff",
+    "port": "#00acc1",
+    "terminal": "#80deea",
+    "junction": "#ea80fc",
+    "city": "#212121",
+    "bridge": "#795548",
+    "plant": "#9ccc65",
+    "substation": "#f06292",
+    "border": "#ff6f00",
+    "zone": "#5c6bc0",
 }
-KIND_RADIUS = {"city": 6, "port": 6, "terminal": 6}
+PLACE_RING = "#1b2631"  # the ring around every place marker
+KIND_RADIUS = {"city": 7, "port": 7, "terminal": 7, "border": 6}
 DEFAULT_RADIUS = 5
+# Label importance per kind: 0 first (and from any zoom), then 1, then 2 (see maps/labels.py).
+KIND_RANK = {
+    "port": 0,
+    "terminal": 0,
+    "border": 0,
+    "city": 0,
+    "junction": 1,
+    "station": 1,
+    "bridge": 1,
+    "plant": 2,
+    "substation": 2,
+    "zone": 2,
+}
+RANK_MIN_ZOOM = {0: 0, 1: 8, 2: 9}  # a place's label shows from this zoom on
+# Text of popups, tooltips, legends and labels: Korean source titles render wherever one of
+# these CJK fonts exists (Linux, Windows, macOS), plain sans-serif elsewhere.
+FONT_STACK = (
+    '"Helvetica Neue", Arial, "Noto Sans CJK KR", "Noto Sans KR", "Malgun Gothic", '
+    '"Apple SD Gothic Neo", sans-serif'
+)
 
 assert set(MODE_COLORS) == set(MODES) and set(STATUS_DASH) == set(STATUSES)
-assert set(KIND_COLORS) == set(PLACE_KINDS)
+assert set(KIND_COLORS) == set(PLACE_KINDS) == set(KIND_RANK)
+assert len(set(STATUS_DASH.values())) == len(STATUS_DASH)  # every status its own pattern
 
 
 def lighten(color: str, share: float = LIGHTEN) -> str:
@@ -100,11 +127,14 @@ def faded_style(mode: str, status: str) -> dict[str, object]:
 
 
 def place_style(kind: str) -> dict[str, object]:
-    """CircleMarker options for a place of `kind`."""
+    """CircleMarker options for a place of `kind`: filled (so the whole disc takes the click)
+    in the kind's colour, inside a dark ring."""
     return {
         "radius": KIND_RADIUS.get(kind, DEFAULT_RADIUS),
-        "color": "#ffffff",
+        "color": PLACE_RING,
         "weight": 1.5,
+        "opacity": 1.0,
+        "fill": True,
         "fillColor": KIND_COLORS[kind],
         "fillOpacity": 0.95,
     }
@@ -150,8 +180,8 @@ def status_legend(statuses: list[str]) -> list[dict[str, object]]:
 
 
 def kind_legend(kinds: list[str]) -> list[dict[str, object]]:
-    """Legend rows for place kinds: a short thick dash reads as a dot of the kind's colour."""
+    """Legend rows for place kinds: a dot of the kind's colour in the marker's ring."""
     return [
-        {"label": kind.capitalize(), "color": KIND_COLORS[kind], "dash": "9 40", "weight": 9}
+        {"label": kind.capitalize(), "color": KIND_COLORS[kind], "ring": PLACE_RING}
         for kind in kinds
     ]
