@@ -204,7 +204,7 @@ def _zoom_to(page, lon: float, lat: float, zoom: int) -> None:
 
 def test_committed_atlas_shows_detail_and_labels_by_zoom(offline_page) -> None:
     """Chromium, network blocked: the Tumen label appears from zoom 8, the demarcation line's
-    from 6; the full-resolution coast is drawn at zoom 12 around Rajin and not at the start."""
+    from 7 (not at 6, where it would cover Dorasan); the full-resolution coast is drawn at zoom 12 around Rajin and not at the start."""
     page = offline_page.open(REPO / "maps" / "atlas.html")
     page.wait_for_selector(".leaflet-control-layers")
     land = ".leaflet-corridors-basemap-pane path"
@@ -217,6 +217,8 @@ def test_committed_atlas_shows_detail_and_labels_by_zoom(offline_page) -> None:
 
     _zoom_to(page, 127.3, 38.3, 5)
     assert "Tumen River" not in _labels(page)
+    assert "Military Demarcation Line" not in _labels(page)
+    _zoom_to(page, 127.3, 38.3, 6)
     assert "Military Demarcation Line" not in _labels(page)
     _zoom_to(page, 127.3, 38.3, 7)
     assert _labels(page) == ["Military Demarcation Line"]

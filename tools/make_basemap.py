@@ -248,7 +248,7 @@ def build() -> dict:
                 "kind": "demarcation",
                 "name": "Military Demarcation Line",
                 "minzoom": 0,
-                "labels": [{"at": _label_at(mdl, (127.3, 38.3)), "minzoom": 6}],
+                "labels": [{"at": _label_at(mdl, (127.95, 38.3)), "minzoom": 7}],
             },
             "geometry": mapping(mdl),
         }

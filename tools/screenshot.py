@@ -2,12 +2,13 @@
 
     python tools/screenshot.py [--maps DIR] [--out docs/screenshot-atlas.png] [--loads 5]
 
-Opens maps/atlas.html in headless Debian Chromium (/usr/bin/chromium, or CORRIDORS_CHROMIUM)
-at 1280x800 with every network request blocked, as someone with no network would see it,
-and saves the screenshot. Then prints each map's size, its median load time over `--loads`
-loads (until the layer control is drawn), and the median wall time of `corridors build
---offline` for the shipped atlas (3 runs, into a temporary folder). Run it after `corridors
-build`.
+Opens the maps in headless Debian Chromium (/usr/bin/chromium, or CORRIDORS_CHROMIUM) at
+1280x800 with every network request blocked, as someone with no network would see it, and
+saves the README's screenshots beside ``--out``: the whole atlas, the Rason area at zoom 11,
+the shipments map mid-story, and the atlas's route panel with Khasan -> Pohang. Then prints
+each map's size, its median load time over `--loads` loads (until the layer control is
+drawn), and the median wall time of `corridors build --offline` for the shipped atlas (3 runs,
+into a temporary folder). Run it after `corridors build`.
 """
 
 from __future__ import annotations
@@ -47,6 +48,24 @@ def build_seconds(runs: int = 3) -> float:
     return statistics.median(times)
 
 
+# The page's Leaflet map (folium names it map_<id>): centre it on [lat, lon] at a zoom.
+_SET_VIEW = """([lat, lon, zoom]) => {
+  const map = Object.values(window).find((v) => v instanceof L.Map);
+  map.setView([lat, lon], zoom, {animate: false});
+}"""
+# Move the shipments day axis to the middle of the story (between the 2015 voyages).
+_MID_STORY = """() => {
+  const range = document.querySelector(".corridors-timebar-range");
+  range.value = String(Math.round(Number(range.max) * 0.45));
+  range.dispatchEvent(new Event("input", {bubbles: true}));
+}"""
+
+
+def _shot(page, path: Path) -> None:  # noqa: ANN001 - a Playwright page
+    page.screenshot(path=str(path))
+    print(f"screenshot: {path}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--maps", type=Path, default=REPO / "maps")
@@ -83,6 +102,17 @@ def main() -> None:
                 args.out.parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(args.out))
                 print(f"screenshot: {args.out}")
+                page.evaluate(_SET_VIEW, [42.34, 130.47, 11])
+                page.wait_for_timeout(800)
+                _shot(page, args.out.with_name("screenshot-rason.png"))
+                page.goto(path.resolve().as_uri() + "#from=khasan&to=pohang", wait_until="load")
+                page.wait_for_selector("[data-route-km]:not([data-route-km=''])")
+                page.wait_for_timeout(500)
+                _shot(page, args.out.with_name("screenshot-route.png"))
+            if path.name == "shipments.html":
+                page.evaluate(_MID_STORY)
+                page.wait_for_timeout(500)
+                _shot(page, args.out.with_name("screenshot-shipments.png"))
         browser.close()
     if errors:
         raise SystemExit("errors in the page: " + "; ".join(errors))

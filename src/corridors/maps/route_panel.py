@@ -129,7 +129,7 @@ def route_graph(network: Network) -> dict[str, Any]:
 _CSS = """<style>
 .corridors-route-finder{background:#fff;padding:6px 8px;font:12px/1.35 sans-serif;
   border:2px solid rgba(0,0,0,0.2);border-radius:4px;background-clip:padding-box;
-  width:290px;max-height:max(200px,calc(100vh - 380px));overflow:auto;}
+  width:290px;max-height:max(200px,calc(100vh - 440px));overflow:auto;}
 .corridors-route-finder summary{font-weight:bold;cursor:pointer;}
 .corridors-route-form{display:grid;grid-template-columns:1fr 1fr;gap:3px 6px;margin-top:3px;}
 .corridors-route-form label{display:block;color:#444;}
