@@ -204,7 +204,8 @@ def _zoom_to(page, lon: float, lat: float, zoom: int) -> None:
 
 def test_committed_atlas_shows_detail_and_labels_by_zoom(offline_page) -> None:
     """Chromium, network blocked: the Tumen label appears from zoom 8, the demarcation line's
-    from 7 (not at 6, where it would cover Dorasan); the full-resolution coast is drawn at zoom 12 around Rajin and not at the start."""
+    from 7 (not at 6, where it would cover Dorasan); the full-resolution coast is drawn at
+    zoom 12 around Rajin and not at the start."""
     page = offline_page.open(REPO / "maps" / "atlas.html")
     page.wait_for_selector(".leaflet-control-layers")
     land = ".leaflet-corridors-basemap-pane path"
