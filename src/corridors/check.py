@@ -520,9 +520,8 @@ def check_sea_distances(
     a published pair has no computed distance, and when a sea port cannot reach the sea.
     """
     from corridors.atlas.sea_distances import load_sea_distances
-    from corridors.geo.geodesy import km_to_nmi, lines_lengths_m
-    from corridors.geo.searouting import sea_lanes
-    from corridors.network.seatable import sea_ports
+    from corridors.geo.geodesy import km_to_nmi
+    from corridors.network.seatable import sea_lanes_between, sea_ports
 
     atlas = network.atlas
     published = {frozenset((d.start, d.end)): d for d in load_sea_distances(atlas)}
@@ -541,14 +540,12 @@ def check_sea_distances(
         if frozenset((ports[i], ports[j])) not in computed_nm
     ]
     if missing and "" not in table.problems:
-        found = sea_lanes([atlas.places[p].coord for p in ports], missing)
-        for i, reason in found.problems.items():
-            if ports[i] not in table.problems:
-                report.add(ports[i], "sea_distance", False, reason)
-        pairs = sorted(found.lines)
-        lengths = lines_lengths_m([found.lines[pair] for pair in pairs])
-        for (i, j), metres in zip(pairs, lengths, strict=True):
-            computed_nm[frozenset((ports[i], ports[j]))] = km_to_nmi(metres / 1000.0)
+        found = sea_lanes_between(atlas, missing)
+        for port, reason in sorted(found.problems.items()):
+            if port not in table.problems:
+                report.add(port, "sea_distance", False, reason)
+        for start, end, metres, _ in found.lanes():
+            computed_nm[frozenset((start, end))] = km_to_nmi(metres / 1000.0)
     for pair in sorted(computed_nm, key=sorted):
         a, b = sorted(pair)
         nm = computed_nm[pair]

@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -194,6 +194,15 @@ def build_sea_table(atlas: Atlas) -> SeaTable:
             },
         )
     return _table(key, pairs)
+
+
+def sea_lanes_between(atlas: Atlas, pairs: Sequence[tuple[int, int]]) -> SeaTable:
+    """The regional router's lanes between these pairs of sea ports (indices into
+    :func:`sea_ports`), kept like the open-sea table: in memory for the process and in the
+    cache folder, so asking again (``corridors check`` for the named-lane pairs) routes
+    nothing."""
+    key, _ = table_request(atlas)
+    return _table(key, tuple(pairs))
 
 
 @lru_cache(maxsize=8)
