@@ -79,6 +79,19 @@ class _Control(MacroElement):
             setattr(self, key, js_string(value))
 
 
+class _LayerControl(_Control):
+    """A control bound to one layer of the map (or none): ``layer_var()`` is that layer's JS
+    variable, resolved at render time (after stable ids), or ``null``."""
+
+    def __init__(self, layer: Element | str | None, **data: object) -> None:
+        super().__init__(**data)
+        self.layer = layer
+
+    def layer_var(self) -> str:
+        """The bound layer's JS variable, or ``null`` when there is none."""
+        return "null" if self.layer is None else _js_name(self.layer)
+
+
 class Legend(_Control):
     """A Leaflet control listing line styles (colour, dash pattern) with labels."""
 
@@ -180,7 +193,7 @@ def add_legend(
     return legend
 
 
-class TimeControl(_Control):
+class TimeControl(_LayerControl):
     """Play/pause + range input + date label; shows features of a GeoJSON layer whose
     `start`..`end` (ISO dates, inclusive; either may be missing or partial like "2014-11")
     contain the current date."""
@@ -252,14 +265,6 @@ class TimeControl(_Control):
 {% endmacro %}
 """
     )
-
-    def __init__(self, layer: Element | str, **data: object) -> None:
-        super().__init__(**data)
-        self.layer = layer
-
-    def layer_var(self) -> str:
-        """The filtered layer's JS variable, resolved at render time (after stable ids)."""
-        return _js_name(self.layer)
 
 
 def add_time_control(

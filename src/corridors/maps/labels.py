@@ -26,7 +26,7 @@ from branca.element import Element
 from jinja2 import Template
 
 from corridors.atlas.model import Atlas
-from corridors.maps.controls import _Control
+from corridors.maps.controls import _LayerControl
 from corridors.maps.style import DEFAULT_RADIUS, KIND_RADIUS, KIND_RANK, RANK_MIN_ZOOM
 
 __all__ = ["LABELS_PANE", "REGION_LABELS", "PlaceLabels", "add_place_labels", "label_specs"]
@@ -65,7 +65,7 @@ LABEL_CSS = """
 """
 
 
-class PlaceLabels(_Control):
+class PlaceLabels(_LayerControl):
     """Place and region labels in their own pane, with a greedy collision pass per view."""
 
     _template = Template(
@@ -156,14 +156,6 @@ class PlaceLabels(_Control):
 {% endmacro %}
 """
     )
-
-    def __init__(self, layer: Element | None, **data: object) -> None:
-        super().__init__(**data)
-        self.layer = layer
-
-    def layer_var(self) -> str:
-        """The place markers' JS variable (resolved at render time), or ``null``."""
-        return self.layer.get_name() if self.layer is not None else "null"
 
 
 def label_specs(

@@ -26,7 +26,7 @@ from jinja2 import Template
 
 from corridors.atlas.model import Corridor
 from corridors.atlas.timeline import CorridorState, event_day, state_on
-from corridors.maps.controls import _Control, _js_name
+from corridors.maps.controls import _Control, _js_name, _LayerControl
 from corridors.maps.features import fmt_tonnes
 
 __all__ = [
@@ -452,7 +452,7 @@ def leg_offsets(
     return out
 
 
-class ShipmentsTimebar(_Control):
+class ShipmentsTimebar(_LayerControl):
     """The shipments map's day axis, filter and tonnes panel; see :func:`add_shipments_timebar`."""
 
     _template = Template(
@@ -573,14 +573,6 @@ class ShipmentsTimebar(_Control):
 {% endmacro %}
 """
     )
-
-    def __init__(self, layer: Element | str, **data: object) -> None:
-        super().__init__(**data)
-        self.layer = layer
-
-    def layer_var(self) -> str:
-        """The legs layer's JS variable, resolved at render time (after stable ids)."""
-        return _js_name(self.layer)
 
 
 def add_shipments_timebar(
