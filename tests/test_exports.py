@@ -117,6 +117,10 @@ def test_layer_styles_give_each_layer_one_default_qgis_style(exports):
         qml = ET.fromstring(row["styleQML"])
         assert qml.tag == "qgis"
         assert qml.find("renderer-v2").get("type") == "RuleRenderer"
+        for symbol_layer in qml.iter("layer"):  # new (Option) and old (prop) QGIS 3 agree
+            options = {o.get("name"): o.get("value") for o in symbol_layer.find("Option")}
+            props = {p.get("k"): p.get("v") for p in symbol_layer.findall("prop")}
+            assert options == props and options
         sld = ET.fromstring(row["styleSLD"].encode())
         assert sld.find(f".//{SE}Name").text == layer
 
@@ -256,7 +260,7 @@ def test_kml_opens_with_pyogrio_and_draws_in_the_maps_colours(network, exports):
 # --- through the command line ---------------------------------------------------------------
 
 HOSTILE_CORRIDOR = '</name><script>alert("x")</script> & ]]> <![CDATA[ $[name]'
-HOSTILE_PLACE = "=HYPERLINK(\"http://example.invalid\",\"click\") <b>Rajin</b>"
+HOSTILE_PLACE = '=HYPERLINK("http://example.invalid","click") <b>Rajin</b>'
 
 
 def _hostile_atlas(root: Path) -> Path:
@@ -284,7 +288,7 @@ def test_hostile_names_stay_data_in_every_export(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
     # KML: the names come back exactly; the HTML Google Earth renders holds them as text.
     root = ET.parse(out / "a.kml").getroot()
-    assert {e.tag for e in root.iter()} <= {e.tag for e in root.iter() if e.tag.startswith(KML)}
+    assert all(e.tag.startswith(KML) for e in root.iter())  # no element came from a name
     names = {p.findtext(f"{KML}name"): p for p in root.iter(f"{KML}Placemark")}
     assert HOSTILE_CORRIDOR in names and HOSTILE_PLACE in names
     for name in (HOSTILE_CORRIDOR, HOSTILE_PLACE):
@@ -353,3 +357,17 @@ def test_a_failed_export_leaves_the_old_file_whole(
     assert target.read_bytes() != b"the previous export"
     layer = {".gpkg": "corridors", ".kml": "Corridors"}.get(suffix)
     assert len(_frame(target, layer)) > 0
+
+
+@pytest.mark.parametrize("suffix", [".geojson", ".csv", ".kml"])
+def test_lone_surrogates_are_written_visibly(atlas: Path, tmp_path: Path, suffix: str) -> None:
+    """A lone surrogate (refused by the reader, so injected here) neither crashes the writer
+    nor makes a file its readers refuse: it is written as a visible escape."""
+    import dataclasses
+
+    network = corridors.load_network(atlas, use_cache=False)
+    corridor = network.atlas.corridors["khasan_rajin"]
+    network.atlas.corridors["khasan_rajin"] = dataclasses.replace(corridor, name="Rail \udcff")
+    path = corridors.export_file(network, tmp_path / f"s{suffix}")
+    frame = _frame(path, "Corridors" if suffix == ".kml" else None)
+    assert "Rail \\udcff" in set(frame["Name" if suffix == ".kml" else "name"])

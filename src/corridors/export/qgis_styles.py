@@ -45,10 +45,13 @@ def _quote(field: str, value: str) -> str:
 
 
 def _options(parent: ET.Element, props: Mapping[str, str]) -> None:
-    """QGIS 3 symbol layer properties: an ``Option`` map of strings."""
+    """Symbol layer properties twice, as QGIS 3.10 to 3.24 wrote them: an ``Option`` map of
+    strings (what QGIS 3.26 and later write) and ``prop`` elements (what older QGIS 3 reads)."""
     option_map = ET.SubElement(parent, "Option", type="Map")
     for name, value in props.items():
         ET.SubElement(option_map, "Option", name=name, type="QString", value=value)
+    for name, value in props.items():
+        ET.SubElement(parent, "prop", k=name, v=value)
 
 
 def _line_props(symbol: Symbol) -> dict[str, str]:
