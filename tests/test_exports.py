@@ -123,6 +123,7 @@ def test_layer_styles_give_each_layer_one_default_qgis_style(exports):
             assert options == props and options
         sld = ET.fromstring(row["styleSLD"].encode())
         assert sld.find(f".//{SE}Name").text == layer
+        assert '<StyledLayerDescriptor xmlns="http://www.opengis.net/sld"' in row["styleSLD"]
 
 
 def _qml_rules(qml_text: str) -> dict[str, dict[str, str]]:
@@ -243,6 +244,9 @@ def test_kml_opens_with_pyogrio_and_draws_in_the_maps_colours(network, exports):
         "Zones": sum(p.area is not None for p in atlas.places.values()),
         "Shipment legs": _routed_legs(network),
     }
+    # Plain KML as Google Earth writes it: the KML namespace is the default one (no ns0:).
+    head = path.read_text(encoding="utf-8")[:200]
+    assert '<kml xmlns="http://www.opengis.net/kml/2.2">' in head
     root = ET.parse(path).getroot()
     styles = _kml_styles(root)
     folder = next(f for f in root.iter(f"{KML}Folder") if f.findtext(f"{KML}name") == "Corridors")

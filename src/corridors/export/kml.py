@@ -37,7 +37,6 @@ FOLDERS = {
 ICON = "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
 _ICON_PX = 32.0  # the icon's size at scale 1
 _TITLE = {"corridors": "name", "places": "name", "zones": "name", "shipment_legs": "shipment"}
-ET.register_namespace("", KML_NS)
 
 
 def kml_color(color: str, opacity: float = 1.0) -> str:
@@ -47,7 +46,7 @@ def kml_color(color: str, opacity: float = 1.0) -> str:
 
 
 def _sub(parent: ET.Element, tag: str, text: object | None = None, **attrib: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{KML_NS}}}{tag}", attrib)
+    element = ET.SubElement(parent, tag, attrib)
     if text is not None:
         element.text = xml_text(text)
     return element
@@ -144,7 +143,10 @@ def kml_document(network: Network) -> ET.Element:
         "zones": zone_rows(atlas),
         "shipment_legs": leg_rows(network),
     }
-    root = ET.Element(f"{{{KML_NS}}}kml")
+    # The namespace as a plain xmlns attribute, every tag unprefixed, as Google Earth writes
+    # it (ElementTree's namespace registry is global, so another module's default namespace
+    # would turn these into ns0: tags).
+    root = ET.Element("kml", xmlns=KML_NS)
     document = _sub(root, "Document")
     _sub(document, "name", "corridors atlas")
     rules = {layer: layer_rules(layer, rows) for layer, rows in layers.items() if rows}

@@ -27,8 +27,6 @@ _QML_CAP = {"round": "round", "butt": "flat", "square": "square"}
 _SLD = "http://www.opengis.net/sld"
 _SE = "http://www.opengis.net/se"
 _OGC = "http://www.opengis.net/ogc"
-for _prefix, _uri in (("", _SLD), ("se", _SE), ("ogc", _OGC)):
-    ET.register_namespace(_prefix, _uri)
 
 
 def _number(value: float) -> str:
@@ -149,11 +147,11 @@ def qml(rules: Sequence[Rule], *, geometry: str) -> str:
 
 
 def _svg(parent: ET.Element, name: str, value: str) -> None:
-    ET.SubElement(parent, f"{{{_SE}}}SvgParameter", name=name).text = value
+    ET.SubElement(parent, "se:SvgParameter", name=name).text = value
 
 
 def _stroke(parent: ET.Element, symbol: Symbol) -> None:
-    stroke = ET.SubElement(parent, f"{{{_SE}}}Stroke")
+    stroke = ET.SubElement(parent, "se:Stroke")
     _svg(stroke, "stroke", symbol.stroke)
     _svg(stroke, "stroke-opacity", _number(symbol.stroke_opacity))
     _svg(stroke, "stroke-width", _number(symbol.width))
@@ -164,24 +162,24 @@ def _stroke(parent: ET.Element, symbol: Symbol) -> None:
 
 
 def _fill(parent: ET.Element, symbol: Symbol) -> None:
-    fill = ET.SubElement(parent, f"{{{_SE}}}Fill")
+    fill = ET.SubElement(parent, "se:Fill")
     _svg(fill, "fill", symbol.fill or symbol.stroke)
     _svg(fill, "fill-opacity", _number(symbol.fill_opacity))
 
 
 def _symbolizer(parent: ET.Element, symbol: Symbol) -> None:
     if symbol.geometry == POINT:
-        point = ET.SubElement(parent, f"{{{_SE}}}PointSymbolizer")
-        graphic = ET.SubElement(point, f"{{{_SE}}}Graphic")
-        mark = ET.SubElement(graphic, f"{{{_SE}}}Mark")
-        ET.SubElement(mark, f"{{{_SE}}}WellKnownName").text = "circle"
+        point = ET.SubElement(parent, "se:PointSymbolizer")
+        graphic = ET.SubElement(point, "se:Graphic")
+        mark = ET.SubElement(graphic, "se:Mark")
+        ET.SubElement(mark, "se:WellKnownName").text = "circle"
         _fill(mark, symbol)
         _stroke(mark, symbol)
-        ET.SubElement(graphic, f"{{{_SE}}}Size").text = _number(symbol.size)
+        ET.SubElement(graphic, "se:Size").text = _number(symbol.size)
     elif symbol.geometry == LINE:
-        _stroke(ET.SubElement(parent, f"{{{_SE}}}LineSymbolizer"), symbol)
+        _stroke(ET.SubElement(parent, "se:LineSymbolizer"), symbol)
     else:
-        polygon = ET.SubElement(parent, f"{{{_SE}}}PolygonSymbolizer")
+        polygon = ET.SubElement(parent, "se:PolygonSymbolizer")
         _fill(polygon, symbol)
         _stroke(polygon, symbol)
 
@@ -201,25 +199,28 @@ def sld(layer: str, rules: Sequence[Rule]) -> str:
     str
         The XML document.
     """
-    root = ET.Element(f"{{{_SLD}}}StyledLayerDescriptor", version="1.1.0")
-    named = ET.SubElement(root, f"{{{_SLD}}}NamedLayer")
-    ET.SubElement(named, f"{{{_SE}}}Name").text = layer
-    user = ET.SubElement(named, f"{{{_SLD}}}UserStyle")
-    ET.SubElement(user, f"{{{_SE}}}Name").text = layer
-    feature_style = ET.SubElement(user, f"{{{_SE}}}FeatureTypeStyle")
+    # Namespaces as plain xmlns attributes and prefixed tag names: ElementTree's namespace
+    # registry is global (another module's default namespace would turn these into ns0:).
+    namespaces = {"xmlns": _SLD, "xmlns:se": _SE, "xmlns:ogc": _OGC}
+    root = ET.Element("StyledLayerDescriptor", {**namespaces, "version": "1.1.0"})
+    named = ET.SubElement(root, "NamedLayer")
+    ET.SubElement(named, "se:Name").text = layer
+    user = ET.SubElement(named, "UserStyle")
+    ET.SubElement(user, "se:Name").text = layer
+    feature_style = ET.SubElement(user, "se:FeatureTypeStyle")
     for rule in rules:
-        element = ET.SubElement(feature_style, f"{{{_SE}}}Rule")
-        ET.SubElement(element, f"{{{_SE}}}Name").text = rule.label
+        element = ET.SubElement(feature_style, "se:Rule")
+        ET.SubElement(element, "se:Name").text = rule.label
         if not rule.where:
-            ET.SubElement(element, f"{{{_SE}}}ElseFilter")
+            ET.SubElement(element, "se:ElseFilter")
         else:
-            condition = ET.SubElement(element, f"{{{_OGC}}}Filter")
+            condition = ET.SubElement(element, "ogc:Filter")
             if len(rule.where) > 1:
-                condition = ET.SubElement(condition, f"{{{_OGC}}}And")
+                condition = ET.SubElement(condition, "ogc:And")
             for field, value in rule.where:
-                equal = ET.SubElement(condition, f"{{{_OGC}}}PropertyIsEqualTo")
-                ET.SubElement(equal, f"{{{_OGC}}}PropertyName").text = field
-                ET.SubElement(equal, f"{{{_OGC}}}Literal").text = value
+                equal = ET.SubElement(condition, "ogc:PropertyIsEqualTo")
+                ET.SubElement(equal, "ogc:PropertyName").text = field
+                ET.SubElement(equal, "ogc:Literal").text = value
         _symbolizer(element, rule.symbol)
     return ET.tostring(root, encoding="unicode", xml_declaration=True)
 
