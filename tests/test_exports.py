@@ -208,7 +208,9 @@ def test_csv_has_one_row_per_corridor_with_wkt(network, exports):
     frame = _frame(path)  # GDAL's CSV driver takes the WKT column as the geometry
     atlas = network.atlas
     assert list(frame["id"]) == list(atlas.corridors)
-    lengths = corridors.network.listing.corridor_lengths_km(network)
+    from corridors.network.listing import corridor_lengths_km
+
+    lengths = corridor_lengths_km(network)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0])[:4] == ["id", "name", "mode", "status"] and list(rows[0])[-1] == "WKT"
