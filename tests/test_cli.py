@@ -164,7 +164,14 @@ def test_export_graphml_and_geopackage(atlas: Path, tmp_path: Path) -> None:
     done = run("export", str(gpkg), atlas=atlas)
     assert done.returncode == 0, done.stderr
     layers = {name for name, _ in pyogrio.list_layers(gpkg)}
-    assert layers == {"places", "corridors", "shipment_legs", "graph_edges"}
+    assert layers == {
+        "places",
+        "corridors",
+        "shipment_legs",
+        "graph_edges",
+        "graph_transfers",  # rail <-> sea at Rajin port and Pohang, as points
+        "layer_styles",
+    }
     corridors = gpd.read_file(gpkg, layer="corridors")
     assert corridors.crs.to_epsg() == 4326
     assert set(corridors["id"]) == {

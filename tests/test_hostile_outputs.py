@@ -122,6 +122,9 @@ OUTPUT_TARGETS = [
     ("map", "route.html"),
     ("gpkg", "atlas.gpkg"),
     ("graphml", "graph.graphml"),
+    ("geojson", "atlas.geojson"),
+    ("csv", "atlas.csv"),
+    ("kml", "atlas.kml"),
     ("build", "atlas.html"),
     ("build", "shipments.html"),
 ]

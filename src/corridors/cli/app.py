@@ -447,13 +447,16 @@ def export(
     file: Annotated[
         Path,
         typer.Argument(
-            help="Output: .gpkg (GeoPackage) or .graphml; a regular file, replaced atomically."
+            help="Output, by its extension: .gpkg, .graphml, .geojson, .csv or .kml; a "
+            "regular file, replaced atomically."
         ),
     ],
     verbose: VerboseOption = False,
     atlas: AtlasOption = None,
 ) -> None:
-    """Export the atlas and graph: GeoPackage (for QGIS) or GraphML (for OSMnx/networkx).
+    """Export the atlas: .gpkg (QGIS, styled like the maps), .graphml (OSMnx/networkx),
+    .geojson (corridors, places, zones, shipment legs), .csv (one row per corridor, WKT) or
+    .kml (Google Earth, the maps' colours).
 
     The file is written to a temporary file in the same folder, then moved into place; a
     directory, FIFO, device or socket at FILE is refused with exit 2 and left as it was.

@@ -1,54 +1,47 @@
-"""Export the atlas and its graph for other tools: GeoPackage (QGIS) or GraphML (OSMnx,
-networkx)."""
+"""Export the atlas and its graph for other tools: GeoPackage (QGIS, styled), GraphML (OSMnx,
+networkx), GeoJSON, CSV and KML (Google Earth).
+
+Modules: ``records`` (the rows of every layer, with valid geometries), ``symbols`` (how each
+layer is drawn, read from the maps' style), ``qgis_styles`` (the GeoPackage's QGIS styles),
+``geojson``, ``table_csv`` and ``kml`` (one writer each); GeoPackage and GraphML are here.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from corridors.atlas.model import Atlas
 from corridors.errors import UsageError
+from corridors.export._text import encodable, encodable_frame
 from corridors.network.index import Network
 
 if TYPE_CHECKING:
     import networkx as nx
 
-EXPORT_FORMATS = {".gpkg": "GeoPackage", ".graphml": "GraphML"}
-
-
-def _zone_rows(atlas: Atlas) -> list[dict[str, object]]:
-    """One row per area place (zone): its MultiPolygon and geodesic area in km²."""
-    from shapely.geometry import MultiPolygon
-
-    from corridors.geo.geodesy import area_km2
-
-    return [
-        {
-            "id": p.id,
-            "name": p.name,
-            "aliases": "; ".join(p.aliases),
-            "country": p.country,
-            "kind": p.kind,
-            "area_km2": area_km2(p.area),
-            "sources": "; ".join(p.sources),
-            "geometry": MultiPolygon([(rings[0], list(rings[1:])) for rings in p.area]),
-        }
-        for p in atlas.places.values()
-        if p.area is not None
-    ]
+EXPORT_FORMATS = {
+    ".gpkg": "GeoPackage",
+    ".graphml": "GraphML",
+    ".geojson": "GeoJSON",
+    ".csv": "CSV",
+    ".kml": "KML",
+}
+"""File suffix to format; :func:`export_file` picks the format by the suffix."""
 
 
 def export_file(network: Network, path: str | Path) -> Path:
-    """Write ``path`` in the format its suffix names (``.gpkg`` or ``.graphml``).
+    """Write ``path`` in the format its suffix names (see :data:`EXPORT_FORMATS`).
 
     Parameters
     ----------
     network : Network
         The loaded atlas and its graph.
     path : str or pathlib.Path
-        The output file; its folder must exist. The file is written to a temporary file in
+        The output file; its folder must exist. ``.gpkg``: :func:`write_geopackage`;
+        ``.graphml``: :func:`write_graphml`; ``.geojson``:
+        :func:`corridors.export.geojson.write_geojson`; ``.csv``:
+        :func:`corridors.export.table_csv.write_csv`; ``.kml``:
+        :func:`corridors.export.kml.write_kml`. The file is written to a temporary file in
         the same folder and then moved into place (:func:`corridors._io.outputs.replacing`), so
         an existing export is replaced whole or not at all; a symbolic link there is
         replaced, its target untouched.
@@ -61,146 +54,78 @@ def export_file(network: Network, path: str | Path) -> Path:
     Raises
     ------
     UsageError
-        If the suffix is neither ``.gpkg`` nor ``.graphml``, or the folder does not exist.
+        If the suffix is not one of :data:`EXPORT_FORMATS`, or the folder does not exist.
     corridors._io.outputs.OutputError
         If something other than a regular file exists at ``path`` (a directory, FIFO,
         device, socket or a link to one); it is left as it was.
     """
     from corridors._io.outputs import check_output_path, replacing
+    from corridors.export.geojson import write_geojson
+    from corridors.export.kml import write_kml
+    from corridors.export.table_csv import write_csv
 
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in EXPORT_FORMATS:
         raise UsageError(
-            f"cannot export to '{target.name}': use a .gpkg (GeoPackage) or .graphml file name"
+            f"cannot export to '{target.name}': use a file name ending in "
+            + ", ".join(EXPORT_FORMATS)
         )
     check_output_path(target)
     if not target.parent.is_dir():
         raise UsageError(f"folder {target.parent} does not exist; create it first")
+    writers = {
+        ".gpkg": write_geopackage,
+        ".graphml": write_graphml,
+        ".geojson": write_geojson,
+        ".csv": write_csv,
+        ".kml": write_kml,
+    }
     with replacing(target) as temp:
-        if suffix == ".gpkg":
-            write_geopackage(network, temp)
-        else:
-            write_graphml(network, temp)
+        writers[suffix](network, temp)
     return target
 
 
-def _encodable(value: object) -> object:
-    """``value``, with any lone surrogate in a string written as a visible ``\\udcXX``.
-
-    A valid atlas has none (the reader refuses them); this keeps a bad one from crashing the
-    UTF-8 encoders of GDAL and the GraphML writer.
-    """
-    if isinstance(value, str):
-        return value.encode("utf-8", "backslashreplace").decode("utf-8")
-    return value
-
-
-def _encodable_frame(frame: Any) -> Any:
-    """The GeoDataFrame ``frame`` with :func:`_encodable` applied to its text columns."""
-    from pandas.api.types import is_object_dtype, is_string_dtype
-
-    for column in frame.columns:
-        dtype = frame[column].dtype
-        if column != "geometry" and (is_object_dtype(dtype) or is_string_dtype(dtype)):
-            frame[column] = frame[column].map(_encodable)
-    return frame
-
-
-def _json_text(value: object) -> str:
-    import json
-
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
 def write_geopackage(network: Network, path: Path) -> None:
-    """Layers: places, corridors, shipment_legs (routed), graph_edges (with lengths), and zones
-    (areas, with their computed km²) when the atlas has any; a zone is also in places, at its
-    label point.
+    """Layers: places, corridors, shipment_legs (routed), graph_edges (with lengths),
+    graph_transfers (rail <-> sea at ports, as points), zones (areas, with their computed km²)
+    when the atlas has any, and ``layer_styles``: a default QGIS style per layer, drawn as
+    the maps draw it (:mod:`corridors.export.qgis_styles`). A zone is also in places, at its
+    label point. Every geometry is valid and non-empty; the CRS is EPSG:4326.
 
     Writes ``path`` directly (a new file; :func:`export_file` gives a temporary one).
     """
     import geopandas as gpd
-    from shapely.geometry import LineString, Point
 
-    from corridors.network.listing import corridor_lengths_km
-    from corridors.routing.shipments import routed_legs
+    from corridors.export.qgis_styles import write_layer_styles
+    from corridors.export.records import (
+        corridor_rows,
+        edge_rows,
+        leg_rows,
+        place_rows,
+        zone_rows,
+    )
+    from corridors.export.symbols import layer_rules
 
     atlas = network.atlas
-    places = gpd.GeoDataFrame(
-        [
-            {
-                "id": p.id,
-                "name": p.name,
-                "aliases": "; ".join(p.aliases),
-                "country": p.country,
-                "kind": p.kind,
-                "sources": "; ".join(p.sources),
-                "geometry": Point(p.lon, p.lat),
-            }
-            for p in atlas.places.values()
-        ],
-        crs="EPSG:4326",
-    )
-    lengths = corridor_lengths_km(network)
-    corridors = gpd.GeoDataFrame(
-        [
-            {
-                "id": c.id,
-                "name": c.name,
-                "mode": c.mode,
-                "status": c.status,
-                "status_year": c.status_year,
-                "from_place": c.start,
-                "to_place": c.end,
-                "via": "; ".join(c.via),
-                "length_km": lengths.get(c.id, 0.0),
-                "reported_length_km": c.reported_length_km,
-                "attributes": _json_text(c.attributes),
-                "history": _json_text(
-                    [{k: v for k, v in asdict(e).items() if v is not None} for e in c.history]
-                ),
-                "sources": "; ".join(c.sources),
-                "geometry": LineString(c.coords),
-            }
-            for c in atlas.corridors.values()
-        ],
-        crs="EPSG:4326",
-    )
-    leg_rows = [
-        {
-            "shipment": routed.shipment.id,
-            "leg": routed.number,
-            "from_place": routed.leg.start,
-            "to_place": routed.leg.end,
-            "mode": routed.leg.mode,
-            "start": routed.leg.start_date,
-            "end": routed.leg.end_date,
-            "tonnes": routed.leg.tonnes,
-            "ship": routed.leg.ship,
-            "cargo": routed.shipment.cargo,
-            "distance_km": routed.route.distance_km,
-            "geometry": LineString(routed.route.coords),
-        }
-        for routed in routed_legs(network)
-        if routed.route is not None
-    ]
-    edge_rows = list(network.index.edge_records())
-    for row in edge_rows:
-        row["geometry"] = LineString(row.pop("coords"))
-    edges = gpd.GeoDataFrame(edge_rows, crs="EPSG:4326")
-    _encodable_frame(places).to_file(path, layer="places", driver="GPKG")
-    _encodable_frame(corridors).to_file(path, layer="corridors", driver="GPKG", mode="a")
-    zones = _zone_rows(atlas)
-    if zones:
-        _encodable_frame(gpd.GeoDataFrame(zones, crs="EPSG:4326")).to_file(
-            path, layer="zones", driver="GPKG", mode="a"
-        )
-    if leg_rows:
-        _encodable_frame(gpd.GeoDataFrame(leg_rows, crs="EPSG:4326")).to_file(
-            path, layer="shipment_legs", driver="GPKG", mode="a"
-        )
-    _encodable_frame(edges).to_file(path, layer="graph_edges", driver="GPKG", mode="a")
+    lines, transfers = edge_rows(network)
+    layers = {
+        "places": place_rows(atlas),
+        "corridors": corridor_rows(network),
+        "zones": zone_rows(atlas),
+        "shipment_legs": leg_rows(network),
+        "graph_edges": lines,
+        "graph_transfers": transfers,
+    }
+    written: dict[str, list[dict[str, object]]] = {}
+    for layer, rows in layers.items():
+        if not rows:
+            continue  # no empty layers (an atlas without zones, shipments or ports)
+        frame = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+        mode = "a" if written else "w"
+        encodable_frame(frame).to_file(path, layer=layer, driver="GPKG", mode=mode)
+        written[layer] = rows
+    write_layer_styles(path, {layer: layer_rules(layer, rows) for layer, rows in written.items()})
 
 
 def _wkt_line(coords: Sequence[tuple[float, float]]) -> str:
@@ -293,7 +218,7 @@ def write_graphml(network: Network, path: Path) -> None:
     graph = _graphml_graph(network)
     # As osmnx.save_graphml: every attribute as text (load_graphml expects strings).
     for data in (graph.graph, *(d for _, d in graph.nodes(data=True))):
-        data.update({key: str(_encodable(value)) for key, value in data.items()})
+        data.update({key: str(encodable(value)) for key, value in data.items()})
     for _, _, data in graph.edges(data=True):
-        data.update({key: str(_encodable(value)) for key, value in data.items()})
+        data.update({key: str(encodable(value)) for key, value in data.items()})
     nx.write_graphml(graph, path)

@@ -1,0 +1,168 @@
+"""The atlas as rows of attributes and a shapely geometry, one list per layer: what every
+export writes (GeoPackage layers, GeoJSON features, CSV rows, KML placemarks).
+
+Every geometry is valid and non-empty: a graph edge that joins two nodes at one position
+(a rail-sea transfer at a port) is a Point in :func:`edge_rows`'s second list, never a line
+of two identical points. Coordinates are (longitude, latitude), EPSG:4326.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from corridors.atlas.model import Atlas, Coord, Corridor
+from corridors.network.index import Network
+
+Row = dict[str, Any]
+
+
+def countries(atlas: Atlas, corridor: Corridor) -> list[str]:
+    """The countries of ``corridor``'s stops (start, via..., end), in order, each once."""
+    seen: dict[str, None] = {}
+    for stop in corridor.stops:
+        place = atlas.places.get(stop)
+        if place is not None:
+            seen.setdefault(place.country)
+    return list(seen)
+
+
+def _line(coords: Sequence[Coord]) -> Any:
+    from shapely.geometry import LineString
+
+    return LineString(coords)
+
+
+def distinct_points(coords: Sequence[Coord]) -> int:
+    """How many distinct positions ``coords`` has (a line needs two)."""
+    return len(set(coords))
+
+
+def place_rows(atlas: Atlas) -> list[Row]:
+    """One row per place at its point (a zone at its label point, inside it)."""
+    from shapely.geometry import Point
+
+    return [
+        {
+            "id": p.id,
+            "name": p.name,
+            "aliases": "; ".join(p.aliases),
+            "country": p.country,
+            "kind": p.kind,
+            "sources": "; ".join(p.sources),
+            "geometry": Point(p.lon, p.lat),
+        }
+        for p in atlas.places.values()
+    ]
+
+
+def zone_rows(atlas: Atlas) -> list[Row]:
+    """One row per area place (zone): its MultiPolygon and geodesic area in km²."""
+    from shapely.geometry import MultiPolygon
+
+    from corridors.geo.geodesy import area_km2
+
+    return [
+        {
+            "id": p.id,
+            "name": p.name,
+            "aliases": "; ".join(p.aliases),
+            "country": p.country,
+            "kind": p.kind,
+            "area_km2": area_km2(p.area),
+            "sources": "; ".join(p.sources),
+            "geometry": MultiPolygon([(rings[0], list(rings[1:])) for rings in p.area]),
+        }
+        for p in atlas.places.values()
+        if p.area is not None
+    ]
+
+
+def corridor_rows(network: Network) -> list[Row]:
+    """One row per corridor: its attributes, geodesic ``length_km`` and LineString."""
+    from corridors.export._text import json_text
+    from corridors.network.listing import corridor_lengths_km
+
+    atlas = network.atlas
+    lengths = corridor_lengths_km(network)
+    return [
+        {
+            "id": c.id,
+            "name": c.name,
+            "mode": c.mode,
+            "status": c.status,
+            "status_year": c.status_year,
+            "from_place": c.start,
+            "to_place": c.end,
+            "via": "; ".join(c.via),
+            "countries": "; ".join(countries(atlas, c)),
+            "length_km": lengths.get(c.id, 0.0),
+            "reported_length_km": c.reported_length_km,
+            "attributes": json_text(c.attributes),
+            "history": json_text(
+                [{k: v for k, v in asdict(e).items() if v is not None} for e in c.history]
+            ),
+            "sources": "; ".join(c.sources),
+            "geometry": _line(c.coords),
+        }
+        for c in atlas.corridors.values()
+    ]
+
+
+def leg_rows(network: Network) -> list[Row]:
+    """One row per routed shipment leg (legs that cannot be routed have no line: left out)."""
+    from corridors.routing.shipments import routed_legs
+
+    return [
+        {
+            "shipment": routed.shipment.id,
+            "leg": routed.number,
+            "from_place": routed.leg.start,
+            "to_place": routed.leg.end,
+            "mode": routed.leg.mode,
+            "start": routed.leg.start_date,
+            "end": routed.leg.end_date,
+            "tonnes": routed.leg.tonnes,
+            "ship": routed.leg.ship,
+            "cargo": routed.shipment.cargo,
+            "distance_km": routed.route.distance_km,
+            "geometry": _line(routed.route.coords),
+        }
+        for routed in routed_legs(network)
+        if routed.route is not None and distinct_points(routed.route.coords) >= 2
+    ]
+
+
+def edge_rows(network: Network) -> tuple[list[Row], list[Row]]:
+    """The route graph's edges: ``(lines, transfers)``.
+
+    ``lines`` are the edges with a length (corridor pieces, open-sea lanes) as LineStrings;
+    ``transfers`` are the edges between two nodes at one position (rail <-> sea at a port),
+    as a Point at that place, with its ``place`` id and ``kind`` and the ``transfer_hours``
+    of the default time model.
+    """
+    from shapely.geometry import Point
+
+    from corridors.network.graph import TRANSFER, node_place
+    from corridors.routing.options import DEFAULT_TRANSFER_HOURS
+
+    atlas = network.atlas
+    lines: list[Row] = []
+    transfers: list[Row] = []
+    for row in network.index.edge_records():
+        coords = row.pop("coords")
+        if distinct_points(coords) >= 2:
+            lines.append({**row, "geometry": _line(coords)})
+            continue
+        place = atlas.places.get(node_place(row["u"]))
+        transfers.append(
+            {
+                **row,
+                "place": place.id if place else node_place(row["u"]),
+                "kind": place.kind if place else "",
+                "transfer_hours": DEFAULT_TRANSFER_HOURS if row["mode"] == TRANSFER else None,
+                "geometry": Point(coords[0]),
+            }
+        )
+    return lines, transfers
