@@ -477,8 +477,7 @@ def build(
         typer.Option(
             "--out",
             help="Folder for the maps (default: a workspace's maps/, the checkout's maps/, else "
-            "./maps). A map "
-            "path holding a directory, FIFO, device or socket is refused.",
+            "./maps). A map path holding a directory, FIFO, device or socket is refused.",
             show_default=False,
         ),
     ] = None,
