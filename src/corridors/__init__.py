@@ -32,6 +32,7 @@ _EXPORTS = {
     "add_via": "corridors.edit.api",
     "add_sea_lane": "corridors.edit.api",
     "remove_corridor": "corridors.edit.api",
+    "init_workspace": "corridors.edit.workspace",
     "route_sea": "corridors.geo.searouting",
     "build_maps": "corridors.maps",
     "write_route_map": "corridors.maps",

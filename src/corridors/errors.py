@@ -35,6 +35,11 @@ class EditError(CorridorsError):
     """The corridor to add (or remove) is not acceptable; the message says how to fix it."""
 
 
+class InstalledAtlasError(EditError):
+    """An edit would write into the atlas installed with the package (an upgrade would lose
+    it); the message says to copy it with ``corridors init DIR`` and edit the copy."""
+
+
 class AtlasLockedError(CorridorsError):
     """Another process holds the atlas lock for longer than the timeout."""
 

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Protocol, TypedDict
 import typer
 
 from corridors.cli.terminal import echo, echo_json, safe_text
+from corridors.cli.workspace import BuildOption, after_edit, init_command
 from corridors.errors import CorridorsError, UsageError
 
 app = typer.Typer(
@@ -478,8 +479,8 @@ def build(
         Path | None,
         typer.Option(
             "--out",
-            help="Folder for the maps (default: the checkout's maps/, else ./maps). A map "
-            "path holding a directory, FIFO, device or socket is refused.",
+            help="Folder for the maps (default: a workspace's maps/, the checkout's maps/, else "
+            "./maps). A map path holding a directory, FIFO, device or socket is refused.",
             show_default=False,
         ),
     ] = None,
@@ -579,6 +580,7 @@ _WRITE_OPTIONS = [
     inspect.Parameter("lock_timeout", _KEYWORD, annotation=LockTimeoutOption, default=30.0),
     inspect.Parameter("as_json", _KEYWORD, annotation=JsonOption, default=False),
     inspect.Parameter("atlas", _KEYWORD, annotation=AtlasOption, default=None),
+    inspect.Parameter("build", _KEYWORD, annotation=BuildOption, default=False),
 ]
 
 
@@ -586,7 +588,7 @@ def _edit_command(
     name: str | None = None,
 ) -> Callable[[Callable[..., _Edited]], Callable[..., None]]:
     """Register an atlas edit as the command ``name``: ``--dry-run``, ``--lock-timeout``,
-    ``--json`` and ``--atlas`` are declared here, once for all edit commands.
+    ``--json``, ``--atlas`` and ``--build`` are declared here, once for all edit commands.
 
     The decorated function declares only its own arguments and options, receives the shared
     ones as ``write`` (a :class:`_Write`) and returns what it changed; this prints that as
@@ -599,7 +601,13 @@ def _edit_command(
 
         @functools.wraps(change, assigned=("__module__", "__name__", "__qualname__", "__doc__"))
         def command(
-            *, dry_run: bool, lock_timeout: float, as_json: bool, atlas: Path | None, **given: Any
+            *,
+            dry_run: bool,
+            lock_timeout: float,
+            as_json: bool,
+            atlas: Path | None,
+            build: bool,
+            **given: Any,
         ) -> None:
             with user_errors():
                 write = _Write(
@@ -608,9 +616,10 @@ def _edit_command(
                 result = change(**given, write=write)
                 if as_json:
                     echo_json(result.to_dict())
-                    return
-                for line in result.lines():
-                    echo(line)
+                else:
+                    for line in result.lines():
+                        echo(line)
+                after_edit(atlas, dry_run=dry_run, build=build, as_json=as_json)
 
         # typer reads the command's options from its signature: its own, then the shared ones.
         command.__signature__ = own.replace(  # type: ignore[attr-defined]
@@ -740,6 +749,9 @@ def remove(
     from corridors.edit import api as editing
 
     return editing.remove_corridor(corridor, **write)
+
+
+app.command(name="init")(init_command(user_errors))
 
 
 def main() -> None:

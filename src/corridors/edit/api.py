@@ -23,6 +23,9 @@ places and sources stay, and stay valid). Other features keep their exact bytes:
 feature is spliced into the file's text, and the result is checked to parse to the intended
 document (if it does not, the file is re-serialised instead).
 
+No edit writes into the atlas inside an installed package (``InstalledAtlasError``: copy it
+with ``corridors init DIR`` first, :mod:`corridors.edit.workspace`).
+
 Every failure is a :class:`~corridors.errors.CorridorsError` with a one-line message saying
 what is wrong and how to fix it; on any failure no atlas file has changed.
 
@@ -41,7 +44,6 @@ from typing import Any
 
 from corridors.atlas.model import MODES, Coord, Place
 from corridors.atlas.names import resolve_corridor, resolve_place
-from corridors.atlas.read import atlas_root
 from corridors.edit.input import (
     features_from_json,
     line_coords,
@@ -62,6 +64,7 @@ from corridors.edit.plan import (
 )
 from corridors.edit.store import AtlasState, FileEdit, run_locked, validate_and_write
 from corridors.edit.types import EditResult, Snap, one_line, short
+from corridors.edit.workspace import writable_atlas_root
 from corridors.errors import EditError, UsageError
 
 _SHARED_OPTIONS = (
@@ -95,7 +98,7 @@ def _run_add(
     """The one body of every add: read the atlas, plan the add (``request``: the fields of
     :class:`~corridors.edit.plan.AddRequest`), check land and sea, validate and write, under
     the lock."""
-    root = atlas_root(atlas)
+    root = writable_atlas_root(atlas)
     plan_request = AddRequest(**request)
 
     def attempt() -> EditResult:
@@ -179,6 +182,8 @@ def add_corridors(
     AtlasError, AtlasLockedError, AtlasWriteError
         The atlas is invalid, busy for ``lock_timeout_s``, or cannot be written; no file
         has changed.
+    InstalledAtlasError
+        ``atlas`` is the atlas inside an installed package; nothing is read or written.
     """
     if isinstance(data, (str, PathLike)):
         label = label or str(data)
@@ -332,8 +337,10 @@ def remove_corridor(
     AtlasError, AtlasLockedError, AtlasWriteError
         The atlas is invalid, busy for ``lock_timeout_s``, or cannot be written; no file
         has changed.
+    InstalledAtlasError
+        ``atlas`` is the atlas inside an installed package; nothing is read or written.
     """
-    root = atlas_root(atlas)
+    root = writable_atlas_root(atlas)
 
     def attempt() -> EditResult:
         state = AtlasState.read(root)

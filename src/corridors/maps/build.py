@@ -21,8 +21,18 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def default_maps_dir() -> Path:
-    """The checkout's maps/ when running from a source checkout, else ./maps."""
+def default_maps_dir(atlas_root: Path | None = None) -> Path:
+    """Where maps go by default: a workspace's own ``maps/`` when ``atlas_root`` is a
+    workspace (``corridors init``), the checkout's ``maps/`` when it is a checkout's ``geo/``
+    or when running from a source checkout, else ``./maps``."""
+    from corridors.paths import checkout_of, is_workspace
+
+    if atlas_root is not None:
+        if is_workspace(atlas_root):
+            return Path(atlas_root) / "maps"
+        checkout = checkout_of(atlas_root)
+        if checkout is not None:
+            return checkout / "maps"
     repo = Path(corridors.__file__).resolve().parents[2]
     if (repo / "pyproject.toml").is_file():
         return repo / "maps"
@@ -36,7 +46,7 @@ def build_maps(
     offline: bool = True,
     step: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Write every map into `out_dir` (default :func:`default_maps_dir`).
+    """Write every map into `out_dir` (default :func:`default_maps_dir` of the network's atlas).
 
     `step(description)` is called before each map is made (for a progress bar). Before any
     map is made, the folder and every map path are checked: an `out_dir` that is not a
@@ -49,7 +59,7 @@ def build_maps(
     from corridors.maps.base import write_html
     from corridors.maps.shipments_map import shipments_map
 
-    out = Path(out_dir) if out_dir is not None else default_maps_dir()
+    out = Path(out_dir) if out_dir is not None else default_maps_dir(network.atlas.root)
     make_folder(out)
     for name in MAP_FILES:
         check_output_path(out / name)
