@@ -17,7 +17,7 @@ from typing import Annotated, Any, Protocol, TypedDict
 
 import typer
 
-from corridors.cli.terminal import echo, echo_json, safe_text
+from corridors.cli.terminal import echo, echo_json
 from corridors.errors import CorridorsError, UsageError
 
 app = typer.Typer(
@@ -82,6 +82,9 @@ TransferOption = Annotated[
     float | None, typer.Option("--transfer-hours", help="Hours per rail<->sea transfer.")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+CsvOption = Annotated[
+    bool, typer.Option("--csv", help="Print CSV (a header row, full precision) instead of a table.")
+]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
 VerboseOption = Annotated[
     bool,
@@ -208,6 +211,7 @@ def route(
     speed: SpeedOption = None,
     transfer_hours: TransferOption = None,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
     map_file: Annotated[
         Path | None,
         typer.Option(
@@ -246,9 +250,11 @@ def route(
     pointed to left untouched.
     """
     with user_errors():
+        from corridors.cli.output import emit, output_format
         from corridors.network.load import load_network
         from corridors.routing.route import route as find_route
 
+        fmt = output_format(as_json=as_json, as_csv=as_csv)
         if map_file is not None:
             from corridors._io.outputs import check_output_path
 
@@ -269,12 +275,16 @@ def route(
             from corridors.maps import write_route_map
 
             write_route_map(network, result, map_file, offline=not cdn)
-        if as_json:
-            echo_json(result.to_dict())
-            return
-        from corridors.cli.report import print_route, route_warnings
+        from corridors.cli.report import print_route, route_rows, route_warnings
 
-        print_route(network, result)
+        emit(
+            fmt,
+            json_value=result.to_dict(),
+            csv_rows=lambda: route_rows(network, result),
+            table=lambda: print_route(network, result),
+        )
+        if fmt != "table":
+            return
         for warning in route_warnings(network, result):
             echo(f"warning: {warning}", err=True)
         if map_file is not None:
@@ -283,33 +293,52 @@ def route(
 
 @app.command(name="list")
 def list_items(
-    what: Annotated[str, typer.Argument(help="places, corridors, shipments or programmes")],
+    what: Annotated[
+        str,
+        typer.Argument(
+            metavar="KIND",
+            help="places, corridors, shipments, programmes or sources",
+            autocompletion=lambda: ["places", "corridors", "shipments", "programmes", "sources"],
+        ),
+    ],
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
     verbose: VerboseOption = False,
     atlas: AtlasOption = None,
 ) -> None:
-    """List the atlas's places, corridors, shipments or programmes."""
+    """List the atlas's places, corridors, shipments, programmes or sources.
+
+    The table shows the main fields; --json and --csv give every field (--csv leaves out
+    geometries: 'corridors export' writes those).
+    """
     with user_errors():
+        from corridors.cli.output import emit, output_format
         from corridors.network import listing
         from corridors.network.load import load_network
 
+        fmt = output_format(as_json=as_json, as_csv=as_csv)
         if what not in listing.LISTS:
             raise UsageError(
-                f"cannot list '{what}': choose places, corridors, shipments or programmes"
+                f"cannot list '{what}': choose places, corridors, shipments, programmes or sources"
             )
         network = load_network(atlas, on_cache_event=_cache_events(verbose))
         records = listing.LISTS[what](network)
-        if as_json:
-            echo_json(records)
-            return
-        from corridors.cli.report import print_records, print_shipments_total
+        from corridors.cli.report import print_records, shipments_total
 
-        print_records(what, records)
+        notes = []
         if what == "shipments":
             from corridors.atlas.model import total_tonnes
 
             shipments = network.atlas.shipments.values()
-            print_shipments_total(total_tonnes(shipments), len(shipments))
+            notes.append(shipments_total(total_tonnes(shipments), len(shipments)))
+        emit(
+            fmt,
+            json_value=records,
+            csv_rows=[
+                {k: v for k, v in r.items() if k not in ("geometry", "area")} for r in records
+            ],
+            table=lambda: print_records(what, records, notes=notes),
+        )
 
 
 @app.command()
@@ -317,7 +346,8 @@ def matrix(
     places: Annotated[
         str | None, typer.Option("--places", help="Comma-separated places (default: all ports).")
     ] = None,
-    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
     modes: ModesOption = None,
     as_of: AsOfOption = None,
     in_service: InServiceOption = False,
@@ -329,12 +359,20 @@ def matrix(
     atlas: AtlasOption = None,
 ) -> None:
     """Distance (or time) matrix between places, over the network of --as-of (default today;
-    the same corridors as `route` uses)."""
+    the same corridors as 'route' uses).
+
+    Rows and columns are labelled with place names; a cell with no number says why (same
+    place, only over suspended, planned or closed corridors, no route at all), explained under
+    the table. --json gives the numbers with each empty cell's reason, --csv the bare grid
+    (place ids, empty where there is no route).
+    """
     with user_errors():
         from corridors.atlas.names import parse_csv_option
+        from corridors.cli.output import emit, output_format
         from corridors.network.load import load_network
         from corridors.routing.matrix import distance_matrix
 
+        fmt = output_format(as_json=as_json, as_csv=as_csv)
         options = _route_options(
             modes,
             include_proposed,
@@ -346,15 +384,18 @@ def matrix(
         network = load_network(atlas, quiet=quiet, on_cache_event=_cache_events(verbose))
         chosen = parse_csv_option(places, option="--places") or None
         result = distance_matrix(network, chosen, options, quiet=quiet)
-        if as_csv:
-            import csv
+        from corridors.cli.report import matrix_csv_rows, matrix_record, print_matrix
+        from corridors.routing.gaps import empty_cell_reasons
 
-            writer = csv.writer(sys.stdout, lineterminator="\n")
-            writer.writerows([safe_text(cell) for cell in row] for row in result.to_rows())
-            return
-        from corridors.cli.report import print_matrix
-
-        print_matrix(result)
+        reasons = empty_cell_reasons(network, result, options) if fmt != "csv" else {}
+        names = [network.atlas.places[place].name for place in result.places]
+        emit(
+            fmt,
+            json_value=matrix_record(result, options, names=names, reasons=reasons),
+            csv_rows=matrix_csv_rows(result),
+            csv_columns=["", *result.places],
+            table=lambda: print_matrix(result, names=names, reasons=reasons),
+        )
 
 
 @app.command()
@@ -362,6 +403,7 @@ def table(
     as_of: AsOfOption = None,
     in_service: InServiceOption = False,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
     verbose: VerboseOption = False,
     atlas: AtlasOption = None,
 ) -> None:
@@ -371,18 +413,19 @@ def table(
     planned and closed ones included, or only corridors in service with --in-service.
     """
     with user_errors():
+        from corridors.cli.output import emit, output_format
         from corridors.cli.report import print_route_table
         from corridors.network.load import load_network
         from corridors.routing.options import as_of_date
         from corridors.routing.table import route_table
 
+        fmt = output_format(as_json=as_json, as_csv=as_csv)
         day = as_of_date(as_of)
         network = load_network(atlas, on_cache_event=_cache_events(verbose))
         rows = route_table(network, as_of=day, in_service=in_service)
-        if as_json:
-            echo_json(rows)
-            return
-        print_route_table(rows)
+        # The CSV gives nautical miles for the sea legs only (sea_nmi), as the table does.
+        csv_rows = [{k: v for k, v in row.items() if k != "distance_nmi"} for row in rows]
+        emit(fmt, json_value=rows, csv_rows=csv_rows, table=lambda: print_route_table(rows))
 
 
 @app.command()
@@ -399,6 +442,7 @@ def check(
         ),
     ] = 5.0,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
     verbose: Annotated[
         bool,
         typer.Option(
@@ -410,14 +454,18 @@ def check(
 ) -> None:
     """Validate the atlas: lengths vs published, land/sea, borders, ends, shipments.
 
-    Prints the problems, one per line, and a summary; exit 1 if there is any problem.
+    Prints the problems, one per line, and a one-line summary (--verbose: every check);
+    --json and --csv give every finding. Exit 1 if there is any problem.
     """
     with user_errors():
         import math
 
         from corridors.check import check_atlas
-        from corridors.cli.report import print_check
+        from corridors.cli.output import emit, output_format
+        from corridors.cli.report import check_rows, print_check
         from corridors.network.load import load_network
+
+        fmt = output_format(as_json=as_json, as_csv=as_csv)
 
         if not (math.isfinite(tolerance_m) and tolerance_m >= 0):
             raise UsageError(f"--tolerance-m must be zero or more metres, not {tolerance_m}")
@@ -434,10 +482,12 @@ def check(
             length_tolerance=length_tolerance / 100.0,
             network=network,
         )
-        if as_json:
-            echo_json(report.to_dict())
-        else:
-            print_check(report, verbose=verbose)
+        emit(
+            fmt,
+            json_value=report.to_dict(),
+            csv_rows=check_rows(report),
+            table=lambda: print_check(report, verbose=verbose),
+        )
         if not report.clean:
             raise typer.Exit(1)
 
