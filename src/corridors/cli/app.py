@@ -17,22 +17,44 @@ from typing import Annotated, Any, Protocol, TypedDict
 
 import typer
 
+from corridors.cli.completion_cmd import answer_completion, completion
+from corridors.cli.help import ReadableGroup, ReadableTyper, version_callback
 from corridors.cli.terminal import echo, echo_json
 from corridors.errors import CorridorsError, UsageError
 
-app = typer.Typer(
+app = ReadableTyper(
     name="corridors",
-    help="Atlas and route calculator for the Russia - North Korea - South Korea corridors.",
+    cls=ReadableGroup,
+    help="Atlas and route calculator for the Russia - North Korea - South Korea corridors.\n\n"
+    "Every command has an example in its help: `corridors route --help`.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=False,  # `corridors completion SHELL` instead: an explicit shell, testable
+    rich_markup_mode="markdown",
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit.",
+            callback=version_callback,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """Atlas and route calculator for the Russia - North Korea - South Korea corridors."""
+
 
 AtlasOption = Annotated[
     Path | None,
     typer.Option(
         "--atlas",
         envvar="CORRIDORS_ATLAS",
+        metavar="DIR",
         help="Atlas folder to use instead of the bundled one (also CORRIDORS_ATLAS).",
         show_default=False,
     ),
@@ -40,7 +62,10 @@ AtlasOption = Annotated[
 ModesOption = Annotated[
     str | None,
     typer.Option(
-        "--modes", help="Comma-separated modes: rail,sea (default), or power, pipeline or road."
+        "--modes",
+        metavar="MODES",
+        help="Comma-separated modes: rail,sea, or power, pipeline or road alone.",
+        show_default=False,
     ),
 ]
 ProposedOption = Annotated[
@@ -73,13 +98,26 @@ AsOfOption = Annotated[
         show_default=False,
     ),
 ]
-ByOption = Annotated[str, typer.Option("--by", help="Minimise 'distance' or 'time'.")]
+ByOption = Annotated[
+    str, typer.Option("--by", metavar="distance|time", help="Minimise kilometres or hours.")
+]
 SpeedOption = Annotated[
     list[str] | None,
-    typer.Option("--speed", help="Override a speed, e.g. --speed rail=30 --speed sea=25 (km/h)."),
+    typer.Option(
+        "--speed",
+        metavar="MODE=KMH",
+        help="A freight speed in km/h for --by time, e.g. --speed rail=30 --speed sea=25.",
+        show_default=False,
+    ),
 ]
 TransferOption = Annotated[
-    float | None, typer.Option("--transfer-hours", help="Hours per rail<->sea transfer.")
+    float | None,
+    typer.Option(
+        "--transfer-hours",
+        metavar="HOURS",
+        help="Hours per rail-sea transfer at a port, for --by time.",
+        show_default=False,
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 CsvOption = Annotated[
@@ -216,6 +254,7 @@ def route(
         Path | None,
         typer.Option(
             "--map",
+            metavar="FILE",
             help="Also write an HTML map of the route to this file (not '-': a map never "
             "goes to standard output; a directory, FIFO or device there is refused).",
         ),
@@ -344,7 +383,13 @@ def list_items(
 @app.command()
 def matrix(
     places: Annotated[
-        str | None, typer.Option("--places", help="Comma-separated places (default: all ports).")
+        str | None,
+        typer.Option(
+            "--places",
+            metavar="PLACES",
+            help="Comma-separated places (default: every port and terminal).",
+            show_default=False,
+        ),
     ] = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
@@ -411,6 +456,7 @@ def table(
 
     Each route uses every corridor that exists on --as-of (default today) whatever its status,
     planned and closed ones included, or only corridors in service with --in-service.
+    Nautical miles are given for the sea legs only.
     """
     with user_errors():
         from corridors.cli.output import emit, output_format
@@ -431,16 +477,23 @@ def table(
 @app.command()
 def check(
     tolerance_m: Annotated[
-        float, typer.Option("--tolerance-m", help="Max distance from a corridor end to its place.")
-    ] = 2000.0,
+        float | None,
+        typer.Option(
+            "--tolerance-m",
+            metavar="METRES",
+            help="Max distance from a corridor end to its place.",
+            show_default=False,
+        ),
+    ] = None,
     length_tolerance: Annotated[
-        float,
+        float | None,
         typer.Option(
             "--length-tolerance",
             metavar="PCT",
             help="Max gap between computed and published length, in percent.",
+            show_default=False,
         ),
-    ] = 5.0,
+    ] = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
     verbose: Annotated[
@@ -467,21 +520,21 @@ def check(
 
         fmt = output_format(as_json=as_json, as_csv=as_csv)
 
-        if not (math.isfinite(tolerance_m) and tolerance_m >= 0):
-            raise UsageError(f"--tolerance-m must be zero or more metres, not {tolerance_m}")
-        if not (math.isfinite(length_tolerance) and 0 <= length_tolerance < 100):
-            raise UsageError(
-                f"--length-tolerance must be a percentage from 0 to under 100, "
-                f"not {length_tolerance}"
-            )
+        tolerances: dict[str, float] = {}  # what is not given keeps the library's default
+        if tolerance_m is not None:
+            if not (math.isfinite(tolerance_m) and tolerance_m >= 0):
+                raise UsageError(f"--tolerance-m must be zero or more metres, not {tolerance_m}")
+            tolerances["tolerance_m"] = tolerance_m
+        if length_tolerance is not None:
+            if not (math.isfinite(length_tolerance) and 0 <= length_tolerance < 100):
+                raise UsageError(
+                    f"--length-tolerance must be a percentage from 0 to under 100, "
+                    f"not {length_tolerance}"
+                )
+            tolerances["length_tolerance"] = length_tolerance / 100.0
 
         network = load_network(atlas, on_cache_event=_cache_events(verbose))
-        report = check_atlas(
-            network.atlas,
-            tolerance_m=tolerance_m,
-            length_tolerance=length_tolerance / 100.0,
-            network=network,
-        )
+        report = check_atlas(network.atlas, network=network, **tolerances)
         emit(
             fmt,
             json_value=report.to_dict(),
@@ -697,8 +750,14 @@ def add(
     source: EditSourceOption = None,
     year: EditYearOption = None,
     snap_m: Annotated[
-        float, typer.Option("--snap-m", help="Snap line ends to places within this many metres.")
-    ] = 2000.0,
+        float | None,
+        typer.Option(
+            "--snap-m",
+            metavar="METRES",
+            help="Snap line ends to places within this many metres.",
+            show_default=False,
+        ),
+    ] = None,
     new_place: Annotated[
         list[str] | None,
         typer.Option("--new-place", help="Name for a new junction at an end far from every place."),
@@ -748,7 +807,7 @@ def add(
         data,
         label=label,
         mode=mode,
-        snap_m=snap_m,
+        **({} if snap_m is None else {"snap_m": snap_m}),  # None: the library's default
         new_places=new_place or (),
         country=country,
         **about,
@@ -789,12 +848,16 @@ def remove(
     return editing.remove_corridor(corridor, **write)
 
 
+app.command()(completion)
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
         from corridors.cli.fast import try_route
 
         if not try_route(sys.argv[1:], route):  # plain `route` calls skip typer's pydantic parsing
+            answer_completion()
             app()
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
