@@ -15,8 +15,6 @@ A command builds its records once and calls :func:`emit` with the format the use
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -174,6 +172,9 @@ def _csv_text(value: str) -> str:
 
 def csv_text(rows: Sequence[Mapping[str, object]], columns: Sequence[str] | None = None) -> str:
     """``rows`` as CSV text: a header of ``columns`` (default: every key, first seen first)."""
+    import csv
+    import io
+
     keys = list(columns) if columns is not None else list(dict.fromkeys(k for r in rows for k in r))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
