@@ -14,8 +14,6 @@ from typing import Annotated
 
 import typer
 
-from corridors.errors import UsageError
-
 PROG = "corridors"
 COMPLETE_VAR = "_CORRIDORS_COMPLETE"
 SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
@@ -50,17 +48,16 @@ def completion(
     ] = False,
 ) -> None:
     """Shell completion: print the script for SHELL, or install it with --install."""
-    from corridors.cli.app import user_errors
     from corridors.cli.terminal import echo
 
-    with user_errors():
-        if shell not in SHELLS:
-            raise UsageError(f"unknown shell '{shell}': choose {', '.join(SHELLS)}")
-        from typer.completion import get_completion_script
-        from typer.completion import install as install_script
+    if shell not in SHELLS:
+        echo(f"error: unknown shell '{shell}': choose {', '.join(SHELLS)}", err=True)
+        raise typer.Exit(2)
+    from typer.completion import get_completion_script
+    from typer.completion import install as install_script
 
-        if install:
-            _, path = install_script(shell=shell, prog_name=PROG, complete_var=COMPLETE_VAR)
-            echo(f"{shell} completion installed in {path}; it works in new terminals")
-            return
-        typer.echo(get_completion_script(prog_name=PROG, complete_var=COMPLETE_VAR, shell=shell))
+    if install:
+        _, path = install_script(shell=shell, prog_name=PROG, complete_var=COMPLETE_VAR)
+        echo(f"{shell} completion installed in {path}; it works in new terminals")
+        return
+    typer.echo(get_completion_script(prog_name=PROG, complete_var=COMPLETE_VAR, shell=shell))
