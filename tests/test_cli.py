@@ -55,7 +55,8 @@ def test_route_table_output(atlas: Path, tmp_path: Path) -> None:
     done = run("route", "Tumen", "Najin", atlas=atlas, env_cache=tmp_path / "c")
     assert done.returncode == 0, done.stderr
     assert "Khasan - Rajin railway" in done.stdout
-    assert "km" in done.stdout and "nmi" in done.stdout
+    assert "km" in done.stdout
+    assert "nmi" not in done.stdout  # nautical miles for sea legs only, not for a railway
 
 
 def test_unknown_place_exit_2_one_line(atlas: Path, tmp_path: Path) -> None:

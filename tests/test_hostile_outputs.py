@@ -422,6 +422,8 @@ def test_print_route_escapes_controls(capsys, plain_stdout, monkeypatch) -> None
         corridor="c",
         status=HOSTILE,
         distance_km=1.0,
+        distance_nmi=None,
+        hours=None,
         in_service=True,
     )
     result = SimpleNamespace(
@@ -431,8 +433,10 @@ def test_print_route_escapes_controls(capsys, plain_stdout, monkeypatch) -> None
         legs=[leg],
         distance_km=1.0,
         distance_nmi=0.5,
+        sea_distance_nmi=None,
         hours=None,
         transfers=[],
+        options=SimpleNamespace(by="distance"),
     )
     print_route(SimpleNamespace(atlas=atlas), result)  # type: ignore[arg-type]
     out = capsys.readouterr().out
@@ -454,8 +458,8 @@ def test_print_route_table_and_matrix_escape_controls(capsys, plain_stdout) -> N
     }
     print_route_table([row])
     _safe(capsys.readouterr().out)
-    matrix = SimpleNamespace(unit="km", to_rows=lambda: [["", HOSTILE], [HOSTILE, 0.0]])
-    print_matrix(matrix)  # type: ignore[arg-type]
+    matrix = SimpleNamespace(unit="km", places=("a", "b"), values=((0.0, None), (None, 0.0)))
+    print_matrix(matrix, names=[HOSTILE, "b"], reasons={(0, 1): "planned"})  # type: ignore[arg-type]
     _safe(capsys.readouterr().out)
 
 

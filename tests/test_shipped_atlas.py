@@ -132,8 +132,8 @@ def test_shipped_atlas_passes_check(tmp_path: Path) -> None:
     assert problems == [] and done.stderr == "" and done.returncode == 0
 
 
-README_COLUMNS = ["from", "to", "modes", "km", "nmi", "published km", "statuses used"]
-TABLE_COLUMNS = ["from", "to", "modes", "km", "nmi", "published km", "statuses"]
+README_COLUMNS = ["from", "to", "modes", "km", "sea nmi", "published km", "statuses used"]
+TABLE_COLUMNS = ["from", "to", "modes", "km", "sea nmi", "published km", "statuses"]
 
 
 def readme_route_table() -> list[list[str]]:
@@ -175,7 +175,9 @@ def test_readme_route_table_is_what_corridors_table_prints(tmp_path: Path) -> No
         origin, destination, modes, km, nmi, published, statuses = row
         assert [record["from"], record["to"], record["modes"]] == [origin, destination, modes]
         assert f"{record['distance_km']:,.1f}" == km
-        assert (f"{record['distance_nmi']:,.1f}" if "sea" in modes else "") == nmi
+        sea = record["sea_nmi"]
+        assert ("" if sea is None else f"{sea:,.1f}") == nmi
+        assert (sea is not None) == ("sea" in modes)
         reported = record["reported_km"]
         assert ("" if reported is None else f"{reported:,.1f}") == published
         assert ", ".join(record["statuses"]) == statuses
@@ -245,8 +247,10 @@ def test_shipment_totals_equal_their_legs_everywhere(tmp_path: Path, network) ->
     total = total_tonnes(shipments.values())
     assert total == sum(t for _, t, _ in destination_totals(network.atlas))
     listed = corridors_cli("list", "shipments", cache=tmp_path, env={"COLUMNS": "250"})
+    plural = "s" if len(shipments) != 1 else ""
     assert (
-        listed.stdout.splitlines()[-1] == f"total: {total:,.0f} t in {len(shipments)} shipment(s)"
+        listed.stdout.splitlines()[-1]
+        == f"total: {total:,.0f} t in {len(shipments)} shipment{plural}"
     )
     records = json.loads(corridors_cli("list", "shipments", "--json", cache=tmp_path).stdout)
     assert sum(r["tonnes"] for r in records) == total

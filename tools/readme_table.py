@@ -19,7 +19,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 README = REPO / "README.md"
-HEADER = "| from | to | modes | km | nmi | published km | statuses used |"
+HEADER = "| from | to | modes | km | sea nmi | published km | statuses used |"
 RULE = "|---|---|---|---:|---:|---:|---|"
 
 
@@ -33,7 +33,8 @@ def table_rows() -> list[str]:
     )
     rows = []
     for record in json.loads(done.stdout):
-        nmi = f"{record['distance_nmi']:,.1f}" if "sea" in record["modes"] else ""
+        sea = record["sea_nmi"]
+        nmi = "" if sea is None else f"{sea:,.1f}"
         reported = record["reported_km"]
         cells = [
             record["from"],

@@ -17,23 +17,45 @@ from typing import Annotated, Any, Protocol, TypedDict
 
 import typer
 
-from corridors.cli.terminal import echo, echo_json, safe_text
+from corridors.cli.completion_cmd import answer_completion, completion
+from corridors.cli.help import ReadableGroup, ReadableTyper, version_callback
+from corridors.cli.terminal import echo, echo_json
 from corridors.cli.workspace import BuildOption, after_edit, init_command
 from corridors.errors import CorridorsError, UsageError
 
-app = typer.Typer(
+app = ReadableTyper(
     name="corridors",
-    help="Atlas and route calculator for the Russia - North Korea - South Korea corridors.",
+    cls=ReadableGroup,
+    help="Atlas and route calculator for the Russia - North Korea - South Korea corridors.\n\n"
+    "Every command has an example in its help: `corridors route --help`.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=False,  # `corridors completion SHELL` instead: an explicit shell, testable
+    rich_markup_mode="markdown",
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit.",
+            callback=version_callback,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """Atlas and route calculator for the Russia - North Korea - South Korea corridors."""
+
 
 AtlasOption = Annotated[
     Path | None,
     typer.Option(
         "--atlas",
         envvar="CORRIDORS_ATLAS",
+        metavar="DIR",
         help="Atlas folder to use instead of the bundled one (also CORRIDORS_ATLAS).",
         show_default=False,
     ),
@@ -41,7 +63,10 @@ AtlasOption = Annotated[
 ModesOption = Annotated[
     str | None,
     typer.Option(
-        "--modes", help="Comma-separated modes: rail,sea (default), or power, pipeline or road."
+        "--modes",
+        metavar="MODES",
+        help="Comma-separated modes: rail,sea, or power, pipeline or road alone.",
+        show_default=False,
     ),
 ]
 ProposedOption = Annotated[
@@ -74,15 +99,31 @@ AsOfOption = Annotated[
         show_default=False,
     ),
 ]
-ByOption = Annotated[str, typer.Option("--by", help="Minimise 'distance' or 'time'.")]
+ByOption = Annotated[
+    str, typer.Option("--by", metavar="distance|time", help="Minimise kilometres or hours.")
+]
 SpeedOption = Annotated[
     list[str] | None,
-    typer.Option("--speed", help="Override a speed, e.g. --speed rail=30 --speed sea=25 (km/h)."),
+    typer.Option(
+        "--speed",
+        metavar="MODE=KMH",
+        help="A freight speed in km/h for --by time, e.g. --speed rail=30 --speed sea=25.",
+        show_default=False,
+    ),
 ]
 TransferOption = Annotated[
-    float | None, typer.Option("--transfer-hours", help="Hours per rail<->sea transfer.")
+    float | None,
+    typer.Option(
+        "--transfer-hours",
+        metavar="HOURS",
+        help="Hours per rail-sea transfer at a port, for --by time.",
+        show_default=False,
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+CsvOption = Annotated[
+    bool, typer.Option("--csv", help="Print CSV (a header row, full precision) instead of a table.")
+]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
 VerboseOption = Annotated[
     bool,
@@ -209,10 +250,12 @@ def route(
     speed: SpeedOption = None,
     transfer_hours: TransferOption = None,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
     map_file: Annotated[
         Path | None,
         typer.Option(
             "--map",
+            metavar="FILE",
             help="Also write an HTML map of the route to this file (not '-': a map never "
             "goes to standard output; a directory, FIFO or device there is refused).",
         ),
@@ -247,9 +290,11 @@ def route(
     pointed to left untouched.
     """
     with user_errors():
+        from corridors.cli.output import emit, output_format
         from corridors.network.load import load_network
         from corridors.routing.route import route as find_route
 
+        fmt = output_format(as_json=as_json, as_csv=as_csv)
         if map_file is not None:
             from corridors._io.outputs import check_output_path
 
@@ -270,12 +315,16 @@ def route(
             from corridors.maps import write_route_map
 
             write_route_map(network, result, map_file, offline=not cdn)
-        if as_json:
-            echo_json(result.to_dict())
-            return
-        from corridors.cli.report import print_route, route_warnings
+        from corridors.cli.report import print_route, route_rows, route_warnings
 
-        print_route(network, result)
+        emit(
+            fmt,
+            json_value=result.to_dict(),
+            csv_rows=lambda: route_rows(network, result),
+            table=lambda: print_route(network, result),
+        )
+        if fmt != "table":
+            return
         for warning in route_warnings(network, result):
             echo(f"warning: {warning}", err=True)
         if map_file is not None:
@@ -284,41 +333,67 @@ def route(
 
 @app.command(name="list")
 def list_items(
-    what: Annotated[str, typer.Argument(help="places, corridors, shipments or programmes")],
+    what: Annotated[
+        str,
+        typer.Argument(
+            metavar="KIND",
+            help="places, corridors, shipments, programmes or sources",
+            autocompletion=lambda: ["places", "corridors", "shipments", "programmes", "sources"],
+        ),
+    ],
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
     verbose: VerboseOption = False,
     atlas: AtlasOption = None,
 ) -> None:
-    """List the atlas's places, corridors, shipments or programmes."""
+    """List the atlas's places, corridors, shipments, programmes or sources.
+
+    The table shows the main fields; --json and --csv give every field (--csv leaves out
+    geometries: 'corridors export' writes those).
+    """
     with user_errors():
+        from corridors.cli.output import emit, output_format
         from corridors.network import listing
         from corridors.network.load import load_network
 
+        fmt = output_format(as_json=as_json, as_csv=as_csv)
         if what not in listing.LISTS:
             raise UsageError(
-                f"cannot list '{what}': choose places, corridors, shipments or programmes"
+                f"cannot list '{what}': choose places, corridors, shipments, programmes or sources"
             )
         network = load_network(atlas, on_cache_event=_cache_events(verbose))
         records = listing.LISTS[what](network)
-        if as_json:
-            echo_json(records)
-            return
-        from corridors.cli.report import print_records, print_shipments_total
+        from corridors.cli.report import print_records, shipments_total
 
-        print_records(what, records)
+        notes = []
         if what == "shipments":
             from corridors.atlas.model import total_tonnes
 
             shipments = network.atlas.shipments.values()
-            print_shipments_total(total_tonnes(shipments), len(shipments))
+            notes.append(shipments_total(total_tonnes(shipments), len(shipments)))
+        emit(
+            fmt,
+            json_value=records,
+            csv_rows=[
+                {k: v for k, v in r.items() if k not in ("geometry", "area")} for r in records
+            ],
+            table=lambda: print_records(what, records, notes=notes),
+        )
 
 
 @app.command()
 def matrix(
     places: Annotated[
-        str | None, typer.Option("--places", help="Comma-separated places (default: all ports).")
+        str | None,
+        typer.Option(
+            "--places",
+            metavar="PLACES",
+            help="Comma-separated places (default: every port and terminal).",
+            show_default=False,
+        ),
     ] = None,
-    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
     modes: ModesOption = None,
     as_of: AsOfOption = None,
     in_service: InServiceOption = False,
@@ -330,12 +405,20 @@ def matrix(
     atlas: AtlasOption = None,
 ) -> None:
     """Distance (or time) matrix between places, over the network of --as-of (default today;
-    the same corridors as `route` uses)."""
+    the same corridors as 'route' uses).
+
+    Rows and columns are labelled with place names; a cell with no number says why (same
+    place, only over suspended, planned or closed corridors, no route at all), explained under
+    the table. --json gives the numbers with each empty cell's reason, --csv the bare grid
+    (place ids, empty where there is no route).
+    """
     with user_errors():
         from corridors.atlas.names import parse_csv_option
+        from corridors.cli.output import emit, output_format
         from corridors.network.load import load_network
         from corridors.routing.matrix import distance_matrix
 
+        fmt = output_format(as_json=as_json, as_csv=as_csv)
         options = _route_options(
             modes,
             include_proposed,
@@ -347,15 +430,18 @@ def matrix(
         network = load_network(atlas, quiet=quiet, on_cache_event=_cache_events(verbose))
         chosen = parse_csv_option(places, option="--places") or None
         result = distance_matrix(network, chosen, options, quiet=quiet)
-        if as_csv:
-            import csv
+        from corridors.cli.report import matrix_csv_rows, matrix_record, print_matrix
+        from corridors.routing.gaps import empty_cell_reasons
 
-            writer = csv.writer(sys.stdout, lineterminator="\n")
-            writer.writerows([safe_text(cell) for cell in row] for row in result.to_rows())
-            return
-        from corridors.cli.report import print_matrix
-
-        print_matrix(result)
+        reasons = empty_cell_reasons(network, result, options) if fmt != "csv" else {}
+        names = [network.atlas.places[place].name for place in result.places]
+        emit(
+            fmt,
+            json_value=matrix_record(result, options, names=names, reasons=reasons),
+            csv_rows=matrix_csv_rows(result),
+            csv_columns=["", *result.places],
+            table=lambda: print_matrix(result, names=names, reasons=reasons),
+        )
 
 
 @app.command()
@@ -363,6 +449,7 @@ def table(
     as_of: AsOfOption = None,
     in_service: InServiceOption = False,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
     verbose: VerboseOption = False,
     atlas: AtlasOption = None,
 ) -> None:
@@ -370,36 +457,46 @@ def table(
 
     Each route uses every corridor that exists on --as-of (default today) whatever its status,
     planned and closed ones included, or only corridors in service with --in-service.
+    Nautical miles are given for the sea legs only.
     """
     with user_errors():
+        from corridors.cli.output import emit, output_format
         from corridors.cli.report import print_route_table
         from corridors.network.load import load_network
         from corridors.routing.options import as_of_date
         from corridors.routing.table import route_table
 
+        fmt = output_format(as_json=as_json, as_csv=as_csv)
         day = as_of_date(as_of)
         network = load_network(atlas, on_cache_event=_cache_events(verbose))
         rows = route_table(network, as_of=day, in_service=in_service)
-        if as_json:
-            echo_json(rows)
-            return
-        print_route_table(rows)
+        # The CSV gives nautical miles for the sea legs only (sea_nmi), as the table does.
+        csv_rows = [{k: v for k, v in row.items() if k != "distance_nmi"} for row in rows]
+        emit(fmt, json_value=rows, csv_rows=csv_rows, table=lambda: print_route_table(rows))
 
 
 @app.command()
 def check(
     tolerance_m: Annotated[
-        float, typer.Option("--tolerance-m", help="Max distance from a corridor end to its place.")
-    ] = 2000.0,
+        float | None,
+        typer.Option(
+            "--tolerance-m",
+            metavar="METRES",
+            help="Max distance from a corridor end to its place.",
+            show_default=False,
+        ),
+    ] = None,
     length_tolerance: Annotated[
-        float,
+        float | None,
         typer.Option(
             "--length-tolerance",
             metavar="PCT",
             help="Max gap between computed and published length, in percent.",
+            show_default=False,
         ),
-    ] = 5.0,
+    ] = None,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
     verbose: Annotated[
         bool,
         typer.Option(
@@ -411,34 +508,40 @@ def check(
 ) -> None:
     """Validate the atlas: lengths vs published, land/sea, borders, ends, shipments.
 
-    Prints the problems, one per line, and a summary; exit 1 if there is any problem.
+    Prints the problems, one per line, and a one-line summary (--verbose: every check);
+    --json and --csv give every finding. Exit 1 if there is any problem.
     """
     with user_errors():
         import math
 
         from corridors.check import check_atlas
-        from corridors.cli.report import print_check
+        from corridors.cli.output import emit, output_format
+        from corridors.cli.report import check_rows, print_check
         from corridors.network.load import load_network
 
-        if not (math.isfinite(tolerance_m) and tolerance_m >= 0):
-            raise UsageError(f"--tolerance-m must be zero or more metres, not {tolerance_m}")
-        if not (math.isfinite(length_tolerance) and 0 <= length_tolerance < 100):
-            raise UsageError(
-                f"--length-tolerance must be a percentage from 0 to under 100, "
-                f"not {length_tolerance}"
-            )
+        fmt = output_format(as_json=as_json, as_csv=as_csv)
+
+        tolerances: dict[str, float] = {}  # what is not given keeps the library's default
+        if tolerance_m is not None:
+            if not (math.isfinite(tolerance_m) and tolerance_m >= 0):
+                raise UsageError(f"--tolerance-m must be zero or more metres, not {tolerance_m}")
+            tolerances["tolerance_m"] = tolerance_m
+        if length_tolerance is not None:
+            if not (math.isfinite(length_tolerance) and 0 <= length_tolerance < 100):
+                raise UsageError(
+                    f"--length-tolerance must be a percentage from 0 to under 100, "
+                    f"not {length_tolerance}"
+                )
+            tolerances["length_tolerance"] = length_tolerance / 100.0
 
         network = load_network(atlas, on_cache_event=_cache_events(verbose))
-        report = check_atlas(
-            network.atlas,
-            tolerance_m=tolerance_m,
-            length_tolerance=length_tolerance / 100.0,
-            network=network,
+        report = check_atlas(network.atlas, network=network, **tolerances)
+        emit(
+            fmt,
+            json_value=report.to_dict(),
+            csv_rows=check_rows(report),
+            table=lambda: print_check(report, verbose=verbose),
         )
-        if as_json:
-            echo_json(report.to_dict())
-        else:
-            print_check(report, verbose=verbose)
         if not report.clean:
             raise typer.Exit(1)
 
@@ -659,8 +762,14 @@ def add(
     source: EditSourceOption = None,
     year: EditYearOption = None,
     snap_m: Annotated[
-        float, typer.Option("--snap-m", help="Snap line ends to places within this many metres.")
-    ] = 2000.0,
+        float | None,
+        typer.Option(
+            "--snap-m",
+            metavar="METRES",
+            help="Snap line ends to places within this many metres.",
+            show_default=False,
+        ),
+    ] = None,
     new_place: Annotated[
         list[str] | None,
         typer.Option("--new-place", help="Name for a new junction at an end far from every place."),
@@ -710,7 +819,7 @@ def add(
         data,
         label=label,
         mode=mode,
-        snap_m=snap_m,
+        **({} if snap_m is None else {"snap_m": snap_m}),  # None: the library's default
         new_places=new_place or (),
         country=country,
         **about,
@@ -752,6 +861,7 @@ def remove(
 
 
 app.command(name="init")(init_command(user_errors))
+app.command()(completion)
 
 
 def main() -> None:
@@ -760,6 +870,7 @@ def main() -> None:
         from corridors.cli.fast import try_route
 
         if not try_route(sys.argv[1:], route):  # plain `route` calls skip typer's pydantic parsing
+            answer_completion()
             app()
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)

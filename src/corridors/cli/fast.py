@@ -28,6 +28,7 @@ _OPTIONS: dict[str, tuple[str, str]] = {
     "--speed": ("speed", "many"),
     "--transfer-hours": ("transfer_hours", "float"),
     "--json": ("as_json", "flag"),
+    "--csv": ("as_csv", "flag"),
     "--map": ("map_file", "path"),
     "--cdn": ("cdn", "flag"),
     "--offline": ("offline", "flag"),  # the default; accepted for old scripts

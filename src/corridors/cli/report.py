@@ -1,33 +1,24 @@
-"""Human-readable output for the command line (rich tables)."""
+"""What each command shows people: its columns, totals and legends (drawn by
+:mod:`corridors.cli.output`)."""
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
-from corridors.cli.terminal import echo, text
+from corridors.cli.output import Column, format_number, print_table
+from corridors.cli.terminal import echo
 from corridors.network.index import Network
 from corridors.routing.route import Route
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from corridors.atlas.model import Corridor
     from corridors.check import CheckReport
     from corridors.routing.matrix import Matrix
+    from corridors.routing.options import RouteOptions
 
-
-def _console(stderr: bool = False):  # noqa: ANN202 - rich Console, imported lazily
-    """A rich console for tables. Everything printed on it is a ``Text`` from
-    :func:`corridors.cli.terminal.text`: never parsed as markup or emoji codes, no control
-    characters (see :mod:`corridors.cli.terminal`)."""
-    from rich.console import Console
-
-    console = Console(stderr=stderr, highlight=False, markup=False, emoji=False)
-    if not console.is_terminal and "COLUMNS" not in os.environ:
-        # Piped output (logs, CI, files): do not fold tables into rich's default 80 columns.
-        console = Console(stderr=stderr, highlight=False, markup=False, emoji=False, width=160)
-    return console
+    Cell = tuple[int, int]
 
 
 def status_cell(status: str, in_service: bool) -> str:
@@ -64,39 +55,80 @@ def route_warning(network: Network, result: Route) -> str | None:
     return f"not in service on {result.as_of.isoformat()}: {'; '.join(named)}"
 
 
-def print_route(network: Network, result: Route) -> None:
-    from rich.table import Table
+def route_rows(network: Network, result: Route) -> list[dict[str, object]]:
+    """The legs of ``result`` as records: the JSON legs with place and corridor names.
 
+    ``distance_nmi`` is set for sea legs only; a leg's ``hours`` for freight routes only.
+    """
     places = network.atlas.places
     corridors = network.atlas.corridors
-    title = text(
+    rows = []
+    for leg in result.legs:
+        record = {
+            "from_name": places[leg.start].name,
+            "to_name": places[leg.end].name,
+            "corridor_name": _corridor_label(corridors, leg.corridor),
+            **leg.to_dict(),
+        }
+        record["distance_nmi"] = leg.distance_nmi  # full precision, as distance_km
+        record["distance_km"] = leg.distance_km
+        record["hours"] = leg.hours
+        rows.append(record)
+    return rows
+
+
+def print_route(network: Network, result: Route) -> None:
+    """The route as a table of legs (nmi for sea legs, hours with ``by="time"``) and a total."""
+    places = network.atlas.places
+    title = (
         f"{places[result.origin].name} → {places[result.destination].name}"
         f" (as of {result.as_of.isoformat()})"
     )
-    table = Table(title=title, title_justify="left")
-    table.add_column("from")
-    table.add_column("to")
-    table.add_column("mode")
-    table.add_column("corridor")
-    table.add_column("status")
-    table.add_column("km", justify="right")
-    for leg in result.legs:
-        table.add_row(
-            text(places[leg.start].name),
-            text(places[leg.end].name),
-            text(leg.mode),
-            text(_corridor_label(corridors, leg.corridor)),
-            text(status_cell(leg.status, leg.in_service)),
-            text(f"{leg.distance_km:,.1f}"),
+    rows = [
+        {
+            "from": places[leg.start].name,
+            "to": places[leg.end].name,
+            "mode": leg.mode,
+            "corridor": _corridor_label(network.atlas.corridors, leg.corridor),
+            "status": status_cell(leg.status, leg.in_service),
+            "km": leg.distance_km,
+            "nmi": leg.distance_nmi,
+            "h": leg.hours,
+        }
+        for leg in result.legs
+    ]
+    columns = [
+        Column("from", "from"),
+        Column("to", "to"),
+        Column("mode", "mode"),
+        Column("corridor", "corridor"),
+        Column("status", "status"),
+        Column("km", "km", 1),
+    ]
+    if any(row["nmi"] is not None for row in rows):
+        columns.append(Column("nmi", "nmi (sea)", 1))
+    if result.hours is not None and result.options.by == "time":
+        columns.append(Column("h", "time (h)", 1))
+    print_table(rows, columns, title=title, notes=[route_total(result)])
+
+
+def route_total(result: Route) -> str:
+    """The line under a route: km, nautical miles of the sea legs only, hours for freight."""
+    total = f"total: {format_number(result.distance_km, 1)} km"
+    sea = result.sea_distance_nmi
+    if sea is not None:
+        whole = all(leg.mode == "sea" for leg in result.legs)
+        total += (
+            f" ({format_number(sea, 1)} nmi)"
+            if whole
+            else (f" (sea legs {format_number(sea, 1)} nmi)")
         )
-    console = _console()
-    console.print(table)
-    total = f"total: {result.distance_km:,.1f} km ({result.distance_nmi:,.1f} nmi)"
     if result.hours is not None:
-        total += f", about {result.hours:,.1f} h"
+        total += f", about {format_number(result.hours, 1)} h"
         if result.transfers:
-            total += f" incl. {len(result.transfers)} transfer(s)"
-    console.print(text(total))
+            count = len(result.transfers)
+            total += f" incl. {count} transfer{'s' if count != 1 else ''}"
+    return total
 
 
 def _corridor_label(corridors: Mapping[str, Corridor], corridor: str) -> str:
@@ -105,72 +137,167 @@ def _corridor_label(corridors: Mapping[str, Corridor], corridor: str) -> str:
     return found.name if found is not None else corridor
 
 
-def print_records(what: str, records: list[dict[str, object]]) -> None:
-    from rich.table import Table
+LIST_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "places": (
+        Column("id", "id"),
+        Column("name", "name"),
+        Column("country", "country"),
+        Column("kind", "kind"),
+        Column("lat", "lat (°N)", 4),
+        Column("lon", "lon (°E)", 4),
+    ),
+    "corridors": (
+        Column("id", "id"),
+        Column("name", "name"),
+        Column("mode", "mode"),
+        Column("status", "status"),
+        Column("length_km", "length (km)", 1),
+        Column("reported_length_km", "published (km)", 1),
+    ),
+    "shipments": (
+        Column("id", "id"),
+        Column("name", "name"),
+        Column("cargo", "cargo"),
+        Column("tonnes", "cargo (t)", 0),
+        Column("consignee", "consignee"),
+    ),
+    "programmes": (
+        Column("id", "id"),
+        Column("name", "name"),
+        Column("announced", "announced"),
+        Column("figures", "figures"),
+        Column("members", "members"),
+    ),
+    "sources": (
+        Column("id", "id"),
+        Column("publisher", "publisher"),
+        Column("date", "date"),
+        Column("title", "title"),
+        Column("url", "url"),
+    ),
+}
+"""The columns ``corridors list KIND`` shows people (``--json``/``--csv`` give every field)."""
 
-    columns = {
-        "places": ("id", "name", "country", "kind", "lat", "lon"),
-        "corridors": ("id", "name", "mode", "status", "length_km", "reported_length_km"),
-        "shipments": ("id", "name", "cargo", "tonnes", "consignee"),
-        "programmes": ("id", "name", "announced", "figures", "members"),
-    }[what]
-    table = Table()
-    for column in columns:
-        table.add_column(column)
-    for record in records:
-        table.add_row(*(text(_cell(record.get(c))) for c in columns))
-    _console().print(table)
+
+def print_records(
+    what: str, records: list[dict[str, object]], *, notes: Sequence[str] = ()
+) -> None:
+    """``corridors list WHAT`` as a table of :data:`LIST_COLUMNS`, then ``notes``."""
+    print_table(records, LIST_COLUMNS[what], notes=notes)
 
 
-def _number(value: object) -> str:
-    """``3,500`` or ``25,000,000,000``: whole numbers in full, others to 6 significant digits."""
-    if isinstance(value, float) and value.is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.6g}" if isinstance(value, (int, float)) else str(value)
+MATRIX_MARKS = {
+    "same": ("—", "same place"),
+    "no_line": ("n/a", "no corridor of these modes at this place (see --modes)"),
+    "not_in_service": ("susp.", "only over suspended corridors (refused by --in-service)"),
+    "planned": ("plan.", "only over planned corridors (add --include-proposed)"),
+    "closed": ("closed", "only over closed corridors (add --include-closed)"),
+    "unreachable": ("×", "no route on this day in these modes, whatever the status"),
+}
+"""A matrix cell's mark when it holds no number, and the legend line that explains it."""
 
 
-def _cell(value: object) -> object:
-    """A record value as a table cell: lists joined, figures as ``name value``."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ", ".join(map(str, value)) if value else "(none)"
-    if isinstance(value, dict):
-        return "; ".join(f"{k} {_number(v)}" for k, v in value.items())
-    return value
+def print_matrix(
+    result: Matrix,
+    *,
+    names: Sequence[str] | None = None,
+    reasons: Mapping[Cell, str] | None = None,
+) -> None:
+    """The matrix with place ``names`` as labels and every empty cell marked, then the legend.
+
+    ``reasons`` maps ``(row, column)`` of an empty cell to a key of :data:`MATRIX_MARKS`
+    (:func:`corridors.routing.gaps.empty_cell_reasons`).
+    """
+    labels = list(names) if names is not None else list(result.places)
+    unit = "distance (km)" if result.unit == "km" else "time (h)"
+    used: dict[str, None] = {}
+    rows = []
+    for i, (label, values) in enumerate(zip(labels, result.values, strict=True)):
+        row: dict[str, object] = {"": label}
+        for j, value in enumerate(values):
+            key = "same" if i == j else (reasons or {}).get((i, j), "unreachable")
+            if value is not None and i != j:
+                row[str(j)] = value
+            else:
+                used[key] = None
+                row[str(j)] = MATRIX_MARKS[key][0]
+        rows.append(row)
+    columns = [Column("", ""), *(Column(str(j), n, 1) for j, n in enumerate(labels))]
+    width = max((len(MATRIX_MARKS[k][0]) for k in used), default=0)
+    legend = [
+        f"{MATRIX_MARKS[k][0]:<{width}}  {MATRIX_MARKS[k][1]}" for k in MATRIX_MARKS if k in used
+    ]
+    print_table(rows, columns, title=f"route {unit}, row to column", notes=legend)
 
 
-def print_matrix(result: Matrix) -> None:
-    from rich.table import Table
+def matrix_record(
+    result: Matrix,
+    options: RouteOptions,
+    *,
+    names: Sequence[str],
+    reasons: Mapping[Cell, str],
+) -> dict[str, object]:
+    """``matrix --json``: place ids and names, the values (None where empty) and the reason of
+    each empty cell, in the words of :data:`corridors.routing.gaps.REASONS`."""
+    return {
+        "unit": result.unit,
+        "by": options.by,
+        "as_of": options.as_of.isoformat(),
+        "modes": list(options.modes),
+        "statuses": list(options.statuses),
+        "places": list(result.places),
+        "names": list(names),
+        "values": [list(row) for row in result.values],
+        "empty": [
+            {"from": result.places[i], "to": result.places[j], "reason": reason}
+            for (i, j), reason in sorted(reasons.items())
+        ],
+    }
 
-    table = Table(title=text(f"route {'distance (km)' if result.unit == 'km' else 'time (h)'}"))
-    rows = result.to_rows()
-    for column in rows[0]:
-        table.add_column(text(column), justify="right")
-    for row in rows[1:]:
-        table.add_row(*(text(value) for value in row))
-    _console().print(table)
+
+def matrix_csv_rows(result: Matrix) -> list[dict[str, object]]:
+    """``matrix --csv``: one row per place (its id under the empty header), full precision."""
+    return [
+        {"": place, **dict(zip(result.places, values, strict=True))}
+        for place, values in zip(result.places, result.values, strict=True)
+    ]
+
+
+def check_rows(report: CheckReport) -> list[dict[str, object]]:
+    """``check --csv``: every finding, its ``data`` as JSON text."""
+    return [
+        {
+            "subject": f.subject,
+            "check": f.check,
+            "ok": f.ok,
+            "message": f.message,
+            "data": f.data,
+        }
+        for f in report.findings
+    ]
 
 
 def print_route_table(rows: list[dict[str, object]]) -> None:
-    from rich.table import Table
-
+    """``corridors table``: nmi for the sea legs of routes that have them."""
     day = f" as of {rows[0]['as_of']}" if rows and "as_of" in rows[0] else ""
-    table = Table(title=text(f"Route table{day} (published length where one exists)"))
-    for column in ("from", "to", "modes", "km", "nmi", "published km", "statuses"):
-        table.add_column(column, justify="right" if column in ("km", "nmi") else "left")
-    for row in rows:
-        reported = row["reported_km"]
-        table.add_row(
-            text(row["from"]),
-            text(row["to"]),
-            text(row["modes"]),
-            text(f"{row['distance_km']:,.1f}"),
-            text(f"{row['distance_nmi']:,.1f}" if "sea" in str(row["modes"]) else ""),
-            text("" if reported is None else f"{reported:,.1f}"),
-            text(", ".join(row["statuses"])),  # type: ignore[arg-type]
-        )
-    _console().print(table)
+    shown = [
+        {
+            **row,
+            "statuses": ", ".join(row["statuses"]),  # type: ignore[arg-type]
+            "sea_nmi": row.get("sea_nmi"),
+        }
+        for row in rows
+    ]
+    columns = (
+        Column("from", "from"),
+        Column("to", "to"),
+        Column("modes", "modes"),
+        Column("distance_km", "km", 1),
+        Column("sea_nmi", "sea nmi", 1),
+        Column("reported_km", "published km", 1),
+        Column("statuses", "statuses"),
+    )
+    print_table(shown, columns, title=f"Route table{day} (published length where one exists)")
 
 
 def print_check(report: CheckReport, *, verbose: bool = False) -> None:
@@ -180,9 +307,9 @@ def print_check(report: CheckReport, *, verbose: bool = False) -> None:
     echo(report.summary())
 
 
-def print_shipments_total(total: float, count: int) -> None:
+def shipments_total(total: float, count: int) -> str:
     """The line under ``list shipments``: the total of all shipments, as the map shows it."""
-    _console().print(text(f"total: {total:,.0f} t in {count} shipment(s)"))
+    return f"total: {format_number(total, 0)} t in {count} shipment{'s' if count != 1 else ''}"
 
 
-__all__ = ["print_matrix", "print_route", "print_route_table"]
+__all__ = ["print_matrix", "print_records", "print_route", "print_route_table"]

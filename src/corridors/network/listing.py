@@ -1,4 +1,4 @@
-"""JSON-ready records of the atlas's places, corridors, shipments and programmes
+"""JSON-ready records of the atlas's places, corridors, shipments, programmes and sources
 (``corridors list``)."""
 
 from __future__ import annotations
@@ -155,9 +155,36 @@ def programme_records(network: Network) -> list[dict[str, object]]:
     ]
 
 
+def source_records(network: Network) -> list[dict[str, object]]:
+    """Every source the atlas cites, as a JSON-ready record.
+
+    Parameters
+    ----------
+    network : Network
+
+    Returns
+    -------
+    list of dict
+        In atlas order: ``id``, ``title``, ``publisher``, ``date``, ``url``, ``note`` (None
+        where the source does not say).
+    """
+    return [
+        {
+            "id": s.id,
+            "title": s.title,
+            "publisher": s.publisher,
+            "date": s.date,
+            "url": s.url,
+            "note": s.note,
+        }
+        for s in network.atlas.sources.values()
+    ]
+
+
 LISTS: dict[str, Callable[[Network], list[dict[str, object]]]] = {
     "places": place_records,
     "corridors": corridor_records,
     "shipments": shipment_records,
     "programmes": programme_records,
+    "sources": source_records,
 }

@@ -65,7 +65,13 @@ class RouteLeg:
     since: str | None = None
     open_sea: bool = False
 
+    @property
+    def distance_nmi(self) -> float | None:
+        """Length in international nautical miles for a sea leg; None for any other mode."""
+        return km_to_nmi(self.distance_km) if self.mode == "sea" else None
+
     def to_dict(self) -> dict[str, object]:
+        nmi = self.distance_nmi
         return {
             "from": self.start,
             "to": self.end,
@@ -77,6 +83,7 @@ class RouteLeg:
             "built": self.built,
             "in_service": self.in_service,
             "distance_km": round(self.distance_km, 3),
+            "distance_nmi": None if nmi is None else round(nmi, 3),
             "hours": None if self.hours is None else round(self.hours, 2),
         }
 
@@ -124,6 +131,12 @@ class Route:
         return km_to_nmi(self.distance_km)
 
     @property
+    def sea_distance_nmi(self) -> float | None:
+        """Length of the sea legs in nautical miles; None for a route with no sea leg."""
+        sea = [leg.distance_km for leg in self.legs if leg.mode == "sea"]
+        return km_to_nmi(sum(sea)) if sea else None
+
+    @property
     def coords(self) -> tuple[tuple[float, float], ...]:
         """The whole route as one line, from origin to destination."""
         joined: tuple[tuple[float, float], ...] = ()
@@ -137,11 +150,13 @@ class Route:
         return tuple(leg.corridor for leg in self.legs)
 
     def to_dict(self) -> dict[str, object]:
+        sea = self.sea_distance_nmi
         return {
             "from": self.origin,
             "to": self.destination,
             "distance_km": round(self.distance_km, 3),
             "distance_nmi": round(self.distance_nmi, 3),
+            "sea_distance_nmi": None if sea is None else round(sea, 3),
             "hours": None if self.hours is None else round(self.hours, 2),
             "by": self.options.by,
             "as_of": self.as_of.isoformat(),

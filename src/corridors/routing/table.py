@@ -68,7 +68,8 @@ def route_table(
     -------
     list of dict
         One row per route: ``from``, ``to`` (place ids), ``modes``, ``distance_km``,
-        ``distance_nmi`` (rounded to 0.1), ``reported_km`` (the published length when the
+        ``distance_nmi`` (the whole route; rounded to 0.1), ``sea_nmi`` (the sea legs only, None
+        without one), ``reported_km`` (the published length when the
         route is one whole corridor that has one, else None), ``statuses`` and ``corridors``
         used, ``as_of`` (the day) and ``not_in_service`` (corridors of legs not in service).
 
@@ -96,6 +97,7 @@ def route_table(
         except CorridorsError:
             continue
         reported = _reported_km(network, result)
+        sea_nmi = result.sea_distance_nmi
         rows.append(
             {
                 "from": origin,
@@ -103,6 +105,7 @@ def route_table(
                 "modes": modes,
                 "distance_km": round(result.distance_km, 1),
                 "distance_nmi": round(result.distance_nmi, 1),
+                "sea_nmi": None if sea_nmi is None else round(sea_nmi, 1),
                 "reported_km": reported,
                 "statuses": sorted({leg.status for leg in result.legs}),
                 "corridors": [leg.corridor for leg in result.legs],
