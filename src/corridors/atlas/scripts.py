@@ -33,9 +33,9 @@ Han characters; all three may hold Latin letters (``POSCO``)."""
 _SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015\u2212]+")
 _APOSTROPHES = re.compile("['\u2018\u2019\u02bc\u02bb\u02b9\u0060\u00b4]")
 _HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
-_SUFFIXES = ("청년역", "역", "항", "시", "구역", "리")
-"""Korean generic suffixes look-up may drop, longest first: youth station, station, port,
-city, district, village."""
+_SUFFIXES = ("청년역", "구역", "청년", "역", "항", "시", "리")
+"""Korean generic suffixes look-up may drop, longest first: youth station, district, youth
+(the DPRK's honorific in station names), station, port, city, village."""
 _SCRIPT_PREFIXES = ("LATIN", "CYRILLIC", "HANGUL", "CJK", "HIRAGANA", "KATAKANA", "GREEK")
 
 

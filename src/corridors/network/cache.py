@@ -121,8 +121,8 @@ _ROWS: dict[type, tuple[tuple[str, str], ...]] = {
         ("reported_length_source", "s?"),
         ("note", "s?"),
         ("history", "events"),
-        ("file", "file"),
         ("names", "names"),
+        ("file", "file"),  # last: the writer stores it relative to the atlas
     ),
     NativeName: (
         ("language", "s"),
