@@ -299,3 +299,32 @@ def test_popups_and_labels_carry_the_local_names() -> None:
     specs = {s["id"]: s for s in label_specs(atlas)}
     assert specs["khasan"]["local"] == "Хасан"
     assert specs["pohang"]["local"] == "포항"
+
+
+def test_list_and_exports_carry_the_names(cache: Path, tmp_path: Path) -> None:
+    listed = corridors_cli("list", "places", "--json", atlas=GEO, cache=cache)
+    records = {r["id"]: r for r in json.loads(listed.stdout)}
+    assert records["khasan"]["local_name"] == "Хасан"
+    assert records["rajin_port"]["names"]["zh"]["name"] == "罗津港"
+    assert records["hongui"]["names"]["ru"]["estimate"] is True
+    table = corridors_cli("list", "places", atlas=GEO, cache=cache, env={"COLUMNS": "200"})
+    assert "나진항" in table.stdout and "두만강역" in table.stdout and "Хасан" in table.stdout
+    lines = corridors_cli("list", "corridors", "--json", atlas=GEO, cache=cache)
+    by_id = {r["id"]: r for r in json.loads(lines.stdout)}
+    assert by_id["gyeongbu_seoul_busan"]["names"]["ko"]["name"] == "경부선"
+
+    import networkx as nx
+
+    graphml = tmp_path / "graph.graphml"
+    assert corridors_cli("export", str(graphml), atlas=GEO, cache=cache).returncode == 0
+    graph = nx.read_graphml(graphml)
+    names = {data["place"]: data["names"] for _, data in graph.nodes(data=True)}
+    assert names["rajin_port"] == "ko: 나진항; ru: порт Раджин; zh: 罗津港"
+    assert names["hongui"] == "ko: 홍의역; ru: ~Хоный"
+
+    import geopandas as gpd
+
+    gpkg = tmp_path / "atlas.gpkg"
+    assert corridors_cli("export", str(gpkg), atlas=GEO, cache=cache).returncode == 0
+    places = gpd.read_file(gpkg, layer="places").set_index("id")
+    assert places.loc["khasan", "names"] == "ko: 하산; ru: Хасан; zh: 哈桑"

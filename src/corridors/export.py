@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corridors.atlas.model import Atlas
+from corridors.atlas.native_text import names_field
 from corridors.errors import UsageError
 from corridors.network.index import Network
 
@@ -29,6 +30,7 @@ def _zone_rows(atlas: Atlas) -> list[dict[str, object]]:
             "id": p.id,
             "name": p.name,
             "aliases": "; ".join(p.aliases),
+            "names": names_field(p.names),
             "country": p.country,
             "kind": p.kind,
             "area_km2": area_km2(p.area),
@@ -133,6 +135,7 @@ def write_geopackage(network: Network, path: Path) -> None:
                 "id": p.id,
                 "name": p.name,
                 "aliases": "; ".join(p.aliases),
+                "names": names_field(p.names),
                 "country": p.country,
                 "kind": p.kind,
                 "sources": "; ".join(p.sources),
@@ -228,6 +231,7 @@ def _graphml_graph(network: Network) -> nx.MultiDiGraph:
             place=place.id,
             mode=name.rsplit("@", 1)[1],
             name=place.name,
+            names=names_field(place.names),
             kind=place.kind,
             country=place.country,
             x=place.lon,
@@ -263,7 +267,8 @@ def write_graphml(network: Network, path: Path) -> None:
 
     Nodes are a place in one mode, numbered 0, 1, ... in the order of ``place@mode``: the
     node id and ``osmid`` are that integer; ``place`` (the place id), ``mode`` (rail, sea,
-    power, pipeline), ``name``, ``kind``, ``country``, and ``x``/``y`` (longitude/latitude,
+    power, pipeline), ``name``, ``names`` (native names, ``ko: 나진항; ru: порт Раджин``, ``~``
+    marking an estimate), ``kind``, ``country``, and ``x``/``y`` (longitude/latitude,
     EPSG:4326). Corridors of one mode meet at a shared place's node; a route changes between
     rail and sea only along a ``transfer`` edge at a port or terminal, so route from and to
     the node of the right ``place`` and ``mode``.

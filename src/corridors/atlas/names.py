@@ -1,4 +1,5 @@
-"""Resolve what a user typed (an id, a name or an alias, any case) to a place or corridor id."""
+"""Resolve what a user typed (an id, a name, an alias or a native name, in any case and script)
+to a place or corridor id (folding rules: :mod:`corridors.atlas.scripts`)."""
 
 from __future__ import annotations
 

@@ -109,11 +109,13 @@ def print_records(what: str, records: list[dict[str, object]]) -> None:
     from rich.table import Table
 
     columns = {
-        "places": ("id", "name", "country", "kind", "lat", "lon"),
+        "places": ("id", "name", "local_name", "country", "kind", "lat", "lon"),
         "corridors": ("id", "name", "mode", "status", "length_km", "reported_length_km"),
         "shipments": ("id", "name", "cargo", "tonnes", "consignee"),
         "programmes": ("id", "name", "announced", "figures", "members"),
     }[what]
+    if not any(record.get("local_name") for record in records):  # an atlas without names
+        columns = tuple(c for c in columns if c != "local_name")
     table = Table()
     for column in columns:
         table.add_column(column)
