@@ -21,6 +21,10 @@ class UnknownPlaceError(CorridorsError):
     """A place name did not resolve to any id, name or alias."""
 
 
+class AmbiguousNameError(UnknownPlaceError):
+    """A name matches two or more places (or corridors); the message lists them by id."""
+
+
 class NoRouteError(CorridorsError):
     """The places exist but no path joins them under the chosen filters."""
 

@@ -39,6 +39,8 @@ PLACE_KINDS = (
 AREA_KINDS = ("zone",)
 """Place kinds drawn as an area (a Polygon or MultiPolygon); every other kind is a Point."""
 COUNTRIES = ("RUS", "PRK", "KOR", "CHN", "JPN")
+COUNTRY_LANGUAGE = {"RUS": "ru", "PRK": "ko", "KOR": "ko", "CHN": "zh"}
+"""The language of a country's local place names (the key of a :class:`NativeName`)."""
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 SOURCE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 DATE_PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
@@ -105,6 +107,32 @@ class Source:
 
 
 @dataclass(frozen=True)
+class NativeName:
+    """A place's or corridor's name in one language's own script (``names`` in the atlas).
+
+    Attributes
+    ----------
+    language : str
+        ``ko`` (Hangul), ``ru`` (Cyrillic) or ``zh`` (Han): see
+        :data:`corridors.atlas.scripts.LANGUAGE_SCRIPTS`.
+    name : str
+        The name as that language writes it (``나진항``, ``Раджин``, ``罗津港``).
+    aliases : tuple of str
+        Other spellings in the same language (the DPRK's ``라진항`` beside the ROK's ``나진항``).
+    sources : tuple of str
+        Source ids that give the name (none only if ``estimate``).
+    estimate : bool
+        True when no source gives it: the curator's own transliteration, shown as such.
+    """
+
+    language: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    estimate: bool = False
+
+
+@dataclass(frozen=True)
 class Place:
     """A point on the map: station, port berth, junction, city…"""
 
@@ -120,6 +148,18 @@ class Place:
     note: str | None = None
     area: Area | None = None
     """For a zone: its polygons; ``lon``/``lat`` is then a representative point inside it."""
+    names: tuple[NativeName, ...] = ()
+    """Its names in Korean, Russian and Chinese scripts, as the atlas gives them."""
+
+    def native(self, language: str) -> NativeName | None:
+        """Its name in ``language`` (``ko``, ``ru``, ``zh``), if the atlas gives one."""
+        return next((n for n in self.names if n.language == language), None)
+
+    @property
+    def local_name(self) -> NativeName | None:
+        """Its name in the language of its country (Korean in both Koreas, Russian in Russia,
+        Chinese in China), if the atlas gives one: the one maps show beside ``name``."""
+        return self.native(COUNTRY_LANGUAGE.get(self.country, ""))
 
     @property
     def coord(self) -> Coord:
@@ -170,6 +210,12 @@ class Corridor:
     note: str | None = None
     history: tuple[StatusEvent, ...] = ()
     file: str = ""
+    names: tuple[NativeName, ...] = ()
+    """Its names in Korean, Russian and Chinese scripts, as the atlas gives them."""
+
+    def native(self, language: str) -> NativeName | None:
+        """Its name in ``language`` (``ko``, ``ru``, ``zh``), if the atlas gives one."""
+        return next((n for n in self.names if n.language == language), None)
 
     @property
     def stops(self) -> tuple[str, ...]:

@@ -1,66 +1,157 @@
-"""Resolve what a user typed (an id, a name or an alias, any case) to a place or corridor id."""
+"""Resolve what a user typed (an id, a name, an alias or a native name, in any case and script)
+to a place or corridor id (folding rules: :mod:`corridors.atlas.scripts`)."""
 
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from corridors.atlas.model import Atlas
-from corridors.errors import UnknownPlaceError, UsageError
-
-_SEPARATORS = re.compile(r"[\s_\-–—]+")
+from corridors.atlas.native_names import native_labels
+from corridors.atlas.scripts import fold, hangul_stem
+from corridors.errors import AmbiguousNameError, UnknownPlaceError, UsageError
 
 
 def normalise(text: str) -> str:
-    """Case-fold; spaces, underscores and dashes count alike (``rajin_port`` = ``Rajin port``)."""
-    return _SEPARATORS.sub(" ", text.casefold()).strip()
+    """The look-up key of a name: :func:`corridors.atlas.scripts.fold` (case, accents, scripts,
+    spaces, underscores and dashes: ``rajin_port`` = ``Rajin port``, ``나진 항`` = ``나진항``)."""
+    return fold(text)
 
 
-def _label_index(entries: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
-    index: dict[str, str] = {}
-    for entry_id, labels in entries:
-        for label in labels:
-            index.setdefault(normalise(label), entry_id)
-    return index
+@dataclass(frozen=True)
+class LabelIndex:
+    """Every label (id, name, alias, native name) of places or corridors, by look-up key.
+
+    ``exact`` maps a :func:`normalise` key to the ids it names (more than one only when two
+    entries' labels fold alike); ``stems`` maps a Hangul key without its generic suffix
+    (:func:`~corridors.atlas.scripts.hangul_stem`) to the ids whose labels have that stem.
+    """
+
+    exact: dict[str, tuple[str, ...]]
+    stems: dict[str, tuple[str, ...]]
+    what: str
+
+    @classmethod
+    def build(cls, entries: Iterable[tuple[str, Iterable[str]]], *, what: str) -> LabelIndex:
+        exact: dict[str, dict[str, None]] = {}
+        stems: dict[str, dict[str, None]] = {}
+        for entry_id, labels in entries:
+            for label in labels:
+                key = fold(label)
+                exact.setdefault(key, {})[entry_id] = None
+                stem = hangul_stem(key)
+                if stem is not None:
+                    stems.setdefault(stem, {})[entry_id] = None
+        return cls(
+            {k: tuple(v) for k, v in exact.items()},
+            {k: tuple(v) for k, v in stems.items()},
+            what,
+        )
+
+    def candidates(self, text: str) -> tuple[str, ...]:
+        """The ids ``text`` may name: its exact key's, else (Hangul) its stem's; may be empty.
+
+        The stem fallback tries, in order: the typed key without its suffix as a full label
+        (``나진항`` finds a place called ``나진``), then the typed key as the stem of labels
+        (``나진`` finds ``나진역`` and ``나진항``: two places, so an ambiguity), then both stemmed.
+        """
+        key = fold(text)
+        found = self.exact.get(key)
+        if found:
+            return found
+        stem = hangul_stem(key)
+        for attempt in (
+            self.exact.get(stem) if stem else None,
+            self.stems.get(key),
+            self.stems.get(stem) if stem else None,
+        ):
+            if attempt:
+                return attempt
+        return ()
+
+
+def place_index(atlas: Atlas) -> LabelIndex:
+    """The :class:`LabelIndex` of every place's id, name, aliases and native names."""
+    return LabelIndex.build(
+        (
+            (place.id, (place.id, place.name, *place.aliases, *native_labels(place.names)))
+            for place in atlas.places.values()
+        ),
+        what="places",
+    )
+
+
+def corridor_index(atlas: Atlas) -> LabelIndex:
+    """The :class:`LabelIndex` of every corridor's id, name and native names."""
+    return LabelIndex.build(
+        ((c.id, (c.id, c.name, *native_labels(c.names))) for c in atlas.corridors.values()),
+        what="corridors",
+    )
 
 
 def place_labels(atlas: Atlas) -> dict[str, str]:
-    """Every normalised id, name and alias of every place, mapped to the place id."""
-    return _label_index(
-        (place.id, (place.id, place.name, *place.aliases)) for place in atlas.places.values()
-    )
+    """Every normalised label of every place naming one place only, mapped to its id."""
+    return {key: ids[0] for key, ids in place_index(atlas).exact.items() if len(ids) == 1}
 
 
-def resolve_place(atlas: Atlas, text: str) -> str:
-    """The id of the place ``text`` names; ``UnknownPlaceError`` with suggestions if none."""
-    labels = place_labels(atlas)
-    found = labels.get(normalise(text))
-    if found is not None:
-        return found
-    raise UnknownPlaceError(f"unknown place '{text}'{_suggest(text, labels, atlas, 'places')}")
+def resolve_place(atlas: Atlas, text: str, *, index: LabelIndex | None = None) -> str:
+    """The id of the place ``text`` names: an id, name, alias or native name, in any case,
+    with or without accents (``Tumangang``, ``Хасан``, ``포항``, ``나진 항``).
+
+    Parameters
+    ----------
+    atlas : Atlas
+    text : str
+        What the user typed.
+    index : LabelIndex, optional
+        A prebuilt :func:`place_index` of ``atlas`` (the network keeps one).
+
+    Raises
+    ------
+    AmbiguousNameError
+        ``text`` names two or more places (the message lists them).
+    UnknownPlaceError
+        No place has that label (the message suggests near matches).
+    """
+    return _resolve(atlas, text, index or place_index(atlas))
 
 
 def resolve_corridor(atlas: Atlas, text: str) -> str:
-    """The id of the corridor ``text`` names (id or name, any case)."""
-    labels = _label_index((c.id, (c.id, c.name)) for c in atlas.corridors.values())
-    found = labels.get(normalise(text))
-    if found is not None:
-        return found
-    raise UnknownPlaceError(
-        f"unknown corridor '{text}'{_suggest(text, labels, atlas, 'corridors')}"
-    )
+    """The id of the corridor ``text`` names (id, name or native name; see
+    :func:`resolve_place`); a line name that several corridors share is an ambiguity."""
+    return _resolve(atlas, text, corridor_index(atlas))
 
 
-def _suggest(text: str, labels: dict[str, str], atlas: Atlas, what: str) -> str:
-    close = difflib.get_close_matches(normalise(text), list(labels), n=6, cutoff=0.6)
+def _display(atlas: Atlas, entry_id: str, what: str) -> str:
+    entry = atlas.places.get(entry_id) if what == "places" else atlas.corridors.get(entry_id)
+    return entry.name if entry is not None else entry_id
+
+
+def _resolve(atlas: Atlas, text: str, index: LabelIndex) -> str:
+    found = index.candidates(text)
+    what = index.what
+    if len(found) == 1:
+        return found[0]
+    if found:
+        listed = ", ".join(f"{_display(atlas, i, what)} ({i})" for i in found[:8])
+        more = f" and {len(found) - 8} more" if len(found) > 8 else ""
+        raise AmbiguousNameError(
+            f"'{text}' names {len(found)} {what}: {listed}{more}; give one of their ids"
+        )
+    singular = what[:-1]
+    raise UnknownPlaceError(f"unknown {singular} '{text}'{_suggest(text, index, atlas)}")
+
+
+def _suggest(text: str, index: LabelIndex, atlas: Atlas) -> str:
+    what = index.what
+    close = difflib.get_close_matches(fold(text), list(index.exact), n=6, cutoff=0.6)
     names: list[str] = []
     for label in close:
-        entry_id = labels[label]
-        entry = atlas.places.get(entry_id) if what == "places" else atlas.corridors.get(entry_id)
-        display = entry.name if entry is not None else entry_id
-        if display not in names:
-            names.append(display)
+        for entry_id in index.exact[label]:
+            display = _display(atlas, entry_id, what)
+            if display not in names:
+                names.append(display)
     if names:
         return f"; did you mean {', '.join(names[:3])}?"
     return f"; run 'corridors list {what}' to see the known {what}"

@@ -49,7 +49,9 @@ from corridors.atlas.model import (
     as_position,
     position_problem,
 )
+from corridors.atlas.native_names import parse_native_names
 from corridors.atlas.safe_input import check_document, parse_json_text, read_file_limited
+from corridors.atlas.scripts import fold
 from corridors.errors import AtlasError
 from corridors.paths import resolve_atlas_dir
 
@@ -415,6 +417,7 @@ def parse_places(path: Path, doc: Any, sources: dict[str, Source]) -> dict[str, 
     """Validate ``places.geojson``: unique ids, names and aliases, real points, known sources."""
     places: dict[str, Place] = {}
     labels: dict[str, str] = {}
+    folded_labels: dict[str, str] = {}  # every label's look-up key (scripts.fold) -> place id
     for index, feature in enumerate(_features(path, doc)):
         where = _feature_where(path, index, feature)
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
@@ -458,6 +461,7 @@ def parse_places(path: Path, doc: Any, sources: dict[str, Source]) -> dict[str, 
             transfer=transfer,
             note=fields.text("note", required=False),
             area=area,
+            names=parse_native_names(fields.props.get("names"), sources, fields.fail),
         )
         for label in (place.id, place.name, *place.aliases):
             folded = label.casefold()
@@ -465,8 +469,19 @@ def parse_places(path: Path, doc: Any, sources: dict[str, Source]) -> dict[str, 
             if owner is not None and owner != place.id:
                 fields.fail("aliases", f"'{label}' already names place '{owner}'")
             labels[folded] = place.id
+            folded_labels.setdefault(fold(label), place.id)
+        _check_native_unique(fields, place, folded_labels)
         places[place_id] = place
     return places
+
+
+def _check_native_unique(fields: _Field, place: Place, folded: dict[str, str]) -> None:
+    """A place's native names and aliases name no other place, as look-up reads them."""
+    for entry in place.names:
+        for label in (entry.name, *entry.aliases):
+            owner = folded.setdefault(fold(label), place.id)
+            if owner != place.id:
+                fields.fail(f"names.{entry.language}", f"'{label}' already names place '{owner}'")
 
 
 def parse_corridors(
@@ -558,6 +573,7 @@ def parse_corridor_feature(
         note=fields.text("note", required=False),
         history=history,
         file=file,
+        names=parse_native_names(fields.props.get("names"), sources, fields.fail),
     )
 
 

@@ -141,6 +141,7 @@ LIST_COLUMNS: dict[str, tuple[Column, ...]] = {
     "places": (
         Column("id", "id"),
         Column("name", "name"),
+        Column("local_name", "local name"),
         Column("country", "country"),
         Column("kind", "kind"),
         Column("lat", "lat (°N)", 4),
@@ -182,8 +183,15 @@ LIST_COLUMNS: dict[str, tuple[Column, ...]] = {
 def print_records(
     what: str, records: list[dict[str, object]], *, notes: Sequence[str] = ()
 ) -> None:
-    """``corridors list WHAT`` as a table of :data:`LIST_COLUMNS`, then ``notes``."""
-    print_table(records, LIST_COLUMNS[what], notes=notes)
+    """``corridors list WHAT`` as a table of :data:`LIST_COLUMNS`, then ``notes``.
+
+    The ``local_name`` column shows only when some record has one (an atlas without native
+    names keeps its table narrow).
+    """
+    columns = LIST_COLUMNS[what]
+    if not any(record.get("local_name") for record in records):
+        columns = tuple(c for c in columns if c.key != "local_name")
+    print_table(records, columns, notes=notes)
 
 
 MATRIX_MARKS = {

@@ -12,6 +12,7 @@ from typing import Any
 
 from corridors.atlas.model import COUNTRIES, ID_PATTERN, Atlas, Coord, Place
 from corridors.atlas.names import normalise, resolve_place
+from corridors.atlas.native_names import native_labels
 from corridors.edit.names import check_text, slugify, unique_id
 from corridors.edit.types import pair, short
 from corridors.errors import EditError
@@ -55,8 +56,13 @@ class Places:
         return places[best], float(dist[best])
 
     def labels(self) -> set[str]:
-        """Normalised ids, names and aliases in use, so a new junction cannot clash."""
-        return {normalise(label) for p in self.all() for label in (p.id, p.name, *p.aliases)}
+        """Normalised ids, names, aliases and native names in use, so a new junction cannot
+        clash."""
+        return {
+            normalise(label)
+            for p in self.all()
+            for label in (p.id, p.name, *p.aliases, *native_labels(p.names))
+        }
 
 
 def snap_end(

@@ -136,6 +136,7 @@ def _graphml_graph(network: Network) -> nx.MultiDiGraph:
     """The route graph as OSMnx keeps a street network (see :func:`write_graphml`)."""
     import networkx as nx
 
+    from corridors.atlas.native_text import names_field
     from corridors.network.graph import TRANSFER, graph_edges, node_place
     from corridors.network.seatable import OPEN_SEA
     from corridors.routing.options import DEFAULT_SPEEDS_KMH, DEFAULT_TRANSFER_HOURS
@@ -153,6 +154,7 @@ def _graphml_graph(network: Network) -> nx.MultiDiGraph:
             place=place.id,
             mode=name.rsplit("@", 1)[1],
             name=place.name,
+            names=names_field(place.names),
             kind=place.kind,
             country=place.country,
             x=place.lon,
@@ -188,7 +190,8 @@ def write_graphml(network: Network, path: Path) -> None:
 
     Nodes are a place in one mode, numbered 0, 1, ... in the order of ``place@mode``: the
     node id and ``osmid`` are that integer; ``place`` (the place id), ``mode`` (rail, sea,
-    power, pipeline), ``name``, ``kind``, ``country``, and ``x``/``y`` (longitude/latitude,
+    power, pipeline), ``name``, ``names`` (native names, ``ko: 나진항; ru: порт Раджин``, ``~``
+    marking an estimate), ``kind``, ``country``, and ``x``/``y`` (longitude/latitude,
     EPSG:4326). Corridors of one mode meet at a shared place's node; a route changes between
     rail and sea only along a ``transfer`` edge at a port or terminal, so route from and to
     the node of the right ``place`` and ``mode``.

@@ -13,6 +13,7 @@ from dataclasses import asdict
 from typing import Any
 
 from corridors.atlas.model import Atlas, Coord, Corridor
+from corridors.atlas.native_text import names_field
 from corridors.network.index import Network
 
 Row = dict[str, Any]
@@ -48,6 +49,7 @@ def place_rows(atlas: Atlas) -> list[Row]:
             "id": p.id,
             "name": p.name,
             "aliases": "; ".join(p.aliases),
+            "names": names_field(p.names),
             "country": p.country,
             "kind": p.kind,
             "sources": "; ".join(p.sources),
@@ -68,6 +70,7 @@ def zone_rows(atlas: Atlas) -> list[Row]:
             "id": p.id,
             "name": p.name,
             "aliases": "; ".join(p.aliases),
+            "names": names_field(p.names),
             "country": p.country,
             "kind": p.kind,
             "area_km2": area_km2(p.area),

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from corridors.atlas.model import Atlas, Coord, Corridor, Place, Programme
+from corridors.atlas.native_text import LANGUAGE_LABELS, name_line, name_sources
 from corridors.atlas.timeline import CorridorState
 from corridors.maps.style import STATUS_LABELS, place_style, zone_style
 
@@ -160,6 +161,7 @@ def corridor_popup(
         ["Mode", corridor.mode],
         ["Status", f"{label} (since {since})" if since else f"{label} ({corridor.status_year})"],
     ]
+    rows.extend([LANGUAGE_LABELS[n.language], name_line(n)] for n in corridor.names)
     if state is not None and not state.in_service:
         rows.append(["In service", "no" + ("" if state.built else "; the line is not built")])
     if corridor.history:
@@ -184,13 +186,15 @@ def corridor_popup(
     return {
         "title": corridor.name,
         "rows": rows,
-        "links": source_links(atlas, corridor.sources),
+        "links": source_links(atlas, (*corridor.sources, *name_sources(corridor.names))),
     }
 
 
 def place_popup(atlas: Atlas, place: Place) -> Popup:
-    """Popup contents of one place: kind, country, aliases, transfers, note, sources."""
+    """Popup contents of one place: kind, country, native names, aliases, transfers, note,
+    sources (those of its names too)."""
     rows = [["Kind", place.kind], ["Country", place.country]]
+    rows.extend([LANGUAGE_LABELS[n.language], name_line(n)] for n in place.names)
     if place.aliases:
         rows.append(["Also", ", ".join(place.aliases)])
     if place.transfer:
@@ -203,7 +207,8 @@ def place_popup(atlas: Atlas, place: Place) -> Popup:
         rows.append(["Note", place.note])
     label = "Position" if place.area is None else "Label point"
     rows.append([label, f"{place.lat:.5f}, {place.lon:.5f}"])
-    return {"title": place.name, "rows": rows, "links": source_links(atlas, place.sources)}
+    cited = (*place.sources, *name_sources(place.names))
+    return {"title": place.name, "rows": rows, "links": source_links(atlas, cited)}
 
 
 def place_features(atlas: Atlas, place_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:

@@ -5,7 +5,8 @@ names of countries and seas.
 takes no clicks). After every zoom and move the browser runs one collision pass: labels are
 taken greedily in order of importance (:data:`~corridors.maps.style.KIND_RANK`: ports,
 terminals, border crossings and cities, then junctions and stations, then the rest; within a
-rank in the given order), each tried right, left, above and below its marker, and kept only
+rank in the given order), each tried right, left, above and below its marker (first with its
+local-script name after the English, e.g. ``Khasan · Хасан``, then without it), and kept only
 where its box overlaps no label already kept; a label whose kind is not yet shown at the zoom
 (:data:`~corridors.maps.style.RANK_MIN_ZOOM`) or that lies outside the view is hidden. The map's
 controls and the place markers are obstacles from the start (a label never covers a marker or
@@ -60,6 +61,7 @@ LABEL_CSS = """
   font-size:12px;line-height:14px;color:#1b2631;text-shadow:0 0 2px #fff,0 0 2px #fff,
   0 0 3px #fff,0 0 4px #fff;}
 .corridors-label-rank0{font-weight:bold;}
+.corridors-label-local{font-weight:normal;color:#34495e;}
 .corridors-label-country{font-size:15px;font-weight:bold;letter-spacing:3px;color:#5d6d7e;}
 .corridors-label-sea{font-size:13px;font-style:italic;color:#2e6f9e;letter-spacing:1px;}
 """
@@ -84,9 +86,17 @@ class PlaceLabels(_LayerControl):
     var div = document.createElement("div");
     div.className = "corridors-label " + cls;
     div.textContent = item.text;
+    var local = null;
+    if (item.local) {  // the local-script name beside the English, dropped where no room
+      local = document.createElement("span");
+      local.className = "corridors-label-local";
+      local.textContent = " \u00b7 " + item.local;
+      div.appendChild(local);
+    }
     div.style.visibility = "hidden";
     pane.appendChild(div);
-    labels.push({item: item, el: div, w: 0, h: 0, latlng: L.latLng(item.lat, item.lon)});
+    labels.push({item: item, el: div, local: local, w: 0, ws: 0, h: 0,
+                 latlng: L.latLng(item.lat, item.lon)});
   }
   spec.regions.forEach(function (r) { add(r, "corridors-label-" + r.kind); });
   spec.places.forEach(function (p) {
@@ -114,25 +124,29 @@ class PlaceLabels(_LayerControl):
       }
     });
     labels.forEach(function (l) {  // all reads before any write: one layout, not one each
-      if (!l.w) { l.w = l.el.offsetWidth; l.h = l.el.offsetHeight; }
+      if (!l.w) {
+        l.w = l.el.offsetWidth; l.h = l.el.offsetHeight;
+        l.ws = l.local ? l.w - l.local.offsetWidth : l.w;  // without the local name
+      }
     });
     labels.forEach(function (l) {
       var it = l.item, show = z >= it.min && (it.max === undefined || z <= it.max);
       if (it.r !== undefined && markers && !map.hasLayer(markers)) { show = false; }
-      var best = null;
-      if (show) {
-        var c = map.latLngToContainerPoint(l.latlng), gap = (it.r || 0) + 3;
+      var best = null, widths = l.local ? [l.w, l.ws] : [l.w], fit = 0;
+      for (var j = 0; show && j < widths.length && best === null; j++) {
+        var w = widths[j], c = map.latLngToContainerPoint(l.latlng), gap = (it.r || 0) + 3;
         var tries = it.r === undefined
-          ? [[-l.w / 2, -l.h / 2]]
-          : [[gap, -l.h / 2], [-gap - l.w, -l.h / 2], [-l.w / 2, -gap - l.h], [-l.w / 2, gap]];
+          ? [[-w / 2, -l.h / 2]]
+          : [[gap, -l.h / 2], [-gap - w, -l.h / 2], [-w / 2, -gap - l.h], [-w / 2, gap]];
         for (var i = 0; i < tries.length && best === null; i++) {
-          var box = {x: c.x + tries[i][0], y: c.y + tries[i][1], w: l.w, h: l.h};
+          var box = {x: c.x + tries[i][0], y: c.y + tries[i][1], w: w, h: l.h};
           if (box.x < 0 || box.y < 0 || box.x + box.w > size.x || box.y + box.h > size.y) {
             continue;
           }
-          if (!kept.some(function (k) { return overlaps(box, k); })) { best = box; }
+          if (!kept.some(function (k) { return overlaps(box, k); })) { best = box; fit = j; }
         }
       }
+      if (l.local) { l.local.style.display = fit === 0 ? "" : "none"; }
       if (best === null) {
         l.el.style.visibility = "hidden";
         return;
@@ -163,8 +177,11 @@ def label_specs(
 ) -> list[dict[str, Any]]:
     """One label per place (all, or the given ids), in order of importance then given order.
 
-    Each is ``{"id", "text", "lat", "lon", "rank", "min" (zoom), "r" (marker radius, px)}``;
-    an area place (zone) is labelled at its label point. ``min`` is the rank's
+    Each is ``{"id", "text", "lat", "lon", "rank", "min" (zoom), "r" (marker radius, px)}``
+    and ``"local"``, the name in its country's script
+    (:attr:`~corridors.atlas.model.Place.local_name`) if the atlas has one, shown after
+    ``text`` where the label still fits with it (dropped where it does not); an area place
+    (zone) is labelled at its label point. ``min`` is the rank's
     :data:`~corridors.maps.style.RANK_MIN_ZOOM`, or `min_zoom` for every place if given.
     """
     ids = list(atlas.places) if place_ids is None else list(dict.fromkeys(place_ids))
@@ -172,17 +189,19 @@ def label_specs(
     for place_id in ids:
         place = atlas.places[place_id]
         rank = KIND_RANK[place.kind]
-        specs.append(
-            {
-                "id": place.id,
-                "text": place.name,
-                "lat": round(place.lat, 5),
-                "lon": round(place.lon, 5),
-                "rank": rank,
-                "min": RANK_MIN_ZOOM[rank] if min_zoom is None else min_zoom,
-                "r": KIND_RADIUS.get(place.kind, DEFAULT_RADIUS) if place.area is None else 0,
-            }
-        )
+        spec = {
+            "id": place.id,
+            "text": place.name,
+            "lat": round(place.lat, 5),
+            "lon": round(place.lon, 5),
+            "rank": rank,
+            "min": RANK_MIN_ZOOM[rank] if min_zoom is None else min_zoom,
+            "r": KIND_RADIUS.get(place.kind, DEFAULT_RADIUS) if place.area is None else 0,
+        }
+        local = place.local_name
+        if local is not None:
+            spec["local"] = local.name
+        specs.append(spec)
     return sorted(specs, key=lambda s: s["rank"])  # stable: given order within a rank
 
 

@@ -26,6 +26,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from corridors.atlas.model import FREIGHT_MODES, STATUSES
+from corridors.atlas.native_names import native_labels
 from corridors.atlas.timeline import (
     BUILT_STATUSES,
     IN_SERVICE_STATUSES,
@@ -74,6 +75,7 @@ def route_graph(network: Network) -> dict[str, Any]:
         number), ``len`` (metres, WGS84 geodesic) and ``geom`` (lines, EPSG:4326, delta-coded
         1e-5 degrees), ``corridors`` ([id, name, status, [[day ordinal, status, built, date]]]),
         and the constants the router needs (modes, statuses, speeds in km/h, transfer hours).
+        A place's aliases include its native names (``나진항``, ``Раджин``).
     """
     atlas, index = network.atlas, network.index
     place_ids = list(atlas.places)
@@ -82,7 +84,8 @@ def route_graph(network: Network) -> dict[str, Any]:
     corridor_ids = list(atlas.corridors)
     corridor_number = {cid: k for k, cid in enumerate(corridor_ids)}
     places = [
-        [p.id, p.name, list(p.aliases), _area_hint(network, p.id)] for p in atlas.places.values()
+        [p.id, p.name, [*p.aliases, *native_labels(p.names)], _area_hint(network, p.id)]
+        for p in atlas.places.values()
     ]
     corridors = []
     for corridor in atlas.corridors.values():
@@ -172,8 +175,12 @@ _JS = r"""
     adj[u].push([v, e]);
     if (v !== u) { adj[v].push([u, e]); }
   });
-  function norm(text) {
-    return String(text).toLowerCase().replace(/[\s_\-\u2013\u2014]+/g, " ").trim();
+  function norm(text) {  // as corridors.atlas.scripts.fold: case, Latin accents, scripts
+    var t = String(text).normalize("NFKC").toLowerCase().normalize("NFD")
+      .replace(/([a-z])[\u0300-\u036f]+/g, "$1").normalize("NFC").replace(/\u0451/g, "\u0435")
+      .replace(/['\u2018\u2019\u02bc\u02bb\u02b9`\u00b4]/g, "")
+      .replace(/[\s_\-\u2010-\u2015\u2212]+/g, " ").trim();
+    return /[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]/.test(t) ? t.replace(/ /g, "") : t;
   }
   var labels = {};
   G.places.forEach(function (p, k) {

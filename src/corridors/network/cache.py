@@ -46,6 +46,7 @@ from corridors.atlas.model import (
     Atlas,
     Corridor,
     Leg,
+    NativeName,
     Place,
     Programme,
     Shipment,
@@ -66,9 +67,10 @@ from corridors.network.index import Network, RouteIndex, paused_gc
 from corridors.network.seatable import SeaTable, table_from_columns, table_sections
 from corridors.paths import cache_dir
 
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 """Version of the layout written here; format 3 and older were pickles and are never read;
-5 added corridors' ``history``, 6 the open-sea table (``sea`` and ``sea_*`` sections)."""
+5 added corridors' ``history``, 6 the open-sea table (``sea`` and ``sea_*`` sections), 7 the
+native ``names`` of places and corridors."""
 KEEP_CACHED_NETWORKS = 8
 MAX_CACHE_BYTES = 4 * 2**30
 """A cache file larger than this (4 GiB) is not read, but rebuilt."""
@@ -102,6 +104,7 @@ _ROWS: dict[type, tuple[tuple[str, str], ...]] = {
         ("transfer", "t"),
         ("note", "s?"),
         ("area", "area"),
+        ("names", "names"),
     ),
     Corridor: (
         ("id", "s"),
@@ -118,7 +121,15 @@ _ROWS: dict[type, tuple[tuple[str, str], ...]] = {
         ("reported_length_source", "s?"),
         ("note", "s?"),
         ("history", "events"),
-        ("file", "file"),
+        ("names", "names"),
+        ("file", "file"),  # last: the writer stores it relative to the atlas
+    ),
+    NativeName: (
+        ("language", "s"),
+        ("name", "s"),
+        ("aliases", "t"),
+        ("sources", "t"),
+        ("estimate", "b"),
     ),
     StatusEvent: (
         ("date", "s"),
@@ -174,6 +185,8 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "legs": list,
     "events": list,
     "b?": (bool, _NONE),
+    "b": bool,
+    "names": list,
     "file": str,
     "area": (list, _NONE),
 }
@@ -346,6 +359,7 @@ def _decode_atlas(columns: ColumnFile, *, root: Path, fingerprint: str) -> Atlas
             raise ColumnFileError("a history event names an unknown status")
         values["coords"] = coords
         values["file"] = str(root / values["file"])
+        values["names"] = _native_names(values["names"])
         return Corridor(**values)
 
     def shipment(row: Any) -> Shipment:
@@ -356,6 +370,7 @@ def _decode_atlas(columns: ColumnFile, *, root: Path, fingerprint: str) -> Atlas
     def place(row: Any) -> Place:
         values = _row_values(Place, row)
         values["area"] = _area(values["area"])
+        values["names"] = _native_names(values["names"])
         return Place(**values)
 
     sources = _keyed([Source(**_row_values(Source, row)) for row in _rows(doc, "sources")])
@@ -566,9 +581,15 @@ def _row(cls: type, item: Any) -> list[Any]:
     return [
         [_row(StatusEvent, event) for event in item.history]
         if kind == "events"
+        else [_row(NativeName, entry) for entry in item.names]
+        if kind == "names"
         else getattr(item, name)
         for name, kind in _ROWS[cls]
     ]
+
+
+def _native_names(rows: list[Any]) -> tuple[NativeName, ...]:
+    return tuple(NativeName(**_row_values(NativeName, row)) for row in rows)
 
 
 def _shipment_row(shipment: Shipment) -> list[Any]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from corridors.atlas.model import FREIGHT_MODES, Atlas, Coord
-from corridors.atlas.names import normalise, place_labels, resolve_place
+from corridors.atlas.names import LabelIndex, place_index, resolve_place
 from corridors.atlas.timeline import timeline
 from corridors.network.graph import (
     MODE_CODES,
@@ -303,7 +303,7 @@ class Network:
 
     atlas: Atlas
     index: RouteIndex
-    _labels: tuple[int, dict[str, str]] | None = field(
+    _labels: tuple[int, LabelIndex] | None = field(
         default=None, init=False, repr=False, compare=False
     )
 
@@ -320,7 +320,8 @@ class Network:
             self.index._derived.clear()  # costs computed without these histories
 
     def resolve_place(self, text: str) -> str:
-        """The id of the place named ``text`` (an id, name or alias, case-insensitive).
+        """The id of the place named ``text`` (an id, name, alias or native name; see
+        :func:`corridors.atlas.names.resolve_place`).
 
         The label index is kept with the network (rebuilt if the number of places changes):
         building it walks every place, which on a 10^5-place atlas costs more than a route.
@@ -332,9 +333,8 @@ class Network:
         """
         places = self.atlas.places
         if self._labels is None or self._labels[0] != len(places):
-            self._labels = (len(places), place_labels(self.atlas))
-        found = self._labels[1].get(normalise(text))
-        return found if found is not None else resolve_place(self.atlas, text)
+            self._labels = (len(places), place_index(self.atlas))
+        return resolve_place(self.atlas, text, index=self._labels[1])
 
     def nodes_of(self, place_id: str, modes: set[str] | None = None) -> list[int]:
         """Index nodes of a place, restricted to ``modes`` if given (empty: no corridor)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from corridors.atlas.native_text import names_record
 from corridors.network.index import Network
 
 
@@ -24,7 +25,8 @@ def corridor_lengths_km(network: Network) -> dict[str, float]:
 
 
 def place_records(network: Network) -> list[dict[str, object]]:
-    """Every place as a JSON-ready record (id, name, aliases, lat/lon in EPSG:4326, ...).
+    """Every place as a JSON-ready record (id, name, aliases, ``local_name`` (in its country's
+    script, or None), ``names`` (every native name with its sources), lat/lon in EPSG:4326...).
 
     Parameters
     ----------
@@ -42,6 +44,8 @@ def place_records(network: Network) -> list[dict[str, object]]:
             "id": p.id,
             "name": p.name,
             "aliases": list(p.aliases),
+            "local_name": p.local_name.name if p.local_name is not None else None,
+            "names": names_record(p.names),
             "lat": p.lat,
             "lon": p.lon,
             "country": p.country,
@@ -79,6 +83,7 @@ def corridor_records(network: Network) -> list[dict[str, object]]:
             "via": list(c.via),
             "length_km": round(lengths.get(c.id, 0.0), 3),
             "reported_length_km": c.reported_length_km,
+            "names": names_record(c.names),
             "attributes": c.attributes,
             "sources": list(c.sources),
             "geometry": {"type": "LineString", "coordinates": [list(xy) for xy in c.coords]},
