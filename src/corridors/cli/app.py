@@ -17,6 +17,7 @@ from typing import Annotated, Any, Protocol, TypedDict
 
 import typer
 
+from corridors.cli.cost_cmds import commands as _cost_commands
 from corridors.cli.terminal import echo, echo_json, safe_text
 from corridors.errors import CorridorsError, UsageError
 
@@ -73,7 +74,9 @@ AsOfOption = Annotated[
         show_default=False,
     ),
 ]
-ByOption = Annotated[str, typer.Option("--by", help="Minimise 'distance' or 'time'.")]
+ByOption = Annotated[
+    str, typer.Option("--by", help="Minimise 'distance', 'time' or 'cost' (route only).")
+]
 SpeedOption = Annotated[
     list[str] | None,
     typer.Option("--speed", help="Override a speed, e.g. --speed rail=30 --speed sea=25 (km/h)."),
@@ -256,7 +259,7 @@ def route(
         options = _route_options(
             modes,
             include_proposed,
-            by,
+            "distance" if by == "cost" else by,
             speed,
             transfer_hours,
             as_of=as_of,
@@ -264,6 +267,10 @@ def route(
             include_closed=include_closed,
         )
         network = load_network(atlas, quiet=quiet, on_cache_event=_cache_events(verbose))
+        if by == "cost":  # the generalised cost of geo/costs.toml (corridors.routing.cost)
+            from corridors.cli.cost_cmds import with_cost_model
+
+            options = with_cost_model(options, network, atlas)
         result = find_route(network, origin, destination, options)
         if map_file is not None:
             from corridors.maps import write_route_map
@@ -737,6 +744,9 @@ def remove(
     from corridors.edit import api as editing
 
     return editing.remove_corridor(corridor, **write)
+
+
+app.registered_commands += _cost_commands.registered_commands  # cost (cli/cost_cmds.py)
 
 
 def main() -> None:

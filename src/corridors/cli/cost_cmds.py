@@ -1,0 +1,245 @@
+"""The cost commands: ``cost`` (one costed route), ``compare`` and ``flow`` (scenarios).
+
+Registered on the main app by :mod:`corridors.cli.app` (``commands.registered_commands``);
+this module never imports that one. Every user error is one line on stderr and exit 2 (1 when
+no route exists), as everywhere in the command line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from corridors.cli.terminal import echo, echo_json, text
+from corridors.errors import CorridorsError
+
+if TYPE_CHECKING:
+    from corridors.network.index import Network
+    from corridors.routing.cost import CostedRoute
+    from corridors.routing.cost_params import CostParams
+    from corridors.routing.options import RouteOptions
+
+commands = typer.Typer()
+
+_FLAGS = {
+    "tonnes": "--tonnes",
+    "vessel": "--vessel",
+    "params": "--set",
+    "modes": "--modes",
+    "include_proposed": "--include-proposed",
+    "include_closed": "--include-closed",
+    "in_service": "--in-service",
+    "as_of": "--as-of",
+    "by": "--by",
+}
+
+AtlasOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--atlas",
+        envvar="CORRIDORS_ATLAS",
+        help="Atlas folder to use instead of the bundled one (also CORRIDORS_ATLAS).",
+        show_default=False,
+    ),
+]
+ParamsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--params",
+        metavar="FILE",
+        help="TOML file overriding cost parameters ([group] name = number; see geo/costs.toml).",
+        show_default=False,
+    ),
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="GROUP.NAME=NUMBER",
+        help="Override one cost parameter, e.g. --set sea_supramax.usd_per_tkm=0.002.",
+        show_default=False,
+    ),
+]
+VesselOption = Annotated[
+    str, typer.Option("--vessel", help="Bulk carrier class: supramax or handysize.")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+@contextlib.contextmanager
+def cost_errors() -> Iterator[None]:
+    """One line on stderr and the error's exit code; parameters named as their flags."""
+    try:
+        yield
+    except CorridorsError as exc:
+        message = re.sub(r"`(\w+)`", lambda m: _FLAGS.get(m[1], m[0]), str(exc))
+        echo(f"error: {message}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    except BrokenPipeError:
+        raise typer.Exit(0) from None
+    except OSError as exc:
+        target = f" {exc.filename}" if exc.filename else ""
+        echo(f"error: cannot access{target}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def params_for(
+    network: Network,
+    atlas: Path | None,
+    params_file: Path | None = None,
+    assignments: list[str] | None = None,
+) -> CostParams:
+    """The cost parameters of ``atlas`` with a user's file and ``--set`` values applied."""
+    from corridors.routing.cost_params import resolve_params
+
+    return resolve_params(
+        atlas_dir=atlas,
+        params_file=params_file,
+        assignments=assignments or (),
+        source_ids=network.atlas.sources,
+    )
+
+
+def with_cost_model(options: RouteOptions, network: Network, atlas: Path | None) -> RouteOptions:
+    """``options`` with ``by="cost"`` and the atlas's default cost model (``route --by cost``)."""
+    from dataclasses import replace
+
+    from corridors.errors import UsageError
+    from corridors.routing.cost import CostModel
+
+    if not options.freight:
+        raise UsageError("`by` cost applies to freight (rail, sea); route other modes by distance")
+    model = CostModel.for_network(network, params_for(network, atlas))
+    return replace(options, by="cost", cost_model=model)
+
+
+def _console():  # noqa: ANN202 - rich Console, imported lazily
+    import os
+
+    from rich.console import Console
+
+    console = Console(highlight=False, markup=False, emoji=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(highlight=False, markup=False, emoji=False, width=160)
+    return console
+
+
+def print_costed(network: Network, result: CostedRoute) -> None:
+    """The costed route as a table: one row per leg, transfer, border and discharge."""
+    from rich.table import Table
+
+    places = network.atlas.places
+
+    def name(place: str) -> str:
+        return places[place].name if place in places else place
+
+    table = Table(
+        title=text(
+            f"{name(result.origin)} \u2192 {name(result.destination)}: "
+            f"{result.tonnes:,.0f} t by {result.vessel}"
+        ),
+        title_justify="left",
+    )
+    for column in ("item", "from", "to", "km", "hours", "USD", "USD/t", "CO2e t", "kg CO2e/t"):
+        table.add_column(column, justify="left" if column in ("item", "from", "to") else "right")
+    for item in result.items:
+        table.add_row(
+            text(f"{item.kind} ({item.group})"),
+            text(name(item.start)),
+            text(name(item.end)),
+            text(f"{item.km:,.1f}" if item.km else ""),
+            text(f"{item.hours:,.1f}"),
+            text(f"{item.cost_usd:,.0f}"),
+            text(f"{item.cost_usd / result.tonnes:,.2f}"),
+            text(f"{item.co2e_t:,.1f}"),
+            text(f"{item.co2e_t * 1000 / result.tonnes:,.2f}"),
+        )
+    table.add_row(
+        text("total"),
+        text(""),
+        text(""),
+        text(f"{result.distance_km:,.1f}"),
+        text(f"{result.hours:,.1f}"),
+        text(f"{result.cost_usd:,.0f}"),
+        text(f"{result.cost_usd_per_t:,.2f}"),
+        text(f"{result.co2e_t:,.1f}"),
+        text(f"{result.co2e_kg_per_t:,.2f}"),
+    )
+    console = _console()
+    console.print(table)
+    console.print(
+        text(
+            f"{result.days:,.1f} days door to door "
+            f"({result.hours_of('rail', 'sea'):,.1f} h moving); parameters: "
+            f"{result.params.path} ({sum(p.overridden for p in result.params.parameters.values())}"
+            " overridden)"
+        )
+    )
+
+
+@commands.command()
+def cost(
+    origin: Annotated[str, typer.Argument(metavar="FROM", help="Place id, name or alias.")],
+    destination: Annotated[str, typer.Argument(metavar="TO", help="Place id, name or alias.")],
+    tonnes: Annotated[float, typer.Option("--tonnes", help="Cargo in tonnes.")] = 1_000_000.0,
+    vessel: VesselOption = "supramax",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", metavar="DATE", help="Network of this day.")
+    ] = None,
+    in_service: Annotated[
+        bool, typer.Option("--in-service", help="Refuse legs not in service.")
+    ] = False,
+    include_proposed: Annotated[
+        bool, typer.Option("--include-proposed", help="Also use planned corridors.")
+    ] = False,
+    params_file: ParamsOption = None,
+    assignments: SetOption = None,
+    as_json: JsonOption = False,
+    atlas: AtlasOption = None,
+) -> None:
+    """Cost, time and CO2e of the cheapest route (generalised cost) between two places.
+
+    Per leg and in total: km, hours (moving, transfer and border dwell, discharge), USD and
+    USD per tonne, tonnes and kg per tonne of CO2e. The parameters are geo/costs.toml (every
+    value cited or marked as an assumption), overridden by --params FILE and --set.
+    """
+    with cost_errors():
+        from corridors.network.load import load_network
+        from corridors.routing.cost import check_tonnes, cost_route
+
+        check_tonnes(tonnes)
+        network = load_network(atlas, quiet=True)
+        params = params_for(network, atlas, params_file, assignments)
+        result = cost_route(
+            network,
+            origin,
+            destination,
+            params=params,
+            tonnes=tonnes,
+            vessel=vessel,
+            as_of=as_of,
+            in_service=in_service,
+            include_proposed=include_proposed,
+        )
+        if as_json:
+            echo_json(result.to_dict())
+            return
+        print_costed(network, result)
+        for warning in result.warnings:
+            echo(f"warning: {warning}", err=True)
+
+
+def _rows_csv(rows: list[dict[str, Any]]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
