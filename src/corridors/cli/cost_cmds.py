@@ -243,3 +243,166 @@ def _rows_csv(rows: list[dict[str, Any]]) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()
+
+
+def _scenario(path: Path, atlas: Path | None, params_file: Path | None, assignments):  # noqa: ANN001, ANN202
+    from corridors.network.load import load_network
+    from corridors.routing.scenario import load_scenario
+
+    network = load_network(atlas, quiet=True)
+    params = params_for(network, atlas, params_file, assignments)
+    return network, params, load_scenario(path, network, params)
+
+
+def _print_rows(title: str, rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> None:
+    from rich.table import Table
+
+    table = Table(title=text(title), title_justify="left")
+    for key, label in columns:
+        table.add_column(
+            label, justify="left" if key in ("alternative", "destination") else "right"
+        )
+    for row in rows:
+        table.add_row(
+            *(
+                text(f"{row[key]:,.2f}" if isinstance(row[key], float) else row[key])
+                for key, _ in columns
+            )
+        )
+    _console().print(table)
+
+
+ChartOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--chart",
+        metavar="STEM",
+        help="Also write STEM.png and STEM.svg (needs matplotlib: pip install 'corridors[chart]').",
+        show_default=False,
+    ),
+]
+CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")]
+
+
+@commands.command()
+def compare(
+    scenario_file: Annotated[Path, typer.Argument(metavar="SCENARIO.toml", help="Scenario file.")],
+    params_file: ParamsOption = None,
+    assignments: SetOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+    chart: ChartOption = None,
+    atlas: AtlasOption = None,
+) -> None:
+    """Compare the alternatives of a scenario: cost, days and CO2e per tonne per destination.
+
+    The scenario names the cargo, the origin and its long haul (modelled once, shared), the
+    destinations and the alternatives (e.g. through Rajin, Vostochny, Vladivostok); see
+    geo/scenarios/kuzbass-korea.toml.
+    """
+    with cost_errors():
+        from corridors.routing.scenario import compare as run_compare
+        from corridors.routing.scenario import comparison_dict
+
+        network, params, scenario = _scenario(scenario_file, atlas, params_file, assignments)
+        outcomes = run_compare(network, scenario, params)
+        doc = comparison_dict(network, scenario, outcomes)
+        rows = [
+            {k: v for k, v in row.items() if k not in ("legs", "warnings")} for row in doc["rows"]
+        ]
+        if chart is not None:
+            from corridors._io.outputs import check_output_path
+            from corridors.cli.cost_chart import write_compare_chart
+
+            for suffix in (".png", ".svg"):
+                check_output_path(chart.with_suffix(suffix))
+            written = write_compare_chart(rows, chart, title=scenario.name)
+        if as_json:
+            echo_json(doc)
+        elif as_csv:
+            typer.echo(_rows_csv(rows), nl=False)
+        else:
+            haul = doc["long_haul"]
+            _print_rows(
+                f"{scenario.name}: {scenario.tonnes:,.0f} t by {scenario.vessel}; long haul "
+                f"{haul['from']} \u2192 {network.atlas.places[haul['to']].name} "
+                f"{haul['distance_km']:,.0f} km by {haul['mode']}, shared",
+                rows,
+                [
+                    ("alternative", "alternative"),
+                    ("destination", "destination"),
+                    ("distance_km", "km"),
+                    ("days", "days"),
+                    ("cost_usd_per_t", "USD/t"),
+                    ("co2e_kg_per_t", "kg CO2e/t"),
+                ],
+            )
+        if chart is not None and not as_json and not as_csv:
+            echo(f"chart written to {', '.join(map(str, written))}")
+        said: list[str] = []
+        for row in doc["rows"]:
+            said += [w for w in row["warnings"] if w not in said]
+        for warning in said:
+            echo(f"warning: {warning}", err=True)
+
+
+@commands.command()
+def flow(
+    scenario_file: Annotated[Path, typer.Argument(metavar="SCENARIO.toml", help="Scenario file.")],
+    params_file: ParamsOption = None,
+    assignments: SetOption = None,
+    as_json: JsonOption = False,
+    atlas: AtlasOption = None,
+) -> None:
+    """Least-cost annual flow of the scenario's demand_mt under the alternatives' capacities.
+
+    Each alternative (transshipment port) carries at most its capacity_mt (Mt/yr); the flow
+    to each destination costs the alternative's USD per tonne to it (as 'compare' computes).
+    Prints the flows, the total cost and the saturated alternatives; exit 1 when the demand
+    exceeds what the capacities allow.
+    """
+    with cost_errors():
+        from corridors.errors import UsageError
+        from corridors.routing.flow import solve_flow
+        from corridors.routing.scenario import compare as run_compare
+
+        network, params, scenario = _scenario(scenario_file, atlas, params_file, assignments)
+        if not scenario.demand_mt:
+            raise UsageError(f"{scenario_file}: no demand_mt table: nothing to route")
+        outcomes = run_compare(network, scenario, params)
+        costs = {(o.alternative, o.destination): o.costed.cost_usd_per_t for o in outcomes}
+        capacities = {a.name: a.capacity_mt for a in scenario.alternatives}
+        result = solve_flow(costs, capacities, scenario.demand_mt)
+        places = network.atlas.places
+        if as_json:
+            doc = result.to_dict()
+            for row in doc["flows"]:
+                row["destination"] = places[row["destination"]].name
+            doc["demand_mt_per_year"] = {places[d].name: v for d, v in scenario.demand_mt.items()}
+            echo_json(doc)
+            return
+        rows = [
+            {
+                "alternative": a,
+                "destination": places[d].name,
+                "mt": v,
+                "usd_per_t": costs[(a, d)],
+            }
+            for (a, d), v in result.flows_mt.items()
+        ]
+        _print_rows(
+            f"{scenario.name}: least-cost annual flow, {sum(scenario.demand_mt.values()):g} Mt/yr",
+            rows,
+            [
+                ("alternative", "alternative"),
+                ("destination", "destination"),
+                ("mt", "Mt/yr"),
+                ("usd_per_t", "USD/t"),
+            ],
+        )
+        for alt, cap in capacities.items():
+            through = result.through_mt[alt]
+            state = "saturated" if alt in result.saturated else "spare"
+            limit = "no capacity given" if cap is None else f"capacity {cap:g} Mt/yr, {state}"
+            echo(f"{alt}: {through:g} Mt/yr ({limit})")
+        echo(f"total: USD {result.cost_usd:,.0f} a year")
