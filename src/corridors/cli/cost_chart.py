@@ -74,6 +74,9 @@ def write_tornado_chart(
     for i, (_name, low, high) in enumerate(ordered):
         ax.barh(i, high - low, left=low, color="#d95f02" if high > low else "#1b9e77")
     ax.axvline(base, color="black", linewidth=1)
+    ax.axvline(0, color="grey", linewidth=1, linestyle=":")  # where the ranking would flip
+    low, high = ax.get_xlim()
+    ax.set_xlim(min(low, -0.05 * (high - low)), max(high, 0.05 * (high - low)))
     ax.set_yticks(range(len(ordered)), [b[0] for b in ordered], fontsize=8)
     ax.set_xlabel(label)
     ax.set_title(title)

@@ -292,6 +292,31 @@ def compare(
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
     chart: ChartOption = None,
+    map_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--map",
+            help="Also write an HTML map of the alternatives (self-contained, offline).",
+            show_default=False,
+        ),
+    ] = None,
+    with_sensitivity: Annotated[
+        bool,
+        typer.Option(
+            "--sensitivity",
+            help="Vary each parameter over its low..high range and show how the gap between "
+            "--focus and the cheapest other alternative, and their order, change (with "
+            "--chart: a tornado chart).",
+        ),
+    ] = False,
+    focus: Annotated[
+        str | None,
+        typer.Option("--focus", help="With --sensitivity: the alternative (default: first)."),
+    ] = None,
+    destination: Annotated[
+        str | None,
+        typer.Option("--destination", help="With --sensitivity: the destination (default: first)."),
+    ] = None,
     atlas: AtlasOption = None,
 ) -> None:
     """Compare the alternatives of a scenario: cost, days and CO2e per tonne per destination.
@@ -305,6 +330,13 @@ def compare(
         from corridors.routing.scenario import comparison_dict
 
         network, params, scenario = _scenario(scenario_file, atlas, params_file, assignments)
+        if with_sensitivity:
+            _sensitivity(network, params, scenario, focus, destination, chart, as_json, as_csv)
+            return
+        if map_file is not None:
+            from corridors._io.outputs import check_output_path
+
+            check_output_path(map_file)
         outcomes = run_compare(network, scenario, params)
         doc = comparison_dict(network, scenario, outcomes)
         rows = [
@@ -337,8 +369,14 @@ def compare(
                     ("co2e_kg_per_t", "kg CO2e/t"),
                 ],
             )
+        if map_file is not None:
+            from corridors.maps.scenario_map import write_scenario_map
+
+            write_scenario_map(network, scenario, params, outcomes, map_file)
         if chart is not None and not as_json and not as_csv:
             echo(f"chart written to {', '.join(map(str, written))}")
+        if map_file is not None and not as_json and not as_csv:
+            echo(f"map written to {map_file}")
         said: list[str] = []
         for row in doc["rows"]:
             said += [w for w in row["warnings"] if w not in said]
@@ -406,3 +444,61 @@ def flow(
             limit = "no capacity given" if cap is None else f"capacity {cap:g} Mt/yr, {state}"
             echo(f"{alt}: {through:g} Mt/yr ({limit})")
         echo(f"total: USD {result.cost_usd:,.0f} a year")
+
+
+def _sensitivity(  # noqa: PLR0913 - the options of compare --sensitivity
+    network: Network,
+    params: CostParams,
+    scenario: Any,
+    focus: str | None,
+    destination: str | None,
+    chart: Path | None,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    from corridors.routing.sensitivity import sensitivity
+
+    dest = network.resolve_place(destination) if destination else None
+    result = sensitivity(network, scenario, params, destination=dest, focus=focus)
+    place = network.atlas.places[result.destination].name
+    title = (
+        f"{scenario.name}: {result.focus} minus the cheapest other alternative to {place}, "
+        f"USD/t (base {result.base_gap:+.2f})"
+    )
+    if chart is not None:
+        from corridors._io.outputs import check_output_path
+        from corridors.cli.cost_chart import write_tornado_chart
+
+        for suffix in (".png", ".svg"):
+            check_output_path(chart.with_suffix(suffix))
+        bars = [(s.name, s.gap_low, s.gap_high) for s in result.swings if s.width > 1e-6]
+        written = write_tornado_chart(
+            bars,
+            chart,
+            base=result.base_gap,
+            title=f"{result.focus} vs the cheapest other, to {place}",
+            label=f"USD per tonne, {result.focus} minus the cheapest other (negative: "
+            f"{result.focus} cheapest)",
+        )
+    rows = [
+        {
+            "parameter": s.name,
+            "low": f"{s.low:g}" if not as_csv and not as_json else s.low,
+            "high": f"{s.high:g}" if not as_csv and not as_json else s.high,
+            "gap_at_low": round(s.gap_low, 2),
+            "gap_at_high": round(s.gap_high, 2),
+            "cheapest_at_low": s.order_low[0],
+            "cheapest_at_high": s.order_high[0],
+            "changes_ranking": "yes" if s.changes_ranking else "no",
+        }
+        for s in result.swings
+    ]
+    if as_json:
+        echo_json(result.to_dict())
+    elif as_csv:
+        typer.echo(_rows_csv(rows), nl=False)
+    else:
+        _print_rows(title, rows, [(k, k.replace("_", " ")) for k in rows[0]])
+        echo(f"base order: {', '.join(result.base_order)}")
+        if chart is not None:
+            echo(f"chart written to {', '.join(map(str, written))}")

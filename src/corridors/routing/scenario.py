@@ -279,12 +279,17 @@ def load_scenario(path: Path | str, network: Network, params: CostParams) -> Sce
     )
 
 
+Line = tuple[str, tuple[tuple[float, float], ...]]
+
+
 def _hop(
     network: Network, scenario: Scenario, model: CostModel, start: str, end: str
-) -> tuple[list[Stretch], tuple[str, ...]]:
+) -> tuple[list[Stretch], tuple[str, ...], list[Line]]:
+    places = network.atlas.places
     for link in scenario.links:
         if (link.start, link.end) == (start, end):
-            return [link], ()
+            straight = (places[start].coord, places[end].coord)
+            return [link], (), [(link.mode, straight)]
     options = make_options(
         by="cost",
         cost_model=model,
@@ -292,7 +297,31 @@ def _hop(
         include_proposed=scenario.include_proposed,
     )
     found = route(network, start, end, options)
-    return route_stretches(network, found), found.warnings
+    lines = [(leg.mode, leg.coords) for leg in found.legs]
+    return route_stretches(network, found), found.warnings, lines
+
+
+def _points(scenario: Scenario, alternative: Alternative, destination: str) -> list[str]:
+    points = [scenario.origin.joins, *alternative.via, destination]
+    return [b for a, b in zip([None, *points], points, strict=False) if a != b]
+
+
+def alternative_lines(
+    network: Network,
+    scenario: Scenario,
+    alternative: Alternative,
+    destination: str,
+    params: CostParams,
+) -> list[Line]:
+    """The lines (mode, lon/lat coordinates) of one alternative to one destination on the
+    atlas, from where the long haul joins it (a scenario link: a straight line)."""
+    p = params.with_values(alternative.overrides) if alternative.overrides else params
+    model = CostModel.for_network(network, p, vessel=scenario.vessel)
+    points = _points(scenario, alternative, destination)
+    lines: list[Line] = []
+    for start, end in zip(points, points[1:], strict=False):
+        lines += _hop(network, scenario, model, start, end)[2]
+    return lines
 
 
 def cost_alternative(
@@ -322,11 +351,9 @@ def cost_alternative(
         )
     ]
     warnings: list[str] = []
-    points = [origin.joins, *alternative.via, destination]
+    points = _points(scenario, alternative, destination)
     for start, end in zip(points, points[1:], strict=False):
-        if start == end:
-            continue
-        found, said = _hop(network, scenario, model, start, end)
+        found, said, _ = _hop(network, scenario, model, start, end)
         stretches += found
         warnings += [w for w in said if w not in warnings]
     items = cost_stretches(stretches, p, tonnes=tonnes, vessel=scenario.vessel)
@@ -381,6 +408,7 @@ __all__ = [
     "Origin",
     "Outcome",
     "Scenario",
+    "alternative_lines",
     "compare",
     "comparison_dict",
     "cost_alternative",
