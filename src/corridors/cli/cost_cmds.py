@@ -36,6 +36,8 @@ _FLAGS = {
     "in_service": "--in-service",
     "as_of": "--as-of",
     "by": "--by",
+    "focus": "--focus",
+    "destination": "--destination",
 }
 
 AtlasOption = Annotated[

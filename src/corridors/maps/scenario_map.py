@@ -83,8 +83,10 @@ def scenario_map(
         for c in atlas.corridors.values()
     ]
     data_layer(collection(faded), name="Network", interactive=False).add_to(m)
-    for name, features in layers.items():
-        layer = data_layer(collection(features), name=name, pane=ROUTE_PANE)
+    # Layer names are not data: the layer control writes them as HTML. The names of the
+    # alternatives reach the page only in the legend, tooltips and panel (text).
+    for number, features in enumerate(layers.values(), 1):
+        layer = data_layer(collection(features), name=f"Alternative {number}", pane=ROUTE_PANE)
         bind_info(layer)
         layer.add_to(m)
     stops = list(dict.fromkeys(stops))
@@ -116,7 +118,10 @@ def scenario_map(
         numeric=[False, False, True, True, True],
         css_class="corridors-route-panel",
     )
-    legend = [{"label": a, "color": colour[a], "weight": 5} for a in alternatives]
+    legend = [
+        {"label": f"{number}. {a}", "color": colour[a], "weight": 5}
+        for number, a in enumerate(alternatives, 1)
+    ]
     legend += [
         {"label": "by rail (dashed)", "color": "#555555", "dash": "10 6", "weight": 3},
         {"label": "Other corridors", "color": "#7f8c8d", "weight": 2},
