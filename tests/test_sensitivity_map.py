@@ -104,3 +104,21 @@ def test_scenario_map_hostile_names_are_text(tmp_path: Path, offline_page) -> No
     panel = page.inner_text(".corridors-route-panel")
     assert HOSTILE in panel and "49" not in panel  # shown as written, no template evaluated
     assert "Vostochny" in page.inner_text("body")
+
+
+def test_flow_map_draws_only_the_flows(tmp_path: Path, offline_page) -> None:
+    out = tmp_path / "flow.html"
+    done = corridors_cli("flow", str(SHIPPED), "--map", str(out), "--json")
+    assert done.returncode == 0, done.stderr
+    flows = json.loads(done.stdout)["flows"]
+    page = offline_page.open(out)
+    page.wait_for_timeout(300)
+    assert offline_page.problems() == []
+    rows = page.locator(".corridors-route-panel tbody tr")
+    assert rows.count() == len(flows)
+    panel = page.inner_text(".corridors-route-panel")
+    assert "Mt/yr" in panel
+    legend = page.inner_text("body")
+    used = {f["alternative"] for f in flows}
+    for name in ("Rajin", "Vostochny", "Vladivostok"):
+        assert (f". {name}" in legend) == (name in used)

@@ -392,6 +392,14 @@ def flow(
     params_file: ParamsOption = None,
     assignments: SetOption = None,
     as_json: JsonOption = False,
+    map_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--map",
+            help="Also write an HTML map of the flow (line width by Mt/yr; self-contained).",
+            show_default=False,
+        ),
+    ] = None,
     atlas: AtlasOption = None,
 ) -> None:
     """Least-cost annual flow of the scenario's demand_mt under the alternatives' capacities.
@@ -412,7 +420,17 @@ def flow(
         outcomes = run_compare(network, scenario, params)
         costs = {(o.alternative, o.destination): o.costed.cost_usd_per_t for o in outcomes}
         capacities = {a.name: a.capacity_mt for a in scenario.alternatives}
+        if map_file is not None:
+            from corridors._io.outputs import check_output_path
+
+            check_output_path(map_file)
         result = solve_flow(costs, capacities, scenario.demand_mt)
+        if map_file is not None:
+            from corridors.maps.scenario_map import write_scenario_map
+
+            write_scenario_map(
+                network, scenario, params, outcomes, map_file, flows_mt=result.flows_mt
+            )
         places = network.atlas.places
         if as_json:
             doc = result.to_dict()
@@ -446,6 +464,8 @@ def flow(
             limit = "no capacity given" if cap is None else f"capacity {cap:g} Mt/yr, {state}"
             echo(f"{alt}: {through:g} Mt/yr ({limit})")
         echo(f"total: USD {result.cost_usd:,.0f} a year")
+        if map_file is not None:
+            echo(f"map written to {map_file}")
 
 
 def _sensitivity(  # noqa: PLR0913 - the options of compare --sensitivity

@@ -9,7 +9,7 @@ has no atlas position). Data reaches the page only as GeoJSON and panel text (re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +43,19 @@ def scenario_map(
     outcomes: Sequence[Outcome],
     *,
     offline: bool = True,
+    flows_mt: Mapping[tuple[str, str], float] | None = None,
 ) -> folium.Map:
-    """The map of a comparison (see the module docstring)."""
+    """The map of a comparison (see the module docstring); with ``flows_mt`` (Mt/yr by
+    (alternative, destination), from ``corridors flow``) only the pairs that carry a flow,
+    each as wide as its flow."""
+    if flows_mt is not None:
+        outcomes = [o for o in outcomes if flows_mt.get((o.alternative, o.destination), 0) > 0]
     atlas = network.atlas
     places = atlas.places
-    alternatives = list(dict.fromkeys(o.alternative for o in outcomes))
-    colour = {a: PALETTE[i % len(PALETTE)] for i, a in enumerate(alternatives)}
+    present = {o.alternative for o in outcomes}
+    number = {a.name: i for i, a in enumerate(scenario.alternatives, 1)}  # as in the file
+    alternatives = [a.name for a in scenario.alternatives if a.name in present]
+    colour = {a: PALETTE[(number[a] - 1) % len(PALETTE)] for a in alternatives}
     by_name = {a.name: a for a in scenario.alternatives}
     layers: dict[str, list[dict[str, Any]]] = {a: [] for a in alternatives}
     stops: list[str] = [scenario.origin.joins]
@@ -56,9 +63,14 @@ def scenario_map(
         chosen = by_name[outcome.alternative]
         lines = alternative_lines(network, scenario, chosen, outcome.destination, params)
         label = _label(outcome, places[outcome.destination].name)
+        weight = 5.0
+        if flows_mt is not None:
+            mt = flows_mt[(outcome.alternative, outcome.destination)]
+            label += f", {mt:,.3g} Mt/yr"
+            weight = 2.0 + 2.0 * mt
         stops += [*chosen.via, outcome.destination]
         for k, (mode, coords) in enumerate(lines):
-            style = {"color": colour[outcome.alternative], "weight": 5, "opacity": 0.85}
+            style = {"color": colour[outcome.alternative], "weight": weight, "opacity": 0.7}
             if mode == "rail":
                 style["dashArray"] = "10 6"
             layers[outcome.alternative].append(
@@ -85,8 +97,10 @@ def scenario_map(
     data_layer(collection(faded), name="Network", interactive=False).add_to(m)
     # Layer names are not data: the layer control writes them as HTML. The names of the
     # alternatives reach the page only in the legend, tooltips and panel (text).
-    for number, features in enumerate(layers.values(), 1):
-        layer = data_layer(collection(features), name=f"Alternative {number}", pane=ROUTE_PANE)
+    for name in alternatives:
+        layer = data_layer(
+            collection(layers[name]), name=f"Alternative {number[name]}", pane=ROUTE_PANE
+        )
         bind_info(layer)
         layer.add_to(m)
     stops = list(dict.fromkeys(stops))
@@ -100,11 +114,17 @@ def scenario_map(
     add_panel(
         m,
         title=(
-            f"{scenario.name} ({scenario.tonnes:,.0f} t by {scenario.vessel}); long haul "
+            (
+                f"{scenario.name} ({scenario.tonnes:,.0f} t by {scenario.vessel})"
+                if flows_mt is None
+                else f"{scenario.name}: least-cost annual flow, {sum(flows_mt.values()):,.3g} Mt/yr"
+            )
+            + "; long haul "
             f"{origin.name} \u2192 {places[origin.joins].name} {origin.km:,.0f} km by "
             f"{origin.mode}, shared"
         ),
-        columns=["Alternative", "Destination", "USD/t", "Days", "kg CO2e/t"],
+        columns=["Alternative", "Destination", "USD/t", "Days", "kg CO2e/t"]
+        + ([] if flows_mt is None else ["Mt/yr"]),
         rows=[
             [
                 o.alternative,
@@ -113,15 +133,13 @@ def scenario_map(
                 f"{o.costed.days:,.1f}",
                 f"{o.costed.co2e_kg_per_t:,.1f}",
             ]
+            + ([] if flows_mt is None else [f"{flows_mt[(o.alternative, o.destination)]:,.3g}"])
             for o in outcomes
         ],
-        numeric=[False, False, True, True, True],
+        numeric=[False, False, True, True, True, True],
         css_class="corridors-route-panel",
     )
-    legend = [
-        {"label": f"{number}. {a}", "color": colour[a], "weight": 5}
-        for number, a in enumerate(alternatives, 1)
-    ]
+    legend = [{"label": f"{number[a]}. {a}", "color": colour[a], "weight": 5} for a in alternatives]
     legend += [
         {"label": "by rail (dashed)", "color": "#555555", "dash": "10 6", "weight": 3},
         {"label": "Other corridors", "color": "#7f8c8d", "weight": 2},
@@ -139,9 +157,11 @@ def write_scenario_map(
     path: Path,
     *,
     offline: bool = True,
+    flows_mt: Mapping[tuple[str, str], float] | None = None,
 ) -> Path:
-    """Write the comparison map to ``path`` (self-contained HTML unless ``offline=False``)."""
-    m = scenario_map(network, scenario, params, outcomes, offline=offline)
+    """Write the comparison (or, with ``flows_mt``, the flow) map to ``path``: self-contained
+    HTML unless ``offline=False``."""
+    m = scenario_map(network, scenario, params, outcomes, offline=offline, flows_mt=flows_mt)
     return write_html(m, path, offline=offline)
 
 
