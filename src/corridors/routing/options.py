@@ -213,7 +213,10 @@ def make_options(
             f"`by` {by} applies to freight (rail, sea); route power, pipeline and road by distance"
         )
     if by == "cost" and cost_model is None:
-        raise UsageError("`by` cost needs a cost model (corridors.routing.cost.CostModel)")
+        raise UsageError(
+            "`by` cost needs a cost model (corridors.routing.cost.CostModel); on the command "
+            "line, 'route --by cost' and 'cost' minimise cost"
+        )
     if in_service and (include_proposed or include_closed):
         other = "include_proposed" if include_proposed else "include_closed"
         raise UsageError(
