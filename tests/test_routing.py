@@ -85,7 +85,9 @@ def test_bad_options(network) -> None:
         make_options(modes=["tram"])
     with pytest.raises(UsageError, match="power, pipeline or road"):
         make_options(modes=["rail", "road"])
-    with pytest.raises(UsageError, match="^`by` must be 'distance' or 'time', not 'cost'$"):
+    with pytest.raises(UsageError, match="^`by` must be 'distance', 'time' or 'cost', not 'km'$"):
+        make_options(by="km")
+    with pytest.raises(UsageError, match="^`by` cost needs a cost model"):
         make_options(by="cost")
     with pytest.raises(UsageError, match="`transfer_hours` must be zero or more"):
         make_options(transfer_hours=-1)

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Protocol, TypedDict
 import typer
 
 from corridors.cli.completion_cmd import answer_completion, completion
+from corridors.cli.cost_cmds import commands as _cost_commands
 from corridors.cli.help import ReadableGroup, ReadableTyper, version_callback
 from corridors.cli.terminal import echo, echo_json
 from corridors.cli.workspace import BuildOption, after_edit, init_command
@@ -100,7 +101,12 @@ AsOfOption = Annotated[
     ),
 ]
 ByOption = Annotated[
-    str, typer.Option("--by", metavar="distance|time", help="Minimise kilometres or hours.")
+    str,
+    typer.Option(
+        "--by",
+        metavar="distance|time|cost",
+        help="Minimise kilometres, hours or, for route only, cost (geo/costs.toml).",
+    ),
 ]
 SpeedOption = Annotated[
     list[str] | None,
@@ -302,7 +308,7 @@ def route(
         options = _route_options(
             modes,
             include_proposed,
-            by,
+            "distance" if by == "cost" else by,
             speed,
             transfer_hours,
             as_of=as_of,
@@ -310,6 +316,10 @@ def route(
             include_closed=include_closed,
         )
         network = load_network(atlas, quiet=quiet, on_cache_event=_cache_events(verbose))
+        if by == "cost":  # the generalised cost of geo/costs.toml (corridors.routing.cost)
+            from corridors.cli.cost_cmds import with_cost_model
+
+            options = with_cost_model(options, network, atlas)
         result = find_route(network, origin, destination, options)
         if map_file is not None:
             from corridors.maps import write_route_map
@@ -862,6 +872,7 @@ def remove(
 
 app.command(name="init")(init_command(user_errors))
 app.command()(completion)
+app.registered_commands += _cost_commands.registered_commands  # cost (cli/cost_cmds.py)
 
 
 def main() -> None:

@@ -153,6 +153,19 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "corridors add-sea-lane Vladivostok Busan --status operating --source nga-pub151 --dry-run",
     ),
     "remove": ("corridors remove power_khasan_rason --dry-run",),
+    "cost": (
+        "corridors cost Khasan Pohang --tonnes 40500",
+        "corridors cost Rajin Gwangyang --tonnes 1e6 --set sea_supramax.usd_per_tkm=0.004 --json",
+    ),
+    "compare": (
+        "corridors compare geo/scenarios/kuzbass-korea.toml",
+        "corridors compare geo/scenarios/kuzbass-korea.toml --sensitivity --focus Rajin",
+        "corridors compare geo/scenarios/kuzbass-korea.toml --chart work/kuzbass --csv",
+    ),
+    "flow": (
+        "corridors flow geo/scenarios/kuzbass-korea.toml",
+        "corridors flow geo/scenarios/kuzbass-korea.toml --map work/flow.html --json",
+    ),
     "completion": (
         "corridors completion bash --install",
         "source <(corridors completion bash)",

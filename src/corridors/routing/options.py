@@ -21,10 +21,16 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 from corridors.atlas.model import FREIGHT_MODES, MODES, STATUSES
 from corridors.atlas.timeline import IN_SERVICE_STATUSES, PLANNED_STATUSES
 from corridors.errors import UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Hashable
+
+    from corridors.network.index import RouteIndex
 
 DEFAULT_SPEEDS_KMH: dict[str, float] = {"rail": 40.0, "sea": 12 * 1.852}
 DEFAULT_TRANSFER_HOURS = 24.0
@@ -35,7 +41,20 @@ _AS_OF = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 ENERGY_MODES = ("power", "pipeline")
 SOLO_MODES = (*ENERGY_MODES, "road")
 """Modes a route runs along only alone: energy lines, and roads (no freight routing by road)."""
-OBJECTIVES = ("distance", "time")
+OBJECTIVES = ("distance", "time", "cost")
+
+
+class EdgeWeights(Protocol):
+    """What ``by="cost"`` needs: per-edge rates (see :mod:`corridors.routing.cost`).
+
+    An edge's cost is ``km * per_km[edge] + fixed[edge]`` (a transfer has no km: ``fixed``),
+    for every edge the route may use; ``key`` is hashable and equal for equal weights.
+    """
+
+    @property
+    def key(self) -> Hashable: ...
+
+    def edge_weights(self, index: RouteIndex) -> tuple[list[float], list[float]]: ...
 
 
 @dataclass(frozen=True)
@@ -49,7 +68,8 @@ class RouteOptions:
     statuses : tuple of str
         Corridor statuses a route may use.
     by : str
-        ``"distance"`` (costs in km) or ``"time"`` (costs in hours).
+        ``"distance"`` (costs in km), ``"time"`` (costs in hours) or ``"cost"`` (generalised
+        cost per tonne, in USD, from ``cost_model``).
     speeds_kmh : mapping of str to float
         Speed of each freight mode in km/h (``by="time"``).
     transfer_hours : float
@@ -60,6 +80,8 @@ class RouteOptions:
         Only corridors in service that day (set with :func:`make_options`).
     include_proposed, include_closed : bool
         Whether planned, and closed, corridors were asked for (for messages).
+    cost_model : EdgeWeights or None
+        The edge weights of ``by="cost"`` (:class:`corridors.routing.cost.CostModel`).
     """
 
     modes: tuple[str, ...] = FREIGHT_MODES
@@ -71,6 +93,7 @@ class RouteOptions:
     in_service: bool = False
     include_proposed: bool = False
     include_closed: bool = False
+    cost_model: EdgeWeights | None = field(default=None, compare=False)
 
     @property
     def freight(self) -> bool:
@@ -92,6 +115,7 @@ class RouteOptions:
             self.by,
             tuple(sorted(self.speeds_kmh.items())),
             self.transfer_hours,
+            None if self.cost_model is None else self.cost_model.key,
         )
 
 
@@ -132,6 +156,7 @@ def make_options(
     by: str = "distance",
     speeds_kmh: Mapping[str, float] | None = None,
     transfer_hours: float | None = None,
+    cost_model: EdgeWeights | None = None,
 ) -> RouteOptions:
     """Validate route choices into :class:`RouteOptions`.
 
@@ -151,12 +176,14 @@ def make_options(
         Also use closed corridors (even where the line is gone: a "what if it were rebuilt").
     statuses : iterable of str, optional
         Exactly which corridor statuses to use (instead of the three flags above).
-    by : {"distance", "time"}
-        Minimise kilometres or hours.
+    by : {"distance", "time", "cost"}
+        Minimise kilometres, hours or the generalised cost per tonne (needs ``cost_model``).
     speeds_kmh : mapping of str to float, optional
         Freight speeds in km/h overriding the defaults (rail 40, sea 22.224).
     transfer_hours : float, optional
         Hours per rail <-> sea transfer (default 24).
+    cost_model : EdgeWeights, optional
+        The edge weights of ``by="cost"`` (:class:`corridors.routing.cost.CostModel`).
 
     Returns
     -------
@@ -180,10 +207,15 @@ def make_options(
             "rail,sea, or one other mode alone (power, pipeline or road)"
         )
     if by not in OBJECTIVES:
-        raise UsageError(f"`by` must be 'distance' or 'time', not '{by}'")
-    if by == "time" and energy:
+        raise UsageError(f"`by` must be 'distance', 'time' or 'cost', not '{by}'")
+    if by in ("time", "cost") and energy:
         raise UsageError(
-            "`by` time applies to freight (rail, sea); route power, pipeline and road by distance"
+            f"`by` {by} applies to freight (rail, sea); route power, pipeline and road by distance"
+        )
+    if by == "cost" and cost_model is None:
+        raise UsageError(
+            "`by` cost needs a cost model (corridors.routing.cost.CostModel); on the command "
+            "line, 'route --by cost' and 'cost' minimise cost"
         )
     if in_service and (include_proposed or include_closed):
         other = "include_proposed" if include_proposed else "include_closed"
@@ -226,4 +258,5 @@ def make_options(
         in_service=in_service,
         include_proposed=include_proposed,
         include_closed=include_closed,
+        cost_model=cost_model if by == "cost" else None,
     )

@@ -271,6 +271,7 @@ def _flags(options: RouteOptions) -> dict[str, object]:
         "include_proposed": options.include_proposed,
         "include_closed": options.include_closed,
         "by": options.by,
+        "cost_model": options.cost_model,
     }
 
 

@@ -69,7 +69,8 @@ def choose_engine(engine: str, *, searches: int, edges: int) -> str:
 
 
 def edge_costs(index: RouteIndex, options: RouteOptions) -> list[float]:
-    """The cost of every edge under ``options``: km (``by="distance"``) or hours (``by="time"``).
+    """The cost of every edge under ``options``: km (``by="distance"``), hours (``by="time"``) or
+    generalised USD per tonne (``by="cost"``, from ``options.cost_model``).
 
     An edge a route may not use costs ``inf``: a corridor of another mode, or whose status on
     ``options.as_of`` is not one of ``options.statuses`` (or that does not exist yet that day),
@@ -107,6 +108,8 @@ def dated_usable(index: RouteIndex, options: RouteOptions) -> dict[str, bool]:
 def _edge_costs(
     index: RouteIndex, options: RouteOptions, *, vector: bool | None = None
 ) -> list[float]:
+    if options.by == "cost" and options.cost_model is not None:
+        return _generalised_costs(index, options, vector=vector)
     if not options.transfers:
         transfer = math.inf  # not freight over both rail and sea: no mode change
     else:
@@ -131,6 +134,22 @@ def _edge_costs(
         else:
             costs.append(math.inf)
     return costs
+
+
+def _generalised_costs(
+    index: RouteIndex, options: RouteOptions, *, vector: bool | None = None
+) -> list[float]:
+    """``by="cost"``: the usable edges of ``by="distance"``, each costing ``km * per_km +
+    fixed`` of the options' cost model (a transfer: ``fixed``)."""
+    from dataclasses import replace
+
+    assert options.cost_model is not None
+    km = _edge_costs(index, replace(options, by="distance", cost_model=None), vector=vector)
+    per_km, fixed = options.cost_model.edge_weights(index)
+    return [
+        k * rate + extra if k != math.inf else math.inf
+        for k, rate, extra in zip(km, per_km, fixed, strict=True)
+    ]
 
 
 def _edge_costs_vector(
