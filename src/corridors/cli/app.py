@@ -739,12 +739,18 @@ def remove(
     return editing.remove_corridor(corridor, **write)
 
 
+FAST_COMMANDS = ("list", "matrix", "check", "table", "build", "export")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
         from corridors.cli.fast import try_route
+        from corridors.cli.fastlane import try_command
 
-        if not try_route(sys.argv[1:], route):  # plain `route` calls skip typer's pydantic parsing
+        # Plain calls skip typer's pydantic parsing (cold start); anything else goes to typer.
+        argv = sys.argv[1:]
+        if not try_route(argv, route) and not try_command(argv, app, commands=FAST_COMMANDS):
             app()
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
