@@ -94,3 +94,17 @@ def test_plain_commands_never_import_pydantic(argv: list[str]) -> None:
     )
     assert done.returncode in (0, 1), done.stderr  # check exits 1 when it finds problems
     assert done.stderr.strip().splitlines()[-1] == "False"
+
+
+def test_folium_loads_without_pandas_yet_pandas_still_imports() -> None:
+    code = (
+        "import sys\n"
+        "from corridors.cli import lean\n"
+        "lean.install()\n"
+        "import folium, folium.utilities\n"
+        "print(folium.utilities.pd is None, 'pandas' in sys.modules)\n"
+        "import pandas\n"
+        "print(pandas.DataFrame is not None)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False", "True"]

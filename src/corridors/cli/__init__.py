@@ -22,8 +22,10 @@ def main() -> None:
     a loaded 10^6-segment network object by object at interpreter shutdown took 0.9 s and
     helps nobody, since the operating system takes the whole memory back anyway.
     """
+    from corridors.cli import lean
     from corridors.cli.app import main as run
 
+    lean.install()  # folium without pandas
     try:
         run()
         code: object = 0
