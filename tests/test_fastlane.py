@@ -27,6 +27,9 @@ CASES = [
     ["check", "--tolerance-m", "500", "--length-tolerance=2.5", "--json"],
     ["check", "--tolerance-m", "1e3"],
     ["table", "--as-of", "2020-01-01"],
+    ["build", "--out", "/tmp/x", "--online", "-q"],
+    ["build", "--offline", "--online", "--offline"],
+    ["build"],
     # Lines the lane must leave to typer (it returns None for them):
     ["list"],
     ["list", "places", "extra"],
@@ -39,6 +42,7 @@ CASES = [
     ["check", "--tolerance-m", "-5"],
     ["check", "--", "x"],
     ["matrix", "--unknown"],
+    ["build", "--online=yes"],
 ]
 
 

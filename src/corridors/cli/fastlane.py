@@ -7,8 +7,9 @@ and float numbers, repeated strings) and its positional arguments, :func:`try_co
 the command's own declaration (the ``typer.Option``/``typer.Argument`` in its annotations,
 its defaults, environment variables) and calls the very same function, so options, defaults,
 messages and exit codes stay typer's. Anything it does not fully understand (``--help``, an
-unknown or negated option, a value that does not convert, a path with constraints, a
-callback, a choice type, ``--``) returns False and typer parses the line exactly as before.
+unknown option, a negation typer was not told of (``--no-json``), a value that does not
+convert, a path with constraints, a callback, a choice type, ``--``) returns False and typer
+parses the line exactly as before.
 """
 
 from __future__ import annotations
@@ -145,12 +146,18 @@ def parse(function: Callable[..., Any], args: list[str]) -> dict[str, Any] | Non
     if params is None:
         return None
     names: dict[str, _Param] = {}
+    negations: dict[str, _Param] = {}  # "--offline/--online": --online sets False
     for param in params:
         if param.kind != "argument":
             for decl in _declared_names(param):
-                if "/" in decl or not decl.startswith("-"):
+                on, slash, off = decl.partition("/")
+                if slash and (param.kind != "flag" or not off.startswith("--")):
                     return None
-                names[decl] = param
+                if not on.startswith("-"):
+                    return None
+                names[on] = param
+                if slash:
+                    negations[off] = param
     values: dict[str, Any] = {}
     positional: list[str] = []
     tokens = iter(args)
@@ -159,6 +166,9 @@ def parse(function: Callable[..., Any], args: list[str]) -> dict[str, Any] | Non
             positional.append(token)
             continue
         name, equals, inline = token.partition("=")
+        if name in negations and not equals:
+            values[negations[name].name] = False
+            continue
         found = names.get(name)
         if found is None:
             return None
