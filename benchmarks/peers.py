@@ -151,7 +151,9 @@ class IgraphPeer(Peer):
         return _group_min(rows, groups, columns)
 
     def route(self, sources: Sequence[int], targets: Sequence[int]) -> float:
-        found = self.graph.distances(source=list(sources), target=list(targets), weights="weight")
+        found = self.graph.distances(
+            source=sorted(set(sources)), target=sorted(set(targets)), weights="weight"
+        )
         return float(min(min(row) for row in found))
 
 
