@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from importlib.abc import MetaPathFinder
-from importlib.machinery import ModuleSpec
-from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # importlib.abc costs a cold start ~10 ms: the finder needs no base class
+    from importlib.machinery import ModuleSpec
+    from types import ModuleType
 
 # (module asked for, module asking) pairs to answer with ModuleNotFoundError.
 SKIPPED = (("pandas", "folium.utilities"),)
 
 
-class _SkipOptional(MetaPathFinder):
+class _SkipOptional:
     def find_spec(
         self,
         fullname: str,
