@@ -73,3 +73,27 @@ def test_benchmark_peers_agree_with_ours(name: str) -> None:
         expected = math.inf if found is None else found[0]
         got = peer.route(sources, targets)
         assert math.isclose(expected, got, rel_tol=1e-9) or expected == got == math.inf
+
+
+@pytest.mark.parametrize("min_only_nodes", [0, 10**9], ids=["min_only", "per_node"])
+def test_both_matrix_strategies_agree(min_only_nodes: int, monkeypatch) -> None:  # noqa: ANN001
+    from corridors.routing import compiled
+
+    network = _network(400, 4)
+    rng = random.Random(4)
+    options = make_options(include_proposed=True)
+    sources, targets = _groups(network, rng, 70), _groups(network, rng, 30)
+    python = costs_between(network.index, sources, targets, options, engine="python")
+    monkeypatch.setattr(compiled, "MIN_ONLY_NODES", min_only_nodes)
+    scipy = costs_between(network.index, sources, targets, options, engine="scipy")
+    assert python == scipy
+
+
+def test_matrix_cells_same_with_and_without_numpy(monkeypatch) -> None:  # noqa: ANN001
+    from corridors.routing import matrix
+
+    rows = [[0.0, 5.5, math.inf], [5.5, math.inf, 2.0], [1.0, 2.0, 3.0]]
+    vector = matrix._values(rows)
+    monkeypatch.delitem(sys.modules, "numpy")
+    plain = matrix._values(rows)
+    assert vector == plain == ((0.0, 5.5, None), (5.5, None, 2.0), (1.0, 2.0, 0.0))

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 # Rows of sources searched at once when filling a matrix: bounds the dense block held in
 # memory to CHUNK_ROWS x nodes floats (8 MB per 10^4 nodes), never sources x nodes.
 CHUNK_ROWS = 64
+# From this many nodes a matrix searches each multi-node hub once (``min_only``): below it a
+# search is cheaper than a call, and chunks of single-node searches win (benchmarks/).
+MIN_ONLY_NODES = 20_000
 
 
 @dataclass(frozen=True)
@@ -120,10 +123,12 @@ def costs_between(
 ) -> np.ndarray:
     """:func:`corridors.routing.search.costs_between`, searched by ``scipy.sparse.csgraph``.
 
-    Each source group is searched once: a group of several nodes by one multi-source search
-    (``csgraph.dijkstra`` with ``min_only``), groups of one node together in chunks of
-    :data:`CHUNK_ROWS` (``indices``), keeping only the target columns: memory is O(chunk x
-    nodes + sources x targets), never quadratic in the number of nodes.
+    On a graph of :data:`MIN_ONLY_NODES` nodes or more, each source group is searched once: a
+    group of several nodes by one multi-source search (``csgraph.dijkstra`` with
+    ``min_only``), groups of one node together in chunks of :data:`CHUNK_ROWS` (``indices``).
+    On a smaller graph a search costs less than a call, so every source node is searched, in
+    chunks, and the minimum taken per group. Only the target columns are kept: memory is
+    O(chunk x nodes + sources x targets), never quadratic in the number of nodes.
     """
     from scipy.sparse.csgraph import dijkstra
 
@@ -131,6 +136,19 @@ def costs_between(
     target_nodes = sorted({n for group in targets for n in group})
     where = {node: k for k, node in enumerate(target_nodes)}
     columns = np.asarray(target_nodes, dtype=np.int64)
+    if index.node_count < MIN_ONLY_NODES:
+        source_nodes = sorted({n for group in sources for n in group})
+        node_rows = np.full((len(source_nodes), len(target_nodes)), np.inf)
+        for lo in range(0, len(source_nodes), CHUNK_ROWS):
+            chunk = source_nodes[lo : lo + CHUNK_ROWS]
+            if len(columns):
+                block = dijkstra(graph.matrix, directed=True, indices=chunk)
+                node_rows[lo : lo + len(chunk)] = block[:, columns]
+            if progress is not None:
+                progress.advance(len(chunk))
+        row_of = {node: k for k, node in enumerate(source_nodes)}
+        rows = _group_min(node_rows, [[row_of[n] for n in g] for g in sources], axis=0)
+        return _group_min(rows, [[where[n] for n in g] for g in targets], axis=1)
     rows = np.full((len(sources), len(target_nodes)), np.inf)
     # A group of one node shares a call with other such groups; a group of several is one
     # multi-source search (``min_only``), never one search per member.
