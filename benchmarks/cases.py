@@ -14,6 +14,7 @@ import math
 import os
 import random
 import resource
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -27,9 +28,6 @@ import baselines  # noqa: E402
 import generate  # noqa: E402
 
 CACHE = Path(os.environ.get("CORRIDORS_BENCH_CACHE", "/tmp/corridors-bench"))
-HUBS = 500
-PAIR_SAMPLE = 30  # networkx per-pair searches actually timed (then scaled to all pairs)
-SOURCE_SAMPLE = 8  # previous per-source heapq searches actually timed (then scaled)
 
 
 def rss_mb() -> float:
@@ -116,160 +114,193 @@ def far_pair(network: Any) -> tuple[str, str]:
 # ---------------------------------------------------------------------------------- build
 
 
-def build(size: int, role: str) -> dict[str, Any]:
-    """Best of 3 builds in one process (how issue 5 states the target), for both roles alike;
-    the first, cold run (imports, first string hashes) is reported in the notes too.
-    """
-    from corridors.network.index import build_index
+def build(size: int, role: str, rounds: int = 3) -> dict[str, Any]:
+    """The route index of a generated atlas: ours vs the per-row loop (``baselines.py``), the
+    garbage collector paused on both sides (ours pauses it itself), alternated per round."""
+    from corridors.network.index import build_index, paused_gc
 
     atlas = atlas_for(size)
     setup = rss_mb()
-    if role == "ours":
-        times, index = timed_runs(3, lambda: build_index(atlas=atlas))
-        reference = baselines.build_index_per_row(atlas) if size <= 10_000 else None
-        if reference is not None:
-            baselines.assert_same_index(index, reference)
-        detail = f"{index.edge_count} edges, {index.node_count} nodes, first run {times[0]:.3f} s"
-        return {"seconds": min(times), "setup_mb": setup, "detail": detail}
-    times, _ = timed_runs(3, lambda: baselines.build_index_per_row(atlas))
-    detail = f"per-row loop, first run {times[0]:.3f} s"
-    return {"seconds": min(times), "setup_mb": setup, "detail": detail}
+
+    def baseline() -> Any:
+        with paused_gc():
+            return baselines.build_index_per_row(atlas)
+
+    mine, theirs, index, reference = alternate(rounds, lambda: build_index(atlas=atlas), baseline)
+    baselines.assert_same_index(index, reference)
+    peer = {"ours": mine, "peer": theirs, "graph_s": 0.0, "compared": index.edge_count}
+    detail = f"{index.edge_count} edges, {index.node_count} nodes; indexes asserted equal"
+    return {"peers": {"per-row loop, GC paused": peer}, "setup_mb": setup, "detail": detail}
 
 
-def lengths(size: int, role: str) -> dict[str, Any]:
+def lengths(size: int, role: str, rounds: int = 3) -> dict[str, Any]:
     """Just the geodesic lengths of every corridor piece: one pyproj call each vs one for all."""
     from corridors.geo.geodesy import line_length_m, lines_lengths_m
 
     pieces = [c.coords for c in atlas_for(size).corridors.values()]
     setup = rss_mb()
-    if role == "ours":
-        seconds, ours = best_of(3, lambda: lines_lengths_m(pieces))
-        assert ours == [line_length_m(p) for p in pieces], "vectorised lengths differ"
-        return {"seconds": seconds, "setup_mb": setup, "detail": "bit-identical"}
-    seconds, _ = best_of(3, lambda: [line_length_m(p) for p in pieces])
-    return {"seconds": seconds, "setup_mb": setup, "detail": "pyproj per piece"}
+    mine, theirs, ours, reference = alternate(
+        rounds, lambda: lines_lengths_m(pieces), lambda: [line_length_m(p) for p in pieces]
+    )
+    assert ours == reference, "vectorised lengths differ"
+    peer = {"ours": mine, "peer": theirs, "graph_s": 0.0, "compared": len(pieces)}
+    return {"peers": {"pyproj per piece": peer}, "setup_mb": setup, "detail": "bit-identical"}
 
 
-# --------------------------------------------------------------------------------- matrix
+# ------------------------------------------------------------------------- matrix, route
 
 
-def _nx_pair(graph: Any, network: Any, a: str, b: str, modes: set[str]) -> float:
-    import networkx as nx
-
-    sources = network.nodes_of(a, modes)
-    best = math.inf
-    for target in network.nodes_of(b, modes):
-        try:
-            best = min(best, nx.multi_source_dijkstra(graph, sources, target)[0])
-        except nx.NetworkXNoPath:
-            continue
-    return best
+def hub_count(size: int) -> int:
+    """Hubs in the matrix case: 500 up to 10k segments, fewer above so every peer finishes."""
+    return 500 if size <= 10_000 else 100 if size <= 100_000 else 10
 
 
-def matrix(size: int, role: str) -> dict[str, Any]:
-    from corridors.routing.matrix import distance_matrix
-    from corridors.routing.options import make_options
-    from corridors.routing.search import costs_between
-
-    network = network_for(size)
-    options = make_options()
-    modes = set(options.modes)
-    hubs = hubs_for(network, HUBS)
-    setup = rss_mb()
-    if role == "ours":
-        seconds, result = best_of(1, lambda: distance_matrix(network, hubs, options, engine="auto"))
-        values = {
-            (a, b): v
-            for a, row in zip(hubs, result.values, strict=True)
-            for b, v in zip(hubs, row, strict=True)
-        }
-        with open(CACHE / f"matrix-{size}.json", "w") as handle:
-            json.dump([[a, b, v] for (a, b), v in values.items()], handle)
-        reachable = sum(v is not None for v in values.values())
-        detail = f"{len(hubs)} hubs, {reachable} reachable pairs"
-        return {"seconds": seconds, "setup_mb": setup, "detail": detail}
-    weights = [_weight(network, e, options) for e in range(network.index.edge_count)]
-    graph = baselines.networkx_graph(network.index, weights)
-    ours = {(a, b): v for a, b, v in json.loads((CACHE / f"matrix-{size}.json").read_text())}
-    pairs = [(a, b) for i, a in enumerate(hubs) for b in hubs[i + 1 :]]
-    sample = random.Random(7).sample(pairs, min(PAIR_SAMPLE, len(pairs)))
-    start = time.perf_counter()
-    for a, b in sample:
-        expected = _nx_pair(graph, network, a, b, modes)
-        got = ours[a, b]
-        if math.isinf(expected):
-            assert got is None, (a, b, got)
-        else:
-            assert got is not None and math.isclose(got, expected, rel_tol=1e-9), (a, b)
-    per_pair = (time.perf_counter() - start) / len(sample)
-    if role == "baseline":
-        return {
-            "seconds": per_pair * len(pairs),
-            "setup_mb": setup,
-            "detail": f"nx per pair: {len(sample)} timed x {len(pairs)} pairs; equal",
-        }
-    start = time.perf_counter()
-    for hub in hubs[:SOURCE_SAMPLE]:
-        groups = [network.nodes_of(hub, modes)]
-        costs_between(network.index, groups, groups, options, engine="python")
-    per_source = (time.perf_counter() - start) / SOURCE_SAMPLE
-    return {
-        "seconds": per_source * len(hubs),
-        "setup_mb": setup,
-        "detail": f"heapq per source: {SOURCE_SAMPLE} timed x {len(hubs)}",
-    }
+def alternate(
+    rounds: int, ours: Callable[[], Any], peer: Callable[[], Any]
+) -> tuple[list[float], list[float], Any, Any]:
+    """``rounds`` rounds of one run each of ``ours`` and ``peer``, who goes first alternating
+    round by round, so machine load falls on both alike. Per-round times and last results."""
+    ours_times: list[float] = []
+    peer_times: list[float] = []
+    ours_result = peer_result = None
+    for number in range(rounds):
+        steps = [(ours, ours_times), (peer, peer_times)]
+        for step, times in steps if number % 2 == 0 else steps[::-1]:
+            start = time.perf_counter()
+            result = step()
+            times.append(time.perf_counter() - start)
+            if step is ours:
+                ours_result = result
+            else:
+                peer_result = result
+    return ours_times, peer_times, ours_result, peer_result
 
 
-def _weight(network: Any, edge: int, options: Any) -> float | None:
+def _same(ours: float | None, theirs: float) -> bool:
+    if ours is None or math.isinf(ours):
+        return math.isinf(theirs)
+    return math.isclose(ours, theirs, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def _peer_rows(
+    size: int, rounds: int, ours: Callable[[], Any], answer: Callable[[Any], Any], check: Callable
+) -> dict[str, Any]:
+    import peers
+
     from corridors.routing.search import edge_costs
 
-    cost = edge_costs(network.index, options)[edge]
-    return None if math.isinf(cost) else cost
+    network, options = _setup(size)
+    costs = edge_costs(network.index, options)
+    ours()  # warm: the compiled graph is built once and kept, as each peer's graph is
+    start = time.perf_counter()
+    ours()
+    # A step shorter than ~50 ms is repeated (the same count on both sides) so that one
+    # scheduler hiccup on the shared machine does not decide a round.
+    repeat = max(1, min(1000, int(0.05 / max(time.perf_counter() - start, 1e-6))))
+    results: dict[str, Any] = {}
+    for name in peers.available():
+        start = time.perf_counter()
+        peer = peers.make(name, network.index, costs)
+        built = time.perf_counter() - start
+        answer(peer)  # warm: first-call imports and caches
+        mine, theirs, ours_result, peer_result = alternate(
+            rounds,
+            lambda: [ours() for _ in range(repeat)][-1],
+            lambda peer=peer: [answer(peer) for _ in range(repeat)][-1],
+        )
+        mine = [t / repeat for t in mine]
+        theirs = [t / repeat for t in theirs]
+        compared = check(ours_result, peer_result)
+        results[name] = {
+            "ours": mine,
+            "peer": theirs,
+            "graph_s": built,
+            "compared": compared,
+            "answer": peer_result if isinstance(peer_result, float) else None,
+        }
+    return results
 
 
-# ---------------------------------------------------------------------------------- route
+_SETUP: dict[int, Any] = {}
 
 
-def route(size: int, role: str) -> dict[str, Any]:
-    """One long route query in a warm process."""
+def _setup(size: int) -> tuple[Any, Any]:
+    from corridors.routing.options import make_options
 
-    from corridors.routing.route import make_options
+    if size not in _SETUP:
+        _SETUP[size] = (network_for(size), make_options(include_proposed=True))
+    return _SETUP[size]
+
+
+def matrix(size: int, role: str, rounds: int = 5) -> dict[str, Any]:
+    """Hub-to-hub distance matrix: ours (``distance_matrix``, engine chosen by size) vs each
+    peer's own best use (``peers.py``), alternated per round; every distance compared."""
+    from corridors.routing.matrix import distance_matrix
+
+    network, options = _setup(size)
+    hubs = hubs_for(network, hub_count(size))
+    modes = set(options.modes)
+    groups = [network.nodes_of(h, modes) for h in hubs]
+    setup = rss_mb()
+
+    def ours() -> Any:
+        return distance_matrix(network, hubs, options, quiet=True)
+
+    def check(mine: Any, theirs: list[list[float]]) -> int:
+        count = 0
+        for row, other in zip(mine.values, theirs, strict=True):
+            for value, expected in zip(row, other, strict=True):
+                assert _same(value, expected), (value, expected)
+                count += 1
+        return count
+
+    results = _peer_rows(size, rounds, ours, lambda peer: peer.matrix(groups), check)
+    detail = f"{len(hubs)} hubs, {network.index.edge_count} edges"
+    return {"peers": results, "setup_mb": setup, "detail": detail}
+
+
+def route(size: int, role: str, rounds: int = 5) -> dict[str, Any]:
+    """One corner-to-corner route: ours (``shortest_path``: cost and edges, engine chosen by
+    size) vs each peer's cost of the same route, alternated per round; the costs compared. The
+    whole ``route()`` answer (legs, lines, warnings) is timed too and given in the notes."""
     from corridors.routing.route import route as find_route
     from corridors.routing.search import shortest_path
 
-    network = network_for(size)
-    options = make_options(include_proposed=True)
+    network, options = _setup(size)
     a, b = far_pair(network)
     modes = set(options.modes)
-    sources, targets = network.nodes_of(a, modes), set(network.nodes_of(b, modes))
+    sources, targets = network.nodes_of(a, modes), network.nodes_of(b, modes)
     setup = rss_mb()
-    if role == "ours":
-        start = time.perf_counter()
-        first = find_route(network, a, b, options)  # includes compiling the CSR once
-        cold = time.perf_counter() - start
-        seconds, again = best_of(5, lambda: find_route(network, a, b, options))
-        assert again.distance_km == first.distance_km
-        python_s, found = best_of(
-            3, lambda: shortest_path(network.index, sources, targets, options, engine="python")
-        )
-        assert math.isclose(found[0], first.distance_km, rel_tol=1e-9)
-        detail = (
-            f"{first.distance_km:,.0f} km; first query {cold * 1000:.0f} ms incl. CSR; "
-            f"pure-Python early exit {python_s * 1000:.0f} ms"
-        )
-        return {"seconds": seconds, "setup_mb": setup, "detail": detail}
-    weights = [_weight(network, e, options) for e in range(network.index.edge_count)]
-    graph = baselines.networkx_graph(network.index, weights)
-    seconds, _ = best_of(3, lambda: _nx_pair(graph, network, a, b, modes))
-    return {"seconds": seconds, "setup_mb": setup, "detail": "networkx multi_source_dijkstra"}
+
+    def ours() -> Any:
+        return shortest_path(network.index, sources, set(targets), options)
+
+    def check(mine: Any, theirs: float) -> int:
+        assert _same(mine[0], theirs), (mine[0], theirs)
+        return 1
+
+    results = _peer_rows(size, rounds, ours, lambda peer: peer.route(sources, targets), check)
+    whole, answer = timed_runs(rounds, lambda: find_route(network, a, b, options))
+    assert _same(answer.distance_km, results[next(iter(results))]["answer"])
+    detail = (
+        f"{a} to {b}, {answer.distance_km:,.0f} km; whole route() answer "
+        f"{statistics.median(whole) * 1000:.1f} ms (median of {rounds})"
+    )
+    return {"peers": results, "setup_mb": setup, "detail": detail}
 
 
-CASES = {"build": build, "lengths": lengths, "matrix": matrix, "route": route}
+CASES: dict[str, Callable[..., dict[str, Any]]] = {
+    "build": build,
+    "lengths": lengths,
+    "matrix": matrix,
+    "route": route,
+}
 
 
 def main() -> None:
     case, size, role = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    result = CASES[case](size, role)
+    rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 5
+    result = CASES[case](size, role, rounds)
     print(json.dumps(result))
 
 

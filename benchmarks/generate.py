@@ -18,6 +18,7 @@ from typing import Any
 
 LON0, LON1, LAT0, LAT1 = 124.0, 134.0, 34.0, 44.0
 SOURCE_ID = "synthetic"
+PER_FILE = 200_000
 
 
 def _feature(geometry: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
@@ -103,9 +104,19 @@ def generate(segments: int, *, seed: int = 5) -> dict[str, Any]:
     docs: dict[str, Any] = {
         "sources.json": {"sources": [{"id": SOURCE_ID, "title": "Synthetic benchmark grid"}]},
         "places.geojson": {"type": "FeatureCollection", "features": places},
-        "corridors/grid-rail.geojson": {"type": "FeatureCollection", "features": corridors["rail"]},
-        "corridors/grid-sea.geojson": {"type": "FeatureCollection", "features": corridors["sea"]},
     }
+    # At most PER_FILE corridors a file: the atlas reader refuses files over 256 MB.
+    for mode, features in corridors.items():
+        for part, first in enumerate(range(0, max(len(features), 1), PER_FILE)):
+            name = (
+                f"corridors/grid-{mode}.geojson"
+                if part == 0
+                else f"corridors/grid-{mode}-{part}.geojson"
+            )
+            docs[name] = {
+                "type": "FeatureCollection",
+                "features": features[first : first + PER_FILE],
+            }
     _merge_real_atlas(docs)
     return docs
 

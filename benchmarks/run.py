@@ -1,21 +1,29 @@
-"""Run every benchmark and print one table: ``python benchmarks/run.py [--quick]``.
+"""Run every benchmark and print the tables: ``python benchmarks/run.py [--quick] [--readme]``.
 
-Each row is a ratio measured on this machine in this run: the baseline and ours run back to
-back (each in a fresh process, so the peak memory column is that step's own max RSS). Results
-are also written to ``benchmarks/results.md``. ``--quick`` uses smaller sizes (1k, 10k).
+Every comparison is ours against a peer measured in the same process (or, for start-up, the
+same loop of fresh processes) in alternating order: round 1 ours then peer, round 2 peer then
+ours, ...; so load from other jobs on the shared machine falls on both sides. Each row reports
+the median of each side's times and the median and the minimum of the per-round ratios (peer
+time / our time: above 1 we are faster; for start-up, our time / ``import networkx``). Every
+distance is compared with each peer's (relative tolerance 1e-9) before a row is written.
 
 Rows:
-- ``cli route (cold)``: ``corridors route Khasan Pohang`` as a fresh process vs
-  ``python -c "import networkx"``; medians of N runs each, interleaved, cache warm.
-- ``build``: the route index of a generated atlas (cut at via places, geodesic lengths,
-  adjacency) vs the straightforward per-row loop (``baselines.py``); results asserted equal.
-- ``lengths``: only the geodesic lengths, vectorised vs one pyproj call per corridor.
-- ``matrix``: 500 hubs, scipy csgraph vs networkx Dijkstra per pair (timed on a sample of
-  pairs, scaled to all pairs; every sampled distance asserted equal to 1e-9), and vs the
-  previous per-source heapq Dijkstra (also sampled and scaled).
-- ``route``: one corner-to-corner route in a warm process vs networkx.
-- ``map``: the atlas map of a 10,000-corridor atlas: build time, file size, load time in
-  headless Chromium (``maps_bench.py``).
+
+- ``start-up``: ``corridors route|list|matrix|check`` as fresh processes on the shipped atlas
+  (bytecode and network cache warm) against ``python -c "import networkx"``; ``corridors build``
+  against its absolute budget (0.35 s).
+- ``build``: the route index of a generated atlas vs the per-row loop (``baselines.py``), the
+  garbage collector paused on both sides.
+- ``lengths``: geodesic lengths, one vectorised pass vs one pyproj call per piece.
+- ``matrix``: hub-to-hub distances, ours vs networkx, scipy, igraph, rustworkx (``peers.py``:
+  each searched once per hub or hub node, never per pair; no extrapolation).
+- ``route``: one corner-to-corner route vs the same peers.
+- ``scale`` (``--scale N``): ``corridors route`` on an N-segment atlas folder as a fresh
+  process: the first run (builds and caches the graph) and cached runs, wall time and peak RSS.
+- ``map``: the atlas map at 10,000 corridors (``maps_bench.py``), unless ``--no-map``.
+
+Results go to ``benchmarks/results.md``; ``--readme`` also rewrites the README's performance
+table (between ``<!-- perf-table -->`` markers) from this run.
 """
 
 from __future__ import annotations
@@ -24,10 +32,10 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -35,35 +43,30 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CASES = HERE / "cases.py"
+BUILD_BUDGET_S = 0.35
+STARTUP_TARGETS = {"route": 0.5, "list": 1.0, "matrix": 1.0, "check": 1.0}
+LABELS = {
+    "route": "route Khasan Pohang --include-proposed",
+    "list": "list places",
+    "matrix": "matrix",
+    "check": "check",
+    "build": "build --out <temp folder>",
+}
+MARK_START, MARK_END = "<!-- perf-table -->", "<!-- /perf-table -->"
 
 
-def run_process(argv: list[str]) -> tuple[str, int]:
-    """Run ``argv``; return its stdout and exit code (stderr passed through on failure)."""
-    process = subprocess.run(argv, capture_output=True, text=True, check=False)
-    if process.returncode != 0:
-        sys.stderr.write(process.stderr)
-    return process.stdout, process.returncode
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment of measured processes: bytecode may be written and read (a fresh process
+    with PYTHONDONTWRITEBYTECODE would recompile every module, which no installed user pays)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(extra)
+    return env
 
 
-def run_case(case: str, size: int, role: str) -> dict[str, Any]:
-    """One (case, size, role) in a fresh process, with that process's own peak RSS."""
-    argv = [sys.executable, str(CASES), case, str(size), role]
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out_text = process.stdout.read() if process.stdout else ""
-    err_text = process.stderr.read() if process.stderr else ""
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"benchmark {case} {size} {role} failed:\n{err_text}")
-    result = json.loads(out_text.strip().splitlines()[-1])
-    result["peak_mb"] = usage.ru_maxrss / 1024
-    return result
-
-
-def timed_process(argv: list[str]) -> tuple[float, float]:
-    """Wall time and peak RSS (MB) of one fresh process."""
+def timed_process(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time and peak RSS (MB) of one fresh process, which must succeed."""
     start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
@@ -72,105 +75,206 @@ def timed_process(argv: list[str]) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
-def cli_row(runs: int) -> dict[str, Any]:
-    """Cold ``corridors route Khasan Pohang`` vs cold ``import networkx``: medians of ``runs``."""
-    script = shutil.which("corridors")
-    entry = [sys.executable, "-m", "corridors.cli"] if script is None else None
-    # The real console script, run by this interpreter (not through a pyenv shim).
+def corridors_command() -> list[str]:
     console = Path(sys.executable).with_name("corridors")
-    command = [sys.executable, str(console)] if console.exists() else entry
-    assert command is not None
-    route = [*command, "route", "Khasan", "Pohang"]
-    try:
-        timed_process(route)  # warms the graph cache (and proves the route exists)
-        label = "shipped atlas"
-    except SystemExit:
-        route.append("--include-proposed")
-        try:
-            timed_process(route)
-            label = "shipped atlas, --include-proposed"
-        except SystemExit:
-            sys.path.insert(0, str(ROOT / "tests"))
-            from atlas_factory import write_atlas
+    if console.exists():
+        return [sys.executable, str(console)]
+    return [sys.executable, "-m", "corridors.cli"]
 
-            atlas = write_atlas(Path("/tmp/corridors-bench/factory-atlas"))
-            route += ["--atlas", str(atlas)]
-            timed_process(route)
-            label = "factory atlas (shipped one lacks the places)"
+
+def ratio_stats(ours: list[float], peer: list[float], *, cost: bool = False) -> dict[str, float]:
+    """Medians and per-round ratios: peer/ours (a speed-up), or ours/peer with ``cost``."""
+    ratios = [(o / p if cost else p / o) for o, p in zip(ours, peer, strict=True)]
+    return {
+        "ours": statistics.median(ours),
+        "peer_s": statistics.median(peer),
+        "ratio_median": statistics.median(ratios),
+        "ratio_min": min(ratios),
+        "ratio_max": max(ratios),
+        "rounds": len(ratios),
+    }
+
+
+def startup_rows(rounds: int) -> list[dict[str, Any]]:
+    """Fresh-process start-up of each command vs ``import networkx``, alternated per round."""
+    command = corridors_command()
+    out = Path(tempfile.mkdtemp(prefix="corridors-bench-maps-"))
+    env = child_env()
+    commands = {
+        "route": [*command, "route", "Khasan", "Pohang", "--include-proposed"],
+        "list": [*command, "list", "places"],
+        "matrix": [*command, "matrix"],
+        "check": [*command, "check"],
+        "build": [*command, "build", "--out", str(out)],
+    }
     baseline = [sys.executable, "-c", "import networkx"]
-    ours_times, base_times, ours_peak, base_peak = [], [], 0.0, 0.0
-    for _ in range(runs):
-        seconds, peak = timed_process(baseline)
-        base_times.append(seconds)
-        base_peak = max(base_peak, peak)
-        seconds, peak = timed_process(route)
-        ours_times.append(seconds)
-        ours_peak = max(ours_peak, peak)
-    return {
-        "case": "cli route (cold)",
-        "size": label,
-        "baseline": statistics.median(base_times),
-        "ours": statistics.median(ours_times),
-        "peak_mb": ours_peak,
-        "note": f"median of {runs}; baseline `python -c 'import networkx'` "
-        f"(peak {base_peak:.0f} MB); ratio = ours/baseline, target <= 1.5",
-        "lower_is_better_ratio": True,
-    }
+    for argv in commands.values():
+        timed_process(argv, env)  # warms the network cache and bytecode
+    timed_process(baseline, env)
+    rows = []
+    for name, argv in commands.items():
+        ours: list[float] = []
+        peer: list[float] = []
+        peak = 0.0
+        for number in range(rounds):
+            pair = [(argv, ours), (baseline, peer)]
+            for step, times in pair if number % 2 == 0 else pair[::-1]:
+                seconds, rss = timed_process(step, env)
+                times.append(seconds)
+                if step is argv:
+                    peak = max(peak, rss)
+        stats = ratio_stats(ours, peer, cost=True)
+        if name == "build":
+            target = f"≤ {BUILD_BUDGET_S} s absolute"
+            met = stats["ours"] <= BUILD_BUDGET_S
+        else:
+            target = f"≤ {STARTUP_TARGETS[name]}× import networkx"
+            met = stats["ratio_median"] <= STARTUP_TARGETS[name]
+        rows.append(
+            {
+                "case": f"`corridors {LABELS[name]}` cold",
+                "size": "shipped atlas",
+                "peer": "`python -c 'import networkx'`",
+                **stats,
+                "peak_mb": peak,
+                "kind": "cost",
+                "note": f"target {target}: {'met' if met else 'NOT met'}",
+            }
+        )
+        print(format_rows(rows[-1:], header=False), flush=True)
+    return rows
 
 
-def case_row(case: str, size: int, baseline_role: str, label: str) -> dict[str, Any]:
-    ours = run_case(case, size, "ours")
-    base = run_case(case, size, baseline_role)
-    return {
-        "case": label,
-        "size": f"{size:,} segments",
-        "baseline": base["seconds"],
-        "ours": ours["seconds"],
-        "peak_mb": ours["peak_mb"],
-        "note": f"{ours['detail']}; baseline: {base['detail']}; "
-        f"setup RSS {ours['setup_mb']:.0f} MB",
-        "lower_is_better_ratio": False,
-    }
+def case_rows(case: str, size: int, rounds: int) -> list[dict[str, Any]]:
+    """One case at one size in a fresh process (``cases.py``): one row per peer."""
+    argv = [sys.executable, str(CASES), case, str(size), "ours", str(rounds)]
+    process = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env()
+    )
+    out_text, err_text = process.communicate()
+    if process.returncode != 0:
+        raise SystemExit(f"benchmark {case} {size} failed:\n{err_text}")
+    result = json.loads(out_text.strip().splitlines()[-1])
+    rows = []
+    for peer, data in result["peers"].items():
+        rows.append(
+            {
+                "case": case,
+                "size": f"{size:,} segments",
+                "peer": peer,
+                **ratio_stats(data["ours"], data["peer"]),
+                "peak_mb": float("nan"),
+                "kind": "speed",
+                "note": f"{result['detail']}; {data['compared']:,} answers equal"
+                + (f"; peer graph built in {data['graph_s']:.2f} s" if data["graph_s"] else ""),
+            }
+        )
+    return rows
+
+
+def scale_rows(size: int, rounds: int) -> list[dict[str, Any]]:
+    """``corridors route`` on a generated ``size``-segment atlas folder: first run, cached runs."""
+    sys.path.insert(0, str(HERE))
+    import generate
+
+    folder = Path(os.environ.get("CORRIDORS_BENCH_CACHE", "/tmp/corridors-bench"))
+    atlas = folder / f"atlas-{size}"
+    if not (atlas / "places.geojson").exists():
+        generate.write(generate.generate(size), atlas)
+    cache = Path(tempfile.mkdtemp(prefix="corridors-bench-cache-"))
+    env = child_env(CORRIDORS_CACHE_DIR=str(cache))
+    argv = [*corridors_command(), "route", "g0_0", "g1_1", "--include-proposed"]
+    argv += ["--atlas", str(atlas)]
+    first, first_peak = timed_process(argv, env)
+    times, peak = [], 0.0
+    for _ in range(rounds):
+        seconds, rss = timed_process(argv, env)
+        times.append(seconds)
+        peak = max(peak, rss)
+    rows = [
+        {
+            "case": "`corridors route` first run (builds, caches)",
+            "size": f"{size:,} segments",
+            "peer": "target 25 s",
+            "ours": first,
+            "peer_s": 25.0,
+            "peak_mb": first_peak,
+            "kind": "absolute",
+            "note": f"one run; {'met' if first <= 25 else 'NOT met'}",
+        },
+        {
+            "case": "`corridors route` cached",
+            "size": f"{size:,} segments",
+            "peer": "target 1.0 s, 1 GB",
+            "ours": statistics.median(times),
+            "ours_min": min(times),
+            "peer_s": 1.0,
+            "peak_mb": peak,
+            "kind": "absolute",
+            "note": f"median of {rounds}, min {min(times):.2f} s; "
+            + ("met" if statistics.median(times) <= 1.0 and peak <= 1024 else "NOT met"),
+        },
+    ]
+    return rows
 
 
 def map_rows(corridors: int) -> list[dict[str, Any]]:
-    """The maps benchmarks (``maps_bench.py``), or one row saying why they did not run."""
-    out, code = run_process([sys.executable, str(HERE / "maps_bench.py"), str(corridors)])
-    if code != 0 or not out.strip():
-        return [
+    """The maps benchmark (``maps_bench.py``, helper "maps"), passed through as given."""
+    process = subprocess.run(
+        [sys.executable, str(HERE / "maps_bench.py"), str(corridors)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if process.returncode != 0 or not process.stdout.strip():
+        sys.stderr.write(process.stderr)
+        return []
+    rows = []
+    for row in json.loads(process.stdout.strip().splitlines()[-1]):
+        rows.append(
             {
-                "case": "maps",
-                "size": f"{corridors:,} corridors",
-                "baseline": float("nan"),
-                "ours": float("nan"),
-                "peak_mb": float("nan"),
-                "note": "not run: maps benchmark failed (stderr above)",
-                "lower_is_better_ratio": False,
+                "case": row["case"],
+                "size": row["size"],
+                "peer": "budget",
+                "ours": row["ours"],
+                "peer_s": row["baseline"],
+                "peak_mb": row["peak_mb"],
+                "kind": "absolute",
+                "note": row["note"],
             }
-        ]
-    return json.loads(out.strip().splitlines()[-1])
+        )
+    return rows
 
 
-def format_table(rows: list[dict[str, Any]]) -> str:
-    header = ["case", "size", "baseline s", "ours s", "ratio", "peak MB", "notes"]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+def _s(value: float) -> str:
+    if value != value:
+        return "-"
+    return f"{value:.4f}" if value < 0.1 else f"{value:.3f}" if value < 10 else f"{value:.1f}"
+
+
+def format_rows(rows: list[dict[str, Any]], *, header: bool = True) -> str:
+    names = ["case", "size", "peer", "peer s", "ours s", "ratio median", "ratio min", "peak MB"]
+    lines = ["| " + " | ".join(names) + " | notes |", "|" + "---|" * (len(names) + 1)]
+    if not header:
+        lines = []
     for row in rows:
-        base, ours = row["baseline"], row["ours"]
-        if row.get("ratio_text"):
-            ratio = row["ratio_text"]
-        elif base != base or ours != ours:  # NaN: not measured
-            ratio = "-"
-        elif row["lower_is_better_ratio"]:
-            ratio = f"{ours / base:.2f}x cost"
+        peer = _s(row["peer_s"])
+        if row["kind"] == "absolute":
+            ratio = ratio_min = "-"
         else:
-            ratio = f"{base / ours:.1f}x faster"
+            suffix = "× cost" if row["kind"] == "cost" else "×"
+            ratio = f"{row['ratio_median']:.2f}{suffix}"
+            ratio_min = f"{row['ratio_min']:.2f}{suffix}"
+        peak = row.get("peak_mb", float("nan"))
         cells = [
             row["case"],
             row["size"],
-            "-" if base != base else f"{base:.3f}",
-            "-" if ours != ours else f"{ours:.4f}" if ours < 0.1 else f"{ours:.3f}",
+            row["peer"],
+            peer,
+            _s(row["ours"]),
             ratio,
-            "-" if row["peak_mb"] != row["peak_mb"] else f"{row['peak_mb']:.0f}",
+            ratio_min,
+            "-" if peak != peak else f"{peak:.0f}",
             row["note"],
         ]
         lines.append("| " + " | ".join(cells) + " |")
@@ -186,54 +290,83 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return (
         f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}; load average at start {load:.1f}"
+        f"{platform.system()} {platform.release()}"
     )
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.1f} / {five:.1f} / {fifteen:.1f}"
+
+
+def update_readme(table: str, summary: str) -> None:
+    """Replace the README's performance table (between the markers) with this run's."""
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.find(MARK_START), text.find(MARK_END)
+    if start < 0 or end < start:
+        raise SystemExit(f"README.md has no {MARK_START} ... {MARK_END} markers")
+    block = f"{MARK_START}\n{summary}\n\n{table}\n"
+    readme.write_text(text[:start] + block + text[end:], encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="sizes 1k and 10k only")
-    parser.add_argument("--cli-runs", type=int, default=10)
+    parser.add_argument("--sizes", type=int, nargs="*", help="segment counts (default 1k-100k)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds per comparison")
+    parser.add_argument("--startup-rounds", type=int, default=10)
+    parser.add_argument("--scale", type=int, nargs="*", default=[], help="e.g. 1000000")
+    parser.add_argument("--no-startup", action="store_true")
     parser.add_argument("--no-map", action="store_true", help="skip the browser benchmark")
+    parser.add_argument("--readme", action="store_true", help="rewrite the README table")
     parser.add_argument("--output", type=Path, default=HERE / "results.md")
     args = parser.parse_args()
-    sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
+    sizes = args.sizes or ([1_000, 10_000] if args.quick else [1_000, 10_000, 100_000])
     started = time.perf_counter()
-    header = machine()
-    print(f"machine: {header}", flush=True)
-    rows: list[dict[str, Any]] = [cli_row(args.cli_runs)]
-    print(format_table(rows[-1:]).splitlines()[-1], flush=True)
+    load_start = load()
+    print(f"machine: {machine()}; load average {load_start}", flush=True)
+    print(format_rows([]), flush=True)
+    rows: list[dict[str, Any]] = []
+    if not args.no_startup:
+        rows += startup_rows(args.startup_rounds)
     for size in sizes:
-        for case, baseline, label in (
-            ("build", "baseline", "build route index"),
-            ("lengths", "baseline", "geodesic lengths"),
-            ("matrix", "baseline", "matrix 500 hubs vs nx per pair"),
-            ("matrix", "previous", "matrix 500 hubs vs heapq per source"),
-            ("route", "baseline", "one route (warm)"),
-        ):
-            rows.append(case_row(case, size, baseline, label))
-            print(format_table(rows[-1:]).splitlines()[-1], flush=True)
+        rounds = args.rounds if size <= 100_000 else max(2, args.rounds // 2)
+        for case in ("build", "lengths", "matrix", "route"):
+            found = case_rows(case, size, rounds)
+            print(format_rows(found, header=False), flush=True)
+            rows += found
+    for size in args.scale:
+        found = scale_rows(size, args.rounds)
+        print(format_rows(found, header=False), flush=True)
+        rows += found
     if not args.no_map:
-        rows.extend(map_rows(1_000 if args.quick else 10_000))
-    table = format_table(rows)
+        rows += map_rows(1_000 if args.quick else 10_000)
+    table = format_rows(rows)
     took = time.perf_counter() - started
-    print()
-    print(table)
-    print(f"\n(all benchmarks: {took:.0f} s)")
+    command = " ".join(["python benchmarks/run.py", *sys.argv[1:]])
+    summary = (
+        f"Machine: {machine()}. Command: `{command}` ({took:.0f} s in all). Load average "
+        f"(1/5/15 min) {load_start} at the start, {load()} at the end: other jobs shared the "
+        "2 cores, which is why every comparison alternates the two sides round by round and "
+        "reports the ratio per round."
+    )
+    print(f"\n{summary}")
     args.output.write_text(
         "# Benchmark results\n\n"
-        f"Machine: {header}.\n\n"
-        f"Command: `python benchmarks/run.py{' --quick' if args.quick else ''}` "
-        f"({took:.0f} s in all).\n\n"
-        "Ratios compare the baseline and ours measured in the same run on the same machine; "
-        "`peak MB` is the max RSS of the process that ran our step (it includes the loaded "
-        "atlas; `setup RSS` in the notes is the RSS before the step started).\n\n"
+        f"{summary}\n\n"
+        "`ratio` is the peer's time over ours (above 1: ours is faster), per round, then the "
+        "median and the minimum over rounds; for start-up it is our cost over "
+        "`import networkx` (below 1: we start faster). `peer s` and `ours s` are medians. "
+        "`peak MB` is the max RSS of our process where measured alone. "
+        "Generated by `benchmarks/run.py`; do not edit by hand.\n\n"
         f"{table}\n",
         encoding="utf-8",
     )
+    if args.readme:
+        update_readme(table, summary)
 
 
 if __name__ == "__main__":

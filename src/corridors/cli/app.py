@@ -49,6 +49,7 @@ def _root(
     ] = False,
 ) -> None:
     """Atlas and route calculator for the Russia - North Korea - South Korea corridors."""
+    # Only the eager --version lives here: main() lets the fast lane skip this callback.
 
 
 AtlasOption = Annotated[
@@ -875,12 +876,20 @@ app.command()(completion)
 app.registered_commands += _cost_commands.registered_commands  # cost (cli/cost_cmds.py)
 
 
+FAST_COMMANDS = ("list", "matrix", "check", "table", "build", "export")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
         from corridors.cli.fast import try_route
+        from corridors.cli.fastlane import try_command
 
-        if not try_route(sys.argv[1:], route):  # plain `route` calls skip typer's pydantic parsing
+        # Plain calls skip typer's pydantic parsing (cold start); anything else goes to typer.
+        argv = sys.argv[1:]
+        if not try_route(argv, route) and not try_command(
+            argv, app, commands=FAST_COMMANDS, eager_only_callback=True
+        ):
             answer_completion()
             app()
     except KeyboardInterrupt:

@@ -349,6 +349,13 @@ def _decode_atlas(columns: ColumnFile, *, root: Path, fingerprint: str) -> Atlas
         raise ColumnFileError("corridor rows and lines disagree")
     _check_pointers(ptr, len(xy) // 2, "corridor_ptr")
     lines = [coords_between(xy, ptr[k], ptr[k + 1]) for k in range(len(rows))]
+    files: dict[str, str] = {}  # a few distinct files for 10^6 corridors: one Path each
+
+    def file_of(relative: str) -> str:
+        found = files.get(relative)
+        if found is None:
+            found = files[relative] = str(root / relative)
+        return found
 
     def corridor(row: Any, coords: tuple[tuple[float, float], ...]) -> Corridor:
         values = _row_values(Corridor, row)
@@ -358,7 +365,7 @@ def _decode_atlas(columns: ColumnFile, *, root: Path, fingerprint: str) -> Atlas
         if any(event.status not in STATUSES for event in values["history"]):
             raise ColumnFileError("a history event names an unknown status")
         values["coords"] = coords
-        values["file"] = str(root / values["file"])
+        values["file"] = file_of(values["file"])
         values["names"] = _native_names(values["names"])
         return Corridor(**values)
 

@@ -323,6 +323,7 @@ class Network:
         """The id of the place named ``text`` (an id, name, alias or native name; see
         :func:`corridors.atlas.names.resolve_place`).
 
+        An exact place id is answered first, without the label index.
         The label index is kept with the network (rebuilt if the number of places changes):
         building it walks every place, which on a 10^5-place atlas costs more than a route.
 
@@ -332,6 +333,8 @@ class Network:
             No place has that id, name or alias (the message suggests near matches).
         """
         places = self.atlas.places
+        if text in places:  # an exact id: no label index needed (built lazily, walks all)
+            return text
         if self._labels is None or self._labels[0] != len(places):
             self._labels = (len(places), place_index(self.atlas))
         return resolve_place(self.atlas, text, index=self._labels[1])

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 # Rows of sources searched at once when filling a matrix: bounds the dense block held in
 # memory to CHUNK_ROWS x nodes floats (8 MB per 10^4 nodes), never sources x nodes.
 CHUNK_ROWS = 64
+# From this many nodes a matrix searches each multi-node hub once (``min_only``): below it a
+# search is cheaper than a call, and chunks of single-node searches win (benchmarks/).
+MIN_ONLY_NODES = 20_000
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class CompiledGraph:
 
     matrix: csr_matrix
     edge_of: np.ndarray  # index edge id of each stored CSR entry
+    keys: np.ndarray  # row * nodes + column of each stored entry, ascending (CSR order)
 
 
 def compile_graph(index: RouteIndex, costs: Sequence[float], *, key: Hashable) -> CompiledGraph:
@@ -66,7 +70,7 @@ def _compile(index: RouteIndex, costs: Sequence[float]) -> CompiledGraph:
     indptr = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(np.bincount(row, minlength=size), out=indptr[1:])
     matrix = csr_matrix((weight, col.astype(np.int32), indptr), shape=(size, size))
-    return CompiledGraph(matrix, edge)
+    return CompiledGraph(matrix, edge, row * size + col)
 
 
 def shortest_path(
@@ -92,19 +96,16 @@ def shortest_path(
     cost = float(dist[best])
     if math.isinf(cost):
         return None
-    path: list[int] = []
     passed = [best]  # the nodes along the path, from the target back
     node = best
-    matrix = graph.matrix
     while pred[node] >= 0:
-        previous = int(pred[node])
-        start, stop = matrix.indptr[previous], matrix.indptr[previous + 1]
-        slot = start + int(np.flatnonzero(matrix.indices[start:stop] == node)[0])
-        path.append(int(graph.edge_of[slot]))
-        node = previous
+        node = int(pred[node])
         passed.append(node)
-    path.reverse()
     passed.reverse()
+    # The CSR entry of each step, found by its (row, column) key in one search.
+    steps = np.asarray(passed, dtype=np.int64)
+    slots = np.searchsorted(graph.keys, steps[:-1] * index.node_count + steps[1:])
+    path = graph.edge_of[slots].tolist()
     # Stop at the first target on the way, as the Python core does: a target reached through
     # another one at the same cost (a zero-cost transfer) is not a different route.
     first = next(k for k, node in enumerate(passed) if node in targets)
@@ -122,28 +123,50 @@ def costs_between(
 ) -> np.ndarray:
     """:func:`corridors.routing.search.costs_between`, searched by ``scipy.sparse.csgraph``.
 
-    Each source node is searched once (``csgraph.dijkstra`` with ``indices``), in chunks of
-    :data:`CHUNK_ROWS`, keeping only the target columns: memory is O(chunk x nodes + sources x
-    targets), never quadratic in the number of nodes.
+    On a graph of :data:`MIN_ONLY_NODES` nodes or more, each source group is searched once: a
+    group of several nodes by one multi-source search (``csgraph.dijkstra`` with
+    ``min_only``), groups of one node together in chunks of :data:`CHUNK_ROWS` (``indices``).
+    On a smaller graph a search costs less than a call, so every source node is searched, in
+    chunks, and the minimum taken per group. Only the target columns are kept: memory is
+    O(chunk x nodes + sources x targets), never quadratic in the number of nodes.
     """
     from scipy.sparse.csgraph import dijkstra
 
     graph = compile_graph(index, costs, key=key)
-    source_nodes = sorted({n for group in sources for n in group})
     target_nodes = sorted({n for group in targets for n in group})
     where = {node: k for k, node in enumerate(target_nodes)}
     columns = np.asarray(target_nodes, dtype=np.int64)
-    node_rows = np.full((len(source_nodes), len(target_nodes)), np.inf)
-    for lo in range(0, len(source_nodes), CHUNK_ROWS):
-        chunk = source_nodes[lo : lo + CHUNK_ROWS]
-        if len(columns):
-            block = dijkstra(graph.matrix, directed=True, indices=chunk)
-            node_rows[lo : lo + len(chunk)] = block[:, columns]
-        if progress is not None:
-            progress.advance(len(chunk))
-    row_of = {node: k for k, node in enumerate(source_nodes)}
-    by_source = _group_min(node_rows, [[row_of[n] for n in g] for g in sources], axis=0)
-    return _group_min(by_source, [[where[n] for n in g] for g in targets], axis=1)
+    if index.node_count < MIN_ONLY_NODES:
+        source_nodes = sorted({n for group in sources for n in group})
+        node_rows = np.full((len(source_nodes), len(target_nodes)), np.inf)
+        for lo in range(0, len(source_nodes), CHUNK_ROWS):
+            chunk = source_nodes[lo : lo + CHUNK_ROWS]
+            if len(columns):
+                block = dijkstra(graph.matrix, directed=True, indices=chunk)
+                node_rows[lo : lo + len(chunk)] = block[:, columns]
+            if progress is not None:
+                progress.advance(len(chunk))
+        row_of = {node: k for k, node in enumerate(source_nodes)}
+        rows = _group_min(node_rows, [[row_of[n] for n in g] for g in sources], axis=0)
+        return _group_min(rows, [[where[n] for n in g] for g in targets], axis=1)
+    rows = np.full((len(sources), len(target_nodes)), np.inf)
+    # A group of one node shares a call with other such groups; a group of several is one
+    # multi-source search (``min_only``), never one search per member.
+    single = [k for k, group in enumerate(sources) if len(set(group)) == 1]
+    several = [k for k, group in enumerate(sources) if len(set(group)) > 1]
+    if len(columns):
+        for lo in range(0, len(single), CHUNK_ROWS):
+            chunk = single[lo : lo + CHUNK_ROWS]
+            block = dijkstra(graph.matrix, directed=True, indices=[sources[k][0] for k in chunk])
+            rows[chunk] = block[:, columns]
+            if progress is not None:
+                progress.advance(sum(len(sources[k]) for k in chunk))
+        for k in several:
+            group = sorted(set(sources[k]))
+            rows[k] = dijkstra(graph.matrix, directed=True, indices=group, min_only=True)[columns]
+            if progress is not None:
+                progress.advance(len(sources[k]))
+    return _group_min(rows, [[where[n] for n in g] for g in targets], axis=1)
 
 
 def _group_min(values: np.ndarray, groups: list[list[int]], *, axis: int) -> np.ndarray:

@@ -10,13 +10,17 @@ they return identical costs and edge sequences.
 
 ``engine="auto"`` chooses, in :func:`choose_engine` only: the pure-Python core for small work
 (a route on the shipped atlas needs neither numpy nor scipy, ~0.3 s saved on a cold start),
-scipy from :data:`SCIPY_MIN_EDGES` edges or :data:`SCIPY_MIN_WORK` (searches x edges).
+scipy from :data:`SCIPY_MIN_EDGES` edges or :data:`SCIPY_MIN_WORK` (searches x edges); and
+once scipy's ``csgraph`` is imported anyway (a warm process: a server, a notebook, a benchmark)
+from :data:`WARM_SCIPY_MIN_WORK`, since then compiled code wins from a few hundred edges on
+(``benchmarks/results.md``).
 """
 
 from __future__ import annotations
 
 import heapq
 import math
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,7 +34,9 @@ ENGINES = ("auto", "python", "scipy")
 # "auto" uses scipy from this many edges (one search), or from this much work (source nodes x
 # edges, a matrix): below both, the pure-Python core finishes before ``import scipy`` would.
 SCIPY_MIN_EDGES = 50_000
-SCIPY_MIN_WORK = 2_000_000
+SCIPY_MIN_WORK = 100_000
+# With ``scipy.sparse.csgraph`` already imported, "auto" uses scipy from this much work.
+WARM_SCIPY_MIN_WORK = 1_000
 # From this many edges the edge costs are computed with numpy (per-edge arrays) instead of one
 # Python loop; below it, the loop is cheaper than importing numpy on a cold start.
 VECTOR_MIN_EDGES = SCIPY_MIN_EDGES
@@ -64,6 +70,8 @@ def choose_engine(engine: str, *, searches: int, edges: int) -> str:
         raise UsageError(f"`engine` must be one of {', '.join(ENGINES)}, not '{engine}'")
     if engine != "auto":
         return engine
+    if "scipy.sparse.csgraph" in sys.modules:
+        return "scipy" if searches * edges >= WARM_SCIPY_MIN_WORK else "python"
     large = edges >= SCIPY_MIN_EDGES or searches * edges >= SCIPY_MIN_WORK
     return "scipy" if large else "python"
 
