@@ -157,6 +157,14 @@ _DATA_JS += r"""
     return Base.extend({
       getTooltip: function () { this._bindInfo(); return this._tooltip; },
       getPopup: function () { this._bindInfo(); return this._popup; },
+      openTooltip: function (at) {
+        this._bindInfo();
+        return Base.prototype.openTooltip.call(this, at);
+      },
+      openPopup: function (at) {
+        this._bindInfo();
+        return Base.prototype.openPopup.call(this, at);
+      },
       _bindInfo: function () {
         if (this._infoBound) { return; }
         this._infoBound = true;
@@ -418,9 +426,11 @@ class MonthControl(_Control):
         return;
       }
       if (target.layer !== it.layer || !it.layer.hasLayer(it.l)) {
-        it.layer.removeLayer(it.l);
+        var open = it.l._popup && it.l.isPopupOpen() ? it.l._popup.getLatLng() : null;
+        it.layer.removeLayer(it.l);  // closes its popup: opened again below
         it.layer = target.layer;
         it.layer.addLayer(it.l);
+        if (open && map.hasLayer(it.l)) { it.l.openPopup(open); }
       }
       it.l.feature.properties.status = st[0];
       it.l.setStyle(target.style);
