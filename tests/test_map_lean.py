@@ -164,3 +164,21 @@ def test_an_open_popup_follows_the_month(shipped, offline_page):
     status = page.locator(POPUP + " tr", has_text="Status").locator("td").inner_text()
     assert status == first[2]
     assert offline_page.problems() == []
+
+
+def test_the_route_panel_follows_the_month(shipped, offline_page):
+    """The month control sets the route panel's as-of date to the end of the month shown and
+    routes again on that date."""
+    _, path = shipped
+    page = offline_page.open(path)
+    page.wait_for_selector(".leaflet-control-layers")
+    page.evaluate("() => { window.location.hash = '#from=khasan&to=rajin_port'; }")
+    result = page.locator(".corridors-route-result")
+    page.wait_for_function("document.querySelector('.corridors-route-result[data-route-for]')")
+    page.locator(".corridors-datebar-range").fill(str((2015 - 2008) * 12 + 1))  # 2015-02
+    assert page.locator(".corridors-route-as-of").input_value() == "2015-02-28"
+    page.wait_for_function("location.hash.includes('as-of=2015-02-28')")
+    assert "on 2015-02-28" in result.inner_text()
+    page.locator(".corridors-datebar-range").fill("0")  # 2008-01
+    assert page.locator(".corridors-route-as-of").input_value() == "2008-01-31"
+    assert offline_page.problems() == []

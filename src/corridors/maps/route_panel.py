@@ -834,6 +834,23 @@ _JS = r"""
   };
   ctl.addTo(map);
   window.addEventListener("hashchange", fromHash);
+  // The atlas's month control moves the as-of date to the end of the month shown (today in
+  // the build month) and routes again on that date if a route is shown.
+  map.on("corridorsmonth", function (e) {
+    var m = /^([0-9]{4})-([0-9]{2})$/.exec(e.name);
+    var day = today();
+    if (e.month !== null && m) {
+      var last = new Date(Date.UTC(+m[1], +m[2], 0)).getUTCDate();
+      day = m[1] + "-" + m[2] + "-" + (last < 10 ? "0" : "") + last;
+    }
+    if (ui.asOf.value === day) { return; }
+    ui.asOf.value = day;
+    if (ui.result.hasAttribute("data-route-for")) {
+      var q = formQuery(), hash = makeHash(q);
+      ui.fit = false;
+      if (window.location.hash === hash) { show(q, hash); } else { window.location.hash = hash; }
+    }
+  });
   ui.fit = true;
   fromHash();
 })();
