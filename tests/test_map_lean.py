@@ -182,3 +182,37 @@ def test_the_route_panel_follows_the_month(shipped, offline_page):
     page.locator(".corridors-datebar-range").fill("0")  # 2008-01
     assert page.locator(".corridors-route-as-of").input_value() == "2008-01-31"
     assert offline_page.problems() == []
+
+
+BANDS = """() => {
+  let n = 0;
+  for (const k of Object.keys(window)) {
+    const v = window[k];
+    if (!k.startsWith('geo_json_') || !v || !v.eachLayer) continue;
+    v.eachLayer(l => { if (l.feature && String(l.feature.id).includes('/')) n += 1; });
+  }
+  return n;
+}"""
+
+
+def test_programme_bands_follow_the_month(tmp_path: Path, offline_page):
+    """A programme's band shows from the month it was announced."""
+    import json
+
+    from corridors.maps import build_maps
+    from corridors.network.load import load_network
+
+    root = write_maps_atlas(tmp_path / "atlas")
+    programme = {"id": "pobeda", "name": "Pobeda", "announced": "2014-10-21"}
+    programme.update(members=["khasan_rajin", "rajin_pohang"], sources=["test-source"])
+    (root / "programmes.json").write_text(json.dumps({"programmes": [programme]}))
+    build_maps(load_network(root, use_cache=False), tmp_path / "maps", offline=True)
+    page = offline_page.open(tmp_path / "maps" / "atlas.html")
+    page.wait_for_selector(".leaflet-control-layers")
+    assert page.evaluate(BANDS) == 2
+    month = (2014 - 2008) * 12 + 9
+    page.locator(".corridors-datebar-range").fill(str(month))  # 2014-10: announced
+    assert page.evaluate(BANDS) == 2
+    page.locator(".corridors-datebar-range").fill(str(month - 1))  # 2014-09: not yet
+    assert page.evaluate(BANDS) == 0
+    assert offline_page.problems() == []

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import folium
+from branca.element import Element
 from jinja2 import Template
 
 from corridors.maps.atlas_data import ALPHABET, DEFAULT_CORRIDOR_ROWS, DEFAULT_PLACE_ROWS
@@ -42,8 +43,10 @@ __all__ = [
     "MANY_PLACES",
     "AtlasData",
     "CorridorLayer",
+    "FromMonth",
     "MonthControl",
     "PlaceLayer",
+    "add_from_month",
     "add_month_control",
     "marker_zooms",
 ]
@@ -516,5 +519,57 @@ def add_month_control(
         "width_px": 260,
     }
     control = MonthControl(data, layers, spec_js=spec)
+    m.add_child(control)
+    return control
+
+
+class FromMonth(_Control):
+    """Shows the features of some layers only from a month of the month control on (a
+    programme's band from the month it was announced); see :func:`add_from_month`."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var from = {{ this.from_js }};
+  [{{ this.layer_vars() }}].forEach(function (layer, n) {
+    var all = layer.getLayers();
+    map.on("corridorsmonth", function (e) {
+      var show = e.index >= from[n];
+      all.forEach(function (l) {
+        if (show && !layer.hasLayer(l)) { layer.addLayer(l); }
+        if (!show && layer.hasLayer(l)) { layer.removeLayer(l); }
+      });
+    });
+  });
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, layers: Sequence[Element], **data: object) -> None:
+        super().__init__(**data)
+        self.layers = list(layers)
+
+    def layer_vars(self) -> str:
+        """The layers' JS variables."""
+        return ", ".join(_js_name(layer) for layer in self.layers)
+
+
+def add_from_month(
+    m: folium.Map,
+    layers: Sequence[tuple[Element, _dt.date]],
+    *,
+    first: tuple[int, int] = FIRST_MONTH,
+) -> FromMonth | None:
+    """Show each layer's features only from its date's month on the month control (add it before
+    the month control, which tells it the month). None when `layers` is empty."""
+    if not layers:
+        return None
+    control = FromMonth(
+        [layer for layer, _ in layers],
+        from_js=[month_index(day, first=first) for _, day in layers],
+    )
     m.add_child(control)
     return control

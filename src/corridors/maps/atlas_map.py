@@ -9,12 +9,13 @@ from typing import Any
 import folium
 
 from corridors.atlas.model import MODES, PLACE_KINDS, STATUSES
-from corridors.atlas.timeline import state_on
+from corridors.atlas.timeline import event_day, state_on
 from corridors.maps.atlas_data import atlas_data
 from corridors.maps.atlas_layers import (
     AtlasData,
     CorridorLayer,
     PlaceLayer,
+    add_from_month,
     add_month_control,
     marker_zooms,
 )
@@ -126,11 +127,14 @@ def atlas_map(network: Network, *, offline: bool) -> folium.Map:
         zone_layer = data_layer(collection(zones), name=ZONES_LAYER)
         bind_info(zone_layer)
         zone_layer.add_to(m)
+    announced = []
     for programme_id, feats in programme_features(network).items():
-        name = PROGRAMME_LAYER.format(name=atlas.programmes[programme_id].name)
-        band = data_layer(collection(feats), name=name)
+        programme = atlas.programmes[programme_id]
+        band = data_layer(collection(feats), name=PROGRAMME_LAYER.format(name=programme.name))
         bind_info(band)
         band.add_to(m)
+        if programme.announced:  # the band shows from the month it was announced
+            announced.append((band, event_day(programme.announced)))
     keys = corridor_keys(network, today=today)
     corridor_layers = []
     for mode, status in keys:
@@ -145,6 +149,7 @@ def atlas_map(network: Network, *, offline: bool) -> folium.Map:
     add_place_labels(m, atlas, layer=places, data=data, marker_zoom=from_zoom)
 
     # the month control: the network as it stood in each month since 2008
+    add_from_month(m, announced)
     add_month_control(m, data, corridor_layers, today=today)
     modes = [m_ for m_ in MODES if any(k[0] == m_ for k in keys)]
     statuses = [s for s in STATUSES if any(k[1] == s for k in keys)]
