@@ -216,3 +216,27 @@ def test_programme_bands_follow_the_month(tmp_path: Path, offline_page):
     page.locator(".corridors-datebar-range").fill(str(month - 1))  # 2014-09: not yet
     assert page.evaluate(BANDS) == 0
     assert offline_page.problems() == []
+
+
+def test_popups_open_inside_a_small_map(shipped, offline_page):
+    """Clicked near the map's edge on a 900x520 page, the longest popups end up inside the map
+    (Leaflet's auto-pan alone left some tens of pixels outside)."""
+    _, path = shipped
+    page = offline_page.page
+    page.set_viewport_size({"width": 900, "height": 520})
+    offline_page.open(path)
+    page.wait_for_selector(".leaflet-control-layers")
+    for fid, vertex in (("sea_rajin_busan", -1), ("khasan_rajin", 0), ("tkr_rajin_chongjin", 0)):
+        click_vertex(page, fid, vertex, zoom=9)
+        page.wait_for_selector(POPUP)
+        page.wait_for_timeout(1200)  # the pan's animation
+        out = page.evaluate(
+            """() => {
+              const p = document.querySelector('.leaflet-popup').getBoundingClientRect();
+              const m = document.querySelector('.folium-map').getBoundingClientRect();
+              return [m.top - p.top, p.bottom - m.bottom, m.left - p.left, p.right - m.right];
+            }"""
+        )
+        assert max(out) <= 0, (fid, out)
+        page.evaluate(f"() => {FIND_MAP}.closePopup()")
+    assert offline_page.problems() == []

@@ -5,6 +5,9 @@ and never wider or taller than the window leaves room for (CSS ``max-width``/``m
 on the content, which Leaflet measures before it pans the popup into view); longer content
 scrolls inside it, long words and URLs wrap instead of being cut; while a popup is open the map
 carries the class ``corridors-popup-open`` and tooltips are hidden, so none covers the popup.
+A popup is also never taller than its map leaves room for, and is panned into view again once
+the browser has laid it out (Leaflet pans on its first measure, before fonts and wrapping
+settle, which could leave a popup some tens of pixels outside a small map).
 """
 
 from __future__ import annotations
@@ -38,8 +41,18 @@ class PopupFit(_Control):
 {% macro script(this, kwargs) %}
 (function () {
   var map = {{ this._parent.get_name() }};
-  map.on("popupopen", function () {
+  map.on("popupopen", function (e) {
     map.getContainer().classList.add("corridors-popup-open");
+    // Never taller than the map leaves room for, and panned into view once more after the
+    // browser has laid it out (fonts, wrapping): Leaflet pans on its first measure only.
+    var popup = e.popup, room = map.getSize().y - 90;
+    if (room > 100 && popup.options.maxHeight > room) {
+      popup.options.maxHeight = room;
+      popup.update();
+    }
+    requestAnimationFrame(function () {
+      if (map.hasLayer(popup)) { popup.update(); }
+    });
   });
   map.on("popupclose", function () {
     map.getContainer().classList.remove("corridors-popup-open");
