@@ -72,7 +72,7 @@ OPEN_POPUP = """(fid) => {
   if (!target) return null;
   const bound = !!target._popup;
   target.openPopup(target.getLatLng ? target.getLatLng() : target.getBounds().getCenter());
-  const box = document.querySelector('.leaflet-popup-content .corridors-info');
+  const box = target.getPopup().getElement().querySelector('.corridors-info');
   const rows = [...box.querySelectorAll('tr')].map(
     tr => [tr.querySelector('th').textContent, tr.querySelector('td').textContent]);
   const links = [...box.querySelectorAll('.corridors-info-links li')].map(li => {
@@ -115,7 +115,8 @@ def test_popups_written_on_demand_say_what_python_says(lean_map, offline_page):
         # the page sets a link as the browser reads it (percent-encoded)
         links = [[text, url and unquote(url)] for text, url in shown["links"]]
         assert links == [[t, u and unquote(u)] for t, u in expected["links"]], fid
-        page.evaluate(f"() => {FIND_MAP}.closePopup()")
+        page.evaluate(f"() => {{ {FIND_MAP}.closePopup(); }}")
+        page.wait_for_function("!document.querySelector('.leaflet-popup')")  # faded out
     assert offline_page.problems() == []
 
 
@@ -238,5 +239,6 @@ def test_popups_open_inside_a_small_map(shipped, offline_page):
             }"""
         )
         assert max(out) <= 0, (fid, out)
-        page.evaluate(f"() => {FIND_MAP}.closePopup()")
+        page.evaluate(f"() => {{ {FIND_MAP}.closePopup(); }}")
+        page.wait_for_function("!document.querySelector('.leaflet-popup')")  # faded out
     assert offline_page.problems() == []

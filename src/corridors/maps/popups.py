@@ -43,16 +43,25 @@ class PopupFit(_Control):
   var map = {{ this._parent.get_name() }};
   map.on("popupopen", function (e) {
     map.getContainer().classList.add("corridors-popup-open");
-    // Never taller than the map leaves room for, and panned into view once more after the
-    // browser has laid it out (fonts, wrapping): Leaflet pans on its first measure only.
+    // Never taller than the map leaves room for.
     var popup = e.popup, room = map.getSize().y - 90;
     if (room > 100 && popup.options.maxHeight > room) {
       popup.options.maxHeight = room;
       popup.update();
     }
-    requestAnimationFrame(function () {
-      if (map.hasLayer(popup)) { popup.update(); }
-    });
+    // Leaflet pans on its first measure (before fonts and wrapping settle) and its pan can be
+    // left unfinished: once it is over, pan whatever still sticks out back into the map.
+    setTimeout(function () {
+      if (!map.hasLayer(popup) || !popup.getElement()) { return; }
+      if (map._panAnim) { map._panAnim.stop(); }  // a pan still under way ends here
+      var box = popup.getElement().getBoundingClientRect();
+      var frame = map.getContainer().getBoundingClientRect(), pad = 5, dx = 0, dy = 0;
+      if (box.top < frame.top + pad) { dy = box.top - frame.top - pad; }
+      else if (box.bottom > frame.bottom - pad) { dy = box.bottom - frame.bottom + pad; }
+      if (box.left < frame.left + pad) { dx = box.left - frame.left - pad; }
+      else if (box.right > frame.right - pad) { dx = box.right - frame.right + pad; }
+      if (dx || dy) { map.panBy([Math.round(dx), Math.round(dy)], {animate: false}); }
+    }, 350);
   });
   map.on("popupclose", function () {
     map.getContainer().classList.remove("corridors-popup-open");
