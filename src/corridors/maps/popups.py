@@ -5,9 +5,10 @@ and never wider or taller than the window leaves room for (CSS ``max-width``/``m
 on the content, which Leaflet measures before it pans the popup into view); longer content
 scrolls inside it, long words and URLs wrap instead of being cut; while a popup is open the map
 carries the class ``corridors-popup-open`` and tooltips are hidden, so none covers the popup.
-A popup is also never taller than its map leaves room for, and is panned into view again once
-the browser has laid it out (Leaflet pans on its first measure, before fonts and wrapping
-settle, which could leave a popup some tens of pixels outside a small map).
+A popup is also never taller than its map leaves room for, and 350 ms after it opens, when
+Leaflet's auto-pan should be over, whatever still sticks out of the map is panned back in
+(Leaflet measures once, before fonts and wrapping settle, and its pan can stay unfinished,
+which left popups 30-160 px outside a 900x520 map).
 """
 
 from __future__ import annotations
