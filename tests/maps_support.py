@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 
 import atlas_factory
@@ -46,6 +47,43 @@ SHIPMENT_2015 = {
         },
     ],
 }
+
+
+def page_data(html: str) -> dict:
+    """The atlas tables atlas.html carries (maps/atlas_layers.py: one JSON literal)."""
+    found = re.findall(r'<script type="application/json" id="atlas_data_\w+">(.*?)</script>', html)
+    assert len(found) == 1, "atlas.html must carry its tables exactly once"
+    return json.loads(found[0])
+
+
+def corridor_popup_rows(data: dict, k: int) -> list[list[str]]:
+    """Corridor `k`'s popup rows on the map's day, written from the tables by the rules the page
+    follows (maps/atlas_data.py); the browser tests check the page writes the same."""
+    c = data["corridors"][k] + [0] * 11  # trailing empty fields are left out
+    codes = c[8] or ["m", "s", "l", "r"]
+    rows: list[list[str]] = []
+    for code in codes:
+        if not isinstance(code, str):
+            rows.append(code)
+        elif code == "m":
+            rows.append(["Mode", data["modes"][c[2]]])
+        elif code == "s":
+            if c[10]:
+                last = c[10][-1]
+                text, svc = last[2], last[3]
+            else:
+                status = data["statuses"][c[3]]
+                year = c[9] or data["year"]
+                text, svc = f"{data['status_labels'][status]} ({year})", data["svc"][status]
+            rows.append(["Status", text])
+            if svc is not None:
+                rows.append(["In service", svc])
+        elif code == "l":
+            km = c[6] if isinstance(c[6], str) else f"{c[6] // 10}.{c[6] % 10} km"
+            rows.append(["Length (computed)", km])
+        elif code == "r":
+            rows.append(["Route", " \u2192 ".join(data["places"][p][1] for p in c[4])])
+    return rows
 
 
 def write_maps_atlas(root: Path) -> Path:

@@ -14,6 +14,8 @@ from maps_support import (
     GOOD_URL,
     HOSTILE,
     HOSTILE_PLACE,
+    corridor_popup_rows,
+    page_data,
     write_hostile_atlas,
     write_maps_atlas,
 )
@@ -118,28 +120,52 @@ def test_atlas_layers_styles_and_popups(network, built: Path):
         "Places",
     ]
     html = (built / "atlas.html").read_text(encoding="utf-8")
-    collections = _data_json(html)
-    corridors = {
-        f["id"]: f
-        for c in collections
-        for f in c["features"]
-        if f["id"] in (network.atlas.corridors)
+    data = page_data(html)
+    ids = [c[0] for c in data["corridors"]]
+    assert ids == list(network.atlas.corridors)  # each corridor once, in atlas order
+    assert [p[0] for p in data["places"]] == list(network.atlas.places)  # each place once
+    # one style per layer: no record carries a style; the layers carry their status's style
+    assert "dashArray" not in json.dumps(data)
+    styles = {
+        (spec["mode"], spec["status"]): spec["style"]
+        for spec in map(json.loads, re.findall(r"\}\)\((\{.*?\})\);\n", html))
+        if "status" in spec
     }
-    assert set(corridors) == set(network.atlas.corridors)
-    operating = corridors["khasan_rajin"]["properties"]
-    proposed = corridors["rajin_chongjin"]["properties"]
-    assert "dashArray" not in operating["style"]
-    assert proposed["style"]["dashArray"]
-    assert proposed["style"]["color"] != operating["style"]["color"]  # lighter
-    rows = dict(map(tuple, operating["popup"]["rows"]))
+    operating, proposed = styles["rail", "operating"], styles["rail", "proposed"]
+    assert operating["dashArray"] is None and proposed["dashArray"]
+    assert proposed["color"] != operating["color"]  # lighter
+    k = ids.index("khasan_rajin")
+    rows = dict(map(tuple, corridor_popup_rows(data, k)))
     length = corridor_lengths_km(network)["khasan_rajin"]
     assert rows["Length (computed)"] == f"{length:,.1f} km"
     assert rows["Length (published)"].startswith("54.0 km")
     assert rows["Status"] == "operating (2015)"
     assert rows["Gauge"] == "1520 / 1435 mm"
-    places = [f for c in collections for f in c["features"] if f["geometry"]["type"] == "Point"]
-    basemap_free = [p for p in places if not p["id"].startswith("basemap")]
-    assert {p["id"] for p in basemap_free} == set(network.atlas.places)
+
+
+def test_popup_tables_say_what_the_popups_say(network, built: Path):
+    """Each corridor's popup written from the page's tables (codes for the rows the page writes
+    itself) is, row for row, the popup corridors.maps.features makes; links by number."""
+    import datetime
+
+    from corridors.atlas.timeline import state_on
+    from corridors.maps.features import corridor_popup
+    from corridors.network.listing import corridor_lengths_km
+
+    data = page_data((built / "atlas.html").read_text(encoding="utf-8"))
+    lengths = corridor_lengths_km(network)
+    today = datetime.date.today()
+    atlas = network.atlas
+    for k, corridor in enumerate(atlas.corridors.values()):
+        state = state_on(corridor, today)
+        popup = corridor_popup(atlas, corridor, lengths.get(corridor.id, 0.0), state)
+        rows = [list(r) for r in popup["rows"]]
+        programmes = [p.name for p in atlas.programmes.values() if corridor.id in p.members]
+        if programmes:
+            rows.append(["Programme", ", ".join(programmes)])
+        assert corridor_popup_rows(data, k) == rows, corridor.id
+        links = [data["sources"][n] for n in (data["corridors"][k] + [0] * 11)[7] or []]
+        assert links == [list(x) for x in popup["links"]]
 
 
 def test_coordinates_rounded_and_simplified_invisibly():
@@ -194,12 +220,16 @@ def test_hostile_strings_never_reach_the_page_as_markup(tmp_path: Path):
         assert "<a href=javascript" not in html
         map_script = html.split("</body>", 1)[1]
         assert map_script.lower().count("</script") == 1, "data closed a <script> block"
-        feats = [f for c in _data_json(html) for f in c["features"]]
-        links = [link for f in feats for link in f["properties"].get("popup", {}).get("links", [])]
+        if name == "shipments.html":
+            feats = [f for c in _data_json(html) for f in c["features"]]
+            popups = [f["properties"].get("popup", {}) for f in feats]
+            links = [link for p in popups for link in p.get("links", [])]
+        else:
+            links = page_data(html)["sources"]
         assert {url for _, url in links if url != GOOD_URL} == {None}, links
-    atlas_html = (tmp_path / "maps" / "atlas.html").read_text(encoding="utf-8")
-    names = {f["properties"].get("name") for c in _data_json(atlas_html) for f in c["features"]}
-    assert HOSTILE in names and HOSTILE_PLACE in names  # intact, as data
+    data = page_data((tmp_path / "maps" / "atlas.html").read_text(encoding="utf-8"))
+    assert HOSTILE in {c[1] for c in data["corridors"]}  # intact, as data
+    assert HOSTILE_PLACE in {p[1] for p in data["places"]}
 
 
 def test_shipment_legs_follow_the_graph(network):

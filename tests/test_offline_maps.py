@@ -19,7 +19,6 @@ ARTIFACTS = REPO / "test-artifacts"
 TILES = re.compile(r"^https://tile\.openstreetmap\.org/")
 HOSTILE = "<img src=x onerror=alert(1)> \"quoted\" 'single' `${alert(2)}` back\\slash </script>"
 BAD_LINK = "javascript:alert(3)"
-DATES = ["2014-11-20", "2015-04-20", "2015-06-01"]
 
 
 def _line(
@@ -38,11 +37,12 @@ def _collection(*features: dict) -> dict:
 
 def build_demo(out: Path) -> Path:
     """Write the demo offline map with the maps' own pieces: basemap, a layer of 2 lines with
-    tooltips and popups, a timed layer, a legend, a table panel; hostile names everywhere."""
+    tooltips and popups, a legend, a table panel; hostile names everywhere. (The maps' time
+    controls are checked on the maps themselves: tests/test_map_time.py.)"""
     import folium
 
     from corridors.maps.base import data_layer, new_map
-    from corridors.maps.controls import add_legend, add_panel, add_time_control, bind_info
+    from corridors.maps.controls import add_legend, add_panel, bind_info
     from corridors.maps.offline import render_offline
 
     m = new_map([[36.0, 126.0], [42.5, 131.5]], offline=True)
@@ -75,22 +75,6 @@ def build_demo(out: Path) -> Path:
     bind_info(lines)
     lines.add_to(m)
 
-    def timed(fid: str, start: str, end: str, coords: list) -> dict:
-        return _line(
-            fid, coords, "#7d3c98", "timed-feature", name=f"{fid} {HOSTILE}", start=start, end=end
-        )
-
-    shipments = data_layer(
-        _collection(
-            timed("pilot", "2014-11", "2014-12-01", [[130.28, 42.24], [129.39, 36.01]]),
-            timed("dangjin", "2015-04-16", "2015-05-09", [[130.28, 42.24], [126.6, 37.0]]),
-            timed("boryeong", "2015-04-16", "2015-05-09", [[130.28, 42.24], [126.5, 36.3]]),
-        ),
-        name="Shipments",
-    )
-    bind_info(shipments)
-    shipments.add_to(m)
-    add_time_control(m, shipments, DATES)
     add_legend(
         m,
         [
@@ -185,25 +169,7 @@ def test_offline_map_in_chromium(demo_html: Path, offline_page):
     assert HOSTILE in legend.inner_text()
     assert page.locator(".corridors-legend img").count() == 0
 
-    # time control: advancing the date changes how many features are drawn
-    ctl = page.locator(".corridors-time-control")
-    assert ctl.is_visible()
-    counts = []
-    for i, date in enumerate(DATES):
-        page.locator(".corridors-time-range").fill(str(i))
-        assert ctl.get_attribute("data-date") == date
-        counts.append(page.locator("path.timed-feature").count())
-        assert counts[-1] == int(ctl.get_attribute("data-visible"))
-    assert counts == [1, 2, 0]
-    page.locator(".corridors-time-play").click()  # play advances by itself
-    page.wait_for_function(
-        "document.querySelector('.corridors-time-control').dataset.date !== "
-        + repr(ctl.get_attribute("data-date"))
-    )
-    page.locator(".corridors-time-play").click()  # pause
-
     # hostile name in tooltip and popup: text, not markup, and no dialog
-    page.locator(".corridors-time-range").fill("0")
     page.mouse.move(0, 0)
     rail = page.locator("path.demo-rail")
     rail.hover(force=True)
@@ -246,9 +212,9 @@ def test_offline_map_in_chromium(demo_html: Path, offline_page):
 
 
 def test_offline_map_is_small_and_asks_for_nothing(demo_html: Path, offline_page):
-    """One load up to the time control (load times are measured by benchmarks/maps_bench.py)."""
+    """One load up to the legend (load times are measured by benchmarks/maps_bench.py)."""
     offline_page.open(demo_html)
-    offline_page.page.wait_for_selector(".corridors-time-control")
+    offline_page.page.wait_for_selector(".corridors-legend")
     size_kib = demo_html.stat().st_size / 1024
     # Not a wall-clock bound: time on a shared 2-core machine says more about the other jobs
     # than about the page (a bound loose enough never to flake proves nothing). What makes

@@ -9,6 +9,11 @@ the shipments map mid-story, and the atlas's route panel with Khasan -> Pohang. 
 each map's size, its median load time over `--loads` loads (until the layer control is
 drawn), and the median wall time of `corridors build --offline` for the shipped atlas (3 runs,
 into a temporary folder). Run it after `corridors build`.
+
+Hangul in the maps needs a Korean font, which this machine's Chromium lacks (names would show
+as empty boxes): with ``pip install -e .[screenshots]`` Chromium is given Nanum Gothic (SIL Open
+Font License, shipped in the ``koreanize-matplotlib`` wheel) through a temporary fontconfig
+file for this run only; the system's font setup is not touched.
 """
 
 from __future__ import annotations
@@ -25,6 +30,25 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CORRIDORS_CHROMIUM", "/usr/bin/chromium")
 LOCAL = ("file:", "data:", "blob:", "about:")
+
+
+def _font_env(folder: Path) -> dict[str, str]:
+    """The environment for Chromium: the system fonts plus Nanum Gothic, if installed."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("koreanize_matplotlib")  # a wheel with the Nanum fonts
+    if spec is None or spec.origin is None:
+        print("note: no Korean font (pip install -e .[screenshots]); Hangul shows as boxes")
+        return dict(os.environ)
+    fonts = Path(spec.origin).parent / "fonts"
+    conf = folder / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f"  <dir>{fonts}</dir>\n  <cachedir>{folder / 'cache'}</cachedir>\n</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return {**os.environ, "FONTCONFIG_FILE": str(conf)}
 
 
 def _block_network(route) -> None:
@@ -75,9 +99,12 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
+    with sync_playwright() as pw, tempfile.TemporaryDirectory() as fontconf:
         browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu"],
+            env=_font_env(Path(fontconf)),
         )
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         context.route("**/*", _block_network)

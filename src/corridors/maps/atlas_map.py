@@ -9,16 +9,23 @@ from typing import Any
 import folium
 
 from corridors.atlas.model import MODES, PLACE_KINDS, STATUSES
-from corridors.atlas.timeline import state_on
+from corridors.atlas.timeline import event_day, state_on
+from corridors.maps.atlas_data import atlas_data
+from corridors.maps.atlas_layers import (
+    AtlasData,
+    CorridorLayer,
+    PlaceLayer,
+    add_from_month,
+    add_month_control,
+    marker_zooms,
+)
 from corridors.maps.base import PLACES_PANE, data_layer, new_map
 from corridors.maps.controls import add_info_panel, add_legend, bind_info
 from corridors.maps.features import (
     bounds,
     clean_line,
     collection,
-    corridor_popup,
     feature,
-    place_features,
     programme_popup,
     zone_features,
 )
@@ -26,49 +33,34 @@ from corridors.maps.labels import add_place_labels
 from corridors.maps.route_panel import add_route_panel
 from corridors.maps.style import (
     PROGRAMME_COLOR,
-    corridor_style,
     kind_legend,
     layer_label,
     mode_legend,
     programme_style,
     status_legend,
 )
-from corridors.maps.timebar import atlas_datebar
+from corridors.maps.timebar import corridor_changes
 from corridors.network.index import Network
-from corridors.network.listing import corridor_lengths_km
 
 PLACES_LAYER = "Places"
 ZONES_LAYER = "Zones"
 PROGRAMME_LAYER = "Programme \u2013 {name}"
 
 
-def corridor_groups(network: Network) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    """Corridor features grouped by (mode, status), in MODES then STATUSES order."""
-    atlas = network.atlas
-    lengths = corridor_lengths_km(network)
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    today = datetime.date.today()  # the map shows each corridor's status on the day it is built
-    for corridor in atlas.corridors.values():
+def corridor_keys(network: Network, *, today: datetime.date) -> list[tuple[str, str]]:
+    """The (mode, status) of every corridor layer, in MODES then STATUSES order: each status
+    a corridor has on `today` or in a month of the month control (a corridor moves to the
+    layer of its status in the month shown)."""
+    from corridors.maps.timebar import status_changes
+
+    keys: set[tuple[str, str]] = set()
+    for corridor in network.atlas.corridors.values():
         state = state_on(corridor, today)
-        if state is None:
-            continue  # its history has not begun yet
-        status = state.status
-        coords = clean_line(corridor.coords)
-        popup = corridor_popup(atlas, corridor, lengths.get(corridor.id, 0.0), state)
-        programmes = [p.name for p in atlas.programmes.values() if corridor.id in p.members]
-        if programmes:
-            popup["rows"].append(["Programme", ", ".join(programmes)])
-        props = {
-            "name": corridor.name,
-            "mode": corridor.mode,
-            "status": status,
-            "popup": popup,
-            "style": corridor_style(corridor.mode, status),
-        }
-        geometry = {"type": "LineString", "coordinates": coords}
-        groups.setdefault((corridor.mode, status), []).append(feature(corridor.id, geometry, props))
-    order = {(m, s): i for i, (m, s) in enumerate((m, s) for m in MODES for s in STATUSES)}
-    return dict(sorted(groups.items(), key=lambda item: order[item[0]]))
+        if state is not None:
+            keys.add((corridor.mode, state.status))
+        if corridor.history:
+            keys.update((corridor.mode, s) for _, s in status_changes(corridor, today))
+    return [(m, s) for m in MODES for s in STATUSES if (m, s) in keys]
 
 
 def programme_features(network: Network) -> dict[str, list[dict[str, Any]]]:
@@ -100,46 +92,67 @@ def layer_names(network: Network) -> list[str]:
         PROGRAMME_LAYER.format(name=atlas.programmes[pid].name)
         for pid in programme_features(network)
     ]
-    names = [layer_label(mode, status) for mode, status in corridor_groups(network)]
+    keys = corridor_keys(network, today=datetime.date.today())
+    names = [layer_label(mode, status) for mode, status in keys]
     return [*zones, *bands, *names, PLACES_LAYER]
 
 
 def atlas_map(network: Network, *, offline: bool) -> folium.Map:
-    """The whole atlas: corridors by mode and status, places by kind, legend, layer control."""
+    """The whole atlas: corridors by mode and status, places by kind, legend, layer control.
+
+    The data is written once (:mod:`corridors.maps.atlas_data`) and the lines, markers and
+    popups are made from it in the page (:mod:`corridors.maps.atlas_layers`).
+    """
     atlas = network.atlas
-    groups = corridor_groups(network)
-    lines = [f["geometry"]["coordinates"] for feats in groups.values() for f in feats]
+    today = datetime.date.today()  # the map opens on each corridor's status on the build day
+    programme_names: dict[str, list[str]] = {}
+    for programme in atlas.programmes.values():
+        for corridor_id in programme.members:
+            programme_names.setdefault(corridor_id, []).append(programme.name)
+    lines = [clean_line(c.coords) for c in atlas.corridors.values() if state_on(c, today)]
     if not lines:
         lines = [[[p.lon, p.lat] for p in atlas.places.values()]]
     m = new_map(bounds(lines), offline=offline)
+    data = AtlasData(
+        atlas_data(
+            network,
+            today=today,
+            history=lambda corridor, rows: corridor_changes(corridor, today, rows),
+            programme_names=programme_names,
+        )
+    )
+    m.add_child(data)
     zones = zone_features(atlas)
     if zones:  # first, so lines and points are drawn over the areas
         zone_layer = data_layer(collection(zones), name=ZONES_LAYER)
         bind_info(zone_layer)
         zone_layer.add_to(m)
+    announced = []
     for programme_id, feats in programme_features(network).items():
-        name = PROGRAMME_LAYER.format(name=atlas.programmes[programme_id].name)
-        band = data_layer(collection(feats), name=name)
+        programme = atlas.programmes[programme_id]
+        band = data_layer(collection(feats), name=PROGRAMME_LAYER.format(name=programme.name))
         bind_info(band)
         band.add_to(m)
+        if programme.announced:  # the band shows from the month it was announced
+            announced.append((band, event_day(programme.announced)))
+    keys = corridor_keys(network, today=today)
     corridor_layers = []
-    for (mode, status), feats in groups.items():
-        layer = data_layer(collection(feats), name=layer_label(mode, status))
-        bind_info(layer)
+    for mode, status in keys:
+        layer = CorridorLayer(data, name=layer_label(mode, status), mode=mode, status=status)
         layer.add_to(m)
         corridor_layers.append(layer)
-    places = data_layer(
-        collection(place_features(atlas)), name=PLACES_LAYER, points=True, pane=PLACES_PANE
-    )
-    bind_info(places, sticky=False)
-    places.add_to(m)
-    add_place_labels(m, atlas, layer=places)
-
-    # the month control: the network as it stood in each month since 2008 (maps/timebar.py)
-    _, shown = atlas_datebar(m, network, corridor_layers, today=datetime.date.today())
-    modes = [m_ for m_ in MODES if any(k[0] == m_ for k in groups)]
-    statuses = [s for s in STATUSES if any(k[1] == s for k in groups) or s in shown]
     kinds = [k for k in PLACE_KINDS if any(p.kind == k for p in atlas.places.values())]
+    points = sum(1 for p in atlas.places.values() if p.area is None)
+    from_zoom = marker_zooms(points, kinds)
+    places = PlaceLayer(data, name=PLACES_LAYER, kinds=kinds, pane=PLACES_PANE, from_zoom=from_zoom)
+    places.add_to(m)
+    add_place_labels(m, atlas, layer=places, data=data, marker_zoom=from_zoom)
+
+    # the month control: the network as it stood in each month since 2008
+    add_from_month(m, announced)
+    add_month_control(m, data, corridor_layers, today=today)
+    modes = [m_ for m_ in MODES if any(k[0] == m_ for k in keys)]
+    statuses = [s for s in STATUSES if any(k[1] == s for k in keys)]
     bands = [
         {"label": f"Programme: {atlas.programmes[pid].name}", "color": PROGRAMME_COLOR, "weight": 9}
         for pid in programme_features(network)
@@ -155,6 +168,6 @@ def atlas_map(network: Network, *, offline: bool) -> folium.Map:
             css_class="corridors-programmes",
             position="bottomleft",
         )
-    add_route_panel(m, network)  # routing inside the page (maps/route_panel.py)
+    add_route_panel(m, network, data=data)  # routing inside the page (maps/route_panel.py)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     return m

@@ -1,7 +1,6 @@
 """The Leaflet controls of our maps, written here (no third-party JS): one module for all.
 
 - :func:`add_legend`: line styles (colour, dash) with labels;
-- :func:`add_time_control`: play/pause, slider and date label filtering a GeoJSON layer;
 - :func:`bind_info`: per-feature tooltip (a name) and popup (title, label/value rows and a
   list of source links) for a GeoJSON layer;
 - :func:`add_panel`: a fixed table control (shipment totals, route legs);
@@ -30,7 +29,6 @@ __all__ = [
     "add_info_panel",
     "add_legend",
     "add_panel",
-    "add_time_control",
     "bind_info",
     "js_string",
 ]
@@ -191,139 +189,6 @@ def add_legend(
     legend = Legend(entries_js=clean, title_js=title, position_js=position)
     m.add_child(legend)
     return legend
-
-
-class TimeControl(_LayerControl):
-    """Play/pause + range input + date label; shows features of a GeoJSON layer whose
-    `start`..`end` (ISO dates, inclusive; either may be missing or partial like "2014-11")
-    contain the current date."""
-
-    _template = Template(
-        """
-{% macro script(this, kwargs) %}
-(function () {
-  var map = {{ this._parent.get_name() }};
-  var layer = {{ this.layer_var() }};
-  var dates = {{ this.dates_js }};
-  var startKey = {{ this.start_js }}, endKey = {{ this.end_js }};
-  var all = [];
-  layer.eachLayer(function (l) { all.push(l); });
-  function shown(l, d) {
-    var p = (l.feature && l.feature.properties) || {};
-    var s = p[startKey], e = p[endKey];
-    return (!s || d.slice(0, s.length) >= s) && (!e || d.slice(0, e.length) <= e);
-  }
-  var ctl = L.control({position: {{ this.position_js }}});
-  var state = {i: 0, timer: null};
-  var div, button, input, label;
-  function show(i) {
-    state.i = i;
-    var d = dates[i], n = 0;
-    all.forEach(function (l) {
-      var v = shown(l, d);
-      if (v) { n += 1; }
-      if (v && !layer.hasLayer(l)) { layer.addLayer(l); }
-      if (!v && layer.hasLayer(l)) { layer.removeLayer(l); }
-    });
-    input.value = String(i);
-    label.textContent = d;
-    div.setAttribute("data-date", d);
-    div.setAttribute("data-visible", String(n));
-  }
-  function stop() {
-    if (state.timer !== null) { clearInterval(state.timer); state.timer = null; }
-    button.textContent = "\\u25B6"; button.title = "Play";
-  }
-  function play() {
-    stop();
-    state.timer = setInterval(function () { show((state.i + 1) % dates.length); },
-                              {{ this.interval_ms }});
-    button.textContent = "\\u23F8"; button.title = "Pause";
-  }
-  ctl.onAdd = function () {
-    div = L.DomUtil.create("div", "corridors-time-control leaflet-bar");
-    div.style.cssText = "background:#fff;padding:4px 8px;font:12px sans-serif;" +
-                        "display:flex;align-items:center;gap:6px;";
-    button = L.DomUtil.create("button", "corridors-time-play", div);
-    button.type = "button";
-    input = L.DomUtil.create("input", "corridors-time-range", div);
-    input.type = "range"; input.min = "0"; input.max = String(dates.length - 1);
-    input.step = "1";
-    label = L.DomUtil.create("span", "corridors-time-label", div);
-    L.DomEvent.disableClickPropagation(div);
-    L.DomEvent.disableScrollPropagation(div);
-    button.addEventListener("click", function () {
-      if (state.timer === null) { play(); } else { stop(); }
-    });
-    input.addEventListener("input", function () { stop(); show(parseInt(input.value, 10)); });
-    return div;
-  };
-  ctl.addTo(map);
-  stop();
-  show(0);
-})();
-{% endmacro %}
-"""
-    )
-
-
-def add_time_control(
-    m: folium.Map,
-    layer: Element | str,
-    dates: Sequence[str],
-    *,
-    start_field: str = "start",
-    end_field: str = "end",
-    interval_ms: int = 1000,
-    position: str = "bottomleft",
-) -> TimeControl:
-    """Add a time slider to `m` that shows only the features of `layer` current at its date.
-
-    Add it after the layer (and after :func:`bind_info` on it); the layer's data must be
-    embedded (folium's default ``embed=True``).
-
-    Parameters
-    ----------
-    m : folium.Map
-        The map.
-    layer : folium.GeoJson or str
-        The layer to filter, or its JS variable name.
-    dates : sequence of str
-        The slider's stops: ISO dates in increasing order.
-    start_field, end_field : str
-        The feature properties holding each feature's first and last date (ISO, inclusive;
-        either may be missing or partial, like ``"2014-11"``).
-    interval_ms : int
-        Time per stop while playing, in milliseconds.
-    position : str
-        A Leaflet control position.
-
-    Returns
-    -------
-    TimeControl
-        The control, already added to `m`.
-
-    Raises
-    ------
-    ValueError
-        If `dates` is empty or not increasing, or `layer` is not a JS variable name.
-    """
-    dates = [str(d) for d in dates]
-    if not dates:
-        raise ValueError("time control needs at least one date")
-    if dates != sorted(dates):
-        raise ValueError(f"dates must be ISO strings in increasing order: {dates}")
-    _js_name(layer)  # validate a string name early
-    ctl = TimeControl(
-        layer,
-        dates_js=dates,
-        start_js=start_field,
-        end_js=end_field,
-        interval_ms=int(interval_ms),
-        position_js=position,
-    )
-    m.add_child(ctl)
-    return ctl
 
 
 # The popup builder shared by InfoBinding and InfoPanel: DOM nodes and textContent only; a

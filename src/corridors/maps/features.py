@@ -150,18 +150,20 @@ def attribute_row(key: str, value: Any) -> list[str]:
 def corridor_popup(
     atlas: Atlas, corridor: Corridor, length_km: float, state: CorridorState | None = None
 ) -> Popup:
-    """Popup contents of one corridor: mode, status (``state``: the one of the map's day, in
-    the words of :data:`~corridors.maps.style.STATUS_LABELS`), history, lengths, ends,
-    attributes, sources."""
+    """Popup contents of one corridor: native names, mode, status (``state``: the one of the
+    map's day, in the words of :data:`~corridors.maps.style.STATUS_LABELS`), history, lengths,
+    ends, attributes, sources."""
     places = atlas.places
     status = state.status if state is not None else corridor.status
     label = STATUS_LABELS.get(status, status)
     since = state.since if state is not None else None
-    rows: list[list[str]] = [
+    # The native names first: the Status and In service rows stay together (the atlas map's
+    # popups rewrite them as one when its month control moves).
+    rows: list[list[str]] = [[LANGUAGE_LABELS[n.language], name_line(n)] for n in corridor.names]
+    rows += [
         ["Mode", corridor.mode],
         ["Status", f"{label} (since {since})" if since else f"{label} ({corridor.status_year})"],
     ]
-    rows.extend([LANGUAGE_LABELS[n.language], name_line(n)] for n in corridor.names)
     if state is not None and not state.in_service:
         rows.append(["In service", "no" + ("" if state.built else "; the line is not built")])
     if corridor.history:

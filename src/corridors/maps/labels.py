@@ -27,7 +27,7 @@ from branca.element import Element
 from jinja2 import Template
 
 from corridors.atlas.model import Atlas
-from corridors.maps.controls import _LayerControl
+from corridors.maps.controls import _js_name, _LayerControl
 from corridors.maps.style import DEFAULT_RADIUS, KIND_RADIUS, KIND_RANK, RANK_MIN_ZOOM
 
 __all__ = ["LABELS_PANE", "REGION_LABELS", "PlaceLabels", "add_place_labels", "label_specs"]
@@ -70,6 +70,12 @@ LABEL_CSS = """
 class PlaceLabels(_LayerControl):
     """Place and region labels in their own pane, with a greedy collision pass per view."""
 
+    data: Element | None = None  # the atlas's data tables (maps/atlas_layers.py), if any
+
+    def data_var(self) -> str:
+        """The data tables' JS variable, or ``null``."""
+        return "null" if self.data is None else _js_name(self.data)
+
     _template = Template(
         """
 {% macro script(this, kwargs) %}
@@ -77,31 +83,38 @@ class PlaceLabels(_LayerControl):
   var map = {{ this._parent.get_name() }};
   var spec = {{ this.spec_js }};
   var markers = {{ this.layer_var() }};  // place labels show while this layer is on the map
+  var shared = {{ this.data_var() }};  // the atlas's place table, if the map has one
+  if (shared) { spec.places = shared.labelPlaces(spec.from_data); }
   var pane = map.getPane(spec.pane) || map.createPane(spec.pane);
   pane.style.zIndex = "460";
   pane.style.pointerEvents = "none";
   pane.classList.add("corridors-labels");
   var labels = [];
+  // A label's element is made the first time it may show (its zoom, in view): a map of
+  // thousands of places makes only the few it shows.
   function add(item, cls) {
-    var div = document.createElement("div");
-    div.className = "corridors-label " + cls;
-    div.textContent = item.text;
-    var local = null;
-    if (item.local) {  // the local-script name beside the English, dropped where no room
-      local = document.createElement("span");
-      local.className = "corridors-label-local";
-      local.textContent = " \u00b7 " + item.local;
-      div.appendChild(local);
-    }
-    div.style.visibility = "hidden";
-    pane.appendChild(div);
-    labels.push({item: item, el: div, local: local, w: 0, ws: 0, h: 0,
+    labels.push({item: item, el: null, cls: cls, local: null, w: 0, ws: 0, h: 0,
                  latlng: L.latLng(item.lat, item.lon)});
   }
+  function make(l) {
+    var div = document.createElement("div");
+    div.className = "corridors-label " + l.cls;
+    div.textContent = l.item.text;
+    div.style.visibility = "hidden";
+    if (l.item.id !== undefined) { div.setAttribute("data-place", l.item.id); }
+    if (l.item.local) {  // the local-script name beside the English, dropped where no room
+      l.local = document.createElement("span");
+      l.local.className = "corridors-label-local";
+      l.local.textContent = " \u00b7 " + l.item.local;
+      div.appendChild(l.local);
+    }
+    pane.appendChild(div);
+    l.el = div;
+  }
+  function hide(l) { if (l.el) { l.el.style.visibility = "hidden"; } }
   spec.regions.forEach(function (r) { add(r, "corridors-label-" + r.kind); });
   spec.places.forEach(function (p) {
     add(p, "corridors-label-place corridors-label-rank" + p.rank);
-    labels[labels.length - 1].el.setAttribute("data-place", p.id);
   });
   function overlaps(a, b) {
     return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
@@ -117,21 +130,48 @@ class PlaceLabels(_LayerControl):
         kept.push({x: b.left - frame.left, y: b.top - frame.top, w: b.width, h: b.height});
       }
     });
-    labels.forEach(function (l) {
-      if (l.item.r) {
+    var view = map.getBounds().pad(0.05), shows = [];
+    labels.forEach(function (l) {  // markers drawn in view (mz: the zoom they show from)
+      if (l.item.r && z >= (l.item.mz || 0) && view.contains(l.latlng)) {
         var c = map.latLngToContainerPoint(l.latlng), r = l.item.r + 1;
         kept.push({x: c.x - r, y: c.y - r, w: 2 * r, h: 2 * r});
       }
     });
-    labels.forEach(function (l) {  // all reads before any write: one layout, not one each
-      if (!l.w) {
+    // The kept boxes in cells of 64 px, so a label is tested against its neighbours only.
+    var cells = {};
+    function cellKeys(b) {
+      var out = [];
+      for (var i = Math.floor(b.x / 64); i <= Math.floor((b.x + b.w) / 64); i++) {
+        for (var j = Math.floor(b.y / 64); j <= Math.floor((b.y + b.h) / 64); j++) {
+          out.push(i + "," + j);
+        }
+      }
+      return out;
+    }
+    function keep(b) {
+      cellKeys(b).forEach(function (key) { (cells[key] = cells[key] || []).push(b); });
+    }
+    function free(b) {
+      return cellKeys(b).every(function (key) {
+        return !(cells[key] || []).some(function (k) { return overlaps(b, k); });
+      });
+    }
+    kept.forEach(keep);
+    labels.forEach(function (l) {
+      var it = l.item, show = z >= it.min && (it.max === undefined || z <= it.max);
+      if (it.r !== undefined && markers && !map.hasLayer(markers)) { show = false; }
+      show = show && view.contains(l.latlng);
+      shows.push(show);
+      if (show && !l.el) { make(l); }
+    });
+    labels.forEach(function (l, n) {  // all reads before any write: one layout, not one each
+      if (shows[n] && !l.w) {
         l.w = l.el.offsetWidth; l.h = l.el.offsetHeight;
         l.ws = l.local ? l.w - l.local.offsetWidth : l.w;  // without the local name
       }
     });
-    labels.forEach(function (l) {
-      var it = l.item, show = z >= it.min && (it.max === undefined || z <= it.max);
-      if (it.r !== undefined && markers && !map.hasLayer(markers)) { show = false; }
+    labels.forEach(function (l, n) {
+      var it = l.item, show = shows[n];
       var best = null, widths = l.local ? [l.w, l.ws] : [l.w], fit = 0;
       for (var j = 0; show && j < widths.length && best === null; j++) {
         var w = widths[j], c = map.latLngToContainerPoint(l.latlng), gap = (it.r || 0) + 3;
@@ -143,15 +183,15 @@ class PlaceLabels(_LayerControl):
           if (box.x < 0 || box.y < 0 || box.x + box.w > size.x || box.y + box.h > size.y) {
             continue;
           }
-          if (!kept.some(function (k) { return overlaps(box, k); })) { best = box; fit = j; }
+          if (free(box)) { best = box; fit = j; }
         }
       }
       if (l.local) { l.local.style.display = fit === 0 ? "" : "none"; }
       if (best === null) {
-        l.el.style.visibility = "hidden";
+        hide(l);
         return;
       }
-      kept.push(best);
+      keep(best);
       shown += 1;
       L.DomUtil.setPosition(l.el, L.point(best.x + origin.x, best.y + origin.y));
       l.el.style.visibility = "visible";
@@ -213,6 +253,8 @@ def add_place_labels(
     layer: Element | None = None,
     min_zoom: int | None = None,
     regions: Sequence[dict[str, Any]] = REGION_LABELS,
+    data: Element | None = None,
+    marker_zoom: dict[str, int] | None = None,
 ) -> PlaceLabels:
     """Label the places of `atlas` (all, or `place_ids`) and the country and sea names on `m`.
 
@@ -234,6 +276,12 @@ def add_place_labels(
     regions : sequence of mapping
         Fixed labels ``{"text", "lat", "lon", "kind": "country" | "sea", "min", "max"}``
         (zooms); :data:`REGION_LABELS` by default.
+    data : corridors.maps.atlas_layers.AtlasData, optional
+        The page's place table: the labels are read from it (every place, ranked as
+        :func:`label_specs` ranks them) instead of from a list of their own.
+    marker_zoom : dict, optional
+        With `data`: the zoom from which the markers of a place kind show
+        (:func:`corridors.maps.atlas_layers.marker_zooms`); below it they are no obstacle.
 
     Returns
     -------
@@ -243,13 +291,14 @@ def add_place_labels(
     from corridors.maps.safe_render import HeadStyle
 
     m.add_child(HeadStyle(f"<style>{LABEL_CSS}</style>", name="LabelCss", key="corridors_labels"))
-    control = PlaceLabels(
-        layer,
-        spec_js={
-            "pane": LABELS_PANE,
-            "places": label_specs(atlas, place_ids, min_zoom=min_zoom),
-            "regions": [dict(r) for r in regions],
-        },
-    )
+    spec: dict[str, Any] = {"pane": LABELS_PANE, "regions": [dict(r) for r in regions]}
+    if data is None:
+        spec["places"] = label_specs(atlas, place_ids, min_zoom=min_zoom)
+    else:
+        from corridors.maps.atlas_layers import label_spec
+
+        spec["from_data"] = label_spec(min_zoom, marker_zoom)
+    control = PlaceLabels(layer, spec_js=spec)
+    control.data = data
     m.add_child(control)
     return control

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 import folium
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from corridors.atlas.model import FREIGHT_MODES, STATUSES
@@ -34,7 +34,7 @@ from corridors.atlas.timeline import (
     event_day,
 )
 from corridors.maps.base import ROUTE_PANE
-from corridors.maps.controls import js_string
+from corridors.maps.controls import _js_name, js_string
 from corridors.maps.features import DECIMALS, clean_line
 from corridors.maps.safe_render import HeadStyle
 from corridors.maps.style import MODE_COLORS, MODE_LABELS, STATUS_LABELS
@@ -59,12 +59,18 @@ def _line_code(coords: Any) -> list[int]:
     return out
 
 
-def route_graph(network: Network) -> dict[str, Any]:
+def route_graph(network: Network, *, shared: bool = False) -> dict[str, Any]:
     """The route graph of ``network`` as compact JSON-ready data for the page's router.
 
     Parameters
     ----------
     network : Network
+    shared : bool
+        The page holds the atlas's tables (:mod:`corridors.maps.atlas_data`): places are given
+        only by their hints (``hints``: place number to hint), corridors only when they have a
+        history (``timed``: corridor number to [status, events]), and a corridor edge's line
+        as its number of positions, a slice of its corridor's line there
+        (:func:`corridors.maps.atlas_data.corridor_lines`); nothing is written twice.
 
     Returns
     -------
@@ -101,16 +107,45 @@ def route_graph(network: Network) -> dict[str, Any]:
         corridors.append([corridor.id, corridor.name, status_number[corridor.status], events])
     nodes = [place_number[index.place_ids[key >> 3]] * 8 + (key & 7) for key in index.node_keys]
     edges = range(index.edge_count)
+    geom: list[Any]
+    if shared:
+        from corridors.maps.atlas_data import corridor_lines, encode_line
+
+        _, counts = corridor_lines(network)
+        geom = [
+            counts[e] if counts[e] else encode_line(clean_line(index.edge_coords_of(e)))
+            for e in edges
+        ]
+        hints = {str(k): p[3] for k, p in enumerate(places) if p[3] is not None}
+        places = []
+        timed = {str(k): c[2:] for k, c in enumerate(corridors) if c[3]}
+        corridors = []
+    else:
+        geom = [_line_code(index.edge_coords_of(e)) for e in edges]
+        hints, timed = {}, {}
+    u, v = list(index.edge_u), list(index.edge_v)
+    m = [NODE_MODES.index(mode) for mode in index.edge_mode]
+    c = [-1 if cid is None else corridor_number[cid] for cid in index.edge_corridor]
+    s = [status_number[status] for status in index.edge_status]
+    columns: dict[str, Any] = {"nodes": nodes, "u": u, "v": v, "m": m, "c": c, "s": s}
+    if shared:  # as short texts (maps/atlas_data.py), read by the page's `ints`
+        from corridors.maps.atlas_data import encode_ints
+
+        columns = {
+            "nodes": encode_ints(nodes, delta=True),
+            "u": encode_ints(u, delta=True),
+            "v": encode_ints([b - a for a, b in zip(u, v, strict=True)]),
+            "m": encode_ints(m),
+            "c": encode_ints(c, delta=True),
+            "s": encode_ints(s),
+        }
     return {
+        **columns,
         "places": places,
-        "nodes": nodes,
-        "u": list(index.edge_u),
-        "v": list(index.edge_v),
-        "m": [NODE_MODES.index(mode) for mode in index.edge_mode],
-        "c": [-1 if c is None else corridor_number[c] for c in index.edge_corridor],
-        "s": [status_number[s] for s in index.edge_status],
+        "hints": hints,
+        "timed": timed,
         "len": list(index.edge_length_m),
-        "geom": [_line_code(index.edge_coords_of(e)) for e in edges],
+        "geom": geom,
         "corridors": corridors,
         "modes": list(NODE_MODES),
         "freight": list(FREIGHT_MODES),
@@ -161,20 +196,11 @@ _CSS = """<style>
 # Kept as one string (no Jinja syntax inside): the router, the panel and the fragment handling.
 _JS = r"""
 (function () {
-  var G = __GRAPH__;
+  var G = JSON.parse(document.getElementById(__GRAPH_ID__).textContent);
   var map = __MAP__;
+  var S = __SHARED__;  // the atlas's tables (maps/atlas_layers.py), or null
   var MODES = G.modes, TRANSFER = MODES.indexOf("transfer");
-  var nodePlace = G.nodes.map(function (k) { return k >> 3; });
-  var nodeMode = G.nodes.map(function (k) { return k & 7; });
-  var placeNodes = G.places.map(function () { return []; });
-  nodePlace.forEach(function (p, n) { placeNodes[p].push(n); });
-  // Adjacency: each node's edges in edge-id order, a self-loop once (as the Python index).
-  var adj = G.nodes.map(function () { return []; });
-  G.u.forEach(function (u, e) {
-    var v = G.v[e];
-    adj[u].push([v, e]);
-    if (v !== u) { adj[v].push([u, e]); }
-  });
+  var sharedLine = null, nodePlace, nodeMode, placeNodes, adj, labels, ready = false;
   function norm(text) {  // as corridors.atlas.scripts.fold: case, Latin accents, scripts
     var t = String(text).normalize("NFKC").toLowerCase().normalize("NFD")
       .replace(/([a-z])[\u0300-\u036f]+/g, "$1").normalize("NFC").replace(/\u0451/g, "\u0435")
@@ -182,13 +208,57 @@ _JS = r"""
       .replace(/[\s_\-\u2010-\u2015\u2212]+/g, " ").trim();
     return /[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]/.test(t) ? t.replace(/ /g, "") : t;
   }
-  var labels = {};
-  G.places.forEach(function (p, k) {
-    [p[0], p[1]].concat(p[2]).forEach(function (t) {
-      var key = norm(t);
-      if (!Object.prototype.hasOwnProperty.call(labels, key)) { labels[key] = k; }
+  // The graph is made ready the first time a route or a place is looked for, not on load.
+  function init() {
+    if (ready) { return; }
+    ready = true;
+    if (S) {
+      G.places = S.data.places.map(function (p, k) {
+        var hint = G.hints[String(k)];
+        // aliases, then native names (maps/atlas_data.py: p[10])
+        return [p[0], p[1], (p[7] || []).concat(p[10] || []), hint === undefined ? null : hint];
+      });
+      G.u = S.ints(G.u, true);
+      G.v = S.ints(G.v, false).map(function (d, e) { return G.u[e] + d; });
+      G.c = S.ints(G.c, true);
+      G.nodes = S.ints(G.nodes, true);
+      G.m = S.ints(G.m, false);
+      G.s = S.ints(G.s, false);
+      G.corridors = S.data.corridors.map(function (c, k) {
+        var own = G.timed[String(k)];  // [status, events] of a corridor with a history
+        return own ? [c[0], c[1], own[0], own[1]] : [c[0], c[1], c[3], []];
+      });
+      // a corridor edge's line: the next slice of its corridor's line
+      var at = {}, slices = G.geom.map(function (g, e) {
+        if (typeof g !== "number") { return g; }
+        var c = G.c[e], from = at[c] || 0;
+        at[c] = from + g - 1;
+        return [c, from, from + g];
+      });
+      sharedLine = function (e) {
+        var g = slices[e];
+        return typeof g === "string" ? S.decode(g) : S.line(g[0]).slice(g[1], g[2]);
+      };
+    }
+    nodePlace = G.nodes.map(function (k) { return k >> 3; });
+    nodeMode = G.nodes.map(function (k) { return k & 7; });
+    placeNodes = G.places.map(function () { return []; });
+    nodePlace.forEach(function (p, n) { placeNodes[p].push(n); });
+    // Adjacency: each node's edges in edge-id order, a self-loop once (as the Python index).
+    adj = G.nodes.map(function () { return []; });
+    G.u.forEach(function (u, e) {
+      var v = G.v[e];
+      adj[u].push([v, e]);
+      if (v !== u) { adj[v].push([u, e]); }
     });
-  });
+    labels = {};
+    G.places.forEach(function (p, k) {
+      [p[0], p[1]].concat(p[2]).forEach(function (t) {
+        var key = norm(t);
+        if (!Object.prototype.hasOwnProperty.call(labels, key)) { labels[key] = k; }
+      });
+    });
+  }
   function placeName(k) { return G.places[k][1]; }
 
   // --- options (corridors.routing.options.make_options) ---
@@ -347,6 +417,7 @@ _JS = r"""
 
   // --- legs, warnings, messages (corridors.routing.route) ---
   function edgeLine(e) {
+    if (sharedLine) { return sharedLine(e); }
     var code = G.geom[e], out = [], x = 0, y = 0;
     for (var i = 0; i < code.length; i += 2) {
       x += code[i]; y += code[i + 1];
@@ -471,6 +542,7 @@ _JS = r"""
     return k;
   }
   function findRoute(q) {
+    init();
     var o = makeOptions(q);
     if (!q.from || !q.to) { fail("give a place to route from and a place to route to"); }
     var start = resolve(q.from), end = resolve(q.to);
@@ -543,6 +615,7 @@ _JS = r"""
       list.hidden = true;
     }
     function suggest() {
+      init();
       var text = norm(input.value);
       input.removeAttribute("data-place-id");
       while (list.firstChild) { list.removeChild(list.firstChild); }
@@ -623,6 +696,7 @@ _JS = r"""
     };
   }
   function fillForm(q) {
+    init();
     [[ui.from, q.from], [ui.to, q.to]].forEach(function (pair) {
       var k = pair[1] === undefined ? undefined : labels[norm(pair[1])];
       if (k !== undefined) { pair[0].choose(k); } else { pair[0].input.value = pair[1] || ""; }
@@ -768,6 +842,23 @@ _JS = r"""
   };
   ctl.addTo(map);
   window.addEventListener("hashchange", fromHash);
+  // The atlas's month control moves the as-of date to the end of the month shown (today in
+  // the build month) and routes again on that date if a route is shown.
+  map.on("corridorsmonth", function (e) {
+    var m = /^([0-9]{4})-([0-9]{2})$/.exec(e.name);
+    var day = today();
+    if (e.month !== null && m) {
+      var last = new Date(Date.UTC(+m[1], +m[2], 0)).getUTCDate();
+      day = m[1] + "-" + m[2] + "-" + (last < 10 ? "0" : "") + last;
+    }
+    if (ui.asOf.value === day) { return; }
+    ui.asOf.value = day;
+    if (ui.result.hasAttribute("data-route-for")) {
+      var q = formQuery(), hash = makeHash(q);
+      ui.fit = false;
+      if (window.location.hash === hash) { show(q, hash); } else { window.location.hash = hash; }
+    }
+  });
   ui.fit = true;
   fromHash();
 })();
@@ -775,29 +866,39 @@ _JS = r"""
 
 
 class RoutePanel(MacroElement):
-    """The route panel and its router (script only; the graph enters as one JSON literal)."""
+    """The route panel and its router; the graph enters as one JSON block
+    (``<script type="application/json">``) that the script parses."""
 
     _template = Template(
         """
+{% macro html(this, kwargs) %}
+<script type="application/json" id="{{ this.get_name() }}">{{ this.graph_js }}</script>
+{% endmacro %}
 {% macro script(this, kwargs) %}
 {{ this.script_js(this._parent.get_name()) }}
 {% endmacro %}
 """
     )
 
-    def __init__(self, graph: dict[str, Any]) -> None:
+    def __init__(self, graph: dict[str, Any], data: Element | None = None) -> None:
         super().__init__()
         self._name = "RoutePanel"
         self.graph_js = js_string(graph)
+        self.data = data
 
     def script_js(self, map_name: str) -> str:
         """The panel's script for the map ``map_name`` (a JS variable), the graph inlined."""
         if not map_name.isidentifier():
             raise ValueError(f"not a JS variable name: {map_name!r}")
-        return _JS.replace("__MAP__", map_name).replace("__GRAPH__", self.graph_js, 1)
+        shared = "null" if self.data is None else _js_name(self.data)
+        return (
+            _JS.replace("__MAP__", map_name)
+            .replace("__SHARED__", shared)
+            .replace("__GRAPH_ID__", js_string(self.get_name()))
+        )
 
 
-def add_route_panel(m: folium.Map, network: Network) -> RoutePanel:
+def add_route_panel(m: folium.Map, network: Network, *, data: Element | None = None) -> RoutePanel:
     """Add the route panel (From, To, modes, statuses, date, by) and its router to ``m``.
 
     Parameters
@@ -806,6 +907,9 @@ def add_route_panel(m: folium.Map, network: Network) -> RoutePanel:
         The atlas map (made by :func:`corridors.maps.base.new_map`: it has the route pane).
     network : Network
         The network whose route graph the page embeds.
+    data : corridors.maps.atlas_layers.AtlasData, optional
+        The page's atlas tables: the panel reads places, corridor names and lines there
+        (``route_graph(..., shared=True)``).
 
     Returns
     -------
@@ -813,6 +917,6 @@ def add_route_panel(m: folium.Map, network: Network) -> RoutePanel:
         The control, already added to ``m``.
     """
     m.add_child(HeadStyle(_CSS, name="CorridorsRouteCss", key="corridors_route_css"))
-    panel = RoutePanel(route_graph(network))
+    panel = RoutePanel(route_graph(network, shared=data is not None), data)
     m.add_child(panel)
     return panel

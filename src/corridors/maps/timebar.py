@@ -1,10 +1,8 @@
 """Maps in time: the atlas's month control and the shipments map's day axis (no third-party JS).
 
-- :func:`add_atlas_datebar`: a month slider from 2008-01 to the build month that shows the
-  network as it stood in that month: each corridor restyled to its status then (the legend's
-  style), its tooltip and popup saying that status, and hidden before its first event. The
-  data is one short list of change points per corridor (:func:`status_changes`), not a copy
-  of each feature per month.
+- the atlas's month control (:mod:`corridors.maps.atlas_layers`) is this module's time bar
+  over one short list of change points per corridor (:func:`status_changes`,
+  :func:`corridor_changes`), not a copy of each feature per month;
 - :func:`add_shipments_timebar`: an even day axis (one day is the same distance on the
   slider) with start and end labels, play/pause, speed, a cumulative or window mode, a
   shipment filter, a tonnes panel that follows the date, and each leg drawn at its own
@@ -26,13 +24,12 @@ from jinja2 import Template
 
 from corridors.atlas.model import Corridor
 from corridors.atlas.timeline import CorridorState, event_day, state_on
-from corridors.maps.controls import _Control, _js_name, _LayerControl
+from corridors.maps.controls import _LayerControl
 from corridors.maps.features import fmt_tonnes
 
 __all__ = [
     "FIRST_MONTH",
     "SHIPMENT_COLORS",
-    "add_atlas_datebar",
     "add_shipments_timebar",
     "leg_offsets",
     "month_end",
@@ -213,167 +210,6 @@ def status_changes(
         if not out or out[-1][1] != event.status:
             out.append((index, event.status))
     return out
-
-
-class AtlasDatebar(_Control):
-    """The atlas's month control; see :func:`add_atlas_datebar`."""
-
-    _template = Template(
-        """
-{% macro script(this, kwargs) %}
-(function () {
-  var map = {{ this._parent.get_name() }};
-  var layers = [{{ this.layer_vars() }}];
-  var spec = {{ this.spec_js }};
-"""
-        + _BAR_JS
-        + """
-  function monthName(i) {
-    var n = spec.first[0] * 12 + spec.first[1] - 1 + i;
-    var m = n % 12 + 1;
-    return String(Math.floor(n / 12)) + "-" + (m < 10 ? "0" : "") + String(m);
-  }
-  var items = [];
-  layers.forEach(function (layer) {
-    layer.eachLayer(function (l) {
-      var f = l.feature;
-      if (!f || f.id === undefined) { return; }
-      var c = spec.changes[f.id];
-      var it = {l: l, layer: layer, p: f.properties || {}, ch: c || null, cur: null};
-      it.status = it.p.status;
-      // the tooltip names the status shown, written when it opens (cheap at 10,000 lines)
-      l.on("tooltipopen", function () { if (it.tip !== it.status) { tip(it, it.status); } });
-      items.push(it);
-    });
-  });
-  function pointAt(ch, i) {
-    var found = null;
-    for (var k = 0; k < ch.length && ch[k][0] <= i; k++) { found = ch[k]; }
-    return found;
-  }
-  function setRows(rows, status, service) {
-    var at = -1;
-    for (var k = 0; k < rows.length; k++) {
-      if (rows[k][0] === "Status") { rows[k][1] = status; at = k; }
-    }
-    for (k = rows.length - 1; k >= 0; k--) {
-      if (rows[k][0] === "In service") { rows.splice(k, 1); }
-    }
-    if (at >= 0 && service !== null) { rows.splice(at + 1, 0, ["In service", service]); }
-  }
-  function tip(it, status) {
-    if (!it.l.getTooltip || !it.l.getTooltip()) { return; }
-    var box = document.createElement("span");
-    box.className = "corridors-tooltip-box";
-    var name = document.createElement("span");
-    name.className = "corridors-tooltip";
-    name.textContent = String(it.p.name);
-    var st = document.createElement("span");
-    st.className = "corridors-tooltip-status";
-    st.textContent = " \\u2013 " + spec.labels[status];
-    box.appendChild(name); box.appendChild(st);
-    it.tip = status;
-    it.l.setTooltipContent(box);
-  }
-  function show(i, div) {
-    var n = 0;
-    items.forEach(function (it) {
-      var c = it.ch ? pointAt(it.ch, i) : null;
-      if (it.ch && !c) {
-        if (it.layer.hasLayer(it.l)) { it.layer.removeLayer(it.l); }
-        return;
-      }
-      n += 1;
-      if (!it.layer.hasLayer(it.l)) { it.layer.addLayer(it.l); }
-      var status = c ? c[1] : it.p.status;
-      if (c && it.cur !== c) {
-        it.cur = c;
-        it.l.setStyle(spec.styles[it.p.mode][status]);
-        if (it.p.popup && it.p.popup.rows) { setRows(it.p.popup.rows, c[2], c[3]); }
-      }
-      it.status = status;
-      var e = it.l.getElement && it.l.getElement();
-      if (e) { e.setAttribute("data-status", status); }
-    });
-    div.setAttribute("data-visible", String(n));
-  }
-  timeBar(map, spec, show, monthName);
-})();
-{% endmacro %}
-"""
-    )
-
-    def __init__(self, layers: Sequence[Element], **data: object) -> None:
-        super().__init__(**data)
-        self.layers = list(layers)
-
-    def layer_vars(self) -> str:
-        """The corridor layers' JS variables, resolved at render time (after stable ids)."""
-        return ", ".join(_js_name(layer) for layer in self.layers)
-
-
-def add_atlas_datebar(
-    m: folium.Map,
-    layers: Sequence[Element],
-    changes: Mapping[str, Sequence[Sequence[Any]]],
-    *,
-    today: _dt.date,
-    styles: Mapping[str, Mapping[str, Mapping[str, object]]],
-    labels: Mapping[str, str],
-    first: tuple[int, int] = FIRST_MONTH,
-    position: str = "bottomleft",
-) -> AtlasDatebar:
-    """Add the month control to the atlas map `m`; it opens on `today`'s month.
-
-    Add it after the corridor layers and their :func:`~corridors.maps.controls.bind_info`.
-
-    Parameters
-    ----------
-    m : folium.Map
-        The map.
-    layers : sequence of folium.GeoJson
-        The corridor layers; features are found by their ``id`` and need the properties
-        ``name``, ``mode``, ``status`` (today's) and ``popup`` (with a "Status" row).
-    changes : mapping
-        Per corridor id with a history, its change points ``[month index, status, text of the
-        popup's Status row, text of its "In service" row or None]`` in month order; a
-        feature with no entry keeps its style. Before the first point the feature is hidden.
-    today : datetime.date
-        The build day: the last month of the control and where it opens.
-    styles : mapping
-        Leaflet path options per mode, then per status (each with ``dashArray``, None if
-        solid, so a restyle can remove a dash).
-    labels : mapping
-        The words of each status (as in the legend).
-    first : (int, int)
-        The first month (year, month).
-    position : str
-        A Leaflet control position.
-
-    Returns
-    -------
-    AtlasDatebar
-        The control, already added to `m`.
-    """
-    months = month_index(today, first=first) + 1
-    if months < 1:
-        raise ValueError(f"today ({today}) is before the first month {first}")
-    spec = {
-        "first": list(first),
-        "count": months,
-        "open": months - 1,
-        "changes": {k: [list(c) for c in v] for k, v in changes.items()},
-        "styles": styles,
-        "labels": labels,
-        "position": position,
-        "css": "corridors-datebar",
-        "speeds": [1, 4, 16],
-        "tick_ms": 250,
-        "width_px": 260,
-    }
-    bar = AtlasDatebar(list(layers), spec_js=spec)
-    m.add_child(bar)
-    return bar
 
 
 def corridor_changes(
@@ -651,55 +487,3 @@ def add_shipments_timebar(
     bar = ShipmentsTimebar(layer, spec_js=spec)
     m.add_child(bar)
     return bar
-
-
-def atlas_datebar(
-    m: folium.Map, network: Any, layers: Sequence[Element], *, today: _dt.date
-) -> tuple[AtlasDatebar, list[str]]:
-    """The atlas's month control for `layers` (the corridor layers of
-    :func:`corridors.maps.atlas_map.atlas_map`), and the statuses it can show (for the legend).
-
-    Parameters
-    ----------
-    m : folium.Map
-    network : corridors.network.index.Network
-    layers : sequence of folium.GeoJson
-        Layers whose features are corridors (feature id = corridor id).
-    today : datetime.date
-        The build day.
-
-    Returns
-    -------
-    (AtlasDatebar, list of str)
-        The control, already added to `m`, and every status some month shows.
-    """
-    from corridors.atlas.model import STATUSES
-    from corridors.maps.features import corridor_popup
-    from corridors.maps.style import STATUS_LABELS, corridor_style
-    from corridors.network.listing import corridor_lengths_km
-
-    atlas = network.atlas
-    lengths = corridor_lengths_km(network)
-    changes: dict[str, list[list[Any]]] = {}
-    used: set[tuple[str, str]] = set()
-    for corridor in atlas.corridors.values():
-        length = lengths.get(corridor.id, 0.0)
-
-        def rows(
-            state: CorridorState, corridor: Corridor = corridor, length: float = length
-        ) -> list[list[str]]:
-            return list(corridor_popup(atlas, corridor, length, state)["rows"])
-
-        points = corridor_changes(corridor, today, rows)
-        if points and not (len(points) == 1 and points[0][0] == 0):  # not constant
-            changes[corridor.id] = points
-            used.update((corridor.mode, p[1]) for p in points)
-    styles: dict[str, dict[str, dict[str, object]]] = {}
-    for mode, status in sorted(used):
-        style = {"dashArray": None, **corridor_style(mode, status)}
-        styles.setdefault(mode, {})[status] = style
-    statuses = [s for s in STATUSES if any(u[1] == s for u in used)]
-    bar = add_atlas_datebar(
-        m, layers, changes, today=today, styles=styles, labels=dict(STATUS_LABELS)
-    )
-    return bar, statuses
