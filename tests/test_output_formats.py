@@ -99,10 +99,30 @@ def test_route_table_nautical_miles_for_sea_legs_only(tmp_path: Path) -> None:
 
 
 def test_json_and_csv_together_is_one_line_exit_2(tmp_path: Path) -> None:
-    for command in (["route", "Khasan", "Rajin"], ["list", "places"], ["table"], ["check"]):
+    commands = (
+        ["route", "Khasan", "Rajin"],
+        ["list", "places"],
+        ["table"],
+        ["check"],
+        ["cost", "Khasan", "Rajin"],
+    )
+    for command in commands:
         done = cli(tmp_path, *command, "--json", "--csv")
         assert done.returncode == 2 and done.stdout == ""
         assert done.stderr == "error: give --json or --csv, not both\n"
+
+
+def test_cost_csv_is_the_json_legs_then_the_total(network, tmp_path: Path) -> None:
+    args = ("cost", "Khasan", "Pohang", "--tonnes", "40500", "--as-of", DAY)
+    record = json.loads(cli(tmp_path, *args, "--json").stdout)
+    done = cli(tmp_path, *args, "--csv")
+    assert done.returncode == 0, done.stderr
+    rows = parsed_csv(done.stdout)
+    assert len(rows) == len(record["legs"]) + 1
+    for row, leg in zip(rows, [*record["legs"], record], strict=True):
+        for key in ("distance_km", "hours", "cost_usd", "co2e_t", "co2e_kg_per_t"):
+            assert csv_number(row[key]) == leg[key], (key, row, leg)
+    assert rows[-1]["kind"] == "total" and rows[-1]["from"] == record["from"]
 
 
 # --- list -----------------------------------------------------------------------------------

@@ -203,6 +203,9 @@ def cost(
     params_file: ParamsOption = None,
     assignments: SetOption = None,
     as_json: JsonOption = False,
+    as_csv: Annotated[
+        bool, typer.Option("--csv", help="Print CSV (one row per leg, then the total).")
+    ] = False,
     atlas: AtlasOption = None,
 ) -> None:
     """Cost, time and CO2e of the cheapest route (generalised cost) between two places.
@@ -229,23 +232,39 @@ def cost(
             in_service=in_service,
             include_proposed=include_proposed,
         )
-        if as_json:
-            echo_json(result.to_dict())
-            return
-        print_costed(network, result)
+        from corridors.cli.output import emit, output_format
+
+        fmt = output_format(as_json=as_json, as_csv=as_csv)
+        emit(
+            fmt,
+            json_value=result.to_dict(),
+            csv_rows=lambda: _cost_csv_rows(result.to_dict()),
+            table=lambda: print_costed(network, result),
+        )
         for warning in result.warnings:
             echo(f"warning: {warning}", err=True)
 
 
-def _rows_csv(rows: list[dict[str, Any]]) -> str:
-    import csv
-    import io
+def _cost_csv_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """``cost --csv``: one row per leg, then a ``total`` row (full precision)."""
+    keys = ("distance_km", "hours", "cost_usd", "cost_usd_per_t", "co2e_t", "co2e_kg_per_t")
+    rows = [dict(leg) for leg in record["legs"]]
+    rows.append(
+        {
+            "kind": "total",
+            "from": record["from"],
+            "to": record["to"],
+            **{k: record[k] for k in keys},
+        }
+    )
+    return rows
 
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
+
+def _rows_csv(rows: list[dict[str, Any]]) -> str:
+    """CSV by the one output convention (:func:`corridors.cli.output.csv_text`)."""
+    from corridors.cli.output import csv_text
+
+    return csv_text(rows)
 
 
 def _scenario(path: Path, atlas: Path | None, params_file: Path | None, assignments):  # noqa: ANN001, ANN202
