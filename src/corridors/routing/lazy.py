@@ -1,0 +1,192 @@
+"""A route answered from the route file, without loading the atlas (issue 13 item 3).
+
+:func:`cached_route` resolves the two places, prices the edges and searches the graph on the
+memory-mapped columns of :mod:`corridors.network.routefile`, then assembles the route with the
+very code of :mod:`corridors.routing.route` over a :class:`~corridors.network.routefile.RouteView`,
+which decodes only the places and corridors of the legs found. Same rules, same engine as the
+full path: the edge costs come from :func:`corridors.routing.search.coded_costs` (the vector
+rule of :func:`~corridors.routing.search.edge_costs`), the search from
+:func:`corridors.routing.compiled.path_in` over a graph keeping the cheapest edge of each node
+pair with the lowest id on ties (as :func:`~corridors.routing.compiled.compile_graph` does).
+
+Whatever this path does not answer itself returns None, and the caller loads the full network:
+no route file (a small atlas, a first run, a changed atlas), a name that is not an exact id or
+one unambiguous label (the full path's messages suggest near matches), the same place twice, no
+route (the full path explains why), ``by="cost"``, or a route file found damaged while reading.
+``tests/test_lazy_route.py`` proves both paths give identical routes.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, cast
+
+from corridors.errors import CacheMiss
+from corridors.network.columnfile import ColumnFileError
+from corridors.routing.options import RouteOptions
+
+if TYPE_CHECKING:
+    from corridors.network.index import Network
+    from corridors.network.routefile import RouteView
+    from corridors.routing.compiled import CompiledGraph
+    from corridors.routing.route import Route
+
+__all__ = ["cached_route"]
+
+
+class _Fallback(Exception):
+    """The full network must answer this query."""
+
+
+def cached_route(
+    atlas: str | os.PathLike[str] | None,
+    origin: str,
+    destination: str,
+    options: RouteOptions,
+) -> tuple[Network, Route] | None:
+    """The route between two places from the atlas's route file, or None (load the network).
+
+    Parameters
+    ----------
+    atlas : str or path-like, optional
+        Atlas folder (default: ``CORRIDORS_ATLAS`` or the bundled atlas).
+    origin, destination : str
+        Place ids, names or aliases.
+    options : RouteOptions
+
+    Returns
+    -------
+    tuple of (Network, Route) or None
+        A :class:`~corridors.network.routefile.RouteView` standing in for the network (only its
+        ``atlas.places``, ``atlas.corridors`` and edge columns may be read: what the route's
+        report reads) and
+        the route, identical to :func:`corridors.routing.route.route` on the full network; None
+        when the full network must answer (see the module docstring).
+
+    Raises
+    ------
+    AtlasError
+        If the atlas folder is missing or lacks its required files.
+    """
+    if options.by == "cost":
+        return None
+    from corridors.network.routefile import open_view
+
+    view = open_view(atlas)
+    if view is None:
+        return None
+    try:
+        return cast("Network", view), route_in(view, origin, destination, options)
+    except (_Fallback, CacheMiss, ColumnFileError):
+        return None
+
+
+def route_in(view: RouteView, origin: str, destination: str, options: RouteOptions) -> Route:
+    """:func:`corridors.routing.route.route` over a route view.
+
+    Raises
+    ------
+    _Fallback
+        When the full network must answer (see the module docstring).
+    ColumnFileError
+        If a piece of the route file read on the way is damaged.
+    """
+    from corridors.routing import compiled
+    from corridors.routing.route import _assemble
+
+    if options.by == "cost":
+        raise _Fallback
+    start, end = _resolve(view, origin), _resolve(view, destination)
+    if start == end:
+        raise _Fallback
+    modes = set(options.modes)
+    sources = view.nodes_of(start, modes)
+    targets = set(view.nodes_of(end, modes))
+    if not sources or not targets:
+        raise _Fallback
+    graph = _graph(view, _costs(view, options))
+    bound = _lower_bound(view, start, end, options)
+    found = compiled.path_in(
+        graph, sources, targets, nodes=view.node_count, first_limit=1.5 * bound
+    )
+    if found is None:
+        raise _Fallback
+    return _assemble(cast("Network", view), start, end, found[1], options)
+
+
+def _lower_bound(view: RouteView, start: str, end: str, options: RouteOptions) -> float:
+    """A first search limit: the great-circle distance between the places (km; by time, at
+    the fastest speed), a bit less than any route's (only a first guess: see ``path_in``)."""
+    import math
+
+    a, b = view.atlas.places[start], view.atlas.places[end]
+    lon1, lat1, lon2, lat2 = map(math.radians, (a.lon, a.lat, b.lon, b.lat))
+    h = math.sin((lat2 - lat1) / 2) ** 2
+    h += math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    km = 0.99 * 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+    if options.by == "time":
+        return km / max(options.speeds_kmh.values(), default=1.0)
+    return km
+
+
+def _resolve(view: RouteView, text: str) -> str:
+    """An exact place id first, then the label index (one place, else the full path)."""
+    if view.place_code(text) is not None:
+        return text
+    from corridors.atlas.names import LabelIndex
+
+    labels = LabelIndex(cast(Any, view.labels), cast(Any, view.stems), "places")
+    found = labels.candidates(text)
+    if len(found) != 1:
+        raise _Fallback  # unknown or ambiguous: the full path's message
+    return found[0]
+
+
+def _costs(view: RouteView, options: RouteOptions) -> Any:
+    from corridors.routing.search import coded_costs, transfer_cost
+
+    dated = view.dated(options.as_of.toordinal(), set(options.statuses))
+    codes = view.codes
+    columns = (
+        codes["edge_corridor"],
+        codes["edge_status"],
+        view.statuses,
+        codes["edge_mode"],
+        view.edge_length / 1000.0,
+    )
+    return coded_costs(columns, dated, options, transfer_cost(options))
+
+
+def _graph(view: RouteView, costs: Any) -> CompiledGraph:
+    """The compiled graph of these costs: per node pair the cheapest usable edge, the lowest
+    edge id among equally cheap ones (the stored pairs are sorted by node, node, edge)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    from corridors.routing.compiled import CompiledGraph
+
+    row, col, edge = view.pairs
+    weight = costs[edge]
+    keep = np.isfinite(weight)
+    row, col, edge, weight = row[keep], col[keep], edge[keep], weight[keep]
+    keys = view.pair_keys[keep]
+    size = view.node_count
+    if len(keys):
+        starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+        group = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(keys))))
+        cheapest = np.minimum.reduceat(weight, starts)
+        candidates = np.flatnonzero(weight == cheapest[group])
+        first = np.ones(len(candidates), dtype=bool)
+        first[1:] = group[candidates[1:]] != group[candidates[:-1]]
+        chosen = candidates[first]
+        row, col, edge, weight, keys = (
+            row[chosen],
+            col[chosen],
+            edge[chosen],
+            weight[chosen],
+            keys[chosen],
+        )
+    indptr = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row, minlength=size), out=indptr[1:])
+    matrix = csr_matrix((weight, col.astype(np.int32), indptr), shape=(size, size))
+    return CompiledGraph(matrix, np.asarray(edge, dtype=np.int64), keys)
