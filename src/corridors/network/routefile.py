@@ -8,9 +8,9 @@ writes one more :mod:`~corridors.network.columnfile` (``route-v<format>-<key>.cn
 key: atlas content, package version and code, format) holding only numeric and byte columns:
 
 - the route graph: node keys, the edges' place codes, mode and status codes, corridor codes,
-  lengths and lines (``coord_xy``/``coord_ptr``), and every (node, node, edge) pair of the
-  undirected graph sorted by (node, node, edge), so that a query only prices the edges and
-  keeps the cheapest per pair (no sorting per query);
+  lengths and lines (``coord_xy``/``coord_ptr``), and the graph's fixed CSR structure (one
+  slot per node pair, with its edge, or its parallel edges: :func:`_graph_sections`), so that
+  a query only prices the edges (no sorting, no building per query);
 - each place's nodes; each dated corridor's history as (first-day ordinals, statuses);
 - look-ups by hash: exact place id -> place code, and the place label index of
   :func:`corridors.atlas.names.place_index` (folded labels and Hangul stems -> place codes),
@@ -185,19 +185,9 @@ def encode_route_file(network: Network, *, root: Path) -> list[bytes]:
     recode = np.asarray([place_code[p] for p in index.place_ids], dtype=np.int64)
     if len(node_keys):
         node_keys = recode[node_keys >> 3] * 8 + (node_keys & 7)
-    u = np.asarray(index.edge_u, dtype=np.int64)
-    v = np.asarray(index.edge_v, dtype=np.int64)
-    edge = np.arange(len(u), dtype=np.int64)
-    loop = u == v
-    row = np.concatenate([u[~loop], v[~loop]])
-    col = np.concatenate([v[~loop], u[~loop]])
-    via = np.concatenate([edge[~loop], edge[~loop]])
-    order = np.lexsort((via, col, row))
     sections: dict[str, Any] = {
         "node_keys": _as_array("q", node_keys),
-        "pair_row": _as_array("q", row[order]),
-        "pair_col": _as_array("q", col[order]),
-        "pair_edge": _as_array("q", via[order]),
+        **_graph_sections(index),
         "edge_start": array("q", map(place_code.__getitem__, index.edge_start)),
         "edge_end": array("q", map(place_code.__getitem__, index.edge_end)),
         "edge_mode": array("i", map(mode_code.__getitem__, index.edge_mode)),
@@ -255,6 +245,44 @@ def encode_route_file(network: Network, *, root: Path) -> list[bytes]:
         "digests": digests,
     }
     return encode(version=ROUTE_FORMAT, meta=meta, sections=sections)
+
+
+def _graph_sections(index: Any) -> dict[str, array[Any]]:
+    """The undirected graph as a fixed CSR structure: one slot per ordered node pair joined by
+    an edge (self-loops left out), columns ascending in each row; per slot its lowest edge id,
+    and for the few slots of parallel edges all their edges (ascending), so that a query only
+    looks up costs: ``csr_ptr``, ``csr_col``, ``slot_edge``, ``multi_slot``, ``multi_ptr``,
+    ``multi_edge``."""
+    import numpy as np
+
+    u = np.asarray(index.edge_u, dtype=np.int64)
+    v = np.asarray(index.edge_v, dtype=np.int64)
+    nodes = len(index.node_keys)
+    edge = np.arange(len(u), dtype=np.int64)
+    loop = u == v
+    row = np.concatenate([u[~loop], v[~loop]])
+    col = np.concatenate([v[~loop], u[~loop]])
+    via = np.concatenate([edge[~loop], edge[~loop]])
+    order = np.lexsort((via, col, row))
+    row, col, via = row[order], col[order], via[order]
+    first = np.ones(len(row), dtype=bool)
+    first[1:] = (row[1:] != row[:-1]) | (col[1:] != col[:-1])
+    starts = np.flatnonzero(first)
+    counts = np.diff(np.append(starts, len(row)))
+    ptr = np.zeros(nodes + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row[starts], minlength=nodes), out=ptr[1:])
+    multi = np.flatnonzero(counts > 1)
+    members = via[np.repeat(counts > 1, counts)]  # entries are grouped by slot, in order
+    multi_ptr = np.zeros(len(multi) + 1, dtype=np.int64)
+    np.cumsum(counts[multi], out=multi_ptr[1:])
+    return {
+        "csr_ptr": _as_array("q", ptr),
+        "csr_col": _as_array("i", col[starts].astype(np.int32)),
+        "slot_edge": _as_array("q", via[starts]),
+        "multi_slot": _as_array("q", multi.astype(np.int64)),
+        "multi_ptr": _as_array("q", multi_ptr),
+        "multi_edge": _as_array("q", members.astype(np.int64)),
+    }
 
 
 def _digests(data: memoryview) -> str:
@@ -339,6 +367,7 @@ class _Store:
         self.piece = piece
         self.checked: set[tuple[str, int]] = set()
         self.arrays: dict[str, Any] = {}
+        self.raw: dict[str, Any] = {}
 
     def _check(self, name: str, data: memoryview, first: int, stop: int) -> None:
         known = self.digests.get(name)
@@ -365,6 +394,23 @@ class _Store:
             found = self.arrays[name] = np.frombuffer(data, dtype=np.dtype(dtype))
         return found
 
+    def unchecked(self, name: str, dtype: str) -> np.ndarray:
+        """A whole column NOT checked: only to search in, never to use a value of unchecked
+        (:meth:`part` the items found)."""
+        found = self.raw.get(name)
+        if found is None:
+            import numpy as np
+
+            data = self.columns.section_bytes(name, dtype)
+            found = self.raw[name] = np.frombuffer(data, dtype=np.dtype(dtype))
+        return found
+
+    def length(self, name: str, dtype: str) -> int:
+        """The number of items of a column (from the checked section table)."""
+        import numpy as np
+
+        return len(self.columns.section_bytes(name, dtype)) // np.dtype(dtype).itemsize
+
     def part(self, name: str, dtype: str, first: int, stop: int) -> np.ndarray:
         """Items ``first`` to ``stop`` of a column, checking only the pieces they lie in."""
         import numpy as np
@@ -376,19 +422,23 @@ class _Store:
         self._check(name, data, first * size, stop * size)
         return np.frombuffer(data[first * size : stop * size], dtype=np.dtype(dtype))
 
+    def span(self, ptr: str, item: int) -> tuple[int, int]:
+        """``ptr[item]`` and ``ptr[item + 1]`` of an offsets column (checked, ordered)."""
+        first, stop = (int(x) for x in self.part(ptr, "<i8", item, item + 2))
+        if not 0 <= first <= stop:
+            raise ColumnFileError(f"section '{ptr}': offsets out of order")
+        return first, stop
+
     def item_bytes(self, blob: str, ptr: str, item: int) -> bytes:
         """Item ``item`` of a byte blob with its offsets column."""
-        offsets = self.array(ptr, "<i8")
-        if not 0 <= item < len(offsets) - 1:
-            raise ColumnFileError(f"section '{ptr}': item out of range")
-        first, stop = int(offsets[item]), int(offsets[item + 1])
+        first, stop = self.span(ptr, item)
         return self.part(blob, "|u1", first, stop).tobytes()
 
 
 def _check_pointers(ptr: Any, size: int, name: str) -> None:
     import numpy as np
 
-    if not len(ptr) or ptr[0] != 0 or ptr[-1] != size or np.any(np.diff(ptr) < 0):
+    if not len(ptr) or ptr[0] != 0 or ptr[-1] != size or np.any(ptr[1:] < ptr[:-1]):
         raise ColumnFileError(f"{name} does not span its column")
 
 
@@ -398,24 +448,25 @@ def _check_range(values: Any, size: int, name: str) -> None:
 
 
 class _Lookup:
-    """A hashed string look-up of a route file: key -> item number (and item values)."""
+    """A hashed string look-up of a route file: key -> item number.
 
-    def __init__(self, store: _Store, name: str, size: int) -> None:
-        import numpy as np
+    The sorted hashes are searched unchecked (a damaged hash can only make a key not found,
+    and then the full network answers); the item found is checked, and its key compared.
+    """
 
+    def __init__(self, store: _Store, name: str) -> None:
         self.store, self.name = store, name
-        self.hashes = store.array(f"{name}_hash", "<i8")
-        self.order = store.array(f"{name}_order", "<i8")
-        ptr = store.array(f"{name}_kptr", "<i8")
-        if len(self.hashes) != len(self.order) or len(ptr) != len(self.order) + 1:
+        self.size = store.length(f"{name}_kptr", "<i8") - 1
+        if self.size < 0 or store.length(f"{name}_order", "<i8") != self.size:
             raise ColumnFileError(f"{name} look-up has the wrong length")
-        if np.any(np.diff(self.hashes) < 0):
-            raise ColumnFileError(f"{name} look-up is not sorted")
-        _check_range(self.order, size, f"{name}_order")
-        self.size = size
+        self.hashes = store.unchecked(f"{name}_hash", "<i8")
+        if len(self.hashes) != self.size:
+            raise ColumnFileError(f"{name} look-up has the wrong length")
 
     def key(self, number: int) -> str:
         """The key of item ``number``."""
+        if not 0 <= number < self.size:
+            raise ColumnFileError(f"{self.name}: item out of range")
         raw = self.store.item_bytes(f"{self.name}_keys", f"{self.name}_kptr", number)
         return raw.decode("utf-8", "surrogatepass")
 
@@ -425,8 +476,8 @@ class _Lookup:
 
         wanted = np.int64(_hash(key))
         at = int(np.searchsorted(self.hashes, wanted))
-        while at < len(self.hashes) and self.hashes[at] == wanted:
-            found = int(self.order[at])
+        while at < self.size and self.hashes[at] == wanted:
+            found = int(self.store.part(f"{self.name}_order", "<i8", at, at + 1)[0])
             if self.key(found) == key:
                 return found
             at += 1
@@ -436,22 +487,16 @@ class _Lookup:
 class _Labels:
     """A label table (folded key -> place ids) read from a route file; ``get`` as a dict's."""
 
-    def __init__(self, store: _Store, name: str, keys: int, view: RouteView) -> None:
-        self.lookup = _Lookup(store, name, keys)
+    def __init__(self, store: _Store, name: str, view: RouteView) -> None:
+        self.lookup = _Lookup(store, name)
         self.store, self.name, self.view = store, name, view
-        self.ptr = store.array(f"{name}_vptr", "<i8")
-        values = store.array(f"{name}_values", "<i8")
-        if len(self.ptr) != keys + 1:
-            raise ColumnFileError(f"{name}_vptr has the wrong length")
-        _check_pointers(self.ptr, len(values), f"{name}_vptr")
-        _check_range(values, view.place_count, f"{name}_values")
-        self.values = values
 
     def get(self, key: str | None, default: Any = None) -> tuple[str, ...] | None:
         number = None if key is None else self.lookup.number(key)
         if number is None:
             return default
-        codes = self.values[int(self.ptr[number]) : int(self.ptr[number + 1])]
+        first, stop = self.store.span(f"{self.name}_vptr", number)
+        codes = self.store.part(f"{self.name}_values", "<i8", first, stop)
         return tuple(self.view.place_id(int(code)) for code in codes)
 
 
@@ -476,11 +521,13 @@ class _Items(Mapping[str, Any]):
         self.view, self.places = view, places
         self.found: dict[str, Any] = {}
 
+    def _lookup(self) -> _Lookup:
+        return self.view.place_lookup if self.places else self.view.corridor_lookup
+
     def __getitem__(self, key: str) -> Any:
         found = self.found.get(key)
         if found is None:
-            lookup = self.view.place_lookup if self.places else self.view.corridor_lookup
-            number = lookup.number(key) if type(key) is str else None
+            number = self._lookup().number(key) if type(key) is str else None
             if number is None:
                 raise KeyError(key)
             found = self.view.place(number) if self.places else self.view.corridor(number)
@@ -488,11 +535,11 @@ class _Items(Mapping[str, Any]):
         return found
 
     def __iter__(self) -> Iterator[str]:
-        lookup = self.view.place_lookup if self.places else self.view.corridor_lookup
+        lookup = self._lookup()
         return (lookup.key(k) for k in range(lookup.size))
 
     def __len__(self) -> int:
-        return self.view.place_lookup.size if self.places else self.view.corridor_lookup.size
+        return self._lookup().size
 
 
 class _LazyAtlas:
@@ -513,9 +560,15 @@ class RouteView:
     (mappings), and on ``index`` the edge columns ``edge_mode``, ``edge_start``, ``edge_end``,
     ``edge_corridor``, ``edge_status``, ``edge_length_m`` and ``is_open_sea``,
     ``edge_coords_of``. ``view.index`` is the view itself.
+
+    Checked on opening (every piece's digest, and ranges): the columns every query reads whole
+    (edge codes and lengths, the CSR structure). Everything else is checked piece by piece
+    as it is read (rows, lines, look-ups, each place's nodes).
     """
 
     def __init__(self, data: memoryview, *, root: Path, fingerprint: str) -> None:
+        import numpy as np
+
         columns = decode(data, version=ROUTE_FORMAT, checksum=False)
         meta = columns.meta
         found = (meta.get("package"), meta.get("code"), meta.get("format"))
@@ -539,16 +592,13 @@ class RouteView:
         self.statuses: list[str] = small.get("statuses")  # type: ignore[assignment]
         if type(self.statuses) is not list or not set(self.statuses) <= set(STATUSES):
             raise ColumnFileError("unknown statuses")
-        self.node_keys = store.array("node_keys", "<i8")
-        self.node_count = len(self.node_keys)
+        self.node_count = nodes = store.length("node_keys", "<i8")
         self.edge_length = store.array("edge_length_m", "<f8")
         self.edge_count = edges = len(self.edge_length)
-        self.place_lookup = _Lookup(store, "place", len(store.array("place_kptr", "<i8")) - 1)
+        self.place_lookup = _Lookup(store, "place")
         self.place_count = places = self.place_lookup.size
-        self.corridor_lookup = _Lookup(
-            store, "corridor", len(store.array("corridor_kptr", "<i8")) - 1
-        )
-        corridors = self.corridor_lookup.size
+        self.corridor_lookup = _Lookup(store, "corridor")
+        self.corridor_count = corridors = self.corridor_lookup.size
         codes = {
             "edge_start": ("<i8", places),
             "edge_end": ("<i8", places),
@@ -562,49 +612,35 @@ class RouteView:
             if len(values) != edges:
                 raise ColumnFileError(f"{name} has the wrong length")
             _check_range(values, size, name)
-        if len(self.node_keys) and (
-            int(self.node_keys.min()) < 0 or int(self.node_keys.max()) >> 3 >= places
-        ):
-            raise ColumnFileError("node_keys out of range")
-        _check_range(self.node_keys & 7, len(NODE_MODES), "node modes")
-        self.pairs = tuple(store.array(f"pair_{n}", "<i8") for n in ("row", "col", "edge"))
-        if not len(self.pairs[0]) == len(self.pairs[1]) == len(self.pairs[2]):
-            raise ColumnFileError("pairs have different lengths")
-        _check_range(self.pairs[0], self.node_count, "pair_row")
-        _check_range(self.pairs[1], self.node_count, "pair_col")
-        _check_range(self.pairs[2], edges, "pair_edge")
-        keys = self.pairs[0] * max(self.node_count, 1) + self.pairs[1]
-        import numpy as np
-
-        if np.any(np.diff(keys) < 0):
-            raise ColumnFileError("pairs are not sorted")
-        self.pair_keys = keys
-        self.coord_ptr = store.array("coord_ptr", "<i8")
-        if len(self.coord_ptr) != edges + 1:
+        # The CSR structure goes to scipy's compiled code: every index must be in range.
+        self.csr_ptr = store.array("csr_ptr", "<i8")
+        self.csr_col = store.array("csr_col", "<i4")
+        self.slot_edge = store.array("slot_edge", "<i8")
+        slots = len(self.csr_col)
+        if len(self.csr_ptr) != nodes + 1 or len(self.slot_edge) != slots:
+            raise ColumnFileError("the CSR structure has the wrong length")
+        _check_pointers(self.csr_ptr, slots, "csr_ptr")
+        _check_range(self.csr_col, nodes, "csr_col")
+        _check_range(self.slot_edge, edges, "slot_edge")
+        self.multi_slot = store.array("multi_slot", "<i8")
+        self.multi_ptr = store.array("multi_ptr", "<i8")
+        self.multi_edge = store.array("multi_edge", "<i8")
+        if len(self.multi_ptr) != len(self.multi_slot) + 1:
+            raise ColumnFileError("multi_ptr has the wrong length")
+        _check_pointers(self.multi_ptr, len(self.multi_edge), "multi_ptr")
+        _check_range(self.multi_slot, slots, "multi_slot")
+        _check_range(self.multi_edge, edges, "multi_edge")
+        if len(self.multi_slot) and np.any(self.multi_slot[1:] <= self.multi_slot[:-1]):
+            raise ColumnFileError("multi_slot is not ascending")
+        if store.length("coord_ptr", "<i8") != edges + 1:
             raise ColumnFileError("coord_ptr has the wrong length")
-        xy_size = len(columns.section_bytes("coord_xy", "<f8")) // 8
-        _check_pointers(self.coord_ptr, xy_size // 2, "coord_ptr")
-        self.place_nodes_ptr = store.array("place_nodes_ptr", "<i8")
-        self.place_nodes = store.array("place_nodes", "<i8")
-        if len(self.place_nodes_ptr) != places + 1:
+        if store.length("place_nodes_ptr", "<i8") != places + 1:
             raise ColumnFileError("place_nodes_ptr has the wrong length")
-        _check_pointers(self.place_nodes_ptr, len(self.place_nodes), "place_nodes_ptr")
-        _check_range(self.place_nodes, self.node_count, "place_nodes")
-        for blob, ptr, count in (
-            ("place_rows", "place_rptr", places),
-            ("corridor_rows", "corridor_rptr", corridors),
-            ("place_keys", "place_kptr", places),
-            ("corridor_keys", "corridor_kptr", corridors),
-        ):
-            offsets = store.array(ptr, "<i8")
-            if len(offsets) != count + 1:
-                raise ColumnFileError(f"{ptr} has the wrong length")
-            _check_pointers(offsets, len(columns.section_bytes(blob, "|u1")), ptr)
-        self.corridor_ptr = store.array("corridor_ptr", "<i8")
-        if len(self.corridor_ptr) != corridors + 1:
+        if store.length("corridor_ptr", "<i8") != corridors + 1:
             raise ColumnFileError("corridor_ptr has the wrong length")
-        line_size = len(columns.section_bytes("corridor_xy", "<f8")) // 16
-        _check_pointers(self.corridor_ptr, line_size, "corridor_ptr")
+        for ptr, count in (("place_rptr", places), ("corridor_rptr", corridors)):
+            if store.length(ptr, "<i8") != count + 1:
+                raise ColumnFileError(f"{ptr} has the wrong length")
         self.timelines: list[tuple[int, tuple[tuple[int, ...], tuple[str, ...]]]] = []
         lines = small.get("timelines")
         if type(lines) is not list:
@@ -623,9 +659,8 @@ class RouteView:
             ):
                 raise ColumnFileError("unreadable timelines")
             self.timelines.append((entry[0], (tuple(entry[1]), tuple(entry[2]))))
-        self.corridor_count = corridors
-        self.labels = _Labels(store, "label", len(store.array("label_kptr", "<i8")) - 1, self)
-        self.stems = _Labels(store, "stem", len(store.array("stem_kptr", "<i8")) - 1, self)
+        self.labels = _Labels(store, "label", self)
+        self.stems = _Labels(store, "stem", self)
         self.edge_mode = _Column(self.codes["edge_mode"], NODE_MODES.__getitem__)
         self.edge_start = _Column(self.codes["edge_start"], self.place_id)
         self.edge_end = _Column(self.codes["edge_end"], self.place_id)
@@ -651,7 +686,7 @@ class RouteView:
     def corridor(self, code: int) -> Corridor:
         """The corridor with ``code``, decoded from its row and line."""
         row = _json(self.store.item_bytes("corridor_rows", "corridor_rptr", code))
-        first, stop = int(self.corridor_ptr[code]), int(self.corridor_ptr[code + 1])
+        first, stop = self.store.span("corridor_ptr", code)
         flat = self.store.part("corridor_xy", "<f8", 2 * first, 2 * stop).tolist()
         coords = tuple(zip(flat[0::2], flat[1::2], strict=True))
         return corridor_from_row(row, coords, self._file)
@@ -671,11 +706,20 @@ class RouteView:
         code = self.place_code(place_id)
         if code is None:
             return []
-        first, stop = int(self.place_nodes_ptr[code]), int(self.place_nodes_ptr[code + 1])
-        nodes = [int(n) for n in self.place_nodes[first:stop]]
+        first, stop = self.store.span("place_nodes_ptr", code)
+        nodes = [int(n) for n in self.store.part("place_nodes", "<i8", first, stop)]
+        if not all(0 <= n < self.node_count for n in nodes):
+            raise ColumnFileError("place_nodes out of range")
         if modes is None:
             return nodes
-        return [n for n in nodes if NODE_MODES[int(self.node_keys[n]) & 7] in modes]
+        return [n for n in nodes if self.node_mode(n) in modes]
+
+    def node_mode(self, node: int) -> str:
+        """The mode of a node."""
+        key = int(self.store.part("node_keys", "<i8", node, node + 1)[0])
+        if not 0 <= key & 7 < len(NODE_MODES):
+            raise ColumnFileError("node_keys name an unknown mode")
+        return NODE_MODES[key & 7]
 
     # -- edges
 
@@ -687,9 +731,19 @@ class RouteView:
 
     def edge_coords_of(self, edge: int) -> tuple[tuple[float, float], ...]:
         """The line of one edge as (lon, lat) pairs, from its start place to its end place."""
-        first, stop = int(self.coord_ptr[edge]), int(self.coord_ptr[edge + 1])
+        first, stop = self.store.span("coord_ptr", edge)
         flat = self.store.part("coord_xy", "<f8", 2 * first, 2 * stop).tolist()
         return tuple(zip(flat[0::2], flat[1::2], strict=True))
+
+    def slot_of(self, row: int, col: int) -> int:
+        """The CSR slot of the node pair (row, col) (which must be joined)."""
+        import numpy as np
+
+        first, stop = int(self.csr_ptr[row]), int(self.csr_ptr[row + 1])
+        at = first + int(np.searchsorted(self.csr_col[first:stop], col))
+        if at >= stop or int(self.csr_col[at]) != col:
+            raise ColumnFileError("a path step is not an edge")
+        return at
 
     def dated(self, ordinal: int, statuses: set[str]) -> np.ndarray:
         """Per corridor code (plus one for no corridor): 1 usable on the day with ``ordinal``,

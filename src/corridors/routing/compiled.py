@@ -90,14 +90,24 @@ def shortest_path(
 
 
 def path_in(
-    graph: CompiledGraph,
-    sources: Sequence[int],
-    targets: set[int],
-    *,
-    nodes: int,
-    first_limit: float = math.inf,
+    graph: CompiledGraph, sources: Sequence[int], targets: set[int], *, nodes: int
 ) -> tuple[float, list[int]] | None:
-    """The cheapest path in a compiled graph of ``nodes`` nodes (see :func:`shortest_path`).
+    """The cheapest path in a compiled graph of ``nodes`` nodes (see :func:`shortest_path`)."""
+    found = node_path(graph.matrix, sources, targets)
+    if found is None:
+        return None
+    cost, passed = found
+    # The CSR entry of each step, found by its (row, column) key in one search.
+    steps = np.asarray(passed, dtype=np.int64)
+    slots = np.searchsorted(graph.keys, steps[:-1] * nodes + steps[1:])
+    return cost, graph.edge_of[slots].tolist()
+
+
+def node_path(
+    matrix: Any, sources: Sequence[int], targets: set[int], *, first_limit: float = math.inf
+) -> tuple[float, list[int]] | None:
+    """The cost and the nodes of the cheapest path from ``sources`` to the nearest target in a
+    CSR ``matrix`` (None: no path), up to the first target on the way (as the Python core).
 
     ``first_limit`` (a cost, e.g. a lower bound of the route's): search only as far as that
     first, then :data:`LIMIT_GROWTH` times farther, up to :data:`LIMIT_TRIES` times, then
@@ -112,7 +122,7 @@ def path_in(
         if attempt == LIMIT_TRIES:
             limit = math.inf
         dist, pred, _ = dijkstra(
-            graph.matrix,
+            matrix,
             directed=True,
             indices=sorted(set(sources)),
             min_only=True,
@@ -132,14 +142,10 @@ def path_in(
         node = int(pred[node])
         passed.append(node)
     passed.reverse()
-    # The CSR entry of each step, found by its (row, column) key in one search.
-    steps = np.asarray(passed, dtype=np.int64)
-    slots = np.searchsorted(graph.keys, steps[:-1] * nodes + steps[1:])
-    path = graph.edge_of[slots].tolist()
     # Stop at the first target on the way, as the Python core does: a target reached through
     # another one at the same cost (a zero-cost transfer) is not a different route.
     first = next(k for k, node in enumerate(passed) if node in targets)
-    return cost, path[:first]
+    return cost, passed[: first + 1]
 
 
 def costs_between(

@@ -28,7 +28,6 @@ from corridors.routing.options import RouteOptions
 if TYPE_CHECKING:
     from corridors.network.index import Network
     from corridors.network.routefile import RouteView
-    from corridors.routing.compiled import CompiledGraph
     from corridors.routing.route import Route
 
 __all__ = ["cached_route"]
@@ -104,14 +103,16 @@ def route_in(view: RouteView, origin: str, destination: str, options: RouteOptio
     targets = set(view.nodes_of(end, modes))
     if not sources or not targets:
         raise _Fallback
-    graph = _graph(view, _costs(view, options))
+    costs = _costs(view, options)
+    matrix = _matrix(view, costs)
     bound = _lower_bound(view, start, end, options)
-    found = compiled.path_in(
-        graph, sources, targets, nodes=view.node_count, first_limit=1.5 * bound
-    )
+    found = compiled.node_path(matrix, sources, targets, first_limit=1.5 * bound)
     if found is None:
         raise _Fallback
-    return _assemble(cast("Network", view), start, end, found[1], options)
+    passed = found[1]
+    steps = zip(passed, passed[1:], strict=False)
+    edges = [_edge_between(view, costs, a, b) for a, b in steps]
+    return _assemble(cast("Network", view), start, end, edges, options)
 
 
 def _lower_bound(view: RouteView, start: str, end: str, options: RouteOptions) -> float:
@@ -157,36 +158,32 @@ def _costs(view: RouteView, options: RouteOptions) -> Any:
     return coded_costs(columns, dated, options, transfer_cost(options))
 
 
-def _graph(view: RouteView, costs: Any) -> CompiledGraph:
-    """The compiled graph of these costs: per node pair the cheapest usable edge, the lowest
-    edge id among equally cheap ones (the stored pairs are sorted by node, node, edge)."""
+def _matrix(view: RouteView, costs: Any) -> Any:
+    """The CSR matrix of these costs over the stored structure: each slot (node pair) costs
+    its edge's cost, or the cheapest of its parallel edges'. Unusable edges stay in as
+    ``inf``: ``csgraph.dijkstra`` never relaxes along them (as if left out, as
+    :func:`~corridors.routing.compiled.compile_graph` does)."""
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    from corridors.routing.compiled import CompiledGraph
-
-    row, col, edge = view.pairs
-    weight = costs[edge]
-    keep = np.isfinite(weight)
-    row, col, edge, weight = row[keep], col[keep], edge[keep], weight[keep]
-    keys = view.pair_keys[keep]
+    weight = costs[view.slot_edge]
+    if len(view.multi_slot):
+        each = costs[view.multi_edge]
+        weight[view.multi_slot] = np.minimum.reduceat(each, view.multi_ptr[:-1])
     size = view.node_count
-    if len(keys):
-        starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
-        group = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(keys))))
-        cheapest = np.minimum.reduceat(weight, starts)
-        candidates = np.flatnonzero(weight == cheapest[group])
-        first = np.ones(len(candidates), dtype=bool)
-        first[1:] = group[candidates[1:]] != group[candidates[:-1]]
-        chosen = candidates[first]
-        row, col, edge, weight, keys = (
-            row[chosen],
-            col[chosen],
-            edge[chosen],
-            weight[chosen],
-            keys[chosen],
-        )
-    indptr = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(row, minlength=size), out=indptr[1:])
-    matrix = csr_matrix((weight, col.astype(np.int32), indptr), shape=(size, size))
-    return CompiledGraph(matrix, np.asarray(edge, dtype=np.int64), keys)
+    return csr_matrix((weight, view.csr_col, view.csr_ptr), shape=(size, size))
+
+
+def _edge_between(view: RouteView, costs: Any, a: int, b: int) -> int:
+    """The edge of a path step: its slot's edge; of parallel edges, the cheapest, the lowest
+    id among equally cheap ones (as :func:`~corridors.routing.compiled.compile_graph`)."""
+    import numpy as np
+
+    slot = view.slot_of(a, b)
+    at = int(np.searchsorted(view.multi_slot, slot))
+    if at == len(view.multi_slot) or int(view.multi_slot[at]) != slot:
+        return int(view.slot_edge[slot])
+    first, stop = int(view.multi_ptr[at]), int(view.multi_ptr[at + 1])
+    candidates = [int(e) for e in view.multi_edge[first:stop]]  # ascending
+    cheapest = min(costs[e] for e in candidates)
+    return next(e for e in candidates if costs[e] == cheapest)
