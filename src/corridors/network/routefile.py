@@ -66,9 +66,9 @@ ROUTE_FORMAT = 1
 MIN_EDGES = 50_000
 """A route file is written for networks of this many edges or more (below, the whole network
 loads in well under a second and a route needs neither numpy nor scipy)."""
-PIECE = 1 << 18
-"""Bytes per digested piece of a section (256 KiB)."""
-_DIGEST = 16
+PIECE = 1 << 15
+"""Bytes per digested piece of a section (32 KiB: a long route touches thousands of rows)."""
+_DIGEST = 8
 _KEEP = 4
 
 
