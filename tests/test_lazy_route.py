@@ -28,7 +28,7 @@ from corridors.network import routefile, stamp
 from corridors.network.index import Network
 from corridors.network.load import load_network
 from corridors.paths import bundled_atlas_dir
-from corridors.routing.lazy import _Fallback, cached_route, route_in
+from corridors.routing.lazy import cached_route, route_in
 from corridors.routing.options import make_options
 from corridors.routing.route import route
 
@@ -99,10 +99,7 @@ def _same(network: Network, view: object, a: str, b: str, values: dict) -> bool:
         full = route(network, a, b, options)
     except CorridorsError:
         full = None
-    try:
-        lazy = route_in(view, a, b, options)  # type: ignore[arg-type]
-    except _Fallback:
-        lazy = None
+    lazy = route_in(view, a, b, options)  # type: ignore[arg-type]
     if full is None:
         assert lazy is None, (a, b, values)
         return False

@@ -33,10 +33,6 @@ if TYPE_CHECKING:
 __all__ = ["cached_route"]
 
 
-class _Fallback(Exception):
-    """The full network must answer this query."""
-
-
 def cached_route(
     atlas: str | os.PathLike[str] | None,
     origin: str,
@@ -75,18 +71,22 @@ def cached_route(
     if view is None:
         return None
     try:
-        return cast("Network", view), route_in(view, origin, destination, options)
-    except (_Fallback, CacheMiss, ColumnFileError):
+        found = route_in(view, origin, destination, options)
+    except (CacheMiss, ColumnFileError):
         return None
+    return None if found is None else (cast("Network", view), found)
 
 
-def route_in(view: RouteView, origin: str, destination: str, options: RouteOptions) -> Route:
+def route_in(view: RouteView, origin: str, destination: str, options: RouteOptions) -> Route | None:
     """:func:`corridors.routing.route.route` over a route view.
+
+    Returns
+    -------
+    Route or None
+        None when the full network must answer (see the module docstring).
 
     Raises
     ------
-    _Fallback
-        When the full network must answer (see the module docstring).
     ColumnFileError
         If a piece of the route file read on the way is damaged.
     """
@@ -94,21 +94,21 @@ def route_in(view: RouteView, origin: str, destination: str, options: RouteOptio
     from corridors.routing.route import _assemble
 
     if options.by == "cost":
-        raise _Fallback
+        return None
     start, end = _resolve(view, origin), _resolve(view, destination)
-    if start == end:
-        raise _Fallback
+    if start is None or end is None or start == end:
+        return None
     modes = set(options.modes)
     sources = view.nodes_of(start, modes)
     targets = set(view.nodes_of(end, modes))
     if not sources or not targets:
-        raise _Fallback
+        return None
     costs = _costs(view, options)
     matrix = _matrix(view, costs)
     bound = _lower_bound(view, start, end, options)
     found = compiled.node_path(matrix, sources, targets, first_limit=1.5 * bound)
     if found is None:
-        raise _Fallback
+        return None
     passed = found[1]
     steps = zip(passed, passed[1:], strict=False)
     edges = [_edge_between(view, costs, a, b) for a, b in steps]
@@ -130,7 +130,7 @@ def _lower_bound(view: RouteView, start: str, end: str, options: RouteOptions) -
     return km
 
 
-def _resolve(view: RouteView, text: str) -> str:
+def _resolve(view: RouteView, text: str) -> str | None:
     """An exact place id first, then the label index (one place, else the full path)."""
     if view.place_code(text) is not None:
         return text
@@ -139,7 +139,7 @@ def _resolve(view: RouteView, text: str) -> str:
     labels = LabelIndex(cast(Any, view.labels), cast(Any, view.stems), "places")
     found = labels.candidates(text)
     if len(found) != 1:
-        raise _Fallback  # unknown or ambiguous: the full path's message
+        return None  # unknown or ambiguous: the full path's message
     return found[0]
 
 
