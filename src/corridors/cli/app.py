@@ -316,12 +316,20 @@ def route(
             in_service=in_service,
             include_closed=include_closed,
         )
-        network = load_network(atlas, quiet=quiet, on_cache_event=_cache_events(verbose))
-        if by == "cost":  # the generalised cost of geo/costs.toml (corridors.routing.cost)
-            from corridors.cli.cost_cmds import with_cost_model
+        # A large atlas's cached route is answered without loading it (routing/lazy.py).
+        from corridors.routing.lazy import cached_route
 
-            options = with_cost_model(options, network, atlas)
-        result = find_route(network, origin, destination, options)
+        plain = map_file is None and by != "cost"
+        lazy = cached_route(atlas, origin, destination, options) if plain else None
+        if lazy is not None:
+            network, result = lazy
+        else:
+            network = load_network(atlas, quiet=quiet, on_cache_event=_cache_events(verbose))
+            if by == "cost":  # the generalised cost of geo/costs.toml (corridors.routing.cost)
+                from corridors.cli.cost_cmds import with_cost_model
+
+                options = with_cost_model(options, network, atlas)
+            result = find_route(network, origin, destination, options)
         if map_file is not None:
             from corridors.maps import write_route_map
 

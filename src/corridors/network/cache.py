@@ -34,6 +34,7 @@ import hashlib
 import os
 import time
 from array import array
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from itertools import repeat
 from pathlib import Path, PurePath
@@ -358,36 +359,64 @@ def _decode_atlas(columns: ColumnFile, *, root: Path, fingerprint: str) -> Atlas
         return found
 
     def corridor(row: Any, coords: tuple[tuple[float, float], ...]) -> Corridor:
-        values = _row_values(Corridor, row)
-        values["history"] = tuple(
-            StatusEvent(**_row_values(StatusEvent, event)) for event in values["history"]
-        )
-        if any(event.status not in STATUSES for event in values["history"]):
-            raise ColumnFileError("a history event names an unknown status")
-        values["coords"] = coords
-        values["file"] = file_of(values["file"])
-        values["names"] = _native_names(values["names"])
-        return Corridor(**values)
+        return corridor_from_row(row, coords, file_of)
 
     def shipment(row: Any) -> Shipment:
         values = _row_values(Shipment, row)
         values["legs"] = tuple(Leg(**_row_values(Leg, leg)) for leg in values["legs"])
         return Shipment(**values)
 
-    def place(row: Any) -> Place:
-        values = _row_values(Place, row)
-        values["area"] = _area(values["area"])
-        values["names"] = _native_names(values["names"])
-        return Place(**values)
-
     sources = _keyed([Source(**_row_values(Source, row)) for row in _rows(doc, "sources")])
-    places = _keyed([place(row) for row in _rows(doc, "places")])
+    places = _keyed([place_from_row(row) for row in _rows(doc, "places")])
     corridors = _keyed([corridor(row, line) for row, line in zip(rows, lines, strict=True)])
     shipments = _keyed([shipment(row) for row in _rows(doc, "shipments")])
     programmes = _keyed(
         [Programme(**_row_values(Programme, row)) for row in _rows(doc, "programmes")]
     )
     return Atlas(root, sources, places, corridors, shipments, fingerprint, programmes)
+
+
+def corridor_from_row(
+    row: Any, coords: tuple[tuple[float, float], ...], file_of: Callable[[str], str]
+) -> Corridor:
+    """A :class:`Corridor` from its JSON row (every type checked), its line and a function
+    making its file's path from the stored relative one.
+
+    Raises
+    ------
+    ColumnFileError
+        If the row has the wrong shape or types, or a history event an unknown status.
+    """
+    values = _row_values(Corridor, row)
+    values["history"] = tuple(
+        StatusEvent(**_row_values(StatusEvent, event)) for event in values["history"]
+    )
+    if any(event.status not in STATUSES for event in values["history"]):
+        raise ColumnFileError("a history event names an unknown status")
+    values["coords"] = coords
+    values["file"] = file_of(values["file"])
+    values["names"] = _native_names(values["names"])
+    return Corridor(**values)
+
+
+def place_from_row(row: Any) -> Place:
+    """A :class:`Place` from its JSON row, every type checked (raises ColumnFileError)."""
+    values = _row_values(Place, row)
+    values["area"] = _area(values["area"])
+    values["names"] = _native_names(values["names"])
+    return Place(**values)
+
+
+def corridor_row(corridor: Corridor, *, root: Path) -> list[Any]:
+    """The JSON row of a corridor (its file relative to ``root``; its line is stored apart)."""
+    row = _row(Corridor, corridor)
+    row[-1] = _relative(corridor.file, root)
+    return row
+
+
+def place_row(place: Place) -> list[Any]:
+    """The JSON row of a place."""
+    return _row(Place, place)
 
 
 def _area(value: Any) -> Area | None:
@@ -542,9 +571,7 @@ def encode_network(network: Network, *, root: Path) -> list[bytes]:
             xy.append(lon)
             xy.append(lat)
         ptr.append(len(xy) // 2)
-        row = _row(Corridor, corridor)
-        row[-1] = _relative(corridor.file, root)
-        corridor_rows.append(row)
+        corridor_rows.append(corridor_row(corridor, root=root))
     for collection in (
         atlas.sources,
         atlas.places,

@@ -19,8 +19,8 @@ Layout (all integers little-endian)::
 
 Each section entry gives ``dtype``, ``offset`` (from the start of the file) and ``nbytes``; an
 array section also gives ``shape``. Array dtypes are numpy spellings with an explicit byte
-order, only ``<i4``, ``<i8`` and ``<f8`` (no object dtype exists here); dtype ``json`` is one
-UTF-8 JSON document. Because every array starts at a 64-byte aligned offset,
+order, only ``<i4``, ``<i8``, ``<f8`` and ``|u1`` (bytes; no object dtype exists here);
+dtype ``json`` is one UTF-8 JSON document. Because every array starts at a 64-byte aligned offset,
 ``np.memmap(path, dtype, mode="r", offset=offset, shape=shape)`` (or ``np.frombuffer`` over an
 ``mmap``) reads it in place without copying; this module itself reads with :mod:`array` so
 that loading a small network never imports numpy.
@@ -49,8 +49,8 @@ ALIGN = 64
 _PREAMBLE = struct.Struct("<8sIIQ32s")  # magic, version, header length, file length, digest
 _CHECKED = 24  # bytes of the preamble covered by the digest (all but the digest itself)
 # dtype -> array typecode (itemsizes checked below: 'i' is 4 bytes on every CPython platform).
-_TYPECODES = {"<i4": "i", "<i8": "q", "<f8": "d"}
-_ITEMSIZE = {"<i4": 4, "<i8": 8, "<f8": 8}
+_TYPECODES = {"<i4": "i", "<i8": "q", "<f8": "d", "|u1": "B"}
+_ITEMSIZE = {"<i4": 4, "<i8": 8, "<f8": 8, "|u1": 1}
 _NATIVE_LITTLE = sys.byteorder == "little"
 
 
@@ -66,7 +66,10 @@ class ColumnFile:
     """A column file read into memory and verified: :attr:`meta` plus named sections."""
 
     def __init__(
-        self, data: bytes | bytearray, meta: dict[str, Any], sections: dict[str, _Section]
+        self,
+        data: bytes | bytearray | memoryview,
+        meta: dict[str, Any],
+        sections: dict[str, _Section],
     ) -> None:
         self._data = memoryview(data)
         self.meta = meta
@@ -113,6 +116,32 @@ class ColumnFile:
         if not _NATIVE_LITTLE:
             out.byteswap()
         return out
+
+    def ndarray(self, name: str, dtype: str) -> Any:
+        """The one-dimensional array section ``name`` as a read-only numpy array over the
+        file's bytes, not a copy (over a memory-mapped file: nothing is read until used).
+
+        Raises
+        ------
+        ColumnFileError
+            If the section is missing, has another dtype or is not one-dimensional.
+        """
+        import numpy as np
+
+        return np.frombuffer(self.section_bytes(name, dtype), dtype=np.dtype(dtype))
+
+    def section_bytes(self, name: str, dtype: str) -> memoryview:
+        """The bytes of the one-dimensional section ``name`` (of ``dtype``), not a copy.
+
+        Raises
+        ------
+        ColumnFileError
+            If the section is missing, has another dtype or is not one-dimensional.
+        """
+        section = self._section(name, dtype)
+        if section.shape is None or len(section.shape) != 1:
+            raise ColumnFileError(f"section '{name}' is not one-dimensional")
+        return self._data[section.offset : section.offset + section.nbytes]
 
     def json(self, name: str) -> Any:
         """The JSON section ``name``, parsed (``NaN`` and ``Infinity`` are refused).
@@ -206,8 +235,14 @@ def encode(*, version: int, meta: dict[str, Any], sections: dict[str, Any]) -> l
     return [head + digest.digest(), *body]
 
 
-def decode(data: bytes | bytearray, *, version: int) -> ColumnFile:
+def decode(
+    data: bytes | bytearray | memoryview, *, version: int, checksum: bool = True
+) -> ColumnFile:
     """Verify and index the bytes of a column file (see the module docstring for the checks).
+
+    ``checksum=False`` skips the whole-file checksum (every other check is made): only for a
+    caller that verifies every byte it reads by digests of its own (the route file,
+    :mod:`corridors.network.routefile`, verifies each piece of each section it touches).
 
     Raises
     ------
@@ -227,8 +262,8 @@ def decode(data: bytes | bytearray, *, version: int) -> ColumnFile:
         raise ColumnFileError(f"truncated or extended ({len(data)} bytes, header says {total})")
     view = memoryview(data)
     check = hashlib.blake2b(view[:_CHECKED], digest_size=32)
-    check.update(view[_PREAMBLE.size :])
-    if check.digest() != digest:
+    check.update(view[_PREAMBLE.size :] if checksum else b"")
+    if checksum and check.digest() != digest:
         raise ColumnFileError("checksum mismatch (corrupted)")
     end = _PREAMBLE.size + header_length
     try:

@@ -59,6 +59,7 @@ def load_network(
         return _build_network(root, contents, fingerprint, quiet=quiet)
     from corridors.network import cache as netcache
     from corridors.network import stamp
+    from corridors.network.routefile import ensure_route_file
     from corridors.paths import cache_dir
 
     # Unchanged file metadata (size, times, inode): the content hash recorded with it, and
@@ -68,17 +69,23 @@ def load_network(
     known = stamp.known_fingerprint(folder, root)
     if known is not None:
         with contextlib.suppress(netcache.CacheMiss):
-            return netcache.read_network(netcache.cache_path(known), root=root, fingerprint=known)
+            found = netcache.read_network(netcache.cache_path(known), root=root, fingerprint=known)
+            ensure_route_file(found, root=root)  # a large atlas: cached routes skip the atlas
+            return found
     before = stamp.stat_key(root)
     contents, fingerprint = read_atlas_bytes(root)
     stamp.remember(folder, root, before=before, fingerprint=fingerprint)
     cache_file = netcache.cache_path(fingerprint)
     try:
-        return netcache.read_network(cache_file, root=root, fingerprint=fingerprint)
+        found = netcache.read_network(cache_file, root=root, fingerprint=fingerprint)
+        ensure_route_file(found, root=root)
+        return found
     except netcache.CacheMiss as miss:
         reason = str(miss)
     network = _build_network(root, contents, fingerprint, quiet=quiet)
     problem = netcache.save_network(cache_file, network, root=root)
+    if problem is None:
+        ensure_route_file(network, root=root)
     if on_cache_event is not None:
         outcome = "rebuilt the route graph" if problem is None else "rebuilt, not saved: " + problem
         on_cache_event(f"cache: {reason}; {outcome}")

@@ -33,6 +33,9 @@ CHUNK_ROWS = 64
 # From this many nodes a matrix searches each multi-node hub once (``min_only``): below it a
 # search is cheaper than a call, and chunks of single-node searches win (benchmarks/).
 MIN_ONLY_NODES = 20_000
+# A limited search (:func:`path_in`) grows its limit this many times, by this factor each time.
+LIMIT_TRIES = 6
+LIMIT_GROWTH = 3.0
 
 
 @dataclass(frozen=True)
@@ -82,18 +85,55 @@ def shortest_path(
     key: Hashable,
 ) -> tuple[float, list[int]] | None:
     """:func:`corridors.routing.search.shortest_path`, searched by ``scipy.sparse.csgraph``."""
+    graph = compile_graph(index, costs, key=key)
+    return path_in(graph, sources, targets, nodes=index.node_count)
+
+
+def path_in(
+    graph: CompiledGraph, sources: Sequence[int], targets: set[int], *, nodes: int
+) -> tuple[float, list[int]] | None:
+    """The cheapest path in a compiled graph of ``nodes`` nodes (see :func:`shortest_path`)."""
+    found = node_path(graph.matrix, sources, targets)
+    if found is None:
+        return None
+    cost, passed = found
+    # The CSR entry of each step, found by its (row, column) key in one search.
+    steps = np.asarray(passed, dtype=np.int64)
+    slots = np.searchsorted(graph.keys, steps[:-1] * nodes + steps[1:])
+    return cost, graph.edge_of[slots].tolist()
+
+
+def node_path(
+    matrix: Any, sources: Sequence[int], targets: set[int], *, first_limit: float = math.inf
+) -> tuple[float, list[int]] | None:
+    """The cost and the nodes of the cheapest path from ``sources`` to the nearest target in a
+    CSR ``matrix`` (None: no path), up to the first target on the way (as the Python core).
+
+    ``first_limit`` (a cost, e.g. a lower bound of the route's): search only as far as that
+    first, then :data:`LIMIT_GROWTH` times farther, up to :data:`LIMIT_TRIES` times, then
+    without limit. ``csgraph.dijkstra`` cannot stop at a target; a limit spares searching
+    the whole graph for a short route. Same answer: a node within the limit has the same cost
+    and predecessor as without one (every node that can improve it is settled before it).
+    """
     from scipy.sparse.csgraph import dijkstra
 
-    graph = compile_graph(index, costs, key=key)
-    dist, pred, _ = dijkstra(
-        graph.matrix,
-        directed=True,
-        indices=sorted(set(sources)),
-        min_only=True,
-        return_predecessors=True,
-    )
-    best = min(sorted(targets), key=lambda node: dist[node])
-    cost = float(dist[best])
+    limit = first_limit if first_limit > 0 else math.inf
+    for attempt in range(LIMIT_TRIES + 1):
+        if attempt == LIMIT_TRIES:
+            limit = math.inf
+        dist, pred, _ = dijkstra(
+            matrix,
+            directed=True,
+            indices=sorted(set(sources)),
+            min_only=True,
+            return_predecessors=True,
+            limit=limit,
+        )
+        best = min(sorted(targets), key=lambda node: dist[node])
+        cost = float(dist[best])
+        if not math.isinf(cost) or math.isinf(limit):
+            break
+        limit *= LIMIT_GROWTH
     if math.isinf(cost):
         return None
     passed = [best]  # the nodes along the path, from the target back
@@ -102,14 +142,10 @@ def shortest_path(
         node = int(pred[node])
         passed.append(node)
     passed.reverse()
-    # The CSR entry of each step, found by its (row, column) key in one search.
-    steps = np.asarray(passed, dtype=np.int64)
-    slots = np.searchsorted(graph.keys, steps[:-1] * index.node_count + steps[1:])
-    path = graph.edge_of[slots].tolist()
     # Stop at the first target on the way, as the Python core does: a target reached through
     # another one at the same cost (a zero-cost transfer) is not a different route.
     first = next(k for k, node in enumerate(passed) if node in targets)
-    return cost, path[:first]
+    return cost, passed[: first + 1]
 
 
 def costs_between(

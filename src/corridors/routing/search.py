@@ -118,10 +118,7 @@ def _edge_costs(
 ) -> list[float]:
     if options.by == "cost" and options.cost_model is not None:
         return _generalised_costs(index, options, vector=vector)
-    if not options.transfers:
-        transfer = math.inf  # not freight over both rail and sea: no mode change
-    else:
-        transfer = options.transfer_hours if options.by == "time" else 0.0
+    transfer = transfer_cost(options)
     usable = dated_usable(index, options)
     if vector if vector is not None else index.edge_count >= VECTOR_MIN_EDGES:
         return _edge_costs_vector(index, options, usable, transfer)
@@ -142,6 +139,13 @@ def _edge_costs(
         else:
             costs.append(math.inf)
     return costs
+
+
+def transfer_cost(options: RouteOptions) -> float:
+    """The cost of a rail <-> sea transfer edge under ``options`` (not for ``by="cost"``)."""
+    if not options.transfers:
+        return math.inf  # not freight over both rail and sea: no mode change
+    return options.transfer_hours if options.by == "time" else 0.0
 
 
 def _generalised_costs(
@@ -170,6 +174,29 @@ def _edge_costs_vector(
     corridor_code, corridors, status_code, status_table, mode_code, length_km = columns
     # Per corridor: 1 usable, 0 not, -1 no history (its edges' own status decides).
     dated = np.array([-1 if c not in usable else int(usable[c]) for c in corridors], np.int8)
+    coded = (corridor_code, status_code, status_table, mode_code, length_km)
+    return coded_costs(coded, dated, options, transfer).tolist()
+
+
+def coded_costs(
+    columns: tuple[Any, ...], dated: Any, options: RouteOptions, transfer: float
+) -> Any:
+    """Edge costs (a numpy array) from integer-coded edge columns: the one vector rule.
+
+    Parameters
+    ----------
+    columns : tuple
+        Per edge: corridor code, status code; the status table; per edge: mode number (in
+        ``MODE_CODES``), length in km.
+    dated : numpy array of int8
+        Per corridor code: 1 usable on ``options.as_of``, 0 not, -1 no history.
+    options : RouteOptions
+    transfer : float
+        The cost of a rail <-> sea transfer edge.
+    """
+    import numpy as np
+
+    corridor_code, status_code, status_table, mode_code, length_km = columns
     allowed = np.array([s in set(options.statuses) for s in status_table], dtype=bool)
     per_edge = dated[corridor_code]
     ok = np.where(per_edge >= 0, per_edge == 1, allowed[status_code])
@@ -180,7 +207,7 @@ def _edge_costs_vector(
             divisor[number] = options.speeds_kmh.get(mode, 1.0)
     costs = np.where(ok & mode_ok[mode_code], length_km / divisor[mode_code], np.inf)
     costs[mode_code == MODE_CODES.index(TRANSFER)] = transfer
-    return costs.tolist()
+    return costs
 
 
 def _edge_code_columns(index: RouteIndex) -> tuple[Any, ...]:

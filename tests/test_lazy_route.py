@@ -1,0 +1,216 @@
+"""A cached route answered from the route file (routing/lazy.py) is the full path's route.
+
+Both paths run on the same atlas folder: the shipped atlas (copied) and a generated one (the
+benchmarks' grid, with the shipped atlas merged in: dated corridors, open sea, transfers).
+Every pair of a sample of places is routed under several option sets by the full network
+(:func:`corridors.routing.route.route`) and by the route view; the JSON, the legs' lines and
+the report rows and warnings must be identical, and where the full path finds no route the
+lazy path must hand over (None). Staleness and damage: an edited atlas or a damaged route
+file is never answered from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import random
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from cli_runner import corridors_cli
+
+from corridors.cli.report import route_rows, route_warnings
+from corridors.errors import CorridorsError
+from corridors.network import routefile, stamp
+from corridors.network.index import Network
+from corridors.network.load import load_network
+from corridors.paths import bundled_atlas_dir
+from corridors.routing.lazy import cached_route, route_in
+from corridors.routing.options import make_options
+from corridors.routing.route import route
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import generate  # noqa: E402
+
+OPTIONS = {
+    "default": {},
+    "proposed": {"include_proposed": True},
+    "in-service": {"in_service": True},
+    "2012": {"as_of": dt.date(2012, 6, 1), "include_proposed": True, "include_closed": True},
+    "2035-time": {"as_of": dt.date(2035, 1, 1), "include_proposed": True, "by": "time"},
+    "rail": {"modes": ["rail"], "include_proposed": True},
+    "sea-time": {"modes": ["sea"], "by": "time", "transfer_hours": 3.0},
+    "freight-time": {"modes": ["rail", "sea"], "by": "time", "include_closed": True},
+}
+
+
+def _prepare(root: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> Network:
+    monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(cache))
+    monkeypatch.setattr(stamp, "RACY_S", 0.0)
+    monkeypatch.setattr(routefile, "MIN_EDGES", 0)
+    network = load_network(root, quiet=True)
+    assert list(cache.glob("route-v*.cnet")), "the route file was not written"
+    return network
+
+
+@pytest.fixture(params=["shipped", "generated"])
+def prepared(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, Network]:
+    root = tmp_path / "atlas"
+    if request.param == "shipped":
+        shutil.copytree(bundled_atlas_dir(), root)
+    else:
+        generate.write(_with_parallel_lines(generate.generate(1200, seed=3)), root)
+    return root, _prepare(root, tmp_path / "cache", monkeypatch)
+
+
+def _with_parallel_lines(docs: dict) -> dict:
+    """Every rail corridor of the grid twice more: an identical copy (a tie the lowest edge id
+    wins) and a longer one bent sideways (never the cheapest), in the other order for half."""
+    features = docs["corridors/grid-rail.geojson"]["features"]
+    extra = []
+    for number, feature in enumerate(features):
+        coords = feature["geometry"]["coordinates"]
+        bent = [coords[0], *[[x + 0.02, y + 0.02] for x, y in coords[1:-1]], coords[-1]]
+        if len(coords) == 2:
+            bent.insert(1, [(coords[0][0] + coords[1][0]) / 2 + 0.02, coords[0][1] + 0.02])
+        for kind, line in (("same", coords), ("bent", bent)):
+            copy = json.loads(json.dumps(feature))
+            copy["properties"]["id"] += f"-{kind}"
+            copy["properties"]["name"] += f" ({kind})"
+            copy["properties"]["via"] = []
+            copy["geometry"]["coordinates"] = line
+            extra.append(copy)
+        if number % 2:
+            extra[-2], extra[-1] = extra[-1], extra[-2]
+    features.extend(extra)
+    return docs
+
+
+def _same(network: Network, view: object, a: str, b: str, values: dict) -> bool:
+    """Route a -> b both ways; assert they agree; True if a route was found."""
+    options = make_options(**values)
+    try:
+        full = route(network, a, b, options)
+    except CorridorsError:
+        full = None
+    lazy = route_in(view, a, b, options)  # type: ignore[arg-type]
+    if full is None:
+        assert lazy is None, (a, b, values)
+        return False
+    assert lazy is not None, (a, b, values)
+    assert json.dumps(lazy.to_dict()) == json.dumps(full.to_dict())
+    assert [leg.coords for leg in lazy.legs] == [leg.coords for leg in full.legs]
+    assert lazy == full
+    assert route_rows(view, lazy) == route_rows(network, full)  # type: ignore[arg-type]
+    assert route_warnings(view, lazy) == route_warnings(network, full)  # type: ignore[arg-type]
+    return True
+
+
+def test_lazy_routes_equal_full_routes(prepared: tuple[Path, Network]) -> None:
+    root, network = prepared
+    view = routefile.open_view(root)
+    assert view is not None
+    connected = [p for p in network.atlas.places if network.nodes_of(p)]
+    sample = random.Random(7).sample(connected, min(9, len(connected)))
+    found = 0
+    for values in OPTIONS.values():
+        for a, b in itertools.permutations(sample, 2):
+            found += _same(network, view, a, b, values)
+    assert found > len(OPTIONS) * 10  # most pairs have routes: the comparison is not empty
+
+
+def test_lazy_path_resolves_names_like_the_full_path(prepared: tuple[Path, Network]) -> None:
+    root, network = prepared
+    view = routefile.open_view(root)
+    assert view is not None
+    places = [p for p in network.atlas.places.values() if network.nodes_of(p.id)][:12]
+    for first, second in itertools.pairwise(places):
+        for a, b in ((first.name, second.id), (first.id.upper(), second.name.lower())):
+            _same(network, view, a, b, {"include_proposed": True})
+    # Unknown, ambiguous or identical places: the full path answers (its messages).
+    for a, b in (("no such place", places[0].id), (places[0].id, places[0].name)):
+        assert cached_route(root, a, b, make_options()) is None
+
+
+def test_cli_answers_identically_from_the_route_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = generate.write(generate.generate(800, seed=4), tmp_path / "atlas")
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(stamp, "RACY_S", 0.0)
+    monkeypatch.setattr(routefile, "MIN_EDGES", 0)
+    args = ("route", "g0_0", "g6_5", "--include-proposed")
+    outputs = []
+    for extra in (("--json",), ("--csv",), ()):
+        plain = corridors_cli(*args, *extra, "--atlas", str(root), env={"COLUMNS": "200"})
+        first = corridors_cli(*args, *extra, atlas=root, cache=cache, env={"COLUMNS": "200"})
+        assert list(cache.glob("route-v*.cnet"))
+        from corridors.network import load
+
+        def no_full_load(*_a: object, **_k: object) -> Network:
+            raise AssertionError("the full network was loaded")
+
+        with monkeypatch.context() as patch:
+            patch.setattr(load, "load_network", no_full_load)
+            lazy = corridors_cli(*args, *extra, atlas=root, cache=cache, env={"COLUMNS": "200"})
+        assert plain.returncode == first.returncode == lazy.returncode == 0, lazy.stderr
+        assert lazy.stdout == first.stdout
+        assert (lazy.stdout, lazy.stderr) == (first.stdout, first.stderr)
+        outputs.append(lazy.stdout)
+    assert json.loads(outputs[0])["legs"]
+
+
+def test_an_edited_atlas_is_never_answered_from_the_old_route_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = generate.write(generate.generate(600, seed=5), tmp_path / "atlas")
+    network = _prepare(root, tmp_path / "cache", monkeypatch)
+    a, b = "g0_0", "g4_4"
+    options = make_options(include_proposed=True)
+    before = cached_route(root, a, b, options)
+    assert before is not None
+    # Close every corridor of the route found: the old answer is now wrong.
+    used = {leg.corridor for leg in before[1].legs}
+    for path in sorted(root.glob("corridors/*.geojson")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        for feature in doc["features"]:
+            if feature["properties"]["id"] in used:
+                feature["properties"]["status"] = "closed"
+        path.write_text(json.dumps(doc), encoding="utf-8")
+    assert cached_route(root, a, b, options) is None  # the stamp no longer matches
+    fresh = load_network(root, quiet=True)
+    after = cached_route(root, a, b, options)
+    assert after is not None
+    assert after[1] == route(fresh, a, b, options)
+    assert not used & {leg.corridor for leg in after[1].legs}
+    assert network.atlas.fingerprint != fresh.atlas.fingerprint
+
+
+def test_a_damaged_route_file_is_never_answered_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = generate.write(generate.generate(600, seed=6), tmp_path / "atlas")
+    network = _prepare(root, tmp_path / "cache", monkeypatch)
+    options = make_options(include_proposed=True)
+    expected = route(network, "g0_0", "g5_3", options)
+    (path,) = (tmp_path / "cache").glob("route-v*.cnet")
+    original = path.read_bytes()
+    positions = random.Random(1).sample(range(64, len(original)), 40)
+    for at in positions:
+        damaged = bytearray(original)
+        damaged[at] ^= 0x5A
+        path.write_bytes(bytes(damaged))
+        found = cached_route(root, "g0_0", "g5_3", options)
+        assert found is None or found[1] == expected, at
+    for size in (0, 10, len(original) // 2):
+        path.write_bytes(original[:size])
+        assert cached_route(root, "g0_0", "g5_3", options) is None
+    path.unlink()
+    path.symlink_to(tmp_path / "elsewhere")
+    assert cached_route(root, "g0_0", "g5_3", options) is None
