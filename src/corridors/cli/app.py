@@ -20,6 +20,7 @@ import typer
 from corridors.cli.completion_cmd import answer_completion, completion
 from corridors.cli.cost_cmds import commands as _cost_commands
 from corridors.cli.help import ReadableGroup, ReadableTyper, version_callback
+from corridors.cli.options import AtlasOption, CsvOption, JsonOption
 from corridors.cli.terminal import echo, echo_json
 from corridors.cli.workspace import BuildOption, after_edit, init_command
 from corridors.errors import CorridorsError, UsageError
@@ -52,16 +53,6 @@ def _root(
     # Only the eager --version lives here: main() lets the fast lane skip this callback.
 
 
-AtlasOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--atlas",
-        envvar="CORRIDORS_ATLAS",
-        metavar="DIR",
-        help="Atlas folder to use instead of the bundled one (also CORRIDORS_ATLAS).",
-        show_default=False,
-    ),
-]
 ModesOption = Annotated[
     str | None,
     typer.Option(
@@ -126,10 +117,6 @@ TransferOption = Annotated[
         help="Hours per rail-sea transfer at a port, for --by time.",
         show_default=False,
     ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-CsvOption = Annotated[
-    bool, typer.Option("--csv", help="Print CSV (a header row, full precision) instead of a table.")
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
 VerboseOption = Annotated[

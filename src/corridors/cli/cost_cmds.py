@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from corridors.cli.help import ReadableTyper
+from corridors.cli.options import AtlasOption, CsvOption, JsonOption
 from corridors.cli.terminal import echo, echo_json, text
 from corridors.errors import CorridorsError
 
@@ -41,15 +42,6 @@ _FLAGS = {
     "destination": "--destination",
 }
 
-AtlasOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--atlas",
-        envvar="CORRIDORS_ATLAS",
-        help="Atlas folder to use instead of the bundled one (also CORRIDORS_ATLAS).",
-        show_default=False,
-    ),
-]
 ParamsOption = Annotated[
     Path | None,
     typer.Option(
@@ -71,7 +63,6 @@ SetOption = Annotated[
 VesselOption = Annotated[
     str, typer.Option("--vessel", help="Bulk carrier class: supramax or handysize.")
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
 @contextlib.contextmanager
@@ -260,13 +251,6 @@ def _cost_csv_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _rows_csv(rows: list[dict[str, Any]]) -> str:
-    """CSV by the one output convention (:func:`corridors.cli.output.csv_text`)."""
-    from corridors.cli.output import csv_text
-
-    return csv_text(rows)
-
-
 def _scenario(path: Path, atlas: Path | None, params_file: Path | None, assignments):  # noqa: ANN001, ANN202
     from corridors.network.load import load_network
     from corridors.routing.scenario import load_scenario
@@ -303,7 +287,6 @@ ChartOption = Annotated[
         show_default=False,
     ),
 ]
-CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")]
 
 
 @commands.command()
@@ -374,7 +357,9 @@ def compare(
         if as_json:
             echo_json(doc)
         elif as_csv:
-            typer.echo(_rows_csv(rows), nl=False)
+            from corridors.cli.output import csv_text
+
+            typer.echo(csv_text(rows), nl=False)
         else:
             haul = doc["long_haul"]
             _print_rows(
@@ -538,7 +523,9 @@ def _sensitivity(  # noqa: PLR0913 - the options of compare --sensitivity
     if as_json:
         echo_json(result.to_dict())
     elif as_csv:
-        typer.echo(_rows_csv(rows), nl=False)
+        from corridors.cli.output import csv_text
+
+        typer.echo(csv_text(rows), nl=False)
     else:
         _print_rows(title, rows, [(k, k.replace("_", " ")) for k in rows[0]])
         echo(f"base order: {', '.join(result.base_order)}")
