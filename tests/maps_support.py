@@ -153,8 +153,22 @@ def click_vertex(page, fid: str, index: int, *, zoom: int = 11) -> None:
     """Really click (mouse) on a vertex of feature `fid`, after zooming there."""
     point = page.evaluate(VERTEX_PIXEL, [fid, index, zoom])
     assert point is not None, f"no feature {fid!r} on the page"
-    page.wait_for_timeout(50)
+    wait_until_clickable(page, point)
     page.mouse.click(point["x"], point["y"])
+
+
+def wait_until_clickable(page, point: dict) -> None:
+    """Wait until something interactive is drawn under `point` (on a busy machine the
+    renderer may redraw a frame or two after `setView`; a click before that hits the
+    bare map and opens nothing)."""
+    page.wait_for_function(
+        """([x, y]) => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => {
+              const el = document.elementFromPoint(x, y);
+              done(!!el && !!el.closest('.leaflet-interactive'));
+            })))""",
+        arg=[point["x"], point["y"]],
+        timeout=15000,
+    )
 
 
 def hover_vertex(page, fid: str, index: int, *, zoom: int = 11) -> None:

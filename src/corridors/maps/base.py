@@ -41,7 +41,11 @@ def new_map(bounds: list[list[float]] | None, *, offline: bool) -> folium.Map:
     m.add_child(HeadStyle(_CSS, name="CorridorsCss", key="corridors_css"))
     add_popup_fit(m)
     if bounds is not None:
-        m.fit_bounds(bounds, padding=(20, 20))
+        fit = folium.map.FitBounds(bounds, padding=(20, 20))
+        # Straight to the view: Leaflet would otherwise animate the zoom from the initial
+        # world view, and a pan or click made in the first ~250 ms was undone when it ended.
+        fit.options["animate"] = False
+        m.add_child(fit)
     return m
 
 
