@@ -219,7 +219,7 @@ def test_cost_json_contract(tmp_path: Path) -> None:
     assert sum(leg["cost_usd"] for leg in doc["legs"]) == pytest.approx(doc["cost_usd"], rel=1e-6)
     assert sum(leg["hours"] for leg in doc["legs"]) == pytest.approx(doc["hours"], abs=0.1)
     assert {leg["kind"] for leg in doc["legs"]} >= {"rail", "sea", "transfer", "discharge"}
-    params = doc["assumptions"]["parameters"]
+    params = doc["assumptions"]
     assert params["sea_supramax.usd_per_tkm"]["source"] == "hifleet-baltic-2024-02"
     assert all(p["low"] <= p["value"] <= p["high"] for p in params.values())
 
@@ -242,7 +242,7 @@ def test_set_and_params_file_override(tmp_path: Path) -> None:
     # A route that starts at a port starts loaded: the port calls are the discharging ones.
     calls = math.ceil(1e6 / 55_000) * 40_000
     assert from_file["cost_usd"] == pytest.approx(doubled["cost_usd"] - calls, rel=1e-6)
-    assert from_file["assumptions"]["parameters"]["port.call_usd"]["overridden"] is True
+    assert from_file["assumptions"]["port.call_usd"]["overridden"] is True
 
 
 BAD_FILES = {

@@ -512,8 +512,8 @@ def _sensitivity(  # noqa: PLR0913 - the options of compare --sensitivity
             "parameter": s.name,
             "low": f"{s.low:g}" if not as_csv and not as_json else s.low,
             "high": f"{s.high:g}" if not as_csv and not as_json else s.high,
-            "gap_at_low": round(s.gap_low, 2),
-            "gap_at_high": round(s.gap_high, 2),
+            "gap_at_low": s.gap_low,  # full precision; the table shows 2 decimals
+            "gap_at_high": s.gap_high,
             "cheapest_at_low": s.order_low[0],
             "cheapest_at_high": s.order_high[0],
             "changes_ranking": "yes" if s.changes_ranking else "no",

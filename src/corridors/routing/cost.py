@@ -174,18 +174,19 @@ class CostItem:
     corridor: str = ""
 
     def to_dict(self, tonnes: float) -> dict[str, object]:
+        """The item as JSON for ``tonnes`` t, numbers at full precision (no rounding)."""
         return {
             "kind": self.kind,
             "from": self.start,
             "to": self.end,
             "corridor": self.corridor,
             "parameters": self.group,
-            "distance_km": round(self.km, 3),
-            "hours": round(self.hours, 2),
-            "cost_usd": round(self.cost_usd, 2),
-            "cost_usd_per_t": round(self.cost_usd / tonnes, 4),
-            "co2e_t": round(self.co2e_t, 4),
-            "co2e_kg_per_t": round(self.co2e_t * 1000 / tonnes, 4),
+            "distance_km": self.km,
+            "hours": self.hours,
+            "cost_usd": self.cost_usd,
+            "cost_usd_per_t": self.cost_usd / tonnes,
+            "co2e_t": self.co2e_t,
+            "co2e_kg_per_t": self.co2e_t * 1000 / tonnes,
         }
 
 
@@ -247,26 +248,33 @@ class CostedRoute:
         return sum(i.hours for i in self.items if i.kind in kinds)
 
     def to_dict(self) -> dict[str, object]:
+        """The costed route as JSON (the shape of issue 12), numbers at full precision.
+
+        The keys ``from``, ``to``, ``tonnes``, ``distance_km``, ``hours``, ``cost_usd``,
+        ``cost_usd_per_t``, ``co2e_t``, ``co2e_kg_per_t``, ``legs`` and ``assumptions`` come
+        first, in that order; ``assumptions`` maps each parameter (``group.name``) to its
+        value, range, unit, ``source`` (a source id of ``sources.json`` or ``"assumption"``)
+        and whether it was overridden. Then ``vessel``, ``hours_moving``, ``hours_dwell``,
+        ``warnings``, ``parameters_file`` and ``model``. Rounding is for tables only.
+        """
         return {
             "from": self.origin,
             "to": self.destination,
             "tonnes": self.tonnes,
-            "vessel": self.vessel,
-            "distance_km": round(self.distance_km, 3),
-            "hours": round(self.hours, 2),
-            "hours_moving": round(self.hours_of("rail", "sea"), 2),
-            "hours_dwell": round(self.hours_of("transfer", "border", "discharge"), 2),
-            "cost_usd": round(self.cost_usd, 2),
-            "cost_usd_per_t": round(self.cost_usd_per_t, 4),
-            "co2e_t": round(self.co2e_t, 4),
-            "co2e_kg_per_t": round(self.co2e_kg_per_t, 4),
+            "distance_km": self.distance_km,
+            "hours": self.hours,
+            "cost_usd": self.cost_usd,
+            "cost_usd_per_t": self.cost_usd_per_t,
+            "co2e_t": self.co2e_t,
+            "co2e_kg_per_t": self.co2e_kg_per_t,
             "legs": [item.to_dict(self.tonnes) for item in self.items],
+            "assumptions": self.params.to_dict(),
+            "vessel": self.vessel,
+            "hours_moving": self.hours_of("rail", "sea"),
+            "hours_dwell": self.hours_of("transfer", "border", "discharge"),
             "warnings": list(self.warnings),
-            "assumptions": {
-                "model": "corridors.routing.cost (geo/README.md, costs.toml)",
-                "parameters_file": self.params.path,
-                "parameters": self.params.to_dict(),
-            },
+            "parameters_file": self.params.path,
+            "model": "corridors.routing.cost (geo/README.md, costs.toml)",
         }
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from corridors.errors import NoRouteError, UsageError
 
 KT_PER_MT = 1000
+T_PER_KT = 1000
 CENTS = 100
 
 
@@ -29,7 +30,8 @@ class FlowResult:
     flows_mt : mapping of (alternative, destination) to float
         Mt/yr on each used pair (pairs with no flow are left out).
     cost_usd : float
-        Total annual cost, USD (from the rounded per-tonne costs, cents).
+        Total annual cost, USD: the flows times the per-tonne costs as given (the solver
+        compares costs in whole cents per tonne; the total is not rounded).
     through_mt : mapping of str to float
         Mt/yr through each alternative.
     capacities_mt : mapping of str to float or None
@@ -44,16 +46,17 @@ class FlowResult:
     saturated: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
+        """The flow as JSON, numbers at full precision (rounding is for tables only)."""
         return {
-            "cost_usd": round(self.cost_usd, 0),
+            "cost_usd": self.cost_usd,
             "flows": [
-                {"alternative": a, "destination": d, "mt_per_year": round(v, 3)}
+                {"alternative": a, "destination": d, "mt_per_year": v}
                 for (a, d), v in self.flows_mt.items()
             ],
             "alternatives": [
                 {
                     "alternative": a,
-                    "mt_per_year": round(self.through_mt[a], 3),
+                    "mt_per_year": self.through_mt[a],
                     "capacity_mt_per_year": self.capacities_mt[a],
                     "saturated": a in self.saturated,
                 }
@@ -120,20 +123,19 @@ def solve_flow(
             f"reach the destinations carry at most {room / KT_PER_MT:g} Mt/yr"
         ) from None
     flows: dict[tuple[str, str], float] = {}
-    cents = 0
-    for (alt, dest), _usd in costs.items():
+    usd_total = 0.0
+    for (alt, dest), usd in costs.items():
         kt = flow.get(("alt", alt), {}).get(("dest", dest), 0)
         if kt:
             flows[(alt, dest)] = kt / KT_PER_MT
-            cents += kt * graph.edges[("alt", alt), ("dest", dest)]["weight"]
+            usd_total += kt * T_PER_KT * usd
     through = {alt: flow[("origin",)].get(("alt", alt), 0) / KT_PER_MT for alt in capacities_mt}
     saturated = tuple(
         alt
         for alt, cap in capacities_mt.items()
         if cap is not None and flow[("origin",)].get(("alt", alt), 0) >= round(cap * KT_PER_MT)
     )
-    # kt x cents per tonne = 1000 t x 0.01 USD/t = 10 USD
-    return FlowResult(flows, cents * 10.0, through, dict(capacities_mt), saturated)
+    return FlowResult(flows, usd_total, through, dict(capacities_mt), saturated)
 
 
 __all__ = ["FlowResult", "solve_flow"]

@@ -95,17 +95,18 @@ class Outcome:
     costed: CostedRoute
 
     def row(self) -> dict[str, object]:
+        """The outcome as one record of ``compare`` (JSON and CSV), numbers at full precision."""
         c = self.costed
         return {
             "alternative": self.alternative,
             "destination": self.destination,
             "tonnes": c.tonnes,
-            "distance_km": round(c.distance_km, 1),
-            "days": round(c.days, 2),
-            "cost_usd_per_t": round(c.cost_usd_per_t, 2),
-            "co2e_kg_per_t": round(c.co2e_kg_per_t, 2),
-            "cost_usd": round(c.cost_usd, 0),
-            "co2e_t": round(c.co2e_t, 1),
+            "distance_km": c.distance_km,
+            "days": c.days,
+            "cost_usd_per_t": c.cost_usd_per_t,
+            "co2e_kg_per_t": c.co2e_kg_per_t,
+            "cost_usd": c.cost_usd,
+            "co2e_t": c.co2e_t,
         }
 
 

@@ -54,8 +54,8 @@ class Swing:
             "parameter": self.name,
             "low": self.low,
             "high": self.high,
-            "gap_usd_per_t_at_low": round(self.gap_low, 3),
-            "gap_usd_per_t_at_high": round(self.gap_high, 3),
+            "gap_usd_per_t_at_low": self.gap_low,
+            "gap_usd_per_t_at_high": self.gap_high,
             "order_at_low": list(self.order_low),
             "order_at_high": list(self.order_high),
             "changes_ranking": self.changes_ranking,
@@ -77,9 +77,9 @@ class Sensitivity:
         return {
             "focus": self.focus,
             "destination": self.destination,
-            "base_gap_usd_per_t": round(self.base_gap, 3),
+            "base_gap_usd_per_t": self.base_gap,
             "base_order": list(self.base_order),
-            "base_cost_usd_per_t": {k: round(v, 3) for k, v in self.base_costs.items()},
+            "base_cost_usd_per_t": dict(self.base_costs),
             "parameters": [s.to_dict() for s in self.swings],
         }
 
