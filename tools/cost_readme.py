@@ -151,8 +151,13 @@ def section() -> str:
         "",
         "The numbers are only as good as `geo/costs.toml`: the rail tariffs, port and border "
         "fees are stated assumptions (no public tariff was found), the sea rates are derived "
-        "from the Baltic time-charter averages of February 2024, and the CO2e intensities are "
-        "assumptions in the GLEC Framework v3 / ISO 14083 method, not its default values.",
+        "from the Baltic time-charter averages of February 2024. The CO2e intensities follow "
+        "the GLEC Framework v3.0 / ISO 14083 method, well-to-wheel: the Supramax one is the "
+        "GLEC v3.0 default (Table 12: 5.4 g CO2e per tonne-km tank-to-wheel on HFO; "
+        f"{params['sea_supramax.co2e_g_per_tkm']['value']:g} g well-to-wheel with GLEC's own "
+        "HFO well-to-tank share), the Handysize "
+        "one is derived from it, and the rail and transshipment ones are stated assumptions "
+        "(their GLEC defaults were not found; `geo/costs.toml` says what was searched).",
         "",
         END,
     ]
