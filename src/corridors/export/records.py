@@ -30,17 +30,17 @@ _CORRIDOR = (
 )
 
 
-def _cells(facts: Row, keys: Sequence[str]) -> Row:
+def _cells(facts: Row, keys: Sequence[str], joined: bool) -> Row:
     """The facts named by ``keys`` (of :func:`corridors.network.listing.place_facts` or
     :func:`~corridors.network.listing.corridor_facts`), one value a cell: lists joined with
-    ``"; "``, attributes and history as JSON text, native names as one text
-    (:func:`~corridors.atlas.native_text.names_field`); ``from``/``to`` named ``from_place``
-    and ``to_place``."""
+    ``"; "`` if ``joined`` (else lists), attributes and history as JSON text, native names as
+    one text (:func:`~corridors.atlas.native_text.names_field`); ``from``/``to`` named
+    ``from_place`` and ``to_place``."""
     row: Row = {}
     for key in keys:
         value = facts[key]
         if key in _JOINED:
-            value = "; ".join(value)
+            value = "; ".join(value) if joined else value
         elif key in _JSON:
             value = json_text(value)
         elif key == "names":
@@ -60,27 +60,29 @@ def distinct_points(coords: Sequence[Coord]) -> int:
     return len(set(coords))
 
 
-def place_rows(atlas: Atlas) -> list[Row]:
-    """One row per place at its point (a zone at its label point, inside it)."""
+def place_rows(atlas: Atlas, *, joined: bool = True) -> list[Row]:
+    """One row per place at its point (a zone at its label point, inside it); lists (aliases,
+    sources) joined with ``"; "``, or kept as lists if not ``joined``."""
     from shapely.geometry import Point
 
     return [
-        {**_cells(p, (*_PLACE, "sources")), "geometry": Point(p["lon"], p["lat"])}
+        {**_cells(p, (*_PLACE, "sources"), joined), "geometry": Point(p["lon"], p["lat"])}
         for p in place_facts(atlas)
     ]
 
 
-def zone_rows(atlas: Atlas) -> list[Row]:
-    """One row per area place (zone): its MultiPolygon and geodesic area in km²."""
+def zone_rows(atlas: Atlas, *, joined: bool = True) -> list[Row]:
+    """One row per area place (zone): its MultiPolygon and geodesic area in km²; lists as in
+    :func:`place_rows`."""
     from shapely.geometry import MultiPolygon
 
     from corridors.geo.geodesy import area_km2
 
     return [
         {
-            **_cells(p, _PLACE),
+            **_cells(p, _PLACE, joined),
             "area_km2": area_km2(p["area"]),
-            **_cells(p, ("sources",)),
+            **_cells(p, ("sources",), joined),
             "geometry": MultiPolygon([(rings[0], list(rings[1:])) for rings in p["area"]]),
         }
         for p in place_facts(atlas)
@@ -88,10 +90,12 @@ def zone_rows(atlas: Atlas) -> list[Row]:
     ]
 
 
-def corridor_rows(network: Network) -> list[Row]:
-    """One row per corridor: its attributes, geodesic ``length_km`` and LineString."""
+def corridor_rows(network: Network, *, joined: bool = True) -> list[Row]:
+    """One row per corridor: its attributes, geodesic ``length_km`` and LineString; lists
+    (via, countries, sources) as in :func:`place_rows`."""
     return [
-        {**_cells(c, _CORRIDOR), "geometry": _line(c["coords"])} for c in corridor_facts(network)
+        {**_cells(c, _CORRIDOR, joined), "geometry": _line(c["coords"])}
+        for c in corridor_facts(network)
     ]
 
 
