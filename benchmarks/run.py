@@ -303,13 +303,12 @@ def load() -> str:
 
 def update_readme(table: str, summary: str) -> None:
     """Replace the README's performance table (between the markers) with this run's."""
-    readme = ROOT / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    start, end = text.find(MARK_START), text.find(MARK_END)
-    if start < 0 or end < start:
-        raise SystemExit(f"README.md has no {MARK_START} ... {MARK_END} markers")
-    block = f"{MARK_START}\n{summary}\n\n{table}\n"
-    readme.write_text(text[:start] + block + text[end:], encoding="utf-8")
+    sys.path.insert(0, str(ROOT / "tools"))
+    from readme_section import README, replace_between, rewrite
+
+    text = README.read_text(encoding="utf-8")
+    body = f"\n{summary}\n\n{table}\n"
+    rewrite(README, replace_between(text, MARK_START, MARK_END, body), check=False, stale="")
 
 
 def main() -> None:

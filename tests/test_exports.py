@@ -377,3 +377,24 @@ def test_lone_surrogates_are_written_visibly(atlas: Path, tmp_path: Path, suffix
     path = corridors.export_file(network, tmp_path / f"s{suffix}")
     frame = _frame(path, "Corridors" if suffix == ".kml" else None)
     assert "Rail \\udcff" in set(frame["Name" if suffix == ".kml" else "name"])
+
+
+def test_geojson_keeps_an_alias_that_holds_the_list_separator(tmp_path: Path) -> None:
+    # The GeoPackage, CSV and KML join a list into one "; "-separated cell; GeoJSON has real
+    # arrays, and an alias with "; " in it stays one alias there (it was split in two).
+    from atlas_factory import write_atlas
+
+    from corridors.export.geojson import feature_collection
+
+    root = write_atlas(tmp_path / "atlas")
+    places = root / "places.geojson"
+    data = json.loads(places.read_text())
+    for feature in data["features"]:
+        if feature["properties"]["id"] == "rajin_port":
+            feature["properties"]["aliases"] = ["Pier 3; RasonKonTrans", "Najin"]
+    places.write_text(json.dumps(data))
+    network = corridors.load_network(root, use_cache=False)
+    features = feature_collection(network)["features"]
+    rajin = [f["properties"] for f in features if f["properties"].get("id") == "rajin_port"]
+    assert [p["aliases"] for p in rajin] == [["Pier 3; RasonKonTrans", "Najin"]]
+    assert network.atlas.places["rajin_port"].aliases == ("Pier 3; RasonKonTrans", "Najin")

@@ -9,7 +9,7 @@ from pathlib import Path
 import networkx as nx
 import osmnx as ox
 import pytest
-from shapely.geometry import LineString
+from shapely.geometry import LineString, Point
 
 import corridors
 
@@ -87,7 +87,8 @@ def test_osmnx_loads_the_export_with_its_conventions(osmnx_graph: nx.MultiDiGrap
     for u, v, key, data in graph.edges(keys=True, data=True):
         assert isinstance(key, int)
         assert isinstance(data["length"], float) and data["length"] >= 0
-        assert isinstance(data["geometry"], LineString)
+        # a transfer (two nodes of one place) is that place's Point; every other edge a line
+        assert isinstance(data["geometry"], Point if data["mode"] == "transfer" else LineString)
         assert data["oneway"] is False and isinstance(data["reversed"], bool)
         # every edge is there in both directions, the copy's geometry reversed
         twins = [
@@ -147,3 +148,25 @@ def test_networkx_reads_the_export_and_routes_like_corridors(network, graphml: P
     node = graph.nodes[_nodes(graph, "rajin_port")[0]]
     place = network.atlas.places["rajin_port"]
     assert (float(node["x"]), float(node["y"])) == (place.lon, place.lat)
+
+
+def test_every_edge_geometry_is_valid_and_transfers_are_points(network, graphml: Path):
+    # A transfer joins two nodes of one place (rail <-> sea at a port): a line of two
+    # identical points is not a valid geometry (GEOS: too few points), so, as in the
+    # GeoPackage's graph_transfers layer, it is the Point of that place.
+    from shapely import wkt
+
+    graph = nx.read_graphml(graphml, node_type=int, force_multigraph=True)
+    transfers = 0
+    for u, v, data in graph.edges(data=True):
+        shape = wkt.loads(data["geometry"])
+        assert shape.is_valid and not shape.is_empty, (u, v, data["geometry"])
+        if data["mode"] == "transfer":
+            transfers += 1
+            node = graph.nodes[u]
+            assert shape.geom_type == "Point"
+            assert (shape.x, shape.y) == (float(node["x"]), float(node["y"]))
+            assert graph.nodes[v]["place"] == node["place"] and float(data["length"]) == 0
+        else:
+            assert shape.geom_type == "LineString" and len(set(shape.coords)) >= 2
+    assert transfers > 0  # the shipped atlas has rail <-> sea transfers (Rajin, Vostochny...)

@@ -299,3 +299,33 @@ def test_csv_defuses_formulas_and_keeps_numbers() -> None:
     assert [float(r["km"]) for r in rows] == [-1.5, math.pi]  # full precision
     assert [r["sign"] for r in rows] == ["-2.5", "plain"]
     assert [r["ok"] for r in rows] == ["true", ""]
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("+1+1", "'+1+1"),
+        ("-x", "'-x"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("-inf", "'-inf"),  # float() reads it, a spreadsheet runs it as a name
+        ("-1_0", "'-1_0"),
+        ("-2.5", "-2.5"),
+        ("+1e3", "+1e3"),
+        ("-.5", "-.5"),
+        ("Rajin", "Rajin"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
+def test_one_formula_guard_for_every_csv(cell: str, written: str) -> None:
+    # The export's CSV table and every command's --csv use the same guard.
+    from corridors._io.spreadsheet import spreadsheet_text
+    from corridors.export.table_csv import _cell
+
+    assert spreadsheet_text(cell) == written
+    assert _cell(cell) == written
+    if "\t" not in cell and "\r" not in cell:  # --csv shows control characters as escapes
+        assert parsed_csv(csv_text([{"c": cell}]))[0]["c"] == written

@@ -15,10 +15,10 @@ import argparse
 import json
 import subprocess
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-README = REPO / "README.md"
+from readme_section import README, between, replace_between, rewrite
+
+HEADING, NEXT_HEADING = "\n## The route table\n", "\n## "
 HEADER = "| from | to | modes | km | sea nmi | published km | statuses used |"
 RULE = "|---|---|---|---:|---:|---:|---|"
 
@@ -51,32 +51,22 @@ def table_rows() -> list[str]:
 
 def with_table(text: str, rows: list[str]) -> str:
     """``text`` with the route table section's Markdown table replaced by ``rows``."""
-    head, marker, rest = text.partition("\n## The route table\n")
-    if not marker:
-        raise SystemExit("README.md has no '## The route table' section")
-    section, next_heading, tail = rest.partition("\n## ")
-    lines = section.split("\n")
+    lines = between(text, HEADING, NEXT_HEADING).split("\n")
     table = [i for i, line in enumerate(lines) if line.startswith("|")]
     if not table:
         raise SystemExit("the route table section has no Markdown table")
     first, last = table[0], table[-1]
     lines[first : last + 1] = [HEADER, RULE, *rows]
-    return head + marker + "\n".join(lines) + next_heading + tail
+    return replace_between(text, HEADING, NEXT_HEADING, "\n".join(lines))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report whether it is current")
     args = parser.parse_args()
-    text = README.read_text(encoding="utf-8")
-    updated = with_table(text, table_rows())
-    if args.check:
-        if updated != text:
-            print("README.md's route table is stale: run python tools/readme_table.py")
-            return 1
-        return 0
-    README.write_text(updated, encoding="utf-8")
-    return 0
+    updated = with_table(README.read_text(encoding="utf-8"), table_rows())
+    stale = "README.md's route table is stale: run python tools/readme_table.py"
+    return rewrite(README, updated, check=args.check, stale=stale)
 
 
 if __name__ == "__main__":

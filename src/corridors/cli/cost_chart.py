@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from corridors.errors import UsageError
 
@@ -55,6 +56,12 @@ def write_compare_chart(rows: Sequence[dict[str, object]], stem: Path, *, title:
     figure.legend(handles, labels, loc="lower center", ncol=len(destinations), fontsize=9)
     figure.suptitle(title)
     figure.tight_layout(rect=(0, 0.07, 1, 1))
+    return _save(plt, figure, stem)
+
+
+def _save(plt: Any, figure: Any, stem: Path) -> list[Path]:
+    """Write ``figure`` as STEM.png and STEM.svg, the same bytes on every run (no software
+    or date stamp), and close it."""
     written = []
     for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None})):
         path = stem.with_suffix(suffix)
@@ -81,10 +88,4 @@ def write_tornado_chart(
     ax.set_xlabel(label)
     ax.set_title(title)
     figure.tight_layout()
-    written = []
-    for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None})):
-        path = stem.with_suffix(suffix)
-        figure.savefig(path, dpi=100, metadata=metadata)
-        written.append(path)
-    plt.close(figure)
-    return written
+    return _save(plt, figure, stem)

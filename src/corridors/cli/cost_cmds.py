@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from corridors.routing.cost import CostedRoute
     from corridors.routing.cost_params import CostParams
     from corridors.routing.options import RouteOptions
+    from corridors.routing.scenario import Outcome, Scenario
 
 commands = ReadableTyper()
 
@@ -260,6 +261,48 @@ def _scenario(path: Path, atlas: Path | None, params_file: Path | None, assignme
     return network, params, load_scenario(path, network, params)
 
 
+def _outcomes(
+    network: Network, params: CostParams, scenario: Scenario, map_file: Path | None
+) -> list[Outcome]:
+    """The scenario's alternatives compared (``compare`` and ``flow``); a ``--map`` path is
+    checked first, so a bad one fails before the work."""
+    from corridors.routing.scenario import compare as run_compare
+
+    if map_file is not None:
+        from corridors._io.outputs import check_output_path
+
+        check_output_path(map_file)
+    return run_compare(network, scenario, params)
+
+
+def _write_map(  # noqa: PLR0913 - what the scenario map draws
+    network: Network,
+    params: CostParams,
+    scenario: Scenario,
+    outcomes: list[Outcome],
+    map_file: Path | None,
+    *,
+    quiet: bool,
+    flows_mt: Mapping[tuple[str, str], float] | None = None,
+) -> None:
+    """Write ``--map`` if given, and say so unless ``quiet`` (``--json``, ``--csv``)."""
+    if map_file is None:
+        return
+    from corridors.maps.scenario_map import write_scenario_map
+
+    write_scenario_map(network, scenario, params, outcomes, map_file, flows_mt=flows_mt)
+    if not quiet:
+        echo(f"map written to {map_file}")
+
+
+def _check_chart(chart: Path) -> None:
+    """Refuse a ``--chart`` stem whose .png or .svg path is not a regular file's."""
+    from corridors._io.outputs import check_output_path
+
+    for suffix in (".png", ".svg"):
+        check_output_path(chart.with_suffix(suffix))
+
+
 def _print_rows(title: str, rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> None:
     from rich.table import Table
 
@@ -331,28 +374,21 @@ def compare(
     geo/scenarios/kuzbass-korea.toml.
     """
     with cost_errors():
-        from corridors.routing.scenario import compare as run_compare
         from corridors.routing.scenario import comparison_dict
 
         network, params, scenario = _scenario(scenario_file, atlas, params_file, assignments)
         if with_sensitivity:
             _sensitivity(network, params, scenario, focus, destination, chart, as_json, as_csv)
             return
-        if map_file is not None:
-            from corridors._io.outputs import check_output_path
-
-            check_output_path(map_file)
-        outcomes = run_compare(network, scenario, params)
+        outcomes = _outcomes(network, params, scenario, map_file)
         doc = comparison_dict(network, scenario, outcomes)
         rows = [
             {k: v for k, v in row.items() if k not in ("legs", "warnings")} for row in doc["rows"]
         ]
         if chart is not None:
-            from corridors._io.outputs import check_output_path
             from corridors.cli.cost_chart import write_compare_chart
 
-            for suffix in (".png", ".svg"):
-                check_output_path(chart.with_suffix(suffix))
+            _check_chart(chart)
             written = write_compare_chart(rows, chart, title=scenario.name)
         if as_json:
             echo_json(doc)
@@ -376,14 +412,9 @@ def compare(
                     ("co2e_kg_per_t", "kg CO2e/t"),
                 ],
             )
-        if map_file is not None:
-            from corridors.maps.scenario_map import write_scenario_map
-
-            write_scenario_map(network, scenario, params, outcomes, map_file)
         if chart is not None and not as_json and not as_csv:
             echo(f"chart written to {', '.join(map(str, written))}")
-        if map_file is not None and not as_json and not as_csv:
-            echo(f"map written to {map_file}")
+        _write_map(network, params, scenario, outcomes, map_file, quiet=as_json or as_csv)
         said: list[str] = []
         for row in doc["rows"]:
             said += [w for w in row["warnings"] if w not in said]
@@ -417,25 +448,17 @@ def flow(
     with cost_errors():
         from corridors.errors import UsageError
         from corridors.routing.flow import solve_flow
-        from corridors.routing.scenario import compare as run_compare
 
         network, params, scenario = _scenario(scenario_file, atlas, params_file, assignments)
         if not scenario.demand_mt:
             raise UsageError(f"{scenario_file}: no demand_mt table: nothing to route")
-        outcomes = run_compare(network, scenario, params)
+        outcomes = _outcomes(network, params, scenario, map_file)
         costs = {(o.alternative, o.destination): o.costed.cost_usd_per_t for o in outcomes}
         capacities = {a.name: a.capacity_mt for a in scenario.alternatives}
-        if map_file is not None:
-            from corridors._io.outputs import check_output_path
-
-            check_output_path(map_file)
         result = solve_flow(costs, capacities, scenario.demand_mt)
-        if map_file is not None:
-            from corridors.maps.scenario_map import write_scenario_map
-
-            write_scenario_map(
-                network, scenario, params, outcomes, map_file, flows_mt=result.flows_mt
-            )
+        _write_map(
+            network, params, scenario, outcomes, map_file, quiet=True, flows_mt=result.flows_mt
+        )
         places = network.atlas.places
         if as_json:
             doc = result.to_dict()
@@ -493,11 +516,9 @@ def _sensitivity(  # noqa: PLR0913 - the options of compare --sensitivity
         f"USD/t (base {result.base_gap:+.2f})"
     )
     if chart is not None:
-        from corridors._io.outputs import check_output_path
         from corridors.cli.cost_chart import write_tornado_chart
 
-        for suffix in (".png", ".svg"):
-            check_output_path(chart.with_suffix(suffix))
+        _check_chart(chart)
         bars = [(s.name, s.gap_low, s.gap_high) for s in result.swings if s.width > 1e-6]
         written = write_tornado_chart(
             bars,

@@ -7,7 +7,8 @@
 - ``--csv``: the same records, one per row (RFC 4180, a header row of the JSON keys), numbers
   at full precision, ``true``/``false``, lists joined with ``;``, nested values as JSON text,
   an absent value empty. A text cell that a spreadsheet would run as a formula (one starting
-  with ``=``, ``+``, ``-`` or ``@`` that is not a number) gets a leading ``'``.
+  with ``=``, ``+``, ``-`` or ``@`` that is not a number) gets a leading ``'``
+  (:func:`corridors._io.spreadsheet.spreadsheet_text`, as in ``export x.csv``).
 
 A command builds its records once and calls :func:`emit` with the format the user chose
 (:func:`output_format`), so the three outputs always carry the same data.
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from corridors._io.spreadsheet import spreadsheet_text
 from corridors.cli.terminal import echo_json, json_text, safe_text, text
 from corridors.errors import UsageError
 
@@ -161,13 +163,7 @@ def _csv_value(value: object) -> str:
 
 def _csv_text(value: str) -> str:
     """Text for a CSV cell: control characters made visible, formulas defused."""
-    shown = safe_text(value)
-    if shown[:1] in ("=", "+", "-", "@"):
-        try:
-            float(shown)
-        except ValueError:
-            return "'" + shown
-    return shown
+    return spreadsheet_text(safe_text(value))
 
 
 def csv_text(rows: Sequence[Mapping[str, object]], columns: Sequence[str] | None = None) -> str:

@@ -128,7 +128,14 @@ def write_geopackage(network: Network, path: Path) -> None:
     write_layer_styles(path, {layer: layer_rules(layer, rows) for layer, rows in written.items()})
 
 
-def _wkt_line(coords: Sequence[tuple[float, float]]) -> str:
+def _wkt_geometry(coords: Sequence[tuple[float, float]]) -> str:
+    """WKT of an edge: a LineString, or the Point where all its positions are one (a transfer
+    between two nodes of a place: a line of two identical points is not a valid geometry)."""
+    from corridors.export.records import distinct_points
+
+    if distinct_points(coords) < 2:
+        x, y = coords[0]
+        return f"POINT ({x} {y})"
     return "LINESTRING (" + ", ".join(f"{x} {y}" for x, y in coords) + ")"
 
 
@@ -175,8 +182,8 @@ def _graphml_graph(network: Network) -> nx.MultiDiGraph:
             speed = DEFAULT_SPEEDS_KMH[edge.mode]
             data.update(speed_kph=speed, travel_time=edge.length_m / 1000.0 / speed * 3600.0)
         u, v = osmid[edge.u], osmid[edge.v]
-        graph.add_edge(u, v, **data, reversed=False, geometry=_wkt_line(edge.coords))
-        graph.add_edge(v, u, **data, reversed=True, geometry=_wkt_line(edge.coords[::-1]))
+        graph.add_edge(u, v, **data, reversed=False, geometry=_wkt_geometry(edge.coords))
+        graph.add_edge(v, u, **data, reversed=True, geometry=_wkt_geometry(edge.coords[::-1]))
     return graph
 
 
@@ -197,10 +204,12 @@ def write_graphml(network: Network, path: Path) -> None:
     the node of the right ``place`` and ``mode``.
 
     Edges (keys 0, 1, ... per node pair): ``length`` (metres, geodesic on WGS84), ``geometry``
-    (WKT LineString), ``mode`` (a corridor mode or ``transfer``), ``status``, ``status_year``
-    (if known), ``corridor`` and ``name`` (the corridor's id and name; not on transfers), and
-    for freight (rail, sea, transfer) ``travel_time`` in seconds under the default time model
-    of :func:`corridors.route` (``speed_kph``: rail 40, sea 22.224; 24 h per transfer).
+    (WKT LineString; a ``transfer``, whose two nodes stand at one place, is the WKT Point of
+    that place, as in the GeoPackage's ``graph_transfers``: every geometry is valid), ``mode``
+    (a corridor mode or ``transfer``), ``status``, ``status_year`` (if known), ``corridor`` and
+    ``name`` (the corridor's id and name; not on transfers), and for freight (rail, sea,
+    transfer) ``travel_time`` in seconds under the default time model of
+    :func:`corridors.route` (``speed_kph``: rail 40, sea 22.224; 24 h per transfer).
 
     Every value is written as text, as ``osmnx.save_graphml`` does: ``osmnx.load_graphml``
     converts ``osmid``, ``x``, ``y``, ``length``, ``speed_kph``, ``travel_time``,

@@ -26,7 +26,6 @@ LAYER_NAMES = {
     "shipment_legs": "shipment_leg",
 }
 """GeoPackage layer name to the ``layer`` property of its GeoJSON features."""
-_LISTS = ("aliases", "via", "countries", "sources")
 _OBJECTS = ("attributes", "history")
 
 
@@ -35,9 +34,7 @@ def _properties(layer: str, row: Row) -> dict[str, Any]:
     for key, value in row.items():
         if key == "geometry":
             continue
-        if key in _LISTS and isinstance(value, str):
-            value = [part for part in value.split("; ") if part]
-        elif key in _OBJECTS and isinstance(value, str):
+        if key in _OBJECTS and isinstance(value, str):
             value = json.loads(value)
         properties[key] = value
     return properties
@@ -61,9 +58,9 @@ def feature_collection(network: Network) -> dict[str, Any]:
 
     atlas = network.atlas
     layers = {
-        "corridors": corridor_rows(network),
-        "places": place_rows(atlas),
-        "zones": zone_rows(atlas),
+        "corridors": corridor_rows(network, joined=False),  # lists as JSON arrays
+        "places": place_rows(atlas, joined=False),
+        "zones": zone_rows(atlas, joined=False),
         "shipment_legs": leg_rows(network),
     }
     features = [

@@ -9,24 +9,44 @@ of two identical points. Coordinates are (longitude, latitude), EPSG:4326.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import Any
 
-from corridors.atlas.model import Atlas, Coord, Corridor
+from corridors.atlas.model import Atlas, Coord
 from corridors.atlas.native_text import names_field
+from corridors.export._text import json_text
 from corridors.network.index import Network
+from corridors.network.listing import corridor_facts, place_facts
 
 Row = dict[str, Any]
 
 
-def countries(atlas: Atlas, corridor: Corridor) -> list[str]:
-    """The countries of ``corridor``'s stops (start, via..., end), in order, each once."""
-    seen: dict[str, None] = {}
-    for stop in corridor.stops:
-        place = atlas.places.get(stop)
-        if place is not None:
-            seen.setdefault(place.country)
-    return list(seen)
+_JOINED = ("aliases", "via", "countries", "sources")
+_JSON = ("attributes", "history")
+_COLUMN = {"from": "from_place", "to": "to_place"}
+_PLACE = ("id", "name", "aliases", "names", "country", "kind")
+_CORRIDOR = (
+    *("id", "name", "mode", "status", "status_year", "from", "to", "via", "countries"),
+    *("length_km", "reported_length_km", "attributes", "history", "sources"),
+)
+
+
+def _cells(facts: Row, keys: Sequence[str], joined: bool) -> Row:
+    """The facts named by ``keys`` (of :func:`corridors.network.listing.place_facts` or
+    :func:`~corridors.network.listing.corridor_facts`), one value a cell: lists joined with
+    ``"; "`` if ``joined`` (else lists), attributes and history as JSON text, native names as
+    one text (:func:`~corridors.atlas.native_text.names_field`); ``from``/``to`` named
+    ``from_place`` and ``to_place``."""
+    row: Row = {}
+    for key in keys:
+        value = facts[key]
+        if key in _JOINED:
+            value = "; ".join(value) if joined else value
+        elif key in _JSON:
+            value = json_text(value)
+        elif key == "names":
+            value = names_field(value)
+        row[_COLUMN.get(key, key)] = value
+    return row
 
 
 def _line(coords: Sequence[Coord]) -> Any:
@@ -40,76 +60,42 @@ def distinct_points(coords: Sequence[Coord]) -> int:
     return len(set(coords))
 
 
-def place_rows(atlas: Atlas) -> list[Row]:
-    """One row per place at its point (a zone at its label point, inside it)."""
+def place_rows(atlas: Atlas, *, joined: bool = True) -> list[Row]:
+    """One row per place at its point (a zone at its label point, inside it); lists (aliases,
+    sources) joined with ``"; "``, or kept as lists if not ``joined``."""
     from shapely.geometry import Point
 
     return [
-        {
-            "id": p.id,
-            "name": p.name,
-            "aliases": "; ".join(p.aliases),
-            "names": names_field(p.names),
-            "country": p.country,
-            "kind": p.kind,
-            "sources": "; ".join(p.sources),
-            "geometry": Point(p.lon, p.lat),
-        }
-        for p in atlas.places.values()
+        {**_cells(p, (*_PLACE, "sources"), joined), "geometry": Point(p["lon"], p["lat"])}
+        for p in place_facts(atlas)
     ]
 
 
-def zone_rows(atlas: Atlas) -> list[Row]:
-    """One row per area place (zone): its MultiPolygon and geodesic area in km²."""
+def zone_rows(atlas: Atlas, *, joined: bool = True) -> list[Row]:
+    """One row per area place (zone): its MultiPolygon and geodesic area in km²; lists as in
+    :func:`place_rows`."""
     from shapely.geometry import MultiPolygon
 
     from corridors.geo.geodesy import area_km2
 
     return [
         {
-            "id": p.id,
-            "name": p.name,
-            "aliases": "; ".join(p.aliases),
-            "names": names_field(p.names),
-            "country": p.country,
-            "kind": p.kind,
-            "area_km2": area_km2(p.area),
-            "sources": "; ".join(p.sources),
-            "geometry": MultiPolygon([(rings[0], list(rings[1:])) for rings in p.area]),
+            **_cells(p, _PLACE, joined),
+            "area_km2": area_km2(p["area"]),
+            **_cells(p, ("sources",), joined),
+            "geometry": MultiPolygon([(rings[0], list(rings[1:])) for rings in p["area"]]),
         }
-        for p in atlas.places.values()
-        if p.area is not None
+        for p in place_facts(atlas)
+        if p["area"] is not None
     ]
 
 
-def corridor_rows(network: Network) -> list[Row]:
-    """One row per corridor: its attributes, geodesic ``length_km`` and LineString."""
-    from corridors.export._text import json_text
-    from corridors.network.listing import corridor_lengths_km
-
-    atlas = network.atlas
-    lengths = corridor_lengths_km(network)
+def corridor_rows(network: Network, *, joined: bool = True) -> list[Row]:
+    """One row per corridor: its attributes, geodesic ``length_km`` and LineString; lists
+    (via, countries, sources) as in :func:`place_rows`."""
     return [
-        {
-            "id": c.id,
-            "name": c.name,
-            "mode": c.mode,
-            "status": c.status,
-            "status_year": c.status_year,
-            "from_place": c.start,
-            "to_place": c.end,
-            "via": "; ".join(c.via),
-            "countries": "; ".join(countries(atlas, c)),
-            "length_km": lengths.get(c.id, 0.0),
-            "reported_length_km": c.reported_length_km,
-            "attributes": json_text(c.attributes),
-            "history": json_text(
-                [{k: v for k, v in asdict(e).items() if v is not None} for e in c.history]
-            ),
-            "sources": "; ".join(c.sources),
-            "geometry": _line(c.coords),
-        }
-        for c in atlas.corridors.values()
+        {**_cells(c, _CORRIDOR, joined), "geometry": _line(c["coords"])}
+        for c in corridor_facts(network)
     ]
 
 

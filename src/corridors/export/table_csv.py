@@ -8,9 +8,10 @@ WGS84, full precision), ``reported_length_km``, ``from_id``, ``from``, ``to_id``
 Lists are joined with ``"; "``. UTF-8 with a byte-order mark, so spreadsheets read the Hangul
 and Cyrillic names right.
 
-A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written
-with a leading apostrophe, so a spreadsheet shows it as text and never runs it as a formula
-(names come from atlas files anyone may edit).
+A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return and is not a
+plain number is written with a leading apostrophe, so a spreadsheet shows it as text and never
+runs it as a formula (names come from atlas files anyone may edit;
+:func:`corridors._io.spreadsheet.spreadsheet_text`, the guard of every CSV we write).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from corridors._io.spreadsheet import spreadsheet_text
 from corridors.export._text import encodable
 from corridors.network.index import Network
 
@@ -38,7 +40,6 @@ COLUMNS = (
     "sources",
     "WKT",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: object) -> object:
@@ -46,9 +47,7 @@ def _cell(value: object) -> object:
     if value is None:
         return ""
     if isinstance(value, str):
-        value = encodable(value)
-        if isinstance(value, str) and value.startswith(_FORMULA_START):
-            return "'" + value
+        return spreadsheet_text(str(encodable(value)))
     return value
 
 

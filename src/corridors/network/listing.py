@@ -1,10 +1,14 @@
 """JSON-ready records of the atlas's places, corridors, shipments, programmes and sources
-(``corridors list``)."""
+(``corridors list``), and the facts of each place and corridor (:func:`place_facts`,
+:func:`corridor_facts`) that these records and every export's rows are written from."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
 
+from corridors.atlas.model import Atlas, Corridor
 from corridors.atlas.native_text import names_record
 from corridors.network.index import Network
 
@@ -24,6 +28,105 @@ def corridor_lengths_km(network: Network) -> dict[str, float]:
     return network.index.corridor_lengths_km()
 
 
+def countries(atlas: Atlas, corridor: Corridor) -> list[str]:
+    """The countries of ``corridor``'s stops (start, via..., end), in order, each once."""
+    seen: dict[str, None] = {}
+    for stop in corridor.stops:
+        place = atlas.places.get(stop)
+        if place is not None:
+            seen.setdefault(place.country)
+    return list(seen)
+
+
+def place_facts(atlas: Atlas) -> list[dict[str, Any]]:
+    """What every listing and export says of each place, read from the atlas in one place.
+
+    Parameters
+    ----------
+    atlas : Atlas
+
+    Returns
+    -------
+    list of dict
+        In atlas order: ``id``, ``name``, ``aliases`` (list), ``local_name`` (in its country's
+        script, or None), ``names`` (the :class:`~corridors.atlas.model.NativeName` tuple),
+        ``lat``, ``lon`` (EPSG:4326; a zone's is a point inside it), ``country``, ``kind``,
+        ``area`` (a zone's polygons as the atlas holds them, else None) and ``sources`` (list).
+        :func:`place_records` and :mod:`corridors.export.records` each write these their way.
+    """
+    return [
+        {
+            "id": p.id,
+            "name": p.name,
+            "aliases": list(p.aliases),
+            "local_name": p.local_name.name if p.local_name is not None else None,
+            "names": p.names,
+            "lat": p.lat,
+            "lon": p.lon,
+            "country": p.country,
+            "kind": p.kind,
+            "area": p.area,
+            "sources": list(p.sources),
+        }
+        for p in atlas.places.values()
+    ]
+
+
+def corridor_facts(network: Network) -> list[dict[str, Any]]:
+    """What every listing and export says of each corridor, read from the atlas in one place.
+
+    Parameters
+    ----------
+    network : Network
+
+    Returns
+    -------
+    list of dict
+        In atlas order: ``id``, ``name``, ``mode``, ``status``, ``status_year``, ``from``,
+        ``to``, ``via`` (place ids), ``countries`` (:func:`countries`), ``length_km``
+        (geodesic, full precision), ``reported_length_km``, ``names`` (the
+        :class:`~corridors.atlas.model.NativeName` tuple), ``attributes`` (dict), ``history``
+        (a dict per event, without its empty fields), ``sources`` and ``coords`` (the line's
+        (lon, lat) positions, EPSG:4326). :func:`corridor_records` and
+        :mod:`corridors.export.records` each write these their way.
+    """
+    atlas = network.atlas
+    lengths = corridor_lengths_km(network)
+    return [
+        {
+            "id": c.id,
+            "name": c.name,
+            "mode": c.mode,
+            "status": c.status,
+            "status_year": c.status_year,
+            "from": c.start,
+            "to": c.end,
+            "via": list(c.via),
+            "countries": countries(atlas, c),
+            "length_km": lengths.get(c.id, 0.0),
+            "reported_length_km": c.reported_length_km,
+            "names": c.names,
+            "attributes": c.attributes,
+            "history": [{k: v for k, v in asdict(e).items() if v is not None} for e in c.history],
+            "sources": list(c.sources),
+            "coords": c.coords,
+        }
+        for c in atlas.corridors.values()
+    ]
+
+
+# What `corridors list` shows of the facts, in this order.
+_PLACE_KEYS = ("id", "name", "aliases", "local_name", "names", "lat", "lon", "country", "kind")
+_CORRIDOR_KEYS = (
+    *("id", "name", "mode", "status", "status_year", "from", "to", "via", "length_km"),
+    *("reported_length_km", "names", "attributes", "sources"),
+)
+
+
+def _picked(facts: dict[str, Any], keys: tuple[str, ...]) -> dict[str, object]:
+    return {key: facts[key] for key in keys}
+
+
 def place_records(network: Network) -> list[dict[str, object]]:
     """Every place as a JSON-ready record (id, name, aliases, ``local_name`` (in its country's
     script, or None), ``names`` (every native name with its sources), lat/lon in EPSG:4326...).
@@ -39,20 +142,11 @@ def place_records(network: Network) -> list[dict[str, object]]:
         ``area``, a GeoJSON MultiPolygon (EPSG:4326).
     """
     records: list[dict[str, object]] = []
-    for p in network.atlas.places.values():
-        record: dict[str, object] = {
-            "id": p.id,
-            "name": p.name,
-            "aliases": list(p.aliases),
-            "local_name": p.local_name.name if p.local_name is not None else None,
-            "names": names_record(p.names),
-            "lat": p.lat,
-            "lon": p.lon,
-            "country": p.country,
-            "kind": p.kind,
-        }
-        if p.area is not None:
-            polygons = [[[list(xy) for xy in ring] for ring in rings] for rings in p.area]
+    for facts in place_facts(network.atlas):
+        record = _picked(facts, _PLACE_KEYS)
+        record["names"] = names_record(facts["names"])
+        if facts["area"] is not None:
+            polygons = [[[list(xy) for xy in ring] for ring in rings] for rings in facts["area"]]
             record["area"] = {"type": "MultiPolygon", "coordinates": polygons}
         records.append(record)
     return records
@@ -68,28 +162,18 @@ def corridor_records(network: Network) -> list[dict[str, object]]:
     Returns
     -------
     list of dict
-        In atlas order; ``geometry`` is a GeoJSON LineString (EPSG:4326).
+        In atlas order; ``length_km`` rounded to metres; ``geometry`` is a GeoJSON LineString
+        (EPSG:4326).
     """
-    lengths = corridor_lengths_km(network)
-    return [
-        {
-            "id": c.id,
-            "name": c.name,
-            "mode": c.mode,
-            "status": c.status,
-            "status_year": c.status_year,
-            "from": c.start,
-            "to": c.end,
-            "via": list(c.via),
-            "length_km": round(lengths.get(c.id, 0.0), 3),
-            "reported_length_km": c.reported_length_km,
-            "names": names_record(c.names),
-            "attributes": c.attributes,
-            "sources": list(c.sources),
-            "geometry": {"type": "LineString", "coordinates": [list(xy) for xy in c.coords]},
-        }
-        for c in network.atlas.corridors.values()
-    ]
+    records: list[dict[str, object]] = []
+    for facts in corridor_facts(network):
+        record = _picked(facts, _CORRIDOR_KEYS)
+        record["length_km"] = round(facts["length_km"], 3)
+        record["names"] = names_record(facts["names"])
+        coordinates = [list(xy) for xy in facts["coords"]]
+        record["geometry"] = {"type": "LineString", "coordinates": coordinates}
+        records.append(record)
+    return records
 
 
 def shipment_records(network: Network) -> list[dict[str, object]]:
