@@ -520,10 +520,9 @@ def check(
     with user_errors():
         import math
 
-        from corridors.check import check_atlas
         from corridors.cli.output import emit, output_format
+        from corridors.cli.remembered import check_report
         from corridors.cli.report import check_rows, print_check
-        from corridors.network.load import load_network
 
         fmt = output_format(as_json=as_json, as_csv=as_csv)
 
@@ -540,8 +539,8 @@ def check(
                 )
             tolerances["length_tolerance"] = length_tolerance / 100.0
 
-        network = load_network(atlas, on_cache_event=_cache_events(verbose))
-        report = check_atlas(network.atlas, network=network, **tolerances)
+        # The same atlas, code and libraries give the same report: cli/remembered.py.
+        report = check_report(atlas, tolerances, on_cache_event=_cache_events(verbose))
         emit(
             fmt,
             json_value=report.to_dict(),
@@ -611,12 +610,12 @@ def build(
     file (a directory, FIFO, device or socket), nothing is written and the exit code is 2.
     """
     with user_errors():
-        from corridors.maps.build import build_maps, progress_steps
-        from corridors.network.load import load_network
+        from corridors.cli.remembered import build as build_remembered
 
-        network = load_network(atlas, on_cache_event=_cache_events(verbose))
-        with progress_steps(quiet=quiet) as step:
-            result = build_maps(network, out, offline=offline, step=step)
+        # The same atlas, code, libraries and day give the same maps: cli/remembered.py.
+        result = build_remembered(
+            atlas, out, offline=offline, quiet=quiet, on_cache_event=_cache_events(verbose)
+        )
         for warning in result.warnings:
             echo(f"warning: {warning}", err=True)
         if not quiet:
