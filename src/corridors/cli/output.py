@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from corridors.cli.terminal import echo_json, json_text, safe_text, text
+from corridors.cli.terminal import echo_json, json_text, safe_text, text, write
 from corridors.errors import UsageError
 
 if TYPE_CHECKING:
@@ -228,8 +228,6 @@ def emit(
         echo_json(json_value)
     elif fmt == "csv":
         rows = csv_rows() if callable(csv_rows) else csv_rows
-        import typer
-
-        typer.echo(csv_text(rows, csv_columns), nl=False)
+        write(csv_text(rows, csv_columns))
     else:
         table()
