@@ -203,3 +203,28 @@ def _imported(importtime: str) -> set[str]:
         for line in importtime.splitlines()
         if line.startswith("import time:")
     }
+
+
+def test_export_from_the_memo_writes_the_same_file(
+    tmp_path: Path, quick_racy: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, cache = _copy_shipped(tmp_path), tmp_path / "cache"
+    _settle()
+    import corridors.export
+
+    suffixes = (".geojson", ".csv", ".kml", ".graphml")
+    for suffix in suffixes:
+        done = corridors_cli("export", str(tmp_path / f"a{suffix}"), atlas=root, cache=cache)
+        assert done.returncode == 0, done.stderr
+    real = corridors.export.export_file
+    monkeypatch.setattr(corridors.export, "export_file", _refuse)
+    for suffix in suffixes:
+        done = corridors_cli("export", str(tmp_path / f"b{suffix}"), atlas=root, cache=cache)
+        assert done.returncode == 0 and done.stdout == f"wrote {tmp_path / f'b{suffix}'}\n"
+        assert (tmp_path / f"b{suffix}").read_bytes() == (tmp_path / f"a{suffix}").read_bytes()
+    monkeypatch.setattr(corridors.export, "export_file", real)
+    # Refusals are the library's, from the memo too: a missing folder, an unknown suffix.
+    missing = corridors_cli("export", str(tmp_path / "no" / "x.csv"), atlas=root, cache=cache)
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
+    unknown = corridors_cli("export", str(tmp_path / "x.txt"), atlas=root, cache=cache)
+    assert unknown.returncode == 2 and "cannot export" in unknown.stderr

@@ -506,12 +506,11 @@ def export(
     """
     with user_errors():
         from corridors._io.outputs import check_output_path
-        from corridors.export import export_file
-        from corridors.network.load import load_network
+        from corridors.cli.remembered import export as export_remembered
 
         check_output_path(file)
-        network = load_network(atlas, on_cache_event=_cache_events(verbose))
-        written = export_file(network, file)
+        # The same atlas, code, libraries and day give the same file: cli/remembered.py.
+        written = export_remembered(atlas, file, on_cache_event=_cache_events(verbose))
         echo(f"wrote {written}")
 
 

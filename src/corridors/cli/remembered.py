@@ -4,7 +4,9 @@
 keeps its findings and counts; the command prints it as always, so every output format is the
 same); :func:`build` writes the maps (the memo keeps each map's text and the warnings, and
 writes them the way :func:`corridors.maps.build.build_maps` does: folder and paths checked
-first, each file replaced atomically). A miss runs the library as before.
+first, each file replaced atomically); :func:`export` writes an export file (the memo keeps
+its bytes per format, and writes them after the checks of
+:func:`corridors.export.export_file`). A miss runs the library as before.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ if TYPE_CHECKING:
     from corridors.check import CheckReport
     from corridors.maps.build import BuildResult
 
-__all__ = ["build", "check_report"]
+__all__ = ["build", "check_report", "export"]
+
+MAX_EXPORT_BYTES = 32 * 2**20
+"""A larger export is not kept (a 10^6-segment atlas's would fill the cache folder)."""
 
 
 def _root(atlas: Path | None) -> Path:
@@ -150,3 +155,54 @@ def _or_skip(encode: Callable[[Any], Any], value: Any) -> Any:
         return encode(value)
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def export(
+    atlas: Path | None,
+    file: Path,
+    *,
+    on_cache_event: Callable[[str], None] | None = None,
+) -> Path:
+    """Write the export ``file`` (its format by suffix); return its path.
+
+    Raises
+    ------
+    AtlasError, UsageError, OutputError
+        As :func:`corridors.export.export_file`, checked in the same order.
+    """
+    import base64
+
+    target = Path(file)
+    suffix = target.suffix.lower()
+
+    def compute() -> Path:
+        from corridors.export import export_file
+        from corridors.network.load import load_network
+
+        network = load_network(atlas, on_cache_event=on_cache_event)
+        return export_file(network, target)
+
+    def encode(written: Path) -> str | None:
+        data = written.read_bytes()
+        return base64.b64encode(data).decode("ascii") if len(data) <= MAX_EXPORT_BYTES else None
+
+    def decode(stored: Any) -> Path:
+        from corridors._io.outputs import check_output_path, write_output
+        from corridors.export import EXPORT_FORMATS
+
+        if not isinstance(stored, str) or suffix not in EXPORT_FORMATS:
+            raise ValueError("not an export")  # compute: export_file says what is wrong
+        data = base64.b64decode(stored.encode("ascii"), validate=True)
+        check_output_path(target)
+        if not target.parent.is_dir():
+            raise ValueError("no folder")  # compute: export_file's message
+        return write_output(target, data)
+
+    return memo.answer(
+        _root(atlas),
+        "export",
+        {"format": suffix},
+        compute=compute,
+        encode=lambda written: _or_skip(encode, written),
+        decode=decode,
+    )
