@@ -143,6 +143,9 @@ def test_inputs_key_changes_with_what_the_answer_depends_on(
     _settle()
     assert memo.inputs_key(root, "check", {"a": 1}) not in (None, key)
     assert memo.inputs_key(tmp_path / "missing", "check", {"a": 1}) is None
+    (root / "dangling").symlink_to(tmp_path / "nothing")  # cannot be stat'ed: no key
+    _settle()
+    assert memo.inputs_key(root, "check", {"a": 1}) is None
 
 
 def test_build_from_the_memo_writes_the_same_maps(

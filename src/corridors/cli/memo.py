@@ -52,15 +52,15 @@ _SKIPPED_NAMES = frozenset({".corridors.lock", ".corridors.read.lock"})
 T = TypeVar("T")
 
 
-class _Doubt(Exception):
-    """Something about the inputs cannot be known for sure: no key."""
-
-
 def _walk(base: Path, digest: Any, *, skip_dirs: frozenset[str]) -> float:
-    """Add every file under ``base`` to ``digest``; return the newest change time (s)."""
+    """Add every file under ``base`` to ``digest``; return the newest change time (s).
+
+    Raises OSError if a folder cannot be listed or a file (a dangling symlink, one removed
+    meanwhile) cannot be stat'ed: then nothing about the inputs is sure, and there is no key.
+    """
 
     def fail(error: OSError) -> None:
-        raise _Doubt(str(error))
+        raise error
 
     newest = 0.0
     for folder, dirs, files in os.walk(base, onerror=fail):
@@ -69,10 +69,7 @@ def _walk(base: Path, digest: Any, *, skip_dirs: frozenset[str]) -> float:
             if name in _SKIPPED_NAMES:
                 continue
             path = os.path.join(folder, name)
-            try:
-                found = os.stat(path)
-            except OSError as exc:  # a dangling symlink, a file removed meanwhile
-                raise _Doubt(str(exc)) from None
+            found = os.stat(path)
             digest.update(
                 f"{path}\0{found.st_dev}\0{found.st_ino}\0{found.st_size}\0"
                 f"{found.st_mtime_ns}\0{found.st_ctime_ns}\n".encode("utf-8", "surrogateescape")
@@ -130,7 +127,7 @@ def inputs_key(root: Path, command: str, params: Mapping[str, Any]) -> str | Non
             return None
         newest = _walk(root.resolve(), digest, skip_dirs=frozenset())
         newest = max(newest, _walk(_PACKAGE_DIR, digest, skip_dirs=frozenset({"__pycache__"})))
-    except (_Doubt, OSError, ValueError, TypeError):
+    except (OSError, ValueError, TypeError):
         return None
     if time.time() - newest < RACY_S:
         return None
