@@ -139,7 +139,9 @@ def test_inputs_key_changes_with_what_the_answer_depends_on(
     monkeypatch.delenv("CORRIDORS_SOMETHING")
     (root / ".corridors.read.lock").write_bytes(b"")  # taking a lock changes nothing read
     (root / "scenarios" / "new.toml").write_text("x = 1\n", encoding="utf-8")
+    monkeypatch.setattr(memo, "RACY_S", 60.0)  # however slow this machine is
     assert memo.inputs_key(root, "check", {"a": 1}) is None  # just changed: not trusted
+    monkeypatch.setattr(memo, "RACY_S", RACY_S)
     _settle()
     assert memo.inputs_key(root, "check", {"a": 1}) not in (None, key)
     assert memo.inputs_key(tmp_path / "missing", "check", {"a": 1}) is None
