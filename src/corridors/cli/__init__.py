@@ -1,6 +1,9 @@
 """The ``corridors`` command line: a thin shell over the Python API.
 
-``app`` (the typer commands), ``fast`` and ``fastlane`` (the cold-start lanes for plain calls),
+``app`` (the typer commands), ``quick``, ``fast`` and ``fastlane`` (the cold-start lanes for
+plain calls; ``route_cmd`` the body of ``route`` they share), ``memo`` and ``remembered``
+(``check`` and ``build`` answered while nothing changed), ``plaintable`` (tables drawn without
+rich),
 ``output`` (the one output convention: tables, ``--json``, ``--csv``), ``report`` (what each
 command's table shows), ``help`` (readable help pages, examples, ``--version``),
 ``completion_cmd`` (shell completion), ``terminal`` (text that is safe to print).
@@ -24,6 +27,11 @@ def main() -> None:
     a loaded 10^6-segment network object by object at interpreter shutdown took 0.9 s and
     helps nobody, since the operating system takes the whole memory back anyway.
     """
+    from corridors.cli.quick import try_route
+
+    answered = try_route(sys.argv[1:])  # a plain route, before typer is imported
+    if answered is not None:
+        _exit_now(answered)
     from corridors.cli import lean
     from corridors.cli.app import main as run
 

@@ -21,6 +21,7 @@ from corridors.cli.completion_cmd import answer_completion, completion
 from corridors.cli.cost_cmds import commands as _cost_commands
 from corridors.cli.help import ReadableGroup, ReadableTyper, version_callback
 from corridors.cli.options import AtlasOption, CsvOption, JsonOption
+from corridors.cli.route_cmd import route_options as _route_options
 from corridors.cli.terminal import echo, echo_json
 from corridors.cli.workspace import BuildOption, after_edit, init_command
 from corridors.errors import CorridorsError, UsageError
@@ -194,43 +195,6 @@ def _lock_timeout(value: float) -> float:
     return value
 
 
-def _speeds(values: list[str] | None) -> dict[str, float]:
-    speeds: dict[str, float] = {}
-    for value in values or []:
-        mode, _, number = value.partition("=")
-        try:
-            speeds[mode.strip()] = float(number)
-        except ValueError:
-            raise UsageError(f"--speed '{value}': write MODE=KMH, e.g. --speed rail=30") from None
-    return speeds
-
-
-def _route_options(
-    modes: str | None,
-    include_proposed: bool,
-    by: str,
-    speed: list[str] | None = None,
-    transfer_hours: float | None = None,
-    *,
-    as_of: str | None = None,
-    in_service: bool = False,
-    include_closed: bool = False,
-):  # noqa: ANN202 - RouteOptions, imported lazily
-    from corridors.atlas.names import parse_csv_option
-    from corridors.routing.route import make_options
-
-    return make_options(
-        modes=parse_csv_option(modes, option="--modes") or None,
-        as_of=as_of,
-        in_service=in_service,
-        include_proposed=include_proposed,
-        include_closed=include_closed,
-        by=by,
-        speeds_kmh=_speeds(speed),
-        transfer_hours=transfer_hours,
-    )
-
-
 @app.command()
 def route(
     origin: Annotated[str, typer.Argument(metavar="FROM", help="Place id, name or alias.")],
@@ -284,57 +248,27 @@ def route(
     pointed to left untouched.
     """
     with user_errors():
-        from corridors.cli.output import emit, output_format
-        from corridors.network.load import load_network
-        from corridors.routing.route import route as find_route
+        from corridors.cli import route_cmd
 
-        fmt = output_format(as_json=as_json, as_csv=as_csv)
-        if map_file is not None:
-            from corridors._io.outputs import check_output_path
-
-            check_output_path(map_file)
-        options = _route_options(
-            modes,
-            include_proposed,
-            "distance" if by == "cost" else by,
-            speed,
-            transfer_hours,
+        fmt, network, result = route_cmd.find(
+            origin,
+            destination,
+            modes=modes,
             as_of=as_of,
             in_service=in_service,
+            include_proposed=include_proposed,
             include_closed=include_closed,
+            by=by,
+            speed=speed,
+            transfer_hours=transfer_hours,
+            as_json=as_json,
+            as_csv=as_csv,
+            map_file=map_file,
+            quiet=quiet,
+            atlas=atlas,
+            on_cache_event=_cache_events(verbose),
         )
-        # A large atlas's cached route is answered without loading it (routing/lazy.py).
-        from corridors.routing.lazy import cached_route
-
-        plain = map_file is None and by != "cost"
-        lazy = cached_route(atlas, origin, destination, options) if plain else None
-        if lazy is not None:
-            network, result = lazy
-        else:
-            network = load_network(atlas, quiet=quiet, on_cache_event=_cache_events(verbose))
-            if by == "cost":  # the generalised cost of geo/costs.toml (corridors.routing.cost)
-                from corridors.cli.cost_cmds import with_cost_model
-
-                options = with_cost_model(options, network, atlas)
-            result = find_route(network, origin, destination, options)
-        if map_file is not None:
-            from corridors.maps import write_route_map
-
-            write_route_map(network, result, map_file, offline=not cdn)
-        from corridors.cli.report import print_route, route_rows, route_warnings
-
-        emit(
-            fmt,
-            json_value=result.to_dict(),
-            csv_rows=lambda: route_rows(network, result),
-            table=lambda: print_route(network, result),
-        )
-        if fmt != "table":
-            return
-        for warning in route_warnings(network, result):
-            echo(f"warning: {warning}", err=True)
-        if map_file is not None:
-            echo(f"map written to {map_file}")
+        route_cmd.show(fmt, network, result, map_file=map_file, cdn=cdn)
 
 
 @app.command(name="list")
@@ -520,10 +454,9 @@ def check(
     with user_errors():
         import math
 
-        from corridors.check import check_atlas
         from corridors.cli.output import emit, output_format
+        from corridors.cli.remembered import check_report
         from corridors.cli.report import check_rows, print_check
-        from corridors.network.load import load_network
 
         fmt = output_format(as_json=as_json, as_csv=as_csv)
 
@@ -540,8 +473,8 @@ def check(
                 )
             tolerances["length_tolerance"] = length_tolerance / 100.0
 
-        network = load_network(atlas, on_cache_event=_cache_events(verbose))
-        report = check_atlas(network.atlas, network=network, **tolerances)
+        # The same atlas, code and libraries give the same report: cli/remembered.py.
+        report = check_report(atlas, tolerances, on_cache_event=_cache_events(verbose))
         emit(
             fmt,
             json_value=report.to_dict(),
@@ -573,12 +506,11 @@ def export(
     """
     with user_errors():
         from corridors._io.outputs import check_output_path
-        from corridors.export import export_file
-        from corridors.network.load import load_network
+        from corridors.cli.remembered import export as export_remembered
 
         check_output_path(file)
-        network = load_network(atlas, on_cache_event=_cache_events(verbose))
-        written = export_file(network, file)
+        # The same atlas, code, libraries and day give the same file: cli/remembered.py.
+        written = export_remembered(atlas, file, on_cache_event=_cache_events(verbose))
         echo(f"wrote {written}")
 
 
@@ -611,12 +543,12 @@ def build(
     file (a directory, FIFO, device or socket), nothing is written and the exit code is 2.
     """
     with user_errors():
-        from corridors.maps.build import build_maps, progress_steps
-        from corridors.network.load import load_network
+        from corridors.cli.remembered import build as build_remembered
 
-        network = load_network(atlas, on_cache_event=_cache_events(verbose))
-        with progress_steps(quiet=quiet) as step:
-            result = build_maps(network, out, offline=offline, step=step)
+        # The same atlas, code, libraries and day give the same maps: cli/remembered.py.
+        result = build_remembered(
+            atlas, out, offline=offline, quiet=quiet, on_cache_event=_cache_events(verbose)
+        )
         for warning in result.warnings:
             echo(f"warning: {warning}", err=True)
         if not quiet:

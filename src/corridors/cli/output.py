@@ -17,12 +17,13 @@ A command builds its records once and calls :func:`emit` with the format the use
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from corridors._io.spreadsheet import spreadsheet_text
-from corridors.cli.terminal import echo_json, json_text, safe_text, text
+from corridors.cli.terminal import echo_json, json_text, safe_text, text, write
 from corridors.errors import UsageError
 
 if TYPE_CHECKING:
@@ -131,14 +132,32 @@ def print_table(
     title: str | None = None,
     notes: Sequence[str] = (),
 ) -> None:
-    """Print ``rows`` as a table of ``columns``, then each of ``notes`` as a line below it."""
+    """Print ``rows`` as a table of ``columns``, then each of ``notes`` as a line below it.
+
+    Into a pipe or a file, a table that needs no layout decision is drawn without importing
+    rich, exactly as rich would draw it (:mod:`corridors.cli.plaintable`).
+    """
+    from corridors.cli.plaintable import plain_table
+
+    cells = [[safe_text(_cell(row.get(c.key), c)) for c in columns] for row in rows]
+    drawn = plain_table(
+        [safe_text(c.header) for c in columns],
+        cells,
+        right=[c.numeric for c in columns],
+        title=safe_text(title) if title else None,
+        notes=[safe_text(note) for note in notes],
+    )
+    if drawn is not None:
+        sys.stdout.write(drawn)
+        sys.stdout.flush()
+        return
     from rich.table import Table
 
     table = Table(title=text(title) if title else None, title_justify="left")
     for column in columns:
         table.add_column(text(column.header), justify="right" if column.numeric else "left")
-    for row in rows:
-        table.add_row(*(text(_cell(row.get(c.key), c)) for c in columns))
+    for row in cells:
+        table.add_row(*(text(cell) for cell in row))
     out = console()
     out.print(table)
     for note in notes:
@@ -205,8 +224,6 @@ def emit(
         echo_json(json_value)
     elif fmt == "csv":
         rows = csv_rows() if callable(csv_rows) else csv_rows
-        import typer
-
-        typer.echo(csv_text(rows, csv_columns), nl=False)
+        write(csv_text(rows, csv_columns))
     else:
         table()

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.text import Text
 
-__all__ = ["echo", "echo_json", "safe_text", "text"]
+__all__ = ["echo", "echo_json", "safe_text", "text", "write"]
 
 # C0 (tab and newline included), DEL, C1, Arabic letter mark, LRM/RLM, line/paragraph
 # separators, bidi embeddings/overrides (U+202A-U+202E) and isolates (U+2066-U+2069),
@@ -70,11 +70,24 @@ def text(value: object, style: str = "") -> Text:
     return Text(safe_text(value), style=style)
 
 
+def write(text: str, *, err: bool = False) -> None:
+    """Write ``text`` as is to stdout (stderr with `err`) and flush: what ``typer.echo(text,
+    nl=False)`` does, without importing typer (cold start) when the stream is UTF-8 and the
+    text holds no ESC (click would strip ANSI sequences from it when not on a terminal)."""
+    stream = sys.stderr if err else sys.stdout
+    encoding = getattr(stream, "encoding", None) or ""
+    if stream is None or "\x1b" in text or encoding.lower().replace("-", "") != "utf8":
+        import typer
+
+        typer.echo(text, err=err, nl=False)
+        return
+    stream.write(text)
+    stream.flush()
+
+
 def echo(message: object, *, err: bool = False) -> None:
     """Print one line of :func:`safe_text` ``(message)`` (on stderr with `err`)."""
-    import typer
-
-    typer.echo(safe_text(message), err=err)
+    write(safe_text(message) + "\n", err=err)
 
 
 def json_text(value: Any) -> str:
@@ -95,11 +108,9 @@ def echo_json(value: Any) -> None:
     """
     import codecs
 
-    import typer
-
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
     try:
         utf8 = codecs.lookup(encoding).name == "utf-8"
     except LookupError:
         utf8 = False
-    typer.echo(json_text(value) if utf8 else json.dumps(value, ensure_ascii=True))
+    write((json_text(value) if utf8 else json.dumps(value, ensure_ascii=True)) + "\n")

@@ -1,0 +1,148 @@
+"""Tables for a pipe or a file, drawn without importing rich (issue 13: cold start).
+
+Why: importing rich's console and table costs a cold ``corridors route`` 25-40 ms, a quarter
+of its time, to draw a few rows into a pipe. :func:`plain_table` draws exactly what
+:func:`corridors.cli.output.print_table` has rich draw there, in the one case that needs no
+layout decision: output that is not a terminal (so no colour, no styles), a UTF-8 stream
+(rich's heavy-head box, not its ASCII one), rich's 160 columns (no ``COLUMNS`` or other
+setting rich reads), every string made only of characters whose width rich agrees on with
+this module (:func:`cells`), and a table, title
+and notes that fit the width (so nothing wraps or is cropped). Anything else returns None and
+rich draws it. ``tests/test_plaintable.py`` compares the two on many tables.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+__all__ = ["WIDTH", "cells", "plain_table"]
+
+WIDTH = 160
+"""The width :func:`corridors.cli.output.console` gives rich for output that is not a terminal."""
+
+# Environment variables with which rich would style, size or detect its output differently.
+_RICH_SETTINGS = (
+    "COLUMNS",
+    "LINES",
+    "FORCE_COLOR",
+    "TTY_COMPATIBLE",
+    "TTY_INTERACTIVE",
+    "JUPYTER_COLUMNS",
+    "JUPYTER_LINES",
+)
+# Characters rich measures one cell wide (tests check each against rich.cells.cell_len):
+# printable ASCII, Latin-1 and Latin Extended-A/B letters and signs (not the soft hyphen),
+# Cyrillic letters (not its combining marks), and a few punctuation marks the tables use;
+# and two cells wide: Hangul syllables and CJK unified ideographs (native names).
+_ONE_CELL = (
+    (0x20, 0x7E),
+    (0xA0, 0xAC),
+    (0xAE, 0x24F),
+    (0x400, 0x482),
+    (0x48A, 0x4FF),
+    (0x2013, 0x2014),
+    (0x2018, 0x2019),
+    (0x201C, 0x201D),
+    (0x2026, 0x2026),
+    (0x2192, 0x2192),
+)
+_TWO_CELLS = ((0x4E00, 0x9FFF), (0xAC00, 0xD7A3))
+
+
+def cells(text: str) -> int | None:
+    """How many terminal cells ``text`` takes as rich measures it, or None if it holds a
+    character this module does not know the width of (then rich draws the table)."""
+    if text.isascii():
+        return len(text) if text.isprintable() else None
+    width = 0
+    for ch in text:
+        code = ord(ch)
+        if any(lo <= code <= hi for lo, hi in _ONE_CELL):
+            width += 1
+        elif any(lo <= code <= hi for lo, hi in _TWO_CELLS):
+            width += 2
+        else:
+            return None
+    return width
+
+
+def _plain_stdout() -> bool:
+    out = sys.stdout
+    try:
+        if out.isatty():
+            return False
+    except (AttributeError, ValueError):
+        return False
+    encoding = getattr(out, "encoding", None) or ""
+    return encoding.lower().replace("-", "").startswith("utf") and not any(
+        name in os.environ for name in _RICH_SETTINGS
+    )
+
+
+def plain_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    right: Sequence[bool],
+    title: str | None = None,
+    notes: Sequence[str] = (),
+) -> str | None:
+    """The text rich prints for this table on standard output, or None (let rich draw it).
+
+    Parameters
+    ----------
+    headers : sequence of str
+        Column headers (already made safe: :func:`corridors.cli.terminal.safe_text`).
+    rows : sequence of sequence of str
+        The cells, one string per column.
+    right : sequence of bool
+        Right-justify the column (numbers).
+    title : str, optional
+        Printed above the table, left-justified to its width.
+    notes : sequence of str
+        Lines printed under the table.
+
+    Returns
+    -------
+    str or None
+        Every line, each ending in a newline; None when standard output is a terminal or
+        configured for rich, or when anything would need wrapping or is not plain text.
+    """
+    if not headers or not rows or not _plain_stdout():
+        return None
+    if any(len(row) != len(headers) for row in rows):
+        return None
+    table = [list(headers), *(list(row) for row in rows)]
+    sizes = [[cells(cell) for cell in row] for row in table]
+    measured = [cells(note) for note in notes]
+    title_size = cells(title or "")
+    if title_size is None or None in measured or any(None in row for row in sizes):
+        return None
+    widths = [max(row[i] or 0 for row in sizes) for i in range(len(headers))]
+    table_width = sum(widths) + 3 * len(widths) + 1
+    if table_width > WIDTH or title_size > table_width or any((n or 0) > WIDTH for n in measured):
+        return None
+
+    def line(left: str, fill: str, cross: str, end: str) -> str:
+        return left + cross.join(fill * (w + 2) for w in widths) + end + "\n"
+
+    def pad(value: str, width: int, right: bool) -> str:
+        if right:  # rich strips a right-justified cell's trailing spaces (not its width)
+            value = value.rstrip()
+            return " " * (width - (cells(value) or 0)) + value
+        return value + " " * (width - (cells(value) or 0))
+
+    def row_line(values: Sequence[str], bar: str) -> str:
+        shown = (pad(v, w, r) for v, w, r in zip(values, widths, right, strict=True))
+        return bar + bar.join(f" {v} " for v in shown) + bar + "\n"
+
+    out = [pad(title, table_width, False) + "\n"] if title else []
+    out.append(line("┏", "━", "┳", "┓"))
+    out.append(row_line(table[0], "┃"))
+    out.append(line("┡", "━", "╇", "┩"))
+    out.extend(row_line(row, "│") for row in table[1:])
+    out.append(line("└", "─", "┴", "┘"))
+    out.extend(note + "\n" for note in notes)
+    return "".join(out)
