@@ -98,3 +98,25 @@ def test_a_real_cold_route_imports_neither_typer_nor_rich(tmp_path: Path) -> Non
     }
     assert "corridors.cli.quick" in imported
     assert not {"typer", "click", "rich", "pydantic", "numpy", "scipy", "networkx"} & imported
+
+
+@pytest.mark.parametrize("argv", [["route", "Khasan", "Pohang"], ["list", "places"]])
+def test_a_terminal_without_unicode_gets_question_marks_not_a_traceback(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    """Under ``PYTHONIOENCODING=ascii`` the arrows and native names cannot be encoded: the
+    command still prints its answer (``?`` for those characters) and exits 0."""
+    env = {**os.environ, "CORRIDORS_CACHE_DIR": str(tmp_path / "cache")}
+    env["PYTHONIOENCODING"] = "ascii"
+    env.pop("CORRIDORS_ATLAS", None)
+    ran = subprocess.run(
+        [sys.executable, "-m", "corridors.cli", *argv],
+        capture_output=True,
+        text=True,
+        encoding="ascii",
+        errors="strict",
+        env=env,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert "Traceback" not in ran.stderr
+    assert "?" in ran.stdout

@@ -13,6 +13,7 @@ command's table shows), ``help`` (readable help pages, examples, ``--version``),
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import sys
 
@@ -27,6 +28,7 @@ def main() -> None:
     a loaded 10^6-segment network object by object at interpreter shutdown took 0.9 s and
     helps nobody, since the operating system takes the whole memory back anyway.
     """
+    _printable_streams()
     from corridors.cli.quick import try_route
 
     answered = try_route(sys.argv[1:])  # a plain route, before typer is imported
@@ -42,6 +44,17 @@ def main() -> None:
     except SystemExit as done:
         code = done.code
     _exit_now(code)
+
+
+def _printable_streams() -> None:
+    """Characters the terminal's encoding lacks (``→``, Hangul under ``PYTHONIOENCODING=ascii``)
+    print as ``?`` instead of ending the command with a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if reconfigure is not None and encoding not in ("utf8", "utf16", "utf32"):
+            with contextlib.suppress(OSError, ValueError):  # a stream that cannot change
+                reconfigure(errors="replace")
 
 
 def _exit_now(code: object) -> None:
