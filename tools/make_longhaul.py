@@ -132,28 +132,61 @@ TRANSSIB_EAST = [
         ],
     ),
 ]
-# The Nakhodka line: no published length for this stretch was found, so no meander; the
-# vertices are the curator's, kept on land: Artyom (the atlas's junction on its drawn
-# Trans-Siberian), Shkotovo and Smolyaninovo at the head of Ussuri Bay, Partizansk, down the
-# Partizanskaya valley to Tikhookeanskaya at the head of Nakhodka Bay, and along its east
-# shore to the Vostochny coal terminal at Wrangel Bay.
-NAKHODKA = [
-    (
-        None,
-        [
-            ("@artyom_primorsky", 132.169, 43.356, None),
-            ("Shkotovo", 132.33, 43.33, None),
-            ("Smolyaninovo", 132.47, 43.37, None),
-            ("Novolitovsk", 132.75, 43.30, None),
-            ("Partizansk", 133.1264567, 43.1280578, H),
-            ("Partizanskaya valley", 133.06, 43.02, None),
-            ("Tikhookeanskaya", 132.985, 42.905, None),
-            ("Nakhodka Bay east shore", 133.02, 42.83, None),
-            ("Wrangel", 133.06, 42.77, None),
-            ("@vostochny", 133.074, 42.745, None),
-        ],
-    ),
+# The Nakhodka line. Published: Moscow - Nakhodka 9,441 km (britannica-transsib-nakhodka) and
+# Ussuriysk km 9,147 (wiki-transsib-km), so Ussuriysk - Nakhodka is about 294 km (two km
+# bases: +-5 %); less what the atlas draws from Ussuriysk to Artyom, that is what this line
+# must be. Vertices are the curator's, kept on land: Artyom (the atlas's junction on its drawn
+# Trans-Siberian), Shkotovo and Smolyaninovo at the head of Ussuri Bay, over the hills by
+# Novolitovsk to Partizansk (hflabs-city-2021), down the Partizanskaya valley to
+# Tikhookeanskaya at the head of Nakhodka Bay and along its east shore to the Vostochny coal
+# terminal at Wrangel Bay. The coastal stretches are drawn straight; the inland stretch
+# Smolyaninovo - Partizansk - valley carries the meander.
+USSURIYSK_NAKHODKA_KM = 9441.0 - 9147.0
+NAKHODKA_HEAD = [
+    ("@artyom_primorsky", 132.169, 43.356, None),
+    ("Shkotovo", 132.33, 43.33, None),
+    ("Smolyaninovo", 132.47, 43.37, None),
 ]
+NAKHODKA_INLAND = [
+    ("Smolyaninovo", 132.47, 43.37, None),
+    ("Novolitovsk", 132.75, 43.30, None),
+    ("Partizansk", 133.1264567, 43.1280578, H),
+    ("Partizanskaya valley", 133.06, 43.02, None),
+]
+NAKHODKA_TAIL = [
+    ("Partizanskaya valley", 133.06, 43.02, None),
+    ("Tikhookeanskaya", 132.985, 42.905, None),
+    ("Nakhodka Bay east shore", 133.02, 42.83, None),
+    ("Wrangel", 133.06, 42.77, None),
+    ("@vostochny", 133.074, 42.745, None),
+]
+
+
+def _drawn_ussuriysk_artyom_km() -> float:
+    """What geo/corridors/rail.geojson draws from Ussuriysk to the Artyom junction, km."""
+    rail = json.loads((ROOT / "geo" / "corridors" / "rail.geojson").read_text("utf-8"))
+    lines = {f["properties"]["id"]: f["geometry"]["coordinates"] for f in rail["features"]}
+    trunk = lines["transsib_vladivostok_baranovsky"]
+    at = next(i for i, c in enumerate(trunk) if (c[0], c[1]) == NAKHODKA_HEAD[0][1:3])
+    km = line_length_m(lines["ussuriysk_baranovsky"]) + line_length_m(trunk[at:])
+    return km / 1000.0
+
+
+def _nakhodka_km() -> float:
+    """The Nakhodka line's length: Ussuriysk - Nakhodka less Ussuriysk - Artyom, km."""
+    return round(USSURIYSK_NAKHODKA_KM - _drawn_ussuriysk_artyom_km())
+
+
+def _nakhodka_sections() -> list:
+    ends = [(p[1], p[2]) for p in (*NAKHODKA_HEAD, *NAKHODKA_TAIL)]
+    straight = (
+        line_length_m(ends[: len(NAKHODKA_HEAD)]) + line_length_m(ends[len(NAKHODKA_HEAD) :])
+    ) / 1000.0
+    return [
+        (None, NAKHODKA_HEAD),
+        (_nakhodka_km() - straight, NAKHODKA_INLAND),
+        (None, NAKHODKA_TAIL),
+    ]
 
 
 def _round(c: tuple[float, float]) -> tuple[float, float]:
@@ -247,7 +280,8 @@ def _towns(sections: list) -> str:
 def _amp_note(sections: list) -> str:
     coords, _, amps = _line(sections)
     chords = sum(line_length_m([(p[1], p[2]) for p in pts]) for _, pts in sections) / 1000.0
-    span = f"{min(amps):.1f}-{max(amps):.1f}" if len(amps) > 1 else f"{amps[0]:.1f}"
+    amps = [a for a in amps if a > 0] or [0.0]
+    span = f"{min(amps):.1f}-{max(amps):.1f}" if len(set(amps)) > 1 else f"{amps[0]:.1f}"
     return (
         f"{span} km by section: {line_length_m(coords) / 1000.0:,.0f} km drawn over "
         f"{chords:,.0f} km of chords"
@@ -378,10 +412,10 @@ def features() -> list[dict]:
                     "sources": ["ruwiki-mys-astafyeva", "vostokmedia-2010-nakhodka"],
                 }
             },
-            "sections": NAKHODKA,
+            "sections": _nakhodka_sections(),
             "attributes": {"gauge_mm": 1520},
-            "km": None,
-            "km_source": None,
+            "km": float(_nakhodka_km()),
+            "km_source": "britannica-transsib-nakhodka",
             "history": [
                 {
                     "date": "1970",
@@ -416,10 +450,12 @@ def features() -> list[dict]:
             "turns back west (the real junction, Ugolnaya, is ~10 km west of it), by "
             "Shkotovo, Smolyaninovo, Partizansk (hflabs-city-2021) and Tikhookeanskaya to "
             "Wrangel Bay: the vertices other than Partizansk are the curator's, kept on "
-            "land, not traced. No published length for the stretch was found; "
-            "Ussuriysk - Nakhodka is about 294 km (Moscow - Nakhodka 9,441 km, "
-            "britannica-transsib-nakhodka, minus Ussuriysk 9,147 km, wiki-transsib-km, "
-            "two km bases).",
+            "land, not traced. Derived length: Ussuriysk - Nakhodka is about 294 km "
+            "(Moscow - Nakhodka 9,441 km, britannica-transsib-nakhodka, minus Ussuriysk "
+            "9,147 km, wiki-transsib-km; two km bases, so +-5 %), less the {artyom:.1f} km "
+            "the atlas draws from Ussuriysk to Artyom. Estimate: the inland stretch "
+            "Smolyaninovo - Partizansk - Partizanskaya valley is a regular meander "
+            "(amplitude {amp}) sized by tools/make_longhaul.py to that length.",
         },
     ]
     out = []
@@ -441,7 +477,8 @@ def features() -> list[dict]:
             "reported_length_source": spec["km_source"],
             "note": spec["note"].format(
                 towns=_towns(spec["sections"]),
-                amp=_amp_note(spec["sections"]) if spec["km"] else "none",
+                amp=_amp_note(spec["sections"]),
+                artyom=_drawn_ussuriysk_artyom_km(),
             ),
             "sources": spec["sources"],
         }
