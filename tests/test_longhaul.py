@@ -182,6 +182,24 @@ def test_bad_origin_one_line_exit_2_subprocess(tmp_path: Path, origin: str, word
     assert "Traceback" not in done.stderr
 
 
+def test_check_reaches_the_amur_above_50n() -> None:
+    """The basemap's `wide` border lines reach the Amur where the Trans-Siberian runs 50-100 km
+    north of it (Magdagachi, 53.45N), so `check` tests that stretch; the coarse box's lines
+    alone stop at 50N, hundreds of km away."""
+    from corridors.geo.borders import distance_to_border_m, load_basemap
+
+    magdagachi = (125.81667, 53.45)
+    assert 20_000 < distance_to_border_m(magdagachi) < 120_000
+    regional = [
+        f
+        for f in load_basemap()["features"]
+        if f["properties"]["kind"] == "border" and "level" not in f["properties"]
+    ]
+    assert len(regional) == 1
+    lats = [lat for line in regional[0]["geometry"]["coordinates"] for _, lat in line]
+    assert max(lats) <= 50.0
+
+
 def _fit(m: folium.Map) -> list[list[float]]:
     fits = [c for c in m._children.values() if isinstance(c, folium.map.FitBounds)]
     assert len(fits) == 1
