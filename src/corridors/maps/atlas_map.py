@@ -22,13 +22,13 @@ from corridors.maps.atlas_layers import (
 from corridors.maps.base import PLACES_PANE, data_layer, new_map
 from corridors.maps.controls import add_info_panel, add_legend, bind_info
 from corridors.maps.features import (
-    bounds,
     clean_line,
     collection,
     feature,
     programme_popup,
     zone_features,
 )
+from corridors.maps.first_view import first_view_bounds
 from corridors.maps.labels import add_place_labels
 from corridors.maps.route_panel import add_route_panel
 from corridors.maps.style import (
@@ -112,7 +112,7 @@ def atlas_map(network: Network, *, offline: bool) -> folium.Map:
     lines = [clean_line(c.coords) for c in atlas.corridors.values() if state_on(c, today)]
     if not lines:
         lines = [[[p.lon, p.lat] for p in atlas.places.values()]]
-    m = new_map(bounds(lines), offline=offline)
+    m = new_map(first_view_bounds(lines), offline=offline)  # the Korean region
     data = AtlasData(
         atlas_data(
             network,

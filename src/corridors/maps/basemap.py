@@ -4,8 +4,9 @@ maps read without tiles, with more detail as one zooms in.
 The basemap ships as package data (`data/basemap.geojson`, made by tools/make_basemap.py;
 sources and licences in data/README.md), read by :func:`corridors.geo.borders.load_basemap`
 (``check`` tests lines against the same borders). Its land comes in pieces, each with the
-zooms it is drawn at (``minzoom``, ``maxzoom``): GSHHG intermediate for the whole region, high
-for Korea and Primorye from zoom 8, full for the Rason/Tumen area from zoom 11.
+zooms it is drawn at (``minzoom``, ``maxzoom``): GSHHG low west and north of the region (under
+the Kuzbass long haul), intermediate for the whole region, high for Korea and Primorye from
+zoom 8, full for the Rason/Tumen area from zoom 11.
 
 :class:`DataBasemap` writes them into the page as quantised integer deltas (about a third of
 the bytes of GeoJSON) and its own JavaScript decodes a piece only when its zoom is first

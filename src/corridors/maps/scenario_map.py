@@ -1,9 +1,10 @@
 """``corridors compare SCENARIO --map FILE``: the alternatives drawn and labelled.
 
 One layer per alternative (its own colour), each line to a destination with a tooltip naming
-the alternative, the destination and its USD, days and kg CO2e per tonne; the network faded
-underneath; a panel with the comparison and the shared long haul (off the map: the origin
-has no atlas position). Data reaches the page only as GeoJSON and panel text (rendered by
+the alternative, the destination and its USD, days and kg CO2e per tonne; the shared long
+haul from an atlas origin drawn once, in its own layer; the network faded underneath; a panel
+with the comparison and the long haul (an origin off the atlas has no position: its long
+haul is only named). Data reaches the page only as GeoJSON and panel text (rendered by
 :mod:`corridors.maps.safe_render` through :func:`corridors.maps.base.write_html`).
 """
 
@@ -22,10 +23,12 @@ from corridors.maps.labels import add_place_labels
 from corridors.maps.style import faded_style
 from corridors.network.index import Network
 from corridors.routing.cost_params import CostParams
-from corridors.routing.scenario import Outcome, Scenario, alternative_lines
+from corridors.routing.scenario import Outcome, Scenario, alternative_lines, scenario_long_haul
 
 # Colour-blind-safe (Okabe-Ito), distinct from nothing on the faded network below.
 PALETTE = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+LONG_HAUL_COLOR = "#333333"
+LONG_HAUL_LAYER = "Long haul (shared)"
 
 
 def _label(outcome: Outcome, destination: str) -> str:
@@ -58,7 +61,30 @@ def scenario_map(
     colour = {a: PALETTE[(number[a] - 1) % len(PALETTE)] for a in alternatives}
     by_name = {a.name: a for a in scenario.alternatives}
     layers: dict[str, list[dict[str, Any]]] = {a: [] for a in alternatives}
-    stops: list[str] = [scenario.origin.joins]
+    origin = scenario.origin
+    haul = scenario_long_haul(network, scenario, params)
+    haul_label = (
+        f"Long haul {origin.name} \u2192 {places[origin.joins].name}: "
+        f"{haul.distance_km:,.0f} km by {origin.mode}, shared by every alternative"
+    )
+    haul_features = [
+        feature(
+            f"haul-{k}",
+            {"type": "LineString", "coordinates": clean_line(coords)},
+            {
+                "name": haul_label,
+                "popup": {"title": "Long haul", "rows": [["", haul_label]], "links": []},
+                "style": {
+                    "color": LONG_HAUL_COLOR,
+                    "weight": 5.0,
+                    "opacity": 0.7,
+                    **({"dashArray": "10 6"} if mode == "rail" else {}),
+                },
+            },
+        )
+        for k, (mode, coords) in enumerate(haul.lines)
+    ]
+    stops: list[str] = [*([origin.place] if origin.place else []), origin.joins]
     for n, outcome in enumerate(outcomes):
         chosen = by_name[outcome.alternative]
         lines = alternative_lines(network, scenario, chosen, outcome.destination, params)
@@ -85,6 +111,7 @@ def scenario_map(
                 )
             )
     every = [f["geometry"]["coordinates"] for fs in layers.values() for f in fs]
+    every += [f["geometry"]["coordinates"] for f in haul_features]
     m = new_map(bounds(every), offline=offline)
     faded = [
         feature(
@@ -97,6 +124,10 @@ def scenario_map(
     data_layer(collection(faded), name="Network", interactive=False).add_to(m)
     # Layer names are not data: the layer control writes them as HTML. The names of the
     # alternatives reach the page only in the legend, tooltips and panel (text).
+    if haul_features:
+        haul_layer = data_layer(collection(haul_features), name=LONG_HAUL_LAYER, pane=ROUTE_PANE)
+        bind_info(haul_layer)
+        haul_layer.add_to(m)
     for name in alternatives:
         layer = data_layer(
             collection(layers[name]), name=f"Alternative {number[name]}", pane=ROUTE_PANE
@@ -110,7 +141,6 @@ def scenario_map(
     bind_info(marks, sticky=False)
     marks.add_to(m)
     add_place_labels(m, atlas, stops, layer=marks, min_zoom=0)
-    origin = scenario.origin
     add_panel(
         m,
         title=(
@@ -120,7 +150,7 @@ def scenario_map(
                 else f"{scenario.name}: least-cost annual flow, {sum(flows_mt.values()):,.3g} Mt/yr"
             )
             + "; long haul "
-            f"{origin.name} \u2192 {places[origin.joins].name} {origin.km:,.0f} km by "
+            f"{origin.name} \u2192 {places[origin.joins].name} {haul.distance_km:,.0f} km by "
             f"{origin.mode}, shared"
         ),
         columns=["Alternative", "Destination", "USD/t", "Days", "kg CO2e/t"]
@@ -140,6 +170,8 @@ def scenario_map(
         css_class="corridors-route-panel",
     )
     legend = [{"label": f"{number[a]}. {a}", "color": colour[a], "weight": 5} for a in alternatives]
+    if haul_features:
+        legend.append({"label": LONG_HAUL_LAYER, "color": LONG_HAUL_COLOR, "weight": 5})
     legend += [
         {"label": "by rail (dashed)", "color": "#555555", "dash": "10 6", "weight": 3},
         {"label": "Other corridors", "color": "#7f8c8d", "weight": 2},

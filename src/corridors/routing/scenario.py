@@ -1,8 +1,10 @@
 """Scenarios: the same cargo by several alternatives, side by side (``corridors compare``).
 
 A scenario file (TOML; example: ``geo/scenarios/kuzbass-korea.toml``) names the cargo
-(``tonnes``, ``vessel``), an ``[origin]`` off the atlas joined to it by one long haul of
-published length (modelled once, shared by every alternative), ``destinations`` (atlas
+(``tonnes``, ``vessel``), an ``[origin]`` and its long haul to the atlas place ``joins``
+(modelled once, shared by every alternative: :mod:`corridors.routing.longhaul`; the origin is
+an atlas ``place`` and the long haul its atlas route, or, in the first format, a ``name`` off
+the atlas with the long haul's published ``km``), ``destinations`` (atlas
 places), optional ``[[links]]`` (stretches the atlas lacks, each with its length and source)
 and ``[[alternatives]]``: each a list of ``via`` places the route must pass (e.g. the
 transshipment port), an optional ``capacity_mt`` (Mt/yr, for ``flow``) with its source, and
@@ -35,27 +37,16 @@ from corridors.routing.cost import (
     route_stretches,
 )
 from corridors.routing.cost_params import VESSELS, CostParams
+from corridors.routing.longhaul import ATLAS_SOURCE, Line, LongHaul, Origin, long_haul
 from corridors.routing.options import make_options
 from corridors.routing.route import route
 
 MAX_SCENARIO_BYTES = 1 << 20
 _TOP = {"name", "tonnes", "vessel", "as_of", "include_proposed", "destinations", "origin"}
 _TOP |= {"links", "alternatives", "demand_mt", "note"}
-_ORIGIN = {"name", "country", "joins", "mode", "km", "source", "note"}
+_ORIGIN = {"place", "name", "country", "joins", "mode", "km", "source", "note"}
 _LINK = {"from", "to", "mode", "km", "source", "note"}
 _ALTERNATIVE = {"name", "via", "capacity_mt", "capacity_source", "set", "note"}
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where the cargo starts, off the atlas: ``km`` of ``mode`` to the atlas place ``joins``."""
-
-    name: str
-    country: str
-    joins: str
-    mode: str
-    km: float
-    source: str
 
 
 @dataclass(frozen=True)
@@ -155,6 +146,46 @@ def _source(network: Network, path: str, where: str, value: object) -> str:
     return source
 
 
+def _origin(network: Network, file: str, table: object) -> Origin:
+    """``[origin]``: an atlas ``place`` (the long haul is its atlas route to ``joins``), or
+    an off-atlas ``name`` with the long haul's ``km`` and ``source`` (the first format)."""
+    o = _keys(file, "origin", table, _ORIGIN, ("joins",))
+    if "place" in o:
+        extra = sorted(k for k in ("name", "country", "mode", "km", "source") if k in o)
+        if extra:
+            raise _fail(
+                file,
+                f"origin: '{extra[0]}' is for an origin off the atlas; with 'place' the long "
+                "haul is the atlas route (drop it)",
+            )
+        place = _place(network, file, "origin.place", o["place"])
+        joins = _place(network, file, "origin.joins", o["joins"])
+        if joins == place:
+            raise _fail(file, "origin.joins must be another place than origin.place")
+        start = network.atlas.places[place]
+        return Origin(start.name, start.country, joins, "rail", None, ATLAS_SOURCE, place)
+    if "name" not in o and "km" not in o:
+        raise _fail(
+            file,
+            "origin: field 'place' is missing (an atlas place, e.g. place = \"Novokuznetsk\"; "
+            "or 'name', 'km' and 'source' for a long haul off the atlas)",
+        )
+    for key in ("name", "km", "source"):
+        if key not in o:
+            raise _fail(file, f"origin: field '{key}' is missing")
+    mode = o.get("mode", "rail")
+    if mode not in ("rail", "sea"):
+        raise _fail(file, f"origin.mode must be rail or sea, not {mode!r}")
+    return Origin(
+        _text(file, "origin.name", o["name"]),
+        _text(file, "origin.country", o.get("country", "RUS")),
+        _place(network, file, "origin.joins", o["joins"]),
+        mode,
+        _positive(file, "origin.km", o["km"]),
+        _source(network, file, "origin.source", o["source"]),
+    )
+
+
 def load_scenario(path: Path | str, network: Network, params: CostParams) -> Scenario:
     """Read and validate a scenario file against ``network``'s places and sources.
 
@@ -177,18 +208,7 @@ def load_scenario(path: Path | str, network: Network, params: CostParams) -> Sce
     if vessel not in VESSELS:
         raise _fail(file, f"vessel must be one of {', '.join(VESSELS)}, not {vessel!r}")
     tonnes = _positive(file, "tonnes", top.get("tonnes", 1_000_000))
-    o = _keys(file, "origin", top["origin"], _ORIGIN, ("name", "joins", "km", "source"))
-    mode = o.get("mode", "rail")
-    if mode not in ("rail", "sea"):
-        raise _fail(file, f"origin.mode must be rail or sea, not {mode!r}")
-    origin = Origin(
-        _text(file, "origin.name", o["name"]),
-        _text(file, "origin.country", o.get("country", "RUS")),
-        _place(network, file, "origin.joins", o["joins"]),
-        mode,
-        _positive(file, "origin.km", o["km"]),
-        _source(network, file, "origin.source", o["source"]),
-    )
+    origin = _origin(network, file, top["origin"])
     if not isinstance(top["destinations"], list) or not top["destinations"]:
         raise _fail(file, "destinations must be a non-empty list of places")
     destinations = tuple(
@@ -280,9 +300,6 @@ def load_scenario(path: Path | str, network: Network, params: CostParams) -> Sce
     )
 
 
-Line = tuple[str, tuple[tuple[float, float], ...]]
-
-
 def _hop(
     network: Network, scenario: Scenario, model: CostModel, start: str, end: str
 ) -> tuple[list[Stretch], tuple[str, ...], list[Line]]:
@@ -307,6 +324,19 @@ def _points(scenario: Scenario, alternative: Alternative, destination: str) -> l
     return [b for a, b in zip([None, *points], points, strict=False) if a != b]
 
 
+def scenario_long_haul(network: Network, scenario: Scenario, params: CostParams) -> LongHaul:
+    """The scenario's shared long haul under ``params`` (its lines: the atlas route from
+    the origin, none for an origin off the atlas)."""
+    model = CostModel.for_network(network, params, vessel=scenario.vessel)
+    return long_haul(
+        network,
+        scenario.origin,
+        model,
+        as_of=scenario.as_of,
+        include_proposed=scenario.include_proposed,
+    )
+
+
 def alternative_lines(
     network: Network,
     scenario: Scenario,
@@ -315,7 +345,8 @@ def alternative_lines(
     params: CostParams,
 ) -> list[Line]:
     """The lines (mode, lon/lat coordinates) of one alternative to one destination on the
-    atlas, from where the long haul joins it (a scenario link: a straight line)."""
+    atlas, from where the long haul joins it (a scenario link: a straight line); the shared
+    long haul itself is :func:`scenario_long_haul`."""
     p = params.with_values(alternative.overrides) if alternative.overrides else params
     model = CostModel.for_network(network, p, vessel=scenario.vessel)
     points = _points(scenario, alternative, destination)
@@ -339,19 +370,11 @@ def cost_alternative(
     p = params.with_values(alternative.overrides) if alternative.overrides else params
     model = CostModel.for_network(network, p, vessel=scenario.vessel)
     origin = scenario.origin
-    places = network.atlas.places
-    stretches = [
-        Stretch(
-            origin.name,
-            origin.joins,
-            origin.mode,
-            origin.km,
-            "long haul",
-            origin.country,
-            places[origin.joins].country,
-        )
-    ]
-    warnings: list[str] = []
+    haul = long_haul(
+        network, origin, model, as_of=scenario.as_of, include_proposed=scenario.include_proposed
+    )
+    stretches = list(haul.stretches)
+    warnings: list[str] = list(haul.warnings)
     points = _points(scenario, alternative, destination)
     for start, end in zip(points, points[1:], strict=False):
         found, said, _ = _hop(network, scenario, model, start, end)
@@ -379,6 +402,8 @@ def comparison_dict(
     its legs), and the parameters."""
     places = network.atlas.places
     o = scenario.origin
+    params = outcomes[0].costed.params if outcomes else None
+    haul = None if params is None else scenario_long_haul(network, scenario, params)
     rows = []
     for outcome in outcomes:
         row = outcome.row()
@@ -386,19 +411,24 @@ def comparison_dict(
         row["legs"] = [i.to_dict(outcome.costed.tonnes) for i in outcome.costed.items]
         row["warnings"] = list(outcome.costed.warnings)
         rows.append(row)
-    params = outcomes[0].costed.params if outcomes else None
+    long_haul_doc: dict[str, Any] = {
+        "from": o.name,
+        "to": o.joins,
+        "mode": o.mode,
+        "distance_km": o.km if haul is None or o.place is None else round(haul.distance_km, 1),
+        "source": o.source,
+    }
+    if o.place is not None:
+        long_haul_doc["from_id"] = o.place
+        long_haul_doc["corridors"] = (
+            [] if haul is None else list(dict.fromkeys(s.corridor for s in haul.stretches))
+        )
     return {
         "scenario": scenario.name,
         "file": scenario.path,
         "tonnes": scenario.tonnes,
         "vessel": scenario.vessel,
-        "long_haul": {
-            "from": o.name,
-            "to": o.joins,
-            "mode": o.mode,
-            "distance_km": o.km,
-            "source": o.source,
-        },
+        "long_haul": long_haul_doc,
         "rows": rows,
         "assumptions": {} if params is None else params.to_dict(),
     }
@@ -414,4 +444,5 @@ __all__ = [
     "comparison_dict",
     "cost_alternative",
     "load_scenario",
+    "scenario_long_haul",
 ]
