@@ -85,7 +85,11 @@ def test_shipped_atlas_has_no_problem_but_those_fixed_elsewhere(shipped: Path) -
 
 def test_corridor_6_percent_off_fails_and_passes_at_7(shipped: Path) -> None:
     atlas = load_atlas(shipped)
-    measured = next(c for c in atlas.corridors.values() if c.reported_length_km is not None)
+    measured = next(
+        c
+        for c in atlas.corridors.values()
+        if c.reported_length_km is not None and not c.attributes.get("schematic")
+    )
     computed = line_length_m(measured.coords) / 1000.0
     path = Path(measured.file)
     doc = read(path)
@@ -104,6 +108,48 @@ def test_corridor_6_percent_off_fails_and_passes_at_7(shipped: Path) -> None:
 def test_length_tolerance_is_a_fraction_below_one(shipped: Path, value: float) -> None:
     with pytest.raises(UsageError, match="`length_tolerance`"):
         check_atlas(load_atlas(shipped), length_tolerance=value)
+
+
+def _set_props(root: Path, cid: str, **changes: Any) -> None:
+    for path in (root / "corridors").glob("*.geojson"):
+        doc = read(path)
+        for feature in doc["features"]:
+            if feature["properties"]["id"] == cid:
+                feature["properties"].update(changes)
+                write(path, doc)
+                return
+    raise AssertionError(cid)
+
+
+def test_a_schematic_line_is_held_to_a_share_of_its_published_length(shipped: Path) -> None:
+    """A schematic line may draw 55-105 % of its published length; a real line 95-105 %. The
+    route graph carries the schematic one at its published length."""
+    from corridors.check import SCHEMATIC_MIN_SHARE
+    from corridors.network.index import build_index
+
+    atlas = load_atlas(shipped)
+    corridor = atlas.corridors["khasan_rajin"]
+    attributes = dict(corridor.attributes)
+    drawn = line_length_m(corridor.coords) / 1000.0
+    long = round(drawn / 0.7, 3)  # the line draws 70 % of it
+    _set_props(shipped, "khasan_rajin", reported_length_km=long)
+    assert ("khasan_rajin", "length") in problems(check_atlas(load_atlas(shipped)))
+    _set_props(shipped, "khasan_rajin", attributes={**attributes, "schematic": True})
+    schematic = load_atlas(shipped)
+    assert ("khasan_rajin", "length") not in problems(check_atlas(schematic))
+    lengths = build_index(atlas=schematic).corridor_lengths_km()
+    assert lengths["khasan_rajin"] == pytest.approx(long, rel=1e-9)
+    too_long = round(drawn / (SCHEMATIC_MIN_SHARE - 0.05), 3)  # a stretch missing
+    _set_props(shipped, "khasan_rajin", reported_length_km=too_long)
+    finding = next(
+        f for f in check_atlas(load_atlas(shipped)).problems if f.subject == "khasan_rajin"
+    )
+    assert finding.check == "length" and "add the missing stops" in finding.message
+    _set_props(shipped, "khasan_rajin", reported_length_km=None, reported_length_source=None)
+    finding = next(
+        f for f in check_atlas(load_atlas(shipped)).problems if f.subject == "khasan_rajin"
+    )
+    assert "without a published length" in finding.message
 
 
 # --- sources --------------------------------------------------------------------------------

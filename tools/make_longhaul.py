@@ -7,29 +7,24 @@ root:
 
     python tools/make_longhaul.py
 
-What is sourced and what is drawn. Every fixed vertex below is a cited point (a station, or
-the centre of the town the line runs through: ``hflabs-city-2021`` is the DaData geocoder's
-town centre, the others the settlement's Wikipedia coordinates). No alignment was traced from
-a map: between the fixed vertices a railway through mountains and river valleys runs 10-25 %
-longer than the straight chord, so each *section* between published km posts gets a regular
-meander (a sine wave of ~10 km wavelength across the chord) whose amplitude is solved so that
-the section's drawn geodesic length equals the distance between its km posts. The meander
-is a curator's estimate of length, not of position: it keeps the line within a few km of the
-chords, and the corridor notes say so. Deterministic: a re-run writes the same bytes.
+What is sourced and what is drawn. Every vertex below is a cited point (a station, or the
+centre of the town the line runs through: ``hflabs-city-2021`` is the DaData geocoder's town
+centre, the others the settlement's Wikipedia coordinates), except a few on the Nakhodka line
+that the note names as the curator's. No alignment was traced from a map, so the lines are
+*schematic* (``attributes.schematic``, geo/README.md): straight chords between those points,
+drawn 5-15 % shorter than the track, and routed at their published lengths (the km posts),
+which ``corridors check`` holds them to. Deterministic: a re-run writes the same bytes.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 from corridors.geo.geodesy import line_length_m
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "geo" / "corridors" / "longhaul.geojson"
-WAVELENGTH_KM = 10.0
-SAMPLES_PER_WAVE = 6
 DECIMALS = 4
 
 H = "hflabs-city-2021"
@@ -139,8 +134,7 @@ TRANSSIB_EAST = [
 # Trans-Siberian), Shkotovo and Smolyaninovo at the head of Ussuri Bay, over the hills by
 # Novolitovsk to Partizansk (hflabs-city-2021), down the Partizanskaya valley to
 # Tikhookeanskaya at the head of Nakhodka Bay and along its east shore to the Vostochny coal
-# terminal at Wrangel Bay. The coastal stretches are drawn straight; the inland stretch
-# Smolyaninovo - Partizansk - valley carries the meander.
+# terminal at Wrangel Bay.
 USSURIYSK_NAKHODKA_KM = 9441.0 - 9147.0
 NAKHODKA_HEAD = [
     ("@artyom_primorsky", 132.169, 43.356, None),
@@ -178,13 +172,9 @@ def _nakhodka_km() -> float:
 
 
 def _nakhodka_sections() -> list:
-    ends = [(p[1], p[2]) for p in (*NAKHODKA_HEAD, *NAKHODKA_TAIL)]
-    straight = (
-        line_length_m(ends[: len(NAKHODKA_HEAD)]) + line_length_m(ends[len(NAKHODKA_HEAD) :])
-    ) / 1000.0
     return [
         (None, NAKHODKA_HEAD),
-        (_nakhodka_km() - straight, NAKHODKA_INLAND),
+        (None, NAKHODKA_INLAND),
         (None, NAKHODKA_TAIL),
     ]
 
@@ -193,64 +183,21 @@ def _round(c: tuple[float, float]) -> tuple[float, float]:
     return (round(c[0], DECIMALS), round(c[1], DECIMALS))
 
 
-def _meander(a: tuple[float, float], b: tuple[float, float], amp_km: float) -> list:
-    """Points from a (excluded) to b (included): a sine across the chord a-b."""
-    chord_km = line_length_m([a, b]) / 1000.0
-    waves = max(1, round(chord_km / WAVELENGTH_KM))
-    n = waves * SAMPLES_PER_WAVE
-    mid_lat = math.radians((a[1] + b[1]) / 2)
-    # local east/north km per degree
-    kx, ky = 111.32 * math.cos(mid_lat), 110.57
-    dx, dy = (b[0] - a[0]) * kx, (b[1] - a[1]) * ky
-    norm = math.hypot(dx, dy) or 1.0
-    px, py = -dy / norm, dx / norm  # unit normal, km
-    out = []
-    for i in range(1, n + 1):
-        t = i / n
-        off = amp_km * math.sin(2 * math.pi * waves * t)
-        x = a[0] + (b[0] - a[0]) * t + px * off / kx
-        y = a[1] + (b[1] - a[1]) * t + py * off / ky
-        out.append(_round((x, y)))
-    out[-1] = _round(b)
-    return out
+def _section(points: list) -> list:
+    """The section's line: straight chords between its cited points."""
+    return [_round((p[1], p[2])) for p in points]
 
 
-def _section(km: float | None, points: list) -> tuple[list, float]:
-    """The section's line and the meander amplitude (km) that draws it at ``km``."""
-    fixed = [(p[1], p[2]) for p in points]
-    if km is None:
-        return [_round(c) for c in fixed], 0.0
-
-    def build(amp: float) -> list:
-        line = [_round(fixed[0])]
-        for a, b in zip(fixed, fixed[1:], strict=False):
-            line.extend(_meander(a, b, amp))
-        return line
-
-    lo, hi = 0.0, 20.0
-    if line_length_m(build(lo)) / 1000.0 >= km:
-        return build(lo), 0.0
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        if line_length_m(build(mid)) / 1000.0 < km:
-            lo = mid
-        else:
-            hi = mid
-    return build(hi), hi
-
-
-def _line(sections: list) -> tuple[list, list[str], list[float]]:
+def _line(sections: list) -> tuple[list, list[str]]:
     coords: list = []
     vias: list[str] = []
-    amps: list[float] = []
-    for km, points in sections:
-        part, amp = _section(km, points)
-        amps.append(amp)
+    for _km, points in sections:
+        part = _section(points)
         coords.extend(part if not coords else part[1:])
         for name, *_ in points:
             if name.startswith("@") and name[1:] not in vias:
                 vias.append(name[1:])
-    return [list(c) for c in coords], vias, amps
+    return [list(c) for c in coords], vias
 
 
 TRANSSIB_NAMES = {
@@ -258,12 +205,10 @@ TRANSSIB_NAMES = {
     "ru": {"name": "Транссибирская магистраль", "sources": ["kowiki-trans-siberian"]},
 }
 FIXED = (
-    "Fixed vertices: the stations and town centres it runs through ({towns}); sources "
-    "hflabs-city-2021 (DaData town centres) and the settlements' Wikipedia pages. Estimate: "
-    "no alignment was traced from a map; between the fixed vertices the line is a regular "
-    "meander (~10 km wavelength, amplitude {amp}) sized by tools/make_longhaul.py so that "
-    "each section between published km posts is drawn at its published length; it shows "
-    "the length, not the track's exact position (within a few km of it)."
+    "Schematic line: straight chords between the stations and town centres it runs through "
+    "({towns}; sources hflabs-city-2021, DaData town centres, and the settlements' Wikipedia "
+    "pages), {drawn} drawn; no alignment was traced from a map, so routes use the published "
+    "length (reported_length_km), not the drawn one."
 )
 
 
@@ -277,15 +222,11 @@ def _towns(sections: list) -> str:
     return ", ".join(seen)
 
 
-def _amp_note(sections: list) -> str:
-    coords, _, amps = _line(sections)
-    chords = sum(line_length_m([(p[1], p[2]) for p in pts]) for _, pts in sections) / 1000.0
-    amps = [a for a in amps if a > 0] or [0.0]
-    span = f"{min(amps):.1f}-{max(amps):.1f}" if len(set(amps)) > 1 else f"{amps[0]:.1f}"
-    return (
-        f"{span} km by section: {line_length_m(coords) / 1000.0:,.0f} km drawn over "
-        f"{chords:,.0f} km of chords"
-    )
+def _drawn_note(sections: list, published_km: float) -> str:
+    coords, _ = _line(sections)
+    drawn = line_length_m(coords) / 1000.0
+    share = drawn / published_km - 1
+    return f"{drawn:,.0f} km ({share:+.0%} against the published {published_km:,.0f} km)"
 
 
 def features() -> list[dict]:
@@ -302,7 +243,7 @@ def features() -> list[dict]:
                 }
             },
             "sections": SOUTH_SIBERIAN,
-            "attributes": {"gauge_mm": 1520, "electrified": True},
+            "attributes": {"gauge_mm": 1520, "electrified": True, "schematic": True},
             "km": 1034.0,
             "km_source": "wiki-abakan-taishet",
             "history": [
@@ -346,7 +287,7 @@ def features() -> list[dict]:
             "name": "Trans-Siberian Taishet - Khabarovsk",
             "names": TRANSSIB_NAMES,
             "sections": TRANSSIB_WEST,
-            "attributes": {"gauge_mm": 1520, "electrified": True, "tracks": 2},
+            "attributes": {"gauge_mm": 1520, "electrified": True, "tracks": 2, "schematic": True},
             "km": 8493.0 - 4483.0,
             "km_source": "wiki-transsib-km",
             "history": [
@@ -379,7 +320,7 @@ def features() -> list[dict]:
             "name": "Trans-Siberian Khabarovsk - Ussuriysk",
             "names": TRANSSIB_NAMES,
             "sections": TRANSSIB_EAST,
-            "attributes": {"gauge_mm": 1520, "electrified": True, "tracks": 2},
+            "attributes": {"gauge_mm": 1520, "electrified": True, "tracks": 2, "schematic": True},
             "km": 9147.0 - 8493.0,
             "km_source": "wiki-transsib-km",
             "history": [
@@ -413,7 +354,7 @@ def features() -> list[dict]:
                 }
             },
             "sections": _nakhodka_sections(),
-            "attributes": {"gauge_mm": 1520},
+            "attributes": {"gauge_mm": 1520, "schematic": True},
             "km": float(_nakhodka_km()),
             "km_source": "britannica-transsib-nakhodka",
             "history": [
@@ -453,14 +394,13 @@ def features() -> list[dict]:
             "land, not traced. Derived length: Ussuriysk - Nakhodka is about 294 km "
             "(Moscow - Nakhodka 9,441 km, britannica-transsib-nakhodka, minus Ussuriysk "
             "9,147 km, wiki-transsib-km; two km bases, so +-5 %), less the {artyom:.1f} km "
-            "the atlas draws from Ussuriysk to Artyom. Estimate: the inland stretch "
-            "Smolyaninovo - Partizansk - Partizanskaya valley is a regular meander "
-            "(amplitude {amp}) sized by tools/make_longhaul.py to that length.",
+            "the atlas draws from Ussuriysk to Artyom. Schematic line, {drawn} drawn; routes "
+            "use the derived length.",
         },
     ]
     out = []
     for spec in specs:
-        coords, vias, _ = _line(spec["sections"])
+        coords, vias = _line(spec["sections"])
         props: dict = {
             "id": spec["id"],
             "name": spec["name"],
@@ -477,7 +417,7 @@ def features() -> list[dict]:
             "reported_length_source": spec["km_source"],
             "note": spec["note"].format(
                 towns=_towns(spec["sections"]),
-                amp=_amp_note(spec["sections"]),
+                drawn=_drawn_note(spec["sections"], spec["km"]),
                 artyom=_drawn_ussuriysk_artyom_km(),
             ),
             "sources": spec["sources"],

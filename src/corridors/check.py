@@ -22,6 +22,11 @@ from corridors.geo.geodesy import distance_m, line_length_m, nearest_on_line
 from corridors.network.index import Network, build_index
 
 LENGTH_TOLERANCE = 0.05
+# A schematic line (straight chords between cited points) must draw at least this share of its
+# published length: shorter, and a stretch is missing rather than merely straightened. Lines
+# through mountains run far longer than their chords (Abakan - Taishet over the Eastern Sayan:
+# 647 km of track, 495 km of chords through its towns).
+SCHEMATIC_MIN_SHARE = 0.55
 """Default ``length_tolerance``: computed and published lengths may differ by 5 %."""
 SNAP_TOLERANCE_M = 2000.0
 PORT_WATER_RADIUS_M = 1500.0
@@ -157,10 +162,36 @@ def check_length(
 ) -> None:
     computed = line_length_m(corridor.coords) / 1000.0
     if corridor.reported_length_km is None:
+        if corridor.attributes.get("schematic") is True:
+            report.add(
+                corridor.id,
+                "length",
+                False,
+                f"schematic line ({computed:,.1f} km drawn) without a published length: "
+                "set reported_length_km and reported_length_source, or draw the real line",
+            )
+            return
         report.add(corridor.id, "length", True, f"{computed:,.1f} km (no published length)")
         return
     published = corridor.reported_length_km
     gap = (computed - published) / published
+    if corridor.attributes.get("schematic") is True:
+        ok = SCHEMATIC_MIN_SHARE - 1.0 <= gap <= tolerance
+        report.add(
+            corridor.id,
+            "length",
+            ok,
+            f"schematic line: {computed:,.1f} km drawn between cited points, routed at the "
+            f"published {published:,.1f} km ({gap:+.1%})"
+            + (
+                ""
+                if ok
+                else f"; a schematic line draws {SCHEMATIC_MIN_SHARE:.0%} to "
+                f"{1 + tolerance:.0%} of its published length: add the missing stops"
+            ),
+            {"computed_km": round(computed, 3), "published_km": published, "gap": round(gap, 5)},
+        )
+        return
     ok = abs(gap) <= tolerance
     report.add(
         corridor.id,

@@ -270,7 +270,11 @@ def _corridor_columns(atlas: Atlas, corridors: list[Corridor]) -> EdgeColumns:
     xy.frombytes(np.ascontiguousarray(points).tobytes())
     ptr = array("q")
     ptr.frombytes(coord_ptr.tobytes())
-    lengths = start_flat_lines_lengths_m(points, piece_len)  # measured while we go on
+    lengths = _at_published_length(
+        start_flat_lines_lengths_m(points, piece_len),  # measured while we go on
+        corridors,
+        edge_offset.tolist(),
+    )
     start, end, mode, ident, status, year = _attribute_columns(corridors)
     place_ids, (start_code, end_code) = _place_codes(atlas.places, start, end)
     mode_number = {name: number for number, name in enumerate(MODE_CODES)}
@@ -290,6 +294,37 @@ def _corridor_columns(atlas: Atlas, corridors: list[Corridor]) -> EdgeColumns:
         mode_code=np.fromiter(map(mode_number.__getitem__, mode), dtype=np.int64, count=len(mode)),
         pending_lengths=lengths,
     )
+
+
+def is_schematic(corridor: Corridor) -> bool:
+    """Whether `corridor`'s line is schematic: straight chords between cited points, routed at
+    its published length (``attributes.schematic``; geo/README.md)."""
+    return corridor.attributes.get("schematic") is True and corridor.reported_length_km is not None
+
+
+def _at_published_length(
+    measured: Callable[[], list[float]], corridors: list[Corridor], edge_offset: list[int]
+) -> Callable[[], list[float]]:
+    """`measured` with the pieces of every schematic corridor scaled so that they add up to its
+    published length (each piece keeps its share of the drawn line)."""
+    scaled = [
+        (edge_offset[number], edge_offset[number + 1], corridor.reported_length_km * 1000.0)
+        for number, corridor in enumerate(corridors)
+        if is_schematic(corridor) and corridor.reported_length_km is not None
+    ]
+    if not scaled:
+        return measured
+
+    def finish() -> list[float]:
+        lengths = measured()
+        for first, stop, published_m in scaled:
+            drawn = sum(lengths[first:stop])
+            if drawn > 0:
+                factor = published_m / drawn
+                lengths[first:stop] = [length * factor for length in lengths[first:stop]]
+        return lengths
+
+    return finish
 
 
 def _attribute_columns(corridors: list[Corridor]) -> tuple[list[Any], ...]:
