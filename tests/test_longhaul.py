@@ -233,3 +233,20 @@ def test_scenario_map_draws_the_long_haul_from_the_origin(network) -> None:  # n
     assert west <= network.atlas.places["novokuznetsk"].lon + 0.01
     html = m.get_root().render()
     assert LONG_HAUL_LAYER in html and "Novokuznetsk" in html
+
+
+def test_a_schematic_popup_says_what_the_line_is(network) -> None:  # noqa: ANN001
+    """The popup gives the routed (published) length and says the line is schematic, with the
+    drawn length, instead of calling the published figure 'computed'."""
+    from corridors.maps.features import corridor_popup
+
+    corridor = network.atlas.corridors["transsib_taishet_khabarovsk"]
+    routed = network.index.corridor_lengths_km()[corridor.id]
+    rows = dict(map(tuple, corridor_popup(network.atlas, corridor, routed)["rows"]))
+    assert rows["Length (routed)"].startswith("4,010")
+    drawn = line_length_m(corridor.coords) / 1000.0
+    assert rows["Line"].startswith("schematic") and f"{drawn:,.0f}" in rows["Line"]
+    assert "Length (computed)" not in rows and "Schematic" not in rows
+    plain = network.atlas.corridors["khasan_rajin"]
+    rows = dict(map(tuple, corridor_popup(network.atlas, plain, 54.2)["rows"]))
+    assert "Length (computed)" in rows and "Line" not in rows

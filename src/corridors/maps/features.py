@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from corridors.atlas.model import Atlas, Coord, Corridor, Place, Programme
 from corridors.atlas.native_text import LANGUAGE_LABELS, name_line, name_sources
 from corridors.atlas.timeline import CorridorState
+from corridors.geo.geodesy import line_length_m
 from corridors.maps.style import STATUS_LABELS, place_style, zone_style
 
 DECIMALS = 5
@@ -173,7 +174,13 @@ def corridor_popup(
             for event in corridor.history
         ]
         rows.append(["History", "; ".join(events)])
-    rows.append(["Length (computed)", fmt_km(length_km)])
+    schematic = corridor.attributes.get("schematic") is True
+    if schematic:  # routed at the published length; say what the line is
+        rows.append(["Length (routed)", fmt_km(length_km)])
+        drawn = fmt_km(line_length_m(corridor.coords) / 1000.0)
+        rows.append(["Line", f"schematic: straight chords between cited points, {drawn} drawn"])
+    else:
+        rows.append(["Length (computed)", fmt_km(length_km)])
     if corridor.reported_length_km is not None:
         published = fmt_km(corridor.reported_length_km)
         source = atlas.sources.get(corridor.reported_length_source or "")
@@ -182,7 +189,11 @@ def corridor_popup(
         rows.append(["Length (published)", published])
     ends = " \u2192 ".join(places[p].name for p in corridor.stops if p in places)
     rows.append(["Route", ends])
-    rows.extend(attribute_row(k, v) for k, v in corridor.attributes.items())
+    rows.extend(
+        attribute_row(k, v)
+        for k, v in corridor.attributes.items()
+        if not (schematic and k == "schematic")
+    )
     if corridor.note:
         rows.append(["Note", corridor.note])
     return {
