@@ -280,3 +280,157 @@ def test_rows_encoded_once_are_the_rows_each_file_encoded(tmp_path: Path) -> Non
     assert [row[:-1] for row in json.loads(b"[" + b",".join(rows[1]) + b"]")] == json.loads(
         json.dumps(expected)
     )
+
+
+# ------------------------------------------------------------------ plain corridors
+
+
+def _feature(props: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "LineString", "coordinates": [[129.5, 42.3], [129.6, 42.4]]},
+        "properties": props,
+    }
+
+
+TIDY_OR_NOT = st.one_of(
+    st.sampled_from(["khasan", "rajin", "tumangang", " khasan", "rajin ", "", "Rajin", "x y"]),
+    st.none(),
+    st.integers(0, 3),
+    st.lists(st.sampled_from(["khasan", "test-source", " rajin"]), max_size=2),
+)
+CORRIDOR_PROPS = st.fixed_dictionaries(
+    {
+        "id": st.sampled_from(["c1", "c-2", "C3", " c4", ""]),
+        "name": st.sampled_from(["Line", " Line", "", "Line\\n"]),
+        "mode": st.sampled_from(["rail", "sea", "power", "bus", " rail"]),
+        "status": st.sampled_from(["operating", "proposed", "open", " pilot"]),
+        "status_year": st.one_of(st.integers(1840, 2110), st.just(True), st.floats(2000, 2001)),
+        "from": TIDY_OR_NOT,
+        "to": TIDY_OR_NOT,
+        "sources": st.one_of(
+            st.just(["test-source"]), st.just([]), st.just(["nope"]), st.just([" test-source"])
+        ),
+    },
+    optional={
+        "via": TIDY_OR_NOT,
+        "note": st.one_of(st.none(), st.sampled_from(["a note", " padded ", "", "x"])),
+        "attributes": st.one_of(st.none(), st.just({"gauge_mm": 1520}), st.just([1])),
+        "reported_length_km": st.one_of(st.none(), st.just(12.5)),
+        "reported_length_source": st.one_of(st.none(), st.just("test-source")),
+        "history": st.one_of(
+            st.none(),
+            st.just([{"date": "2014", "status": "operating", "sources": ["test-source"]}]),
+        ),
+        "names": st.one_of(
+            st.none(), st.just({"ko": {"name": "나진", "sources": ["test-source"]}})
+        ),
+    },
+)
+
+
+@settings(
+    max_examples=400,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],  # patched per example
+)
+@given(props=CORRIDOR_PROPS)
+def test_plain_corridor_is_the_full_check_or_declines(
+    props: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import corridors.atlas.read as read
+    from corridors.atlas.model import Place, Source
+
+    places = {
+        pid: Place(pid, pid.title(), (), "PRK", "station", 129.5, 42.3, ("test-source",))
+        for pid in ("khasan", "rajin", "tumangang")
+    }
+    sources = {"test-source": Source("test-source", "Test")}
+
+    def outcome() -> Any:
+        try:
+            return read.parse_corridor_feature(_feature(props), places, sources, "f.geojson", 0)
+        except AtlasError as exc:
+            return str(exc)
+
+    fast = outcome()
+    with monkeypatch.context() as patch:
+        patch.setattr(read, "_plain_corridor", lambda *args: None)
+        full = outcome()
+    assert fast == full
+    if not isinstance(fast, str):
+        assert fast.attributes == full.attributes and fast.coords == full.coords
+
+
+def test_a_plain_feature_takes_the_fast_path_and_equals_the_full_one() -> None:
+    import corridors.atlas.read as read
+    from corridors.atlas.model import Place, Source
+
+    places = {p: Place(p, p, (), "PRK", "station", 129.5, 42.3, ("s",)) for p in ("a", "b", "j")}
+    sources = {"s": Source("s", "Test")}
+    props = {"id": "c1", "name": "Line", "mode": "rail", "status": "operating"}
+    props |= {"status_year": 2015, "from": "a", "to": "b", "via": ["j"], "sources": ["s"]}
+    props |= {"attributes": {"gauge_mm": 1520}, "note": "n", "reported_length_km": None}
+    coords = ((129.5, 42.3), (129.6, 42.4))
+    fast = read._plain_corridor(props, coords, places, sources, "f.geojson")
+    assert fast is not None
+    full = read.parse_corridor_feature(_feature(props), places, sources, "f.geojson", 0)
+    assert fast == full and fast.via == ("j",) and fast.attributes is props["attributes"]
+
+
+PLACE_PROPS = st.fixed_dictionaries(
+    {
+        "id": st.sampled_from(["rajin", "khasan", " rajin", "Rajin", ""]),
+        "name": st.sampled_from(["Rajin", "Khasan", " Rajin", "", "khasan"]),
+        "kind": st.sampled_from(["station", "port", "zone", "town", " port"]),
+        "country": st.sampled_from(["PRK", "RUS", "XXX"]),
+        "aliases": st.one_of(st.none(), st.just([]), st.just(["Najin"]), st.just(["Rajin"])),
+        "sources": st.sampled_from([["s"], [], ["nope"], [" s"]]),
+    },
+    optional={
+        "transfer": st.one_of(st.none(), st.just(["rail", "sea"]), st.just(["road"])),
+        "note": st.one_of(st.none(), st.sampled_from(["a note", " padded", ""])),
+        "names": st.one_of(st.none(), st.just({"ko": {"name": "나진", "sources": ["s"]}})),
+    },
+)
+POINTS = st.one_of(
+    st.just([130.3, 42.2]), st.just([130, 42.2]), st.just([130.3, 95.0]), st.just([130.3])
+)
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],  # patched per example
+)
+@given(first=PLACE_PROPS, second=PLACE_PROPS, point=POINTS)
+def test_plain_place_is_the_full_check_or_declines(
+    first: dict[str, Any], second: dict[str, Any], point: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import corridors.atlas.read as read
+    from corridors.atlas.model import Source
+
+    sources = {"s": Source("s", "Test")}
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": point},
+                "properties": p,
+            }
+            for p in (first, second)
+        ],
+    }
+
+    def outcome() -> Any:
+        try:
+            return read.parse_places(Path("places.geojson"), doc, sources)
+        except AtlasError as exc:
+            return str(exc)
+
+    fast = outcome()
+    with monkeypatch.context() as patch:
+        patch.setattr(read, "_plain_place", lambda *args: None)
+        full = outcome()
+    assert fast == full

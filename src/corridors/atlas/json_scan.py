@@ -4,7 +4,7 @@ Why: :func:`corridors.atlas.safe_input.check_json_depth` (regular expressions ov
 and :func:`corridors.atlas.safe_input.check_document` (a walk over every parsed value) were a
 third of a 10^6-segment atlas's first build. Both stay the rules and write every message; this
 module only tells, with a few whole-buffer passes (``bytes.replace``, ``bytes.translate``,
-numpy), when they cannot find anything, so that they need not run:
+numpy; imported only for large files), when they cannot find anything, so that they need not run:
 
 - **depth**: the exact nesting depth of objects and lists outside strings (escaped quotes and
   backslashes removed first; quotes, backslashes and brackets are single bytes in UTF-8);
@@ -21,11 +21,15 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+import numpy as np
+
 __all__ = ["JsonScan", "scan_json_bytes"]
 
 _ESCAPE = re.compile(
-    rb"\\(?:[bfnrt]|u(?:00[0-9a-fA-F]{2}|20(?:2[89a-eA-E]|6[6-9])|[dD][89a-fA-F][0-9a-fA-F]{2}))"
+    rb"\\(?:[bfnrt]|u(?:00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])"
+    rb"|20(?:2[89a-eA-E]|6[6-9])|[dD][89a-fA-F][0-9a-fA-F]{2}))"
 )
+_UNICODE_ESCAPE = re.compile(rb"\\u[0-9a-fA-F]{4}")  # its hex digits are no number
 _RAW = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
 # Digits and '.' -> '0', exponent letters -> 'e', everything else -> ' ' (for number checks).
 _NUMBERS = bytes(
@@ -33,6 +37,10 @@ _NUMBERS = bytes(
     for b in range(256)
 )
 _LONG_NUMBER = b"0" * 300
+_NOT_MARKS = bytes(b for b in range(256) if b not in b'"[]{}')
+_STEPS = np.zeros(256, dtype=np.int8)  # an opening bracket +1, a closing one -1
+_STEPS[list(b"[{")] = 1
+_STEPS[list(b"]}")] = -1
 
 
 class JsonScan(NamedTuple):
@@ -56,28 +64,32 @@ def scan_json_bytes(data: bytes) -> JsonScan:
     -------
     JsonScan
     """
-    import numpy as np
-
     unescaped = data.replace(b"\\\\", b"")  # a pair is one literal backslash
-    clean = (
-        _ESCAPE.search(unescaped) is None
-        and (_RAW.search(data) is None if not data.isascii() else b"\x7f" not in data)
-        and not _numbers_may_overflow(data)
+    clean = (b"\\" not in unescaped or _ESCAPE.search(unescaped) is None) and (
+        b"\x7f" not in data if data.isascii() else _RAW.search(data) is None
     )
-    plain = np.frombuffer(unescaped.replace(b'\\"', b""), dtype=np.uint8)
-    wanted = np.zeros(256, dtype=bool)
-    wanted[list(b'"[]{}')] = True
-    marks = plain[np.flatnonzero(wanted[plain])]
-    quote = marks == ord('"')
-    outside = (np.cumsum(quote, dtype=np.int64) & 1) == 0
-    brackets = marks[outside & ~quote]
-    if not len(brackets):
-        return JsonScan(0, clean)
-    step = np.where((brackets == ord("[")) | (brackets == ord("{")), 1, -1).astype(np.int32)
-    return JsonScan(max(int(np.cumsum(step).max()), 0), clean)
+    if b"\\u" in unescaped:
+        unescaped = _UNICODE_ESCAPE.sub(b"", unescaped)  # inside strings, and not numbers
+    clean = clean and not _numbers_may_overflow(unescaped)
+    # Only quotes and brackets left (escaped quotes gone): every quote opens or closes a string.
+    return JsonScan(_depth(unescaped.replace(b'\\"', b"").translate(None, _NOT_MARKS)), clean)
 
 
 def _numbers_may_overflow(data: bytes) -> bool:
     """Whether some number may be too large for a float: it has an exponent or 300+ digits."""
     shapes = data.translate(_NUMBERS)
     return b"0e" in shapes or _LONG_NUMBER in shapes
+
+
+def _depth(marks: bytes) -> int:
+    """The nesting depth of ``marks``: the quotes and brackets of JSON text, in order."""
+    # Strings without brackets are pairs of adjacent quotes: when removing those leaves no
+    # quote, every string was such a pair and every bracket is outside strings.
+    brackets = marks.replace(b'""', b"")
+    if b'"' in brackets:
+        codes = np.frombuffer(marks, dtype=np.uint8)
+        quote = codes == ord('"')
+        outside = (np.cumsum(quote, dtype=np.int64) & 1) == 0
+        brackets = codes[outside & ~quote].tobytes()
+    steps = _STEPS[np.frombuffer(brackets, dtype=np.uint8)]
+    return max(int(np.cumsum(steps, dtype=np.int64).max()), 0) if len(steps) else 0
