@@ -578,7 +578,7 @@ def _plain_place(props: Any, geometry: Any, sources: dict[str, Source]) -> Place
     native names), as :func:`_checked_place` would make it; ``None`` for anything else."""
     if type(props) is not dict or type(geometry) is not dict or geometry.get("type") != "Point":
         return None
-    get = props.get
+    get: Callable[[str], Any] = props.get  # values as parsed: checked below
     ident, name, kind, country = get("id"), get("name"), get("kind"), get("country")
     aliases, ids, transfer, note = get("aliases"), get("sources"), get("transfer"), get("note")
     point = plain_line([geometry.get("coordinates")])
@@ -760,10 +760,10 @@ def _plain_corridor(
     """
     if type(props) is not dict:
         return None
-    get = props.get
+    get: Callable[[str], Any] = props.get  # values as parsed: checked below
     ident, name, mode, status = get("id"), get("name"), get("mode"), get("status")
     start, end, via, ids = get("from"), get("to"), get("via"), get("sources")
-    year, note, attributes = get("status_year"), get("note"), get("attributes", {})
+    year, note, attributes = get("status_year"), get("note"), props.get("attributes", {})
     if attributes is None:
         attributes = {}
     if not (
