@@ -16,6 +16,9 @@ import math
 import os
 import re
 import stat
+from collections.abc import Callable, Collection
+from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -50,7 +53,12 @@ from corridors.atlas.model import (
     position_problem,
 )
 from corridors.atlas.native_names import parse_native_names
-from corridors.atlas.safe_input import check_document, parse_json_text, read_file_limited
+from corridors.atlas.safe_input import (
+    check_document,
+    parse_json_checked,
+    parse_json_text,
+    read_file_limited,
+)
 from corridors.atlas.scripts import fold
 from corridors.errors import AtlasError
 from corridors.paths import resolve_atlas_dir
@@ -124,22 +132,56 @@ def load_atlas(atlas: str | Path | None = None) -> Atlas:
     """Load and validate the atlas folder (``None``: ``CORRIDORS_ATLAS`` or the bundled one)."""
     root = atlas_root(atlas)
     contents, fingerprint = read_atlas_bytes(root)
-    raw = {path: parse_json_bytes(path, data) for path, data in contents.items()}
-    return build_atlas(root, raw, fingerprint=fingerprint)
+    raw, checked = parse_atlas_bytes(contents)
+    return build_atlas(root, raw, fingerprint=fingerprint, consume=True, checked=checked)
 
 
-def build_atlas(root: Path, raw: dict[Path, Any], *, fingerprint: str = "") -> Atlas:
-    """Validate already-parsed atlas documents (keyed by their path) into an :class:`Atlas`."""
+def parse_atlas_bytes(contents: dict[Path, bytes]) -> tuple[dict[Path, Any], set[Path]]:
+    """Parse every file of :func:`read_atlas_bytes` (emptying ``contents`` meanwhile, so that
+    each file's bytes go once parsed); return the documents and the paths whose documents
+    need no :func:`~corridors.atlas.safe_input.check_document` (see :func:`build_atlas`).
+
+    Raises
+    ------
+    AtlasError
+        The first file (in atlas order) that is not safe, well-formed JSON.
+    """
+    raw: dict[Path, Any] = {}
+    checked: set[Path] = set()
+    for path in list(contents):
+        raw[path], clean = parse_json_checked(path, contents.pop(path))
+        if clean:
+            checked.add(path)
+    return raw, checked
+
+
+def build_atlas(
+    root: Path,
+    raw: dict[Path, Any],
+    *,
+    fingerprint: str = "",
+    consume: bool = False,
+    checked: Collection[Path] = (),
+) -> Atlas:
+    """Validate already-parsed atlas documents (keyed by their path) into an :class:`Atlas`.
+
+    With ``consume``, each place and corridor document is removed from ``raw`` once
+    validated, so that its memory goes as the atlas's objects are made. The documents of
+    ``checked`` paths are known to pass :func:`~corridors.atlas.safe_input.check_document`
+    (:func:`~corridors.atlas.safe_input.parse_json_checked` said so) and are not walked again.
+    """
     paths = list(raw)
     for path, doc in raw.items():
-        check_document(path, doc)
+        if path not in checked:
+            check_document(path, doc)
+    take = raw.pop if consume else raw.__getitem__
     sources = parse_sources(root / SOURCES_FILE, raw[root / SOURCES_FILE])
-    places = parse_places(root / PLACES_FILE, raw[root / PLACES_FILE], sources)
+    places = parse_places(root / PLACES_FILE, take(root / PLACES_FILE), sources)
     corridors: dict[str, Corridor] = {}
     names: dict[str, str] = {}
     for path in paths:
         if path.parent == root / CORRIDORS_DIR:
-            for corridor in parse_corridors(path, raw[path], places, sources):
+            for corridor in parse_corridors(path, take(path), places, sources):
                 if corridor.id in corridors:
                     raise AtlasError(
                         f"{path}: corridor '{corridor.id}': field 'id': duplicate, "
@@ -195,11 +237,15 @@ def date_span(text: str) -> tuple[_dt.date, _dt.date] | None:
 class _Field:
     """Reads typed fields out of one feature's properties, naming the place of any error."""
 
-    def __init__(self, where: str, props: Any) -> None:
-        self.where = where
+    def __init__(self, where: str | Callable[[], str], props: Any) -> None:
+        self._where = where  # a callable: the text is made only for a message
         if not isinstance(props, dict):
             self.fail("properties", "must be a JSON object")
         self.props: dict[str, Any] = props
+
+    @property
+    def where(self) -> str:
+        return self._where if isinstance(self._where, str) else self._where()
 
     def fail(self, name: str, problem: str) -> NoReturn:
         raise AtlasError(f"{self.where}: field '{name}': {problem}")
@@ -313,7 +359,7 @@ def _features(path: Path, doc: Any) -> list[Any]:
     return features
 
 
-def _feature_where(path: Path, index: int, feature: Any) -> str:
+def _feature_where(path: Path | str, index: int, feature: Any) -> str:
     props = feature.get("properties") if isinstance(feature, dict) else None
     if isinstance(props, dict) and isinstance(props.get("id"), str):
         return f"{path}: feature {index} ('{props['id']}')"
@@ -331,6 +377,40 @@ def check_coord(value: Any, where: str) -> Coord:
     if problem is not None:
         raise AtlasError(f"{where}: {problem}")
     return position
+
+
+def plain_line(positions: list[Any]) -> tuple[Coord, ...] | None:
+    """``positions`` as :func:`check_coord` would return them, if every one is plainly valid:
+    a list of exactly two floats, finite, longitude in -180..180, latitude in -90..90.
+
+    ``None`` otherwise (an integer, a height, a bad value...): then :func:`check_coord` checks
+    each position and names the problem. The fast path of corridor lines: whole-line checks
+    with builtins instead of a function call and a formatted message per position.
+    """
+    try:
+        coords = tuple([(lon, lat) for lon, lat in positions])
+    except (TypeError, ValueError):  # not pairs: a height, a number, a short list
+        return None
+    if not all(map(list.__instancecheck__, positions)):  # a 2-character string or dict
+        return None
+    flat = list(chain.from_iterable(coords))
+    if set(map(type, flat)) != {float}:
+        return None
+    lons, lats = flat[0::2], flat[1::2]
+    if not (
+        math.isfinite(sum(flat))  # NaN or infinity anywhere makes the sum so
+        and min(lons) >= -180.0
+        and max(lons) <= 180.0
+        and min(lats) >= -90.0
+        and max(lats) <= 90.0
+    ):
+        return None
+    return coords
+
+
+def _lon_span(coords: tuple[Coord, ...]) -> float:
+    lons = [lon for lon, _ in coords]
+    return max(lons) - min(lons)
 
 
 def antimeridian_jump(coords: tuple[Coord, ...] | list[Coord]) -> int | None:
@@ -419,60 +499,124 @@ def parse_places(path: Path, doc: Any, sources: dict[str, Source]) -> dict[str, 
     labels: dict[str, str] = {}
     folded_labels: dict[str, str] = {}  # every label's look-up key (scripts.fold) -> place id
     for index, feature in enumerate(_features(path, doc)):
-        where = _feature_where(path, index, feature)
+        where = partial(_feature_where, path, index, feature)  # formatted only for a message
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            raise AtlasError(f"{where}: must be a GeoJSON Feature")
-        geometry = feature.get("geometry")
-        fields = _Field(where, feature.get("properties"))
-        kind = fields.choice("kind", PLACE_KINDS)
-        area: Area | None = None
-        if kind in AREA_KINDS:
-            area = check_area(geometry, f"{where}: field 'geometry'")
-            lon, lat = check_coord(fields.props.get("point"), f"{where}: field 'point'")
-            if not area_contains(area, (lon, lat)):
-                fields.fail("point", f"[{lon}, {lat}] is not inside the {kind}'s area")
-        elif not isinstance(geometry, dict) or geometry.get("type") != "Point":
-            raise AtlasError(
-                f"{where}: field 'geometry': a place must be a Point (a Polygon or "
-                f"MultiPolygon only for kind {', '.join(AREA_KINDS)})"
-            )
-        else:
-            lon, lat = check_coord(geometry.get("coordinates"), f"{where}: field 'geometry'")
-        place_id = fields.ident("id")
-        if place_id in places:
-            fields.fail("id", f"duplicate place id '{place_id}'")
-        transfer = fields.text_list("transfer", required=False)
-        if transfer and area is not None:
-            fields.fail("transfer", f"a {kind} is an area, not a place where cargo changes mode")
-        for mode in transfer:
-            if mode not in FREIGHT_MODES:
-                fields.fail(
-                    "transfer", f"'{mode}' is not a freight mode ({', '.join(FREIGHT_MODES)})"
-                )
-        place = Place(
-            id=place_id,
-            name=fields.text("name") or "",
-            aliases=fields.text_list("aliases"),
-            country=fields.choice("country", COUNTRIES),
-            kind=kind,
-            lon=lon,
-            lat=lat,
-            sources=fields.sources(sources),
-            transfer=transfer,
-            note=fields.text("note", required=False),
-            area=area,
-            names=parse_native_names(fields.props.get("names"), sources, fields.fail),
-        )
+            raise AtlasError(f"{where()}: must be a GeoJSON Feature")
+        place = _plain_place(feature.get("properties"), feature.get("geometry"), sources)
+        fields: _Field | None = None
+        if place is None or place.id in places:
+            place, fields = _checked_place(feature, where, places, sources)
         for label in (place.id, place.name, *place.aliases):
             folded = label.casefold()
             owner = labels.get(folded)
             if owner is not None and owner != place.id:
+                fields = fields or _Field(where, feature.get("properties"))
                 fields.fail("aliases", f"'{label}' already names place '{owner}'")
             labels[folded] = place.id
             folded_labels.setdefault(fold(label), place.id)
-        _check_native_unique(fields, place, folded_labels)
-        places[place_id] = place
+        if fields is not None:  # a plain place has no native names
+            _check_native_unique(fields, place, folded_labels)
+        places[place.id] = place
     return places
+
+
+def _checked_place(
+    feature: dict[str, Any],
+    where: Callable[[], str],
+    places: dict[str, Place],
+    sources: dict[str, Source],
+) -> tuple[Place, _Field]:
+    """One place feature through every check, the first problem raised with its message."""
+    geometry = feature.get("geometry")
+    fields = _Field(where, feature.get("properties"))
+    kind = fields.choice("kind", PLACE_KINDS)
+    area: Area | None = None
+    if kind in AREA_KINDS:
+        area = check_area(geometry, f"{where()}: field 'geometry'")
+        lon, lat = check_coord(fields.props.get("point"), f"{where()}: field 'point'")
+        if not area_contains(area, (lon, lat)):
+            fields.fail("point", f"[{lon}, {lat}] is not inside the {kind}'s area")
+    elif not isinstance(geometry, dict) or geometry.get("type") != "Point":
+        raise AtlasError(
+            f"{where()}: field 'geometry': a place must be a Point (a Polygon or "
+            f"MultiPolygon only for kind {', '.join(AREA_KINDS)})"
+        )
+    else:
+        point = plain_line([geometry.get("coordinates")])
+        if point is not None:
+            lon, lat = point[0]
+        else:
+            lon, lat = check_coord(geometry.get("coordinates"), f"{where()}: field 'geometry'")
+    place_id = fields.ident("id")
+    if place_id in places:
+        fields.fail("id", f"duplicate place id '{place_id}'")
+    transfer = fields.text_list("transfer", required=False)
+    if transfer and area is not None:
+        fields.fail("transfer", f"a {kind} is an area, not a place where cargo changes mode")
+    for mode in transfer:
+        if mode not in FREIGHT_MODES:
+            fields.fail("transfer", f"'{mode}' is not a freight mode ({', '.join(FREIGHT_MODES)})")
+    place = Place(
+        id=place_id,
+        name=fields.text("name") or "",
+        aliases=fields.text_list("aliases"),
+        country=fields.choice("country", COUNTRIES),
+        kind=kind,
+        lon=lon,
+        lat=lat,
+        sources=fields.sources(sources),
+        transfer=transfer,
+        note=fields.text("note", required=False),
+        area=area,
+        names=parse_native_names(fields.props.get("names"), sources, fields.fail),
+    )
+    return place, fields
+
+
+def _plain_place(props: Any, geometry: Any, sources: dict[str, Source]) -> Place | None:
+    """The place of a plainly valid feature (a Point, tidy strings, known sources, no area, no
+    native names), as :func:`_checked_place` would make it; ``None`` for anything else."""
+    if type(props) is not dict or type(geometry) is not dict or geometry.get("type") != "Point":
+        return None
+    get: Callable[[str], Any] = props.get  # values as parsed: checked below
+    ident, name, kind, country = get("id"), get("name"), get("kind"), get("country")
+    aliases, ids, transfer, note = get("aliases"), get("sources"), get("transfer"), get("note")
+    point = plain_line([geometry.get("coordinates")])
+    if not (
+        point is not None
+        and _tidy(ident)
+        and ID_PATTERN.match(ident)
+        and _tidy(name)
+        and kind in PLACE_KINDS
+        and kind not in AREA_KINDS
+        and country in COUNTRIES
+        and _tidy_list(aliases)
+        and _tidy_list(ids)
+        and ids
+        and all(map(sources.__contains__, ids))
+        and (
+            transfer is None
+            or (_tidy_list(transfer) and all(map(FREIGHT_MODES.__contains__, transfer)))
+        )
+        and (note is None or _tidy(note))
+        and get("names") is None
+    ):
+        return None
+    lon, lat = point[0]
+    return Place(
+        id=ident,
+        name=name,
+        aliases=tuple(aliases),
+        country=country,
+        kind=kind,
+        lon=lon,
+        lat=lat,
+        sources=tuple(ids),
+        transfer=tuple(transfer) if transfer else (),
+        note=note,
+        area=None,
+        names=(),
+    )
 
 
 def _check_native_unique(fields: _Field, place: Place, folded: dict[str, str]) -> None:
@@ -488,10 +632,11 @@ def parse_corridors(
     path: Path, doc: Any, places: dict[str, Place], sources: dict[str, Source]
 ) -> list[Corridor]:
     """Validate one corridor file: LineStrings whose stops are known places."""
-    corridors = []
-    for index, feature in enumerate(_features(path, doc)):
-        corridors.append(parse_corridor_feature(feature, places, sources, f"{path}", index))
-    return corridors
+    file = str(path)
+    return [
+        parse_corridor_feature(feature, places, sources, file, index)
+        for index, feature in enumerate(_features(path, doc))
+    ]
 
 
 def parse_corridor_feature(
@@ -502,24 +647,37 @@ def parse_corridor_feature(
     index: int,
 ) -> Corridor:
     """Validate one corridor Feature (used by the loader and by ``add``)."""
-    where = _feature_where(Path(file), index, feature)
+
+    def where() -> str:  # made only for a message: formatting it per feature cost more than
+        return _feature_where(file, index, feature)  # checking the feature
+
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        raise AtlasError(f"{where}: must be a GeoJSON Feature")
+        raise AtlasError(f"{where()}: must be a GeoJSON Feature")
     geometry = feature.get("geometry")
     if not isinstance(geometry, dict) or geometry.get("type") != "LineString":
         kind = geometry.get("type") if isinstance(geometry, dict) else None
-        raise AtlasError(f"{where}: field 'geometry': a corridor must be a LineString, got {kind}")
+        raise AtlasError(
+            f"{where()}: field 'geometry': a corridor must be a LineString, got {kind}"
+        )
     raw_coords = geometry.get("coordinates")
     if not isinstance(raw_coords, list) or len(raw_coords) < 2:
-        raise AtlasError(f"{where}: field 'geometry': a line needs at least two positions")
-    coords = tuple(
-        check_coord(c, f"{where}: field 'geometry' position {i}") for i, c in enumerate(raw_coords)
-    )
+        raise AtlasError(f"{where()}: field 'geometry': a line needs at least two positions")
+    coords = plain_line(raw_coords)
+    if coords is None:  # not plain: each position checked, the first problem named
+        coords = tuple(
+            check_coord(c, f"{where()}: field 'geometry' position {i}")
+            for i, c in enumerate(raw_coords)
+        )
+        jump = antimeridian_jump(coords)
+    else:
+        jump = None if _lon_span(coords) <= 180.0 else antimeridian_jump(coords)
     if len(set(coords)) < 2:
-        raise AtlasError(f"{where}: field 'geometry': all positions are the same point")
-    jump = antimeridian_jump(coords)
+        raise AtlasError(f"{where()}: field 'geometry': all positions are the same point")
     if jump is not None:
-        raise AtlasError(f"{where}: field 'geometry': {antimeridian_problem(coords, jump)}")
+        raise AtlasError(f"{where()}: field 'geometry': {antimeridian_problem(coords, jump)}")
+    plain = _plain_corridor(feature.get("properties"), coords, places, sources, file)
+    if plain is not None:
+        return plain
     fields = _Field(where, feature.get("properties"))
     start = fields.ident("from")
     end = fields.ident("to")
@@ -574,6 +732,84 @@ def parse_corridor_feature(
         history=history,
         file=file,
         names=parse_native_names(fields.props.get("names"), sources, fields.fail),
+    )
+
+
+def _tidy(value: Any) -> bool:
+    """A non-empty string with no space to strip: what :meth:`_Field.text` returns unchanged."""
+    return type(value) is str and value != "" and value.strip() == value
+
+
+def _tidy_list(value: Any) -> bool:
+    return type(value) is list and all(map(_tidy, value))
+
+
+def _plain_corridor(
+    props: Any,
+    coords: tuple[Coord, ...],
+    places: dict[str, Place],
+    sources: dict[str, Source],
+    file: str,
+) -> Corridor | None:
+    """The corridor of a plainly valid feature's ``props``, as the full checks would make it,
+    or ``None`` for anything else (then the full checks run and name the problem).
+
+    Plain: tidy strings (no spaces to strip), known places and sources, no reported length,
+    no history, no native names: a generated or bulk-imported line. One function with no
+    message formatting, instead of a method call per field.
+    """
+    if type(props) is not dict:
+        return None
+    get: Callable[[str], Any] = props.get  # values as parsed: checked below
+    ident, name, mode, status = get("id"), get("name"), get("mode"), get("status")
+    start, end, via, ids = get("from"), get("to"), get("via"), get("sources")
+    year, note, attributes = get("status_year"), get("note"), props.get("attributes", {})
+    if attributes is None:
+        attributes = {}
+    if not (
+        _tidy(ident)
+        and _tidy(name)
+        and _tidy(start)
+        and _tidy(end)
+        and ID_PATTERN.match(ident)
+        and ID_PATTERN.match(start)
+        and ID_PATTERN.match(end)
+        and mode in MODES
+        and status in STATUSES
+        and type(year) is int
+        and 1850 <= year <= 2100
+        and start in places
+        and end in places
+        and (via is None or (_tidy_list(via) and all(map(places.__contains__, via))))
+        and _tidy_list(ids)
+        and ids
+        and all(map(sources.__contains__, ids))
+        and (note is None or _tidy(note))
+        and type(attributes) is dict
+        and get("reported_length_km") is None
+        and get("reported_length_source") is None
+        and get("history") is None
+        and get("names") is None
+    ):
+        return None
+    return Corridor(
+        id=ident,
+        name=name,
+        mode=mode,
+        status=status,
+        status_year=year,
+        start=start,
+        end=end,
+        via=tuple(via) if via else (),
+        coords=coords,
+        sources=tuple(ids),
+        attributes=attributes,
+        reported_length_km=None,
+        reported_length_source=None,
+        note=note,
+        history=(),
+        file=file,
+        names=(),
     )
 
 

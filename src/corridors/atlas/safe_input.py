@@ -241,23 +241,61 @@ def check_document(path: Path | str, doc: Any, *, max_depth: int = MAX_JSON_DEPT
 
 def parse_json_text(path: Path | str, data: bytes) -> Any:
     """Decode UTF-8 JSON bytes safely: depth-checked before parsing, finite constants only."""
+    return parse_json_checked(path, data)[0]
+
+
+SCAN_MIN_BYTES = 1 << 20
+"""Inputs this large are scanned in bulk first (:mod:`corridors.atlas.json_scan`)."""
+
+
+def parse_json_checked(path: Path | str, data: bytes) -> tuple[Any, bool]:
+    """:func:`parse_json_text`, and whether :func:`check_document` is sure to pass on the result.
+
+    Inputs of :data:`SCAN_MIN_BYTES` or more are scanned in bulk first
+    (:func:`corridors.atlas.json_scan.scan_json_bytes`): the regular-expression depth check
+    runs only when the scan finds deep nesting or the parser fails (so that it reports
+    exactly what it reported before), and a clean scan means :func:`check_document` can find
+    nothing. Smaller inputs take the checks directly (and ``False`` is returned).
+
+    Raises
+    ------
+    AtlasError
+        As :func:`parse_json_text`.
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise AtlasError(
             f"{path}: not UTF-8 text (invalid byte at offset {exc.start}); save it as UTF-8 JSON"
         ) from None
-    check_json_depth(path, text)
+    clean = False
+    if len(data) < SCAN_MIN_BYTES:
+        check_json_depth(path, text)
+    else:
+        from corridors.atlas.json_scan import scan_json_bytes
+
+        scan = scan_json_bytes(data)
+        if scan.depth > MAX_JSON_DEPTH:
+            check_json_depth(path, text)
+        clean = scan.clean and scan.depth <= MAX_JSON_DEPTH
     try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise AtlasError(
+        return json.loads(text, parse_constant=_reject_constant), clean
+    except (ValueError, RecursionError) as exc:
+        error = exc
+    if len(data) >= SCAN_MIN_BYTES:
+        check_json_depth(path, text)  # before the parser's error, as for small inputs
+    raise _parse_error(path, error)
+
+
+def _parse_error(path: Path | str, exc: ValueError | RecursionError) -> AtlasError:
+    """The one-line :class:`AtlasError` for the parser's exception ``exc``."""
+    if isinstance(exc, json.JSONDecodeError):
+        return AtlasError(
             f"{path}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from None
-    except RecursionError:  # not reachable after check_json_depth; kept as a last guard
-        raise AtlasError(f"{path}: JSON nested too deeply; flatten the data") from None
-    except ValueError as exc:
-        raise AtlasError(f"{path}: {' '.join(str(exc).split())}") from None
+        )
+    if isinstance(exc, RecursionError):  # not reachable after check_json_depth; a last guard
+        return AtlasError(f"{path}: JSON nested too deeply; flatten the data")
+    return AtlasError(f"{path}: {' '.join(str(exc).split())}")
 
 
 def _reject_constant(name: str) -> Any:
@@ -270,6 +308,7 @@ __all__ = [
     "MULTILINE_KEYS",
     "check_document",
     "check_json_depth",
+    "parse_json_checked",
     "parse_json_text",
     "read_file_limited",
     "read_stream_limited",

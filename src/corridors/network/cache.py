@@ -31,12 +31,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import time
 from array import array
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
-from itertools import repeat
+from functools import lru_cache
+from itertools import chain, repeat
+from operator import attrgetter
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -58,6 +61,7 @@ from corridors.errors import CacheMiss
 from corridors.network.columnfile import (
     ColumnFile,
     ColumnFileError,
+    RawJSON,
     decode,
     encode,
     read_regular_file,
@@ -553,8 +557,11 @@ def _check_pointers(ptr: Any, size: int, name: str) -> None:
 # ----------------------------------------------------------------------------------- write
 
 
-def encode_network(network: Network, *, root: Path) -> list[bytes]:
+def encode_network(network: Network, *, root: Path, rows: AtlasRows | None = None) -> list[bytes]:
     """The column file of ``network`` (chunks; see :func:`corridors.network.columnfile.encode`).
+
+    ``rows``: its places' and corridors' JSON rows (:func:`atlas_rows`) when already encoded
+    for the route file; encoded here otherwise.
 
     Raises
     ------
@@ -563,15 +570,7 @@ def encode_network(network: Network, *, root: Path) -> list[bytes]:
         very deep nesting in corridor attributes): such a network is not cached.
     """
     atlas, index = network.atlas, network.index
-    xy: array[float] = array("d")
-    ptr: array[int] = array("q", [0])
-    corridor_rows = []
-    for corridor in atlas.corridors.values():
-        for lon, lat in corridor.coords:
-            xy.append(lon)
-            xy.append(lat)
-        ptr.append(len(xy) // 2)
-        corridor_rows.append(corridor_row(corridor, root=root))
+    xy, ptr = corridor_lines(atlas)
     for collection in (
         atlas.sources,
         atlas.places,
@@ -581,13 +580,22 @@ def encode_network(network: Network, *, root: Path) -> list[bytes]:
     ):
         if any(key != item.id for key, item in collection.items()):
             raise ValueError("an atlas dictionary is not keyed by id")
-    atlas_doc = {
-        "sources": [_row(Source, s) for s in atlas.sources.values()],
-        "places": [_row(Place, p) for p in atlas.places.values()],
-        "corridors": corridor_rows,
-        "shipments": [_shipment_row(s) for s in atlas.shipments.values()],
-        "programmes": [_row(Programme, p) for p in atlas.programmes.values()],
-    }
+    place_rows, corridor_rows = atlas_rows(atlas, root=root) if rows is None else rows
+    # The atlas as json.dumps would write {"sources": [...], "places": [...], ...}, with the
+    # place and corridor rows encoded once (the route file stores the same rows).
+    atlas_doc = RawJSON(
+        b'{"sources":'
+        + _JSON.encode([_row(Source, s) for s in atlas.sources.values()]).encode("ascii")
+        + b',"places":['
+        + b",".join(place_rows)
+        + b'],"corridors":['
+        + b",".join(corridor_rows)
+        + b'],"shipments":'
+        + _JSON.encode([_shipment_row(s) for s in atlas.shipments.values()]).encode("ascii")
+        + b',"programmes":'
+        + _JSON.encode([_row(Programme, p) for p in atlas.programmes.values()]).encode("ascii")
+        + b"}"
+    )
     strings: dict[str, Any] = {"place_ids": index.place_ids, "place_nodes": list(index.place_nodes)}
     sections: dict[str, Any] = {"atlas": atlas_doc, "strings": strings}
     sections["corridor_xy"], sections["corridor_ptr"] = xy, ptr
@@ -611,15 +619,69 @@ def encode_network(network: Network, *, root: Path) -> list[bytes]:
     return encode(version=CACHE_FORMAT, meta=_meta(atlas.fingerprint), sections=sections)
 
 
-def _row(cls: type, item: Any) -> list[Any]:
-    return [
-        [_row(StatusEvent, event) for event in item.history]
-        if kind == "events"
-        else [_row(NativeName, entry) for entry in item.names]
-        if kind == "names"
-        else getattr(item, name)
-        for name, kind in _ROWS[cls]
+def corridor_lines(atlas: Atlas) -> tuple[array[float], array[int]]:
+    """Every corridor's line back to back: ``xy`` (lon, lat, lon, lat, ...) and ``ptr``
+    (corridor ``k``'s positions are ``ptr[k]:ptr[k + 1]``), in the atlas's corridor order.
+
+    Built with numpy from the coordinate tuples in one pass, not position by position.
+    """
+    import numpy as np
+
+    lines = [corridor.coords for corridor in atlas.corridors.values()]
+    counts = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    ends = np.cumsum(counts)
+    flat = np.fromiter(
+        chain.from_iterable(chain.from_iterable(lines)),
+        dtype=np.float64,
+        count=2 * int(ends[-1]) if len(ends) else 0,
+    )
+    xy: array[float] = array("d")
+    xy.frombytes(flat.tobytes())
+    ptr: array[int] = array("q", [0])
+    ptr.frombytes(ends.astype(np.int64).tobytes())
+    return xy, ptr
+
+
+# Each dataclass's row fields read at once (one attrgetter call), then its nested rows.
+_GETTERS = {
+    cls: (
+        attrgetter(*(name for name, _ in row)),
+        tuple((at, kind) for at, (_, kind) in enumerate(row) if kind in ("events", "names")),
+    )
+    for cls, row in _ROWS.items()
+}
+
+
+AtlasRows = tuple[list[bytes], list[bytes]]
+"""Every place's and every corridor's JSON row, encoded (:func:`atlas_rows`)."""
+_JSON = json.JSONEncoder(ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+"""Encodes as :func:`corridors.network.columnfile.encode` does (one encoder for every row)."""
+
+
+def atlas_rows(atlas: Atlas, *, root: Path) -> AtlasRows:
+    """The JSON row of every place and of every corridor (its file relative to ``root``), as
+    ASCII bytes in atlas order: what the network cache and the route file both store.
+
+    Raises
+    ------
+    ValueError, TypeError, RecursionError
+        If a value cannot be stored as JSON exactly.
+    """
+    encode_row = _JSON.encode
+    places = [encode_row(_row(Place, p)).encode("ascii") for p in atlas.places.values()]
+    corridors = [
+        encode_row(corridor_row(c, root=root)).encode("ascii") for c in atlas.corridors.values()
     ]
+    return places, corridors
+
+
+def _row(cls: type, item: Any) -> list[Any]:
+    getter, nested = _GETTERS[cls]
+    row = list(getter(item))
+    for at, kind in nested:
+        inner = StatusEvent if kind == "events" else NativeName
+        row[at] = [_row(inner, entry) for entry in row[at]]
+    return row
 
 
 def _native_names(rows: list[Any]) -> tuple[NativeName, ...]:
@@ -633,6 +695,7 @@ def _shipment_row(shipment: Shipment) -> list[Any]:
     ]
 
 
+@lru_cache(maxsize=1024)  # a few files hold a million corridors: one path operation each
 def _relative(file: str, root: Path) -> str:
     """A corridor's file relative to the atlas root (absolute if it lies elsewhere)."""
     try:
@@ -641,8 +704,12 @@ def _relative(file: str, root: Path) -> str:
         return file
 
 
-def save_network(path: Path, network: Network, *, root: Path) -> str | None:
+def save_network(
+    path: Path, network: Network, *, root: Path, rows: AtlasRows | None = None
+) -> str | None:
     """Cache ``network`` at ``path`` atomically, then prune old cache files; best effort.
+
+    ``rows``: the atlas's JSON rows (:func:`atlas_rows`) if already encoded.
 
     Returns
     -------
@@ -650,7 +717,8 @@ def save_network(path: Path, network: Network, *, root: Path) -> str | None:
         None when saved, else why not (the command goes on without a cache).
     """
     try:
-        chunks = encode_network(network, root=root)
+        with paused_gc():  # a row per corridor: no collector passes over the whole atlas
+            chunks = encode_network(network, root=root, rows=rows)
     except (ValueError, TypeError, RecursionError) as exc:
         return f"the atlas cannot be stored exactly ({type(exc).__name__}: {exc})"
     try:

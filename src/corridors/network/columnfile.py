@@ -54,6 +54,11 @@ _ITEMSIZE = {"<i4": 4, "<i8": 8, "<f8": 8, "|u1": 1}
 _NATIVE_LITTLE = sys.byteorder == "little"
 
 
+class RawJSON(bytes):
+    """A JSON section's text, already encoded as :func:`encode` would encode it (ASCII, no
+    spaces, no NaN): large sections assembled from rows encoded once for two files."""
+
+
 @dataclass(frozen=True)
 class _Section:
     dtype: str
@@ -185,7 +190,7 @@ def encode(*, version: int, meta: dict[str, Any], sections: dict[str, Any]) -> l
         JSON-serialisable header data (keys and versions the reader checks).
     sections : dict
         Name to value: an ``array.array`` of typecode ``i``, ``q`` or ``d`` becomes an array
-        section, anything else a JSON section.
+        section, :class:`RawJSON` a JSON section as given, anything else a JSON section.
 
     Raises
     ------
@@ -194,7 +199,9 @@ def encode(*, version: int, meta: dict[str, Any], sections: dict[str, Any]) -> l
     """
     payloads: list[tuple[str, str, bytes, tuple[int, ...] | None]] = []
     for name, value in sections.items():
-        if isinstance(value, array):
+        if isinstance(value, RawJSON):
+            payloads.append((name, "json", bytes(value), None))
+        elif isinstance(value, array):
             dtype = _dtype_of(value)
             if not _NATIVE_LITTLE:
                 value = array(value.typecode, value)
@@ -316,6 +323,7 @@ def _count(entry: dict[str, Any], key: str) -> int | None:
 __all__ = [
     "ColumnFile",
     "ColumnFileError",
+    "RawJSON",
     "decode",
     "encode",
     "read_regular_file",

@@ -45,15 +45,16 @@ from corridors.atlas.model import STATUSES, Corridor, Place
 from corridors.errors import CacheMiss
 from corridors.network.cache import (
     MAX_CACHE_BYTES,
+    AtlasRows,
+    atlas_rows,
     cache_key,
     code_stamp,
     corridor_from_row,
-    corridor_row,
+    corridor_lines,
     place_from_row,
-    place_row,
 )
 from corridors.network.columnfile import ColumnFile, ColumnFileError, decode, encode
-from corridors.network.index import NODE_MODES, Network
+from corridors.network.index import NODE_MODES, Network, paused_gc
 from corridors.paths import cache_dir
 
 if TYPE_CHECKING:
@@ -80,7 +81,13 @@ def route_path(fingerprint: str) -> Path:
 # ----------------------------------------------------------------------------------- write
 
 
-def ensure_route_file(network: Network, *, root: Path, min_edges: int | None = None) -> None:
+def ensure_route_file(
+    network: Network,
+    *,
+    root: Path,
+    min_edges: int | None = None,
+    rows: AtlasRows | None = None,
+) -> None:
     """Write the route file of ``network`` if it is large enough and none is there; best effort.
 
     Parameters
@@ -91,6 +98,9 @@ def ensure_route_file(network: Network, *, root: Path, min_edges: int | None = N
         The atlas folder (corridor files are stored relative to it).
     min_edges : int, optional
         Write only for networks of at least this many edges (default :data:`MIN_EDGES`).
+    rows : tuple of two lists of bytes, optional
+        The atlas's place and corridor JSON rows (:func:`~corridors.network.cache.atlas_rows`)
+        if already encoded for the network cache.
     """
     if network.index.edge_count < (MIN_EDGES if min_edges is None else min_edges):
         return
@@ -100,7 +110,8 @@ def ensure_route_file(network: Network, *, root: Path, min_edges: int | None = N
     from corridors.network.columnfile import write_atomically
 
     try:
-        chunks = encode_route_file(network, root=root)
+        with paused_gc():  # a row per place and corridor: no collector passes over them all
+            chunks = encode_route_file(network, root=root, rows=rows)
         write_atomically(path, chunks)
     except (OSError, ValueError, TypeError, RecursionError, UnicodeError):
         return
@@ -129,6 +140,15 @@ def _hash(value: str) -> int:
     return int.from_bytes(digest, "little", signed=True)
 
 
+def _hashes(texts: list[bytes]) -> np.ndarray:
+    """:func:`_hash` of many keys (already UTF-8) as one int64 array."""
+    import numpy as np
+
+    blake2b = hashlib.blake2b
+    joined = b"".join([blake2b(text, digest_size=8).digest() for text in texts])
+    return np.frombuffer(joined, dtype="<i8").astype(np.int64)
+
+
 def _blob(items: list[bytes]) -> tuple[array[int], array[int]]:
     from itertools import accumulate
 
@@ -140,10 +160,14 @@ def _blob(items: list[bytes]) -> tuple[array[int], array[int]]:
 
 def _lookup(keys: list[str], name: str, sections: dict[str, array[Any]]) -> None:
     """Sections ``<name>_keys``/``_kptr`` (the keys), ``<name>_hash``/``_order`` (sorted)."""
-    sections[f"{name}_keys"], sections[f"{name}_kptr"] = _blob([_text(k) for k in keys])
-    pairs = sorted((_hash(key), number) for number, key in enumerate(keys))
-    sections[f"{name}_hash"] = array("q", [h for h, _ in pairs])
-    sections[f"{name}_order"] = array("q", [n for _, n in pairs])
+    import numpy as np
+
+    texts = [_text(k) for k in keys]
+    sections[f"{name}_keys"], sections[f"{name}_kptr"] = _blob(texts)
+    hashes = _hashes(texts)
+    order = np.argsort(hashes, kind="stable")  # (hash, number) order, as sorting pairs
+    sections[f"{name}_hash"] = _as_array("q", hashes[order])
+    sections[f"{name}_order"] = _as_array("q", order.astype(np.int64))
 
 
 def _labels(
@@ -165,8 +189,11 @@ def _as_array(typecode: str, values: Any) -> array[Any]:
     return out
 
 
-def encode_route_file(network: Network, *, root: Path) -> list[bytes]:
-    """The route file of ``network`` as chunks (see the module docstring)."""
+def encode_route_file(
+    network: Network, *, root: Path, rows: AtlasRows | None = None
+) -> list[bytes]:
+    """The route file of ``network`` as chunks (see the module docstring); ``rows`` are its
+    atlas's JSON rows (:func:`~corridors.network.cache.atlas_rows`), encoded here if None."""
     import numpy as np
 
     from corridors.atlas.names import place_index
@@ -209,24 +236,10 @@ def encode_route_file(network: Network, *, root: Path) -> list[bytes]:
     _labels(labels.stems, place_code, "stem", sections)
     _lookup(corridor_ids, "corridor", sections)
 
-    def dumps(value: Any) -> bytes:
-        text = json.dumps(value, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
-        return text.encode("ascii")
-
-    sections["place_rows"], sections["place_rptr"] = _blob(
-        [dumps(place_row(p)) for p in atlas.places.values()]
-    )
-    sections["corridor_rows"], sections["corridor_rptr"] = _blob(
-        [dumps(corridor_row(c, root=root)) for c in atlas.corridors.values()]
-    )
-    xy: array[float] = array("d")
-    line_ptr = array("q", [0])
-    for corridor in atlas.corridors.values():
-        for lon, lat in corridor.coords:
-            xy.append(lon)
-            xy.append(lat)
-        line_ptr.append(len(xy) // 2)
-    sections["corridor_xy"], sections["corridor_ptr"] = xy, line_ptr
+    place_rows, corridor_rows = atlas_rows(atlas, root=root) if rows is None else rows
+    sections["place_rows"], sections["place_rptr"] = _blob(place_rows)
+    sections["corridor_rows"], sections["corridor_rptr"] = _blob(corridor_rows)
+    sections["corridor_xy"], sections["corridor_ptr"] = corridor_lines(atlas)
     small = {
         "statuses": statuses,
         "timelines": [
@@ -234,7 +247,8 @@ def encode_route_file(network: Network, *, root: Path) -> list[bytes]:
             for c, (days, states) in index.corridor_timelines.items()
         ],
     }
-    sections["small"] = array("B", dumps(small))
+    text = json.dumps(small, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+    sections["small"] = array("B", text.encode("ascii"))
     digests = {name: _digests(memoryview(values).cast("B")) for name, values in sections.items()}
     meta = {
         "format": ROUTE_FORMAT,
