@@ -264,7 +264,7 @@ NOT_FILES = [
     ("corridors/linked.geojson", _link_to_fifo, "is a FIFO"),
     ("corridors/folder.geojson", _folder, "is a folder"),
     ("corridors/dangling.geojson", _dangling, "cannot read"),
-    ("corridors/huge.geojson", _oversized, "over the limit of 268,435,456 bytes"),
+    ("corridors/huge.geojson", _oversized, f"over the limit of {MAX_FILE_BYTES:,} bytes"),
 ]
 
 
@@ -811,7 +811,7 @@ def test_add_accepts_a_pipe_as_input(atlas, cache, tmp_path) -> None:
 def test_add_stdin_endless_refused(atlas, cache) -> None:
     before = snapshot(atlas)
     done = run_cli("add", "-", *GOOD, atlas=atlas, cache=cache, stdin=Path("/dev/zero"))
-    assert_refused(done, "stdin: more than 268,435,456 bytes", before=before, atlas=atlas)
+    assert_refused(done, f"stdin: more than {MAX_FILE_BYTES:,} bytes", before=before, atlas=atlas)
 
 
 def test_add_api_refuses_deep_attributes_built_in_python(atlas) -> None:

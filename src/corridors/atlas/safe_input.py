@@ -11,7 +11,7 @@ The limits (all refusals are :class:`~corridors.errors.AtlasError`, exit code 2)
 
 - **Files**: only regular files (a symlink to a regular file is followed and allowed);
   FIFOs, sockets, devices, folders and symlinks to them are refused without being read.
-  A file larger than :data:`MAX_FILE_BYTES` (256 MiB) is refused; at most that many bytes
+  A file larger than :data:`MAX_FILE_BYTES` (512 MiB) is refused; at most that many bytes
   plus one are ever read, whatever the file claims its size is.
 - **Text**: UTF-8 (an optional BOM is skipped); anything else is refused.
 - **JSON**: containers (objects and lists) nested at most :data:`MAX_JSON_DEPTH` (64) deep;
@@ -38,8 +38,9 @@ from typing import Any, BinaryIO
 from corridors._io.files import file_kind, open_checked
 from corridors.errors import AtlasError, FileRefusedError
 
-MAX_FILE_BYTES = 256 * 1024 * 1024
-"""Largest atlas file (or ``add`` input) read, in bytes: 256 MiB."""
+MAX_FILE_BYTES = 512 * 1024 * 1024
+"""Largest atlas file (or ``add`` input) read, in bytes: 512 MiB (a 3-million-segment atlas keeps
+its places in one 366 MB file)."""
 MAX_JSON_DEPTH = 64
 """Deepest nesting of JSON objects and lists accepted (the top-level container is depth 1)."""
 MULTILINE_KEYS = frozenset({"note"})
