@@ -34,6 +34,7 @@ import pytest
 from corridors.atlas.read import date_span, load_atlas
 from corridors.atlas.safe_input import (
     MAX_FILE_BYTES,
+    MAX_INPUT_BYTES,
     MAX_JSON_DEPTH,
     check_document,
     check_json_depth,
@@ -811,7 +812,7 @@ def test_add_accepts_a_pipe_as_input(atlas, cache, tmp_path) -> None:
 def test_add_stdin_endless_refused(atlas, cache) -> None:
     before = snapshot(atlas)
     done = run_cli("add", "-", *GOOD, atlas=atlas, cache=cache, stdin=Path("/dev/zero"))
-    assert_refused(done, f"stdin: more than {MAX_FILE_BYTES:,} bytes", before=before, atlas=atlas)
+    assert_refused(done, f"stdin: more than {MAX_INPUT_BYTES:,} bytes", before=before, atlas=atlas)
 
 
 def test_add_api_refuses_deep_attributes_built_in_python(atlas) -> None:

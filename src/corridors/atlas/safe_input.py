@@ -41,6 +41,9 @@ from corridors.errors import AtlasError, FileRefusedError
 MAX_FILE_BYTES = 512 * 1024 * 1024
 """Largest atlas file (or ``add`` input) read, in bytes: 512 MiB (a 3-million-segment atlas keeps
 its places in one 366 MB file)."""
+MAX_INPUT_BYTES = 256 * 1024 * 1024
+"""Largest file of new corridors (``corridors add``) read, in bytes: 256 MiB, also from a pipe or
+stdin (an endless stream is cut off there, before it fills the memory)."""
 MAX_JSON_DEPTH = 64
 """Deepest nesting of JSON objects and lists accepted (the top-level container is depth 1)."""
 MULTILINE_KEYS = frozenset({"note"})
@@ -305,6 +308,7 @@ def _reject_constant(name: str) -> Any:
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "MAX_INPUT_BYTES",
     "MAX_JSON_DEPTH",
     "MULTILINE_KEYS",
     "check_document",

@@ -19,7 +19,12 @@ from typing import Any, BinaryIO
 
 from corridors.atlas.model import Atlas, Coord, as_position, position_problem
 from corridors.atlas.read import antimeridian_jump, antimeridian_problem, parse_json_bytes
-from corridors.atlas.safe_input import check_document, read_file_limited, read_stream_limited
+from corridors.atlas.safe_input import (
+    MAX_INPUT_BYTES,
+    check_document,
+    read_file_limited,
+    read_stream_limited,
+)
 from corridors.edit.types import pair, short
 from corridors.errors import AtlasError, EditError
 from corridors.geo.geodesy import dedupe_line
@@ -35,16 +40,16 @@ def read_corridor_input(path: str | PathLike[str]) -> list[dict[str, Any]]:
     """
     path = Path(path)
     try:
-        data = read_file_limited(path, allow_pipe=True)  # a pipe: `corridors add <(command)`
+        data = read_file_limited(path, max_bytes=MAX_INPUT_BYTES, allow_pipe=True)  # or a pipe
     except AtlasError as exc:
         raise EditError(f"{exc}; give a GeoJSON, CSV or WKT file") from None
     return parse_corridor_input(data, label=str(path), suffix=path.suffix.lower())
 
 
 def read_input_stream(stream: BinaryIO, *, label: str = "stdin") -> bytes:
-    """Read ``add -`` input from a stream, refusing more than the atlas's file size limit."""
+    """Read ``add -`` input from a stream, refusing more than :data:`MAX_INPUT_BYTES`."""
     try:
-        return read_stream_limited(stream, label=label)
+        return read_stream_limited(stream, label=label, max_bytes=MAX_INPUT_BYTES)
     except AtlasError as exc:
         raise EditError(str(exc)) from None
 
