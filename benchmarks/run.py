@@ -166,6 +166,7 @@ def case_rows(case: str, size: int, rounds: int) -> list[dict[str, Any]]:
                 "peak_mb": float("nan"),
                 "kind": "speed",
                 "note": f"{result['detail']}; {data['compared']:,} answers equal"
+                + (f" ({data['path']})" if data.get("path") else "")
                 + (f"; peer graph built in {data['graph_s']:.2f} s" if data["graph_s"] else ""),
             }
         )
