@@ -10,7 +10,10 @@ reached only through :func:`corridors.routing.search.shortest_path` and
 The CSR holds, for each ordered node pair, the cheapest usable edge (the lowest edge id among
 equally cheap ones, as the Python core keeps). Explicit zero costs (rail <-> sea transfers by
 distance) stay edges: scipy treats stored zeros in a sparse graph as edges. The matrix is kept
-with the index per options (never written to the network cache).
+with the index per options (never written to the network cache), and so is its peeled form
+(:mod:`corridors.routing.peel`: the graph less its dead ends), which routes and large matrices
+search instead. ``tests/test_engine_peel.py`` proves every shortcut gives the Python core's
+costs and paths exactly.
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ CHUNK_ROWS = 64
 # From this many nodes a matrix searches each multi-node hub once (``min_only``): below it a
 # search is cheaper than a call, and chunks of single-node searches win (benchmarks/).
 MIN_ONLY_NODES = 20_000
-# From this many nodes a search runs on the graph less its dead ends (:mod:`.peel`).
+# From this many nodes a matrix searches the graph less its dead ends (:mod:`.peel`), made
+# for its hubs (below it, making that costs more than it saves); a route always does.
 PEEL_MIN_NODES = 2_000
 # A limited search (:func:`path_in`) grows its limit this many times, by this factor each time.
 LIMIT_TRIES = 6
@@ -88,11 +92,10 @@ def shortest_path(
 ) -> tuple[float, list[int]] | None:
     """:func:`corridors.routing.search.shortest_path`, searched by ``scipy.sparse.csgraph``."""
     graph = compile_graph(index, costs, key=key)
-    matrix = None
-    if index.node_count >= PEEL_MIN_NODES:
-        from corridors.routing import peel
+    from corridors.routing import peel
 
-        matrix = peel.route_matrix(peel.peel(index, graph, key=key), targets)
+    # Made once per graph, nothing per query: from any size on (a matrix query makes its own).
+    matrix = peel.route_matrix(peel.peel(index, graph, key=key), targets)
     return path_in(graph, sources, targets, nodes=index.node_count, matrix=matrix)
 
 
@@ -121,8 +124,10 @@ def path_in(
         return None
     cost, passed = found
     # The CSR entry of each step, found by its (row, column) key in one search.
-    steps = np.asarray(passed, dtype=np.int64)
-    slots = np.searchsorted(graph.keys, steps[:-1] * nodes + steps[1:])
+    steps = np.array(passed, dtype=np.int64)
+    wanted = steps[:-1] * nodes
+    wanted += steps[1:]
+    slots = graph.keys.searchsorted(wanted)
     return cost, graph.edge_of[slots].tolist()
 
 
@@ -146,13 +151,9 @@ def node_path(
     for attempt in range(LIMIT_TRIES + 1):
         if attempt == LIMIT_TRIES:
             limit = math.inf
+        bound = {} if limit == math.inf else {"limit": limit}  # a limit costs even if inf
         dist, pred, _ = dijkstra(
-            matrix,
-            directed=True,
-            indices=starts,
-            min_only=True,
-            return_predecessors=True,
-            limit=limit,
+            matrix, directed=True, indices=starts, min_only=True, return_predecessors=True, **bound
         )
         best = ends[0] if len(ends) == 1 else min(ends, key=dist.item)
         cost = dist.item(best)

@@ -47,26 +47,29 @@ def peel(index: RouteIndex, graph: CompiledGraph, *, key: Hashable) -> Peeled:
 
 def _peel(matrix: Any) -> Peeled:
     size = matrix.shape[0]
-    rows = np.repeat(np.arange(size, dtype=np.int64), np.diff(matrix.indptr))
+    indptr = matrix.indptr.astype(np.int64)
+    rows = np.repeat(np.arange(size, dtype=np.int64), np.diff(indptr))
     cols = matrix.indices.astype(np.int64)
     # The compiled matrix is symmetric with one entry per neighbour and no self-loops, so the
     # entries of a row count its distinct neighbours.
-    degree = np.diff(matrix.indptr).astype(np.int64)
+    degree = np.diff(indptr)
     alive = np.ones(size, dtype=bool)
     parent = np.full(size, -1, dtype=np.int64)
-    live_entry = np.ones(len(rows), dtype=bool)
     upward = np.zeros(len(rows), dtype=bool)
-    while True:
-        peeled = alive & (degree <= 1)
-        if not peeled.any():
-            break
-        leaving = live_entry & peeled[rows]  # entries from a peeled node to a live neighbour
-        parent[rows[leaving]] = cols[leaving]
-        upward |= leaving
-        alive &= ~peeled
-        np.subtract.at(degree, cols[leaving], 1)
-        live_entry &= alive[rows] & alive[cols]
-    return Peeled(alive, parent, rows, _restrict(matrix, rows, live_entry | upward))
+    frontier = np.flatnonzero(degree <= 1)
+    while len(frontier):  # each round touches only the entries of the nodes it peels
+        starts, counts = indptr[frontier], indptr[frontier + 1] - indptr[frontier]
+        entries = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        entries = entries[alive[cols[entries]]]  # towards a live neighbour (at most one each)
+        parent[rows[entries]] = cols[entries]
+        upward[entries] = True
+        alive[frontier] = False
+        neighbours = cols[entries]
+        neighbours = neighbours[alive[neighbours]]
+        np.subtract.at(degree, neighbours, 1)
+        frontier = np.unique(neighbours[degree[neighbours] <= 1])
+    core = alive[rows] & alive[cols]
+    return Peeled(alive, parent, rows, _restrict(matrix, rows, core | upward))
 
 
 def _restrict(matrix: Any, rows: np.ndarray, entry: np.ndarray) -> Any:
