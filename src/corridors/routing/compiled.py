@@ -34,8 +34,9 @@ if TYPE_CHECKING:
 # memory to CHUNK_ROWS x nodes floats (8 MB per 10^4 nodes), never sources x nodes.
 CHUNK_ROWS = 64
 # From this many nodes a matrix searches each multi-node hub once (``min_only``): below it a
-# search is cheaper than a call, and chunks of single-node searches win (benchmarks/).
-MIN_ONLY_NODES = 20_000
+# search is cheaper than a call, and chunks of single-node searches win. Measured with
+# benchmarks/ (CPU time, alternated): at 1k and 10k segments min_only is 5-10 % faster.
+MIN_ONLY_NODES = 1_000
 # From this many nodes a matrix searches the graph less its dead ends (:mod:`.peel`), made
 # for its hubs (below it, making that costs more than it saves); a route always does.
 PEEL_MIN_NODES = 2_000
