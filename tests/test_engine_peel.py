@@ -38,7 +38,7 @@ def network() -> Network:
 def _peeled(network: Network, options):  # noqa: ANN001, ANN202
     index = network.index
     graph = compiled.compile_graph(index, edge_costs(index, options), key=options.key)
-    return graph, peel.peel(index, graph, key=options.key)
+    return graph, peel.peel(index, graph.matrix, key=options.key)
 
 
 @pytest.mark.parametrize("options", OPTIONS, ids=["distance", "time"])

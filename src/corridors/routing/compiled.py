@@ -96,7 +96,7 @@ def shortest_path(
     from corridors.routing import peel
 
     # Made once per graph, nothing per query: from any size on (a matrix query makes its own).
-    matrix = peel.route_matrix(peel.peel(index, graph, key=key), targets)
+    matrix = peel.route_matrix(peel.peel(index, graph.matrix, key=key), targets)
     return path_in(graph, sources, targets, nodes=index.node_count, matrix=matrix)
 
 
@@ -107,7 +107,7 @@ def _search_matrix(index: RouteIndex, graph: CompiledGraph, key: Hashable, termi
         return graph.matrix
     from corridors.routing import peel
 
-    return peel.search_matrix(graph, peel.peel(index, graph, key=key), terminals)
+    return peel.search_matrix(graph.matrix, peel.peel(index, graph.matrix, key=key), terminals)
 
 
 def path_in(

@@ -12,7 +12,7 @@ entry per peeled node (a search climbs out of a dead end, never into one), made 
 Same answer: every path between two nodes kept is a path of the graph, and every simple path
 of the graph between two nodes kept lies in what is kept, so the cost of each kept node is the
 same sum of the same edge costs, in the same order, as on the whole graph.
-``tests/test_engine_peers.py`` checks identical costs and paths against the Python core.
+``tests/test_engine_peel.py`` checks identical costs and paths against the Python core.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import numpy as np
 
 if TYPE_CHECKING:
     from corridors.network.index import RouteIndex
-    from corridors.routing.compiled import CompiledGraph
 
 __all__ = ["Peeled", "peel", "route_matrix", "search_matrix"]
 
@@ -40,9 +39,10 @@ class Peeled:
     upward: Any  # the core, plus each peeled node's one entry towards the node it hung from
 
 
-def peel(index: RouteIndex, graph: CompiledGraph, *, key: Hashable) -> Peeled:
-    """The peeled form of ``graph`` (built once, kept with ``index`` under ``key``)."""
-    return index.derived(("peeled", key), lambda: _peel(graph.matrix))
+def peel(index: RouteIndex, matrix: Any, *, key: Hashable) -> Peeled:
+    """The peeled form of a compiled graph's CSR ``matrix`` (built once, kept with ``index``
+    under ``key``; :func:`corridors.routing.compiled.compile_graph` makes the matrix)."""
+    return index.derived(("peeled", key), lambda: _peel(matrix))
 
 
 def _peel(matrix: Any) -> Peeled:
@@ -82,7 +82,7 @@ def _restrict(matrix: Any, rows: np.ndarray, entry: np.ndarray) -> Any:
     return csr_matrix((matrix.data[entry], matrix.indices[entry], indptr), shape=matrix.shape)
 
 
-def search_matrix(graph: CompiledGraph, peeled: Peeled, terminals: Iterable[int]) -> Any:
+def search_matrix(matrix: Any, peeled: Peeled, terminals: Iterable[int]) -> Any:
     """The matrix to search between ``terminals`` in both directions: the core, plus the
     branch from each terminal outside it back to the core (up the nodes it hung from)."""
     alive, parent = peeled.alive, peeled.parent
@@ -92,7 +92,7 @@ def search_matrix(graph: CompiledGraph, peeled: Peeled, terminals: Iterable[int]
             keep[node] = True
             node = int(parent[node])
     rows = peeled.rows
-    return _restrict(graph.matrix, rows, keep[rows] & keep[graph.matrix.indices])
+    return _restrict(matrix, rows, keep[rows] & keep[matrix.indices])
 
 
 def route_matrix(peeled: Peeled, targets: Iterable[int]) -> Any:
