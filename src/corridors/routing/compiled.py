@@ -24,6 +24,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from scipy.sparse.csgraph import dijkstra  # this module is imported only to search with it
+
+from corridors.routing import peel
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -93,8 +96,6 @@ def shortest_path(
 ) -> tuple[float, list[int]] | None:
     """:func:`corridors.routing.search.shortest_path`, searched by ``scipy.sparse.csgraph``."""
     graph = compile_graph(index, costs, key=key)
-    from corridors.routing import peel
-
     # Made once per graph, nothing per query: from any size on (a matrix query makes its own).
     matrix = peel.route_matrix(peel.peel(index, graph.matrix, key=key), targets)
     return path_in(graph, sources, targets, nodes=index.node_count, matrix=matrix)
@@ -105,8 +106,6 @@ def _search_matrix(index: RouteIndex, graph: CompiledGraph, key: Hashable, termi
     graph less its dead ends (:mod:`corridors.routing.peel`), else the whole graph."""
     if index.node_count < PEEL_MIN_NODES:
         return graph.matrix
-    from corridors.routing import peel
-
     return peel.search_matrix(graph.matrix, peel.peel(index, graph.matrix, key=key), terminals)
 
 
@@ -144,8 +143,6 @@ def node_path(
     the whole graph for a short route. Same answer: a node within the limit has the same cost
     and predecessor as without one (every node that can improve it is settled before it).
     """
-    from scipy.sparse.csgraph import dijkstra
-
     starts = sorted(set(sources))
     ends = sorted(targets)
     limit = first_limit if first_limit > 0 else math.inf
@@ -201,8 +198,6 @@ def costs_between(
     kept: memory is O(chunk x nodes + sources x targets), never quadratic in the number of
     nodes.
     """
-    from scipy.sparse.csgraph import dijkstra
-
     graph = compile_graph(index, costs, key=key)
     same = targets is sources
     sources = _joined_at_zero(graph, sources, index.node_count)
