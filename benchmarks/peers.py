@@ -12,8 +12,11 @@ answers the same two questions:
   ``dijkstra`` over all hub nodes, 64 rows per call to bound memory; igraph ``distances`` in one
   call over all hub nodes; rustworkx ``dijkstra_shortest_path_lengths`` per node). No per-pair
   search, no extrapolation.
-- ``route(sources, targets)``: the cost of one route, with the peer's early exit where it has
-  one (networkx and rustworkx stop at the target; scipy and igraph search from the sources).
+- ``route(sources, targets)``: one route, its cost and its nodes (as ours gives its cost and
+  its edges), with the peer's early exit where it has one (networkx and rustworkx stop at the
+  target; scipy and igraph search from the sources). Where a peer's search gives only the
+  path (rustworkx, igraph), its cost is summed along it, edge by edge from the source, as a
+  Dijkstra adds it up.
 
 A peer whose package is not installed is skipped (:func:`available`).
 """
@@ -28,6 +31,7 @@ from typing import Any
 import numpy as np
 
 Groups = Sequence[Sequence[int]]
+Route = tuple[float, list[int]]  # cost, and the nodes from a source to a target
 PEERS = ("networkx", "scipy", "igraph", "rustworkx")
 _MODULES = {"networkx": "networkx", "scipy": "scipy", "igraph": "igraph", "rustworkx": "rustworkx"}
 
@@ -72,7 +76,7 @@ class Peer:
     def matrix(self, groups: Groups) -> list[list[float]]:
         raise NotImplementedError
 
-    def route(self, sources: Sequence[int], targets: Sequence[int]) -> float:
+    def route(self, sources: Sequence[int], targets: Sequence[int]) -> Route:
         raise NotImplementedError
 
 
@@ -95,13 +99,15 @@ class NetworkxPeer(Peer):
             rows.append([min((get(n, math.inf) for n in g), default=math.inf) for g in groups])
         return rows
 
-    def route(self, sources: Sequence[int], targets: Sequence[int]) -> float:
-        best = math.inf
+    def route(self, sources: Sequence[int], targets: Sequence[int]) -> Route:
+        best: Route = (math.inf, [])
         for target in targets:  # networkx stops at one target: one search per target node
             try:
-                best = min(best, self.nx.multi_source_dijkstra(self.graph, set(sources), target)[0])
+                found = self.nx.multi_source_dijkstra(self.graph, set(sources), target)
             except self.nx.NetworkXNoPath:
                 continue
+            if found[0] < best[0]:
+                best = found
         return best
 
 
@@ -127,9 +133,21 @@ class ScipyPeer(Peer):
         rows = np.asarray([per_node[[columns[n] for n in g]].min(axis=0) for g in groups])
         return _group_min(rows, groups, columns)
 
-    def route(self, sources: Sequence[int], targets: Sequence[int]) -> float:
-        dist = self.dijkstra(self.graph, directed=True, indices=list(sources), min_only=True)
-        return float(min(dist[t] for t in targets))
+    def route(self, sources: Sequence[int], targets: Sequence[int]) -> Route:
+        dist, pred, _ = self.dijkstra(
+            self.graph,
+            directed=True,
+            indices=list(sources),
+            min_only=True,
+            return_predecessors=True,
+        )
+        target = min(targets, key=lambda node: dist[node])
+        if math.isinf(dist[target]):
+            return math.inf, []
+        nodes = [target]
+        while pred[nodes[-1]] >= 0:
+            nodes.append(int(pred[nodes[-1]]))
+        return float(dist[target]), nodes[::-1]
 
 
 class IgraphPeer(Peer):
@@ -140,6 +158,8 @@ class IgraphPeer(Peer):
 
         self.graph = igraph.Graph(n=n, edges=np.column_stack([a, b]).tolist(), directed=False)
         self.graph.es["weight"] = w.tolist()
+        self.ends = list(zip(a.tolist(), b.tolist(), strict=True))
+        self.weights = w.tolist()
 
     def matrix(self, groups: Groups) -> list[list[float]]:
         nodes = sorted({n for g in groups for n in g})
@@ -150,11 +170,23 @@ class IgraphPeer(Peer):
         rows = np.asarray([per_node[[columns[n] for n in g]].min(axis=0) for g in groups])
         return _group_min(rows, groups, columns)
 
-    def route(self, sources: Sequence[int], targets: Sequence[int]) -> float:
-        found = self.graph.distances(
-            source=sorted(set(sources)), target=sorted(set(targets)), weights="weight"
-        )
-        return float(min(min(row) for row in found))
+    def route(self, sources: Sequence[int], targets: Sequence[int]) -> Route:
+        best: Route = (math.inf, [])
+        for source in sorted(set(sources)):  # one search per source to all the targets
+            found = self.graph.get_shortest_paths(
+                source, to=sorted(set(targets)), weights="weight", output="epath"
+            )
+            for target, edges in zip(sorted(set(targets)), found, strict=True):
+                if not edges and source != target:
+                    continue  # unreachable
+                cost, nodes = 0.0, [source]
+                for edge in edges:
+                    cost += self.weights[edge]
+                    a, b = self.ends[edge]
+                    nodes.append(b if a == nodes[-1] else a)
+                if cost < best[0]:
+                    best = (cost, nodes)
+        return best
 
 
 class RustworkxPeer(Peer):
@@ -179,15 +211,24 @@ class RustworkxPeer(Peer):
         rows = np.asarray([np.min([per_node[n] for n in g], axis=0) for g in groups], dtype=float)
         return _group_min(rows, groups, columns)
 
-    def route(self, sources: Sequence[int], targets: Sequence[int]) -> float:
-        best = math.inf
+    def route(self, sources: Sequence[int], targets: Sequence[int]) -> Route:
+        best: Route = (math.inf, [])
+        weight = self.graph.get_edge_data
         for source in sources:
-            for target in targets:
-                found = self.rx.graph_dijkstra_shortest_path_lengths(
-                    self.graph, source, float, goal=target
+            for target in targets:  # rustworkx stops at one target: one search per pair
+                if source == target:
+                    return 0.0, [source]
+                found = self.rx.graph_dijkstra_shortest_paths(
+                    self.graph, source, target=target, weight_fn=float
                 )
-                if source == target or target in found:
-                    best = min(best, 0.0 if source == target else found[target])
+                if target not in found:
+                    continue
+                nodes = list(found[target])
+                cost = 0.0
+                for a, b in zip(nodes, nodes[1:]):  # noqa: B905
+                    cost += weight(a, b)
+                if cost < best[0]:
+                    best = (cost, nodes)
         return best
 
 

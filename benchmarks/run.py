@@ -166,6 +166,7 @@ def case_rows(case: str, size: int, rounds: int) -> list[dict[str, Any]]:
                 "peak_mb": float("nan"),
                 "kind": "speed",
                 "note": f"{result['detail']}; {data['compared']:,} answers equal"
+                + (f" ({data['path']})" if data.get("path") else "")
                 + (f"; peer graph built in {data['graph_s']:.2f} s" if data["graph_s"] else ""),
             }
         )
@@ -318,6 +319,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="rounds per comparison")
     parser.add_argument("--startup-rounds", type=int, default=10)
     parser.add_argument("--scale", type=int, nargs="*", default=[], help="e.g. 1000000")
+    parser.add_argument(
+        "--cases",
+        nargs="*",
+        choices=["build", "lengths", "matrix", "route"],
+        default=["build", "lengths", "matrix", "route"],
+        help="in-process cases to run at each size (default all)",
+    )
     parser.add_argument("--no-startup", action="store_true")
     parser.add_argument("--no-map", action="store_true", help="skip the browser benchmark")
     parser.add_argument("--readme", action="store_true", help="rewrite the README table")
@@ -333,7 +341,7 @@ def main() -> None:
         rows += startup_rows(args.startup_rounds)
     for size in sizes:
         rounds = args.rounds if size <= 100_000 else max(2, args.rounds // 2)
-        for case in ("build", "lengths", "matrix", "route"):
+        for case in args.cases:
             found = case_rows(case, size, rounds)
             print(format_rows(found, header=False), flush=True)
             rows += found

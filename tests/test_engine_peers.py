@@ -71,8 +71,12 @@ def test_benchmark_peers_agree_with_ours(name: str) -> None:
     for sources, targets in zip(hubs[:5], hubs[5:10], strict=True):
         found = shortest_path(index, sources, set(targets), options, engine="python")
         expected = math.inf if found is None else found[0]
-        got = peer.route(sources, targets)
+        got, nodes = peer.route(sources, targets)
         assert math.isclose(expected, got, rel_tol=1e-9) or expected == got == math.inf
+        if found is not None:  # the peer's path: from a source to a target, along edges
+            assert nodes[0] in sources and nodes[-1] in targets
+            ends = {frozenset((index.edge_u[e], index.edge_v[e])) for e in range(index.edge_count)}
+            assert all(frozenset(step) in ends for step in zip(nodes, nodes[1:], strict=False))
 
 
 @pytest.mark.parametrize("min_only_nodes", [0, 10**9], ids=["min_only", "per_node"])

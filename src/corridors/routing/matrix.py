@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from corridors.network.index import Network
 from corridors.progress import progress
 from corridors.routing.options import RouteOptions, make_options
-from corridors.routing.search import ENGINES, costs_between
+from corridors.routing.search import ENGINES, cost_rows
 
 
 @dataclass(frozen=True)
@@ -80,13 +81,18 @@ def distance_matrix(
     modes = set(options.modes)
     groups = [network.nodes_of(place, modes) for place in ids]
     with progress("distance matrix", total=sum(map(len, groups)), quiet=quiet) as bar:
-        rows = costs_between(network.index, groups, groups, options, engine=engine, progress=bar)
+        rows = cost_rows(network.index, groups, groups, options, engine=engine, progress=bar)
     return Matrix(tuple(ids), _values(rows), "h" if options.by == "time" else "km")
 
 
-def _values(rows: list[list[float]]) -> tuple[tuple[float | None, ...], ...]:
-    """The matrix cells: None where unreachable, 0.0 on the reachable diagonal (one list
-    comprehension per row: 500 x 500 cells tested one by one cost more than the searches)."""
+def _values(rows: Any) -> tuple[tuple[float | None, ...], ...]:
+    """The matrix cells: None where unreachable, 0.0 on the reachable diagonal.
+
+    ``rows`` is a list of lists or (the compiled engine's) a numpy array: then only the
+    unreachable cells are visited one by one, found by numpy (500 x 500 cells tested one by
+    one cost more than the searches)."""
+    if not isinstance(rows, list):
+        return _array_values(rows)
     inf = math.inf
     out = []
     for i, row in enumerate(rows):
@@ -95,6 +101,20 @@ def _values(rows: list[list[float]]) -> tuple[tuple[float | None, ...], ...]:
             cells[i] = 0.0
         out.append(tuple(cells))
     return tuple(out)
+
+
+def _array_values(rows: Any) -> tuple[tuple[float | None, ...], ...]:
+    import numpy as np
+
+    rows = np.array(rows, dtype=np.float64, ndmin=2)  # a copy: the diagonal is set below
+    diagonal = np.arange(min(rows.shape))
+    diagonal = diagonal[np.isfinite(rows[diagonal, diagonal])]
+    rows[diagonal, diagonal] = 0.0
+    cells: list[list[float | None]] = rows.tolist()
+    at_row, at_column = np.nonzero(np.isinf(rows))
+    for i, j in zip(at_row.tolist(), at_column.tolist(), strict=True):
+        cells[i][j] = None
+    return tuple(map(tuple, cells))
 
 
 __all__ = ["ENGINES", "Matrix", "default_matrix_places", "distance_matrix"]

@@ -338,15 +338,28 @@ def costs_between(
     list of list of float
         Costs in km or hours; ``inf`` where no path joins the two groups.
     """
+    rows = cost_rows(index, sources, targets, options, engine=engine, progress=progress)
+    return rows if isinstance(rows, list) else rows.tolist()
+
+
+def cost_rows(
+    index: RouteIndex,
+    sources: Sequence[Sequence[int]],
+    targets: Sequence[Sequence[int]],
+    options: RouteOptions,
+    *,
+    engine: str = "auto",
+    progress: Any = None,
+) -> Any:
+    """:func:`costs_between` as the engine gives it: a list of lists, or a numpy array."""
     costs = edge_costs(index, options)
     searches = sum(map(len, sources))
     if choose_engine(engine, searches=searches, edges=index.edge_count) == "scipy":
         from corridors.routing import compiled
 
-        found = compiled.costs_between(
+        return compiled.costs_between(
             index, costs, sources, targets, key=options.key, progress=progress
         )
-        return found.tolist()
     rows: list[list[float]] = []
     for group in sources:
         get = _dijkstra(index, costs, group)[0].get

@@ -1,0 +1,103 @@
+"""Dead ends peeled off a compiled graph, so that a search skips trees that lead nowhere.
+
+A node with at most one neighbour lies on no path between two other nodes (a path into a dead
+end must come back the way it went). Peeling such nodes until none is left leaves the graph's
+2-core: on the generated benchmark atlases a quarter of the nodes are peeled, and a search
+among the core's nodes settles only those. :func:`peel` does it once per compiled graph (kept
+with the index, as the graph is); :func:`search_matrix` gives a matrix query the core plus the
+branches leading from the core to its own sources and targets, which may lie in peeled trees;
+:func:`route_matrix` gives a route whose targets are in the core the core plus one upward
+entry per peeled node (a search climbs out of a dead end, never into one), made once.
+
+Same answer: every path between two nodes kept is a path of the graph, and every simple path
+of the graph between two nodes kept lies in what is kept, so the cost of each kept node is the
+same sum of the same edge costs, in the same order, as on the whole graph.
+``tests/test_engine_peel.py`` checks identical costs and paths against the Python core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from corridors.network.index import RouteIndex
+
+__all__ = ["Peeled", "peel", "route_matrix", "search_matrix"]
+
+
+@dataclass(frozen=True)
+class Peeled:
+    """The 2-core of a compiled graph and how each peeled node hung on it."""
+
+    alive: np.ndarray  # per node: in the core
+    parent: np.ndarray  # per peeled node: the neighbour it hung from when peeled (-1: none)
+    rows: np.ndarray  # the row of each stored entry of the compiled matrix
+    upward: Any  # the core, plus each peeled node's one entry towards the node it hung from
+
+
+def peel(index: RouteIndex, matrix: Any, *, key: Hashable) -> Peeled:
+    """The peeled form of a compiled graph's CSR ``matrix`` (built once, kept with ``index``
+    under ``key``; :func:`corridors.routing.compiled.compile_graph` makes the matrix)."""
+    return index.derived(("peeled", key), lambda: _peel(matrix))
+
+
+def _peel(matrix: Any) -> Peeled:
+    size = matrix.shape[0]
+    indptr = matrix.indptr.astype(np.int64)
+    rows = np.repeat(np.arange(size, dtype=np.int64), np.diff(indptr))
+    cols = matrix.indices.astype(np.int64)
+    # The compiled matrix is symmetric with one entry per neighbour and no self-loops, so the
+    # entries of a row count its distinct neighbours.
+    degree = np.diff(indptr)
+    alive = np.ones(size, dtype=bool)
+    parent = np.full(size, -1, dtype=np.int64)
+    upward = np.zeros(len(rows), dtype=bool)
+    frontier = np.flatnonzero(degree <= 1)
+    while len(frontier):  # each round touches only the entries of the nodes it peels
+        starts, counts = indptr[frontier], indptr[frontier + 1] - indptr[frontier]
+        entries = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        entries = entries[alive[cols[entries]]]  # towards a live neighbour (at most one each)
+        parent[rows[entries]] = cols[entries]
+        upward[entries] = True
+        alive[frontier] = False
+        neighbours = cols[entries]
+        neighbours = neighbours[alive[neighbours]]
+        np.subtract.at(degree, neighbours, 1)
+        frontier = np.unique(neighbours[degree[neighbours] <= 1])
+    core = alive[rows] & alive[cols]
+    return Peeled(alive, parent, rows, _restrict(matrix, rows, core | upward))
+
+
+def _restrict(matrix: Any, rows: np.ndarray, entry: np.ndarray) -> Any:
+    """``matrix`` with only the stored entries where ``entry`` holds (same shape, numbers)."""
+    from scipy.sparse import csr_matrix
+
+    size = matrix.shape[0]
+    indptr = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows[entry], minlength=size), out=indptr[1:])
+    return csr_matrix((matrix.data[entry], matrix.indices[entry], indptr), shape=matrix.shape)
+
+
+def search_matrix(matrix: Any, peeled: Peeled, terminals: Iterable[int]) -> Any:
+    """The matrix to search between ``terminals`` in both directions: the core, plus the
+    branch from each terminal outside it back to the core (up the nodes it hung from)."""
+    alive, parent = peeled.alive, peeled.parent
+    keep = alive.copy()
+    for node in {node for node in terminals if not alive[node]}:
+        while node >= 0 and not keep[node]:
+            keep[node] = True
+            node = int(parent[node])
+    rows = peeled.rows
+    return _restrict(matrix, rows, keep[rows] & keep[matrix.indices])
+
+
+def route_matrix(peeled: Peeled, targets: Iterable[int]) -> Any:
+    """The matrix to search from any sources to ``targets`` if all are in the core (None if
+    not): the core plus the upward entries, so a search climbs out of a source's dead end
+    but never goes down into one. Built once: nothing is made per query."""
+    alive = peeled.alive
+    return peeled.upward if all(alive[node] for node in targets) else None
