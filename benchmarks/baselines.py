@@ -12,7 +12,7 @@ from typing import Any
 
 from corridors.atlas.model import FREIGHT_MODES, Atlas
 from corridors.geo.geodesy import line_length_m, split_line
-from corridors.network.graph import TRANSFER, GraphEdge, transfer_modes
+from corridors.network.graph import TRANSFER, GraphEdge, is_schematic, transfer_modes
 from corridors.network.index import RouteIndex
 from corridors.network.seatable import build_sea_table, named_lane_pairs
 
@@ -24,7 +24,12 @@ def graph_edges_per_row(atlas: Atlas) -> list[GraphEdge]:
     for corridor in atlas.corridors.values():
         via_points = [atlas.places[place_id].coord for place_id in corridor.via]
         stops = corridor.stops
-        for index, piece in enumerate(split_line(corridor.coords, via_points)):
+        pieces = split_line(corridor.coords, via_points)
+        lengths = [line_length_m(piece) for piece in pieces]
+        if is_schematic(corridor) and corridor.reported_length_km is not None:
+            factor = corridor.reported_length_km * 1000.0 / sum(lengths)
+            lengths = [length * factor for length in lengths]
+        for index, piece in enumerate(pieces):
             edge = GraphEdge(
                 start=stops[index],
                 end=stops[index + 1],
@@ -32,7 +37,7 @@ def graph_edges_per_row(atlas: Atlas) -> list[GraphEdge]:
                 corridor=corridor.id,
                 status=corridor.status,
                 status_year=corridor.status_year,
-                length_m=line_length_m(piece),
+                length_m=lengths[index],
                 coords=tuple(piece),
             )
             modes_at.setdefault(edge.start, set()).add(edge.mode)
