@@ -178,6 +178,19 @@ def test_landmask_agrees_with_global_land_mask() -> None:
     assert np.array_equal(mask.is_water(lon, lat), globe.is_ocean(lat, lon))
 
 
+def test_is_water_outside_the_region_agrees_with_global_land_mask() -> None:
+    """Points of the long haul's box come from the second cached slice, points beyond it from
+    ``globe`` itself: every one classified as ``globe`` classifies it."""
+    from global_land_mask import globe
+
+    from corridors.geo.landmask import WIDE, is_water
+
+    rng = np.random.default_rng(1)
+    lon = np.concatenate([rng.uniform(WIDE[0], WIDE[2], 50_000), rng.uniform(-180, 180, 2_000)])
+    lat = np.concatenate([rng.uniform(WIDE[1], WIDE[3], 50_000), rng.uniform(-90, 90, 2_000)])
+    assert np.array_equal(is_water(lon, lat), globe.is_ocean(lat, lon))
+
+
 def _sea_ports() -> list[tuple[str, tuple[float, float]]]:
     if not PLACES.is_file():
         return []

@@ -33,6 +33,9 @@ REGION: Bounds = (117.0, 30.0, 143.0, 48.0)
 """Supported region (lon_min, lat_min, lon_max, lat_max): Yellow Sea, Korea Strait, East Sea.
 
 The mask slice read and cached for it is what the sea router and the land/sea checks use."""
+WIDE: Bounds = (84.0, 27.0, 150.0, 60.0)
+"""The long haul's box (Kuzbass to the Pacific): points outside :data:`REGION` but inside it are
+read from a second cached slice (~31 MB in memory) instead of the whole world grid."""
 CHECK_STEP_M = 250.0
 """Spacing of the geodesic samples of the land/sea checks (``corridors check`` and ``add``)."""
 COAST_BUFFER_M = 1000.0
@@ -220,7 +223,8 @@ def _read_cached(cache_file: Path, bounds: Bounds) -> RegionMask | None:
 
 
 def is_water(lon, lat, *, bounds: Bounds = REGION) -> np.ndarray:
-    """Water (True) or land at each (lon, lat); outside ``bounds`` asks ``globe`` itself."""
+    """Water (True) or land at each (lon, lat); outside ``bounds`` (the routing region: then from
+    the :data:`WIDE` slice first) asks ``globe`` itself."""
     import numpy as np
 
     lon = np.atleast_1d(np.asarray(lon, dtype=float))
@@ -229,10 +233,16 @@ def is_water(lon, lat, *, bounds: Bounds = REGION) -> np.ndarray:
     inside = mask.contains(lon, lat)
     out = np.empty(lon.shape, dtype=bool)
     out[inside] = mask.is_water(lon[inside], lat[inside])
-    if not inside.all():
+    rest = ~inside
+    if rest.any() and bounds == REGION:
+        wide = region_mask(WIDE)
+        in_wide = rest & wide.contains(lon, lat)
+        out[in_wide] = wide.is_water(lon[in_wide], lat[in_wide])
+        rest &= ~in_wide
+    if rest.any():
         from global_land_mask import globe  # slow (seconds, ~1 GB): only for outside points
 
-        out[~inside] = globe.is_ocean(lat[~inside], lon[~inside])
+        out[rest] = globe.is_ocean(lat[rest], lon[rest])
     return out
 
 
