@@ -12,7 +12,7 @@ from typing import Any
 
 from corridors.atlas.model import FREIGHT_MODES, Atlas
 from corridors.geo.geodesy import line_length_m, split_line
-from corridors.network.graph import TRANSFER, GraphEdge, is_schematic, transfer_modes
+from corridors.network.graph import TRANSFER, GraphEdge, transfer_modes
 from corridors.network.index import RouteIndex
 from corridors.network.seatable import build_sea_table, named_lane_pairs
 
@@ -26,7 +26,7 @@ def graph_edges_per_row(atlas: Atlas) -> list[GraphEdge]:
         stops = corridor.stops
         pieces = split_line(corridor.coords, via_points)
         lengths = [line_length_m(piece) for piece in pieces]
-        if is_schematic(corridor) and corridor.reported_length_km is not None:
+        if corridor.schematic and corridor.reported_length_km is not None:
             factor = corridor.reported_length_km * 1000.0 / sum(lengths)
             lengths = [length * factor for length in lengths]
         for index, piece in enumerate(pieces):

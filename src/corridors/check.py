@@ -162,7 +162,7 @@ def check_length(
 ) -> None:
     computed = line_length_m(corridor.coords) / 1000.0
     if corridor.reported_length_km is None:
-        if corridor.attributes.get("schematic") is True:
+        if corridor.schematic:
             report.add(
                 corridor.id,
                 "length",
@@ -175,7 +175,7 @@ def check_length(
         return
     published = corridor.reported_length_km
     gap = (computed - published) / published
-    if corridor.attributes.get("schematic") is True:
+    if corridor.schematic:
         ok = SCHEMATIC_MIN_SHARE - 1.0 <= gap <= tolerance
         report.add(
             corridor.id,

@@ -222,6 +222,12 @@ class Corridor:
         """The places the line joins, in order: start, via…, end."""
         return (self.start, *self.via, self.end)
 
+    @property
+    def schematic(self) -> bool:
+        """Whether the line is schematic (``attributes.schematic``: straight chords between
+        cited points, routed at :attr:`reported_length_km`; geo/README.md)."""
+        return self.attributes.get("schematic") is True
+
 
 @dataclass(frozen=True)
 class Leg:

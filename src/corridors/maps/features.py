@@ -174,7 +174,7 @@ def corridor_popup(
             for event in corridor.history
         ]
         rows.append(["History", "; ".join(events)])
-    schematic = corridor.attributes.get("schematic") is True
+    schematic = corridor.schematic
     if schematic:  # routed at the published length; say what the line is
         rows.append(["Length (routed)", fmt_km(length_km)])
         drawn = fmt_km(line_length_m(corridor.coords) / 1000.0)

@@ -296,12 +296,6 @@ def _corridor_columns(atlas: Atlas, corridors: list[Corridor]) -> EdgeColumns:
     )
 
 
-def is_schematic(corridor: Corridor) -> bool:
-    """Whether `corridor`'s line is schematic: straight chords between cited points, routed at
-    its published length (``attributes.schematic``; geo/README.md)."""
-    return corridor.attributes.get("schematic") is True and corridor.reported_length_km is not None
-
-
 def _at_published_length(
     measured: Callable[[], list[float]], corridors: list[Corridor], edge_offset: list[int]
 ) -> Callable[[], list[float]]:
@@ -310,7 +304,7 @@ def _at_published_length(
     scaled = [
         (edge_offset[number], edge_offset[number + 1], corridor.reported_length_km * 1000.0)
         for number, corridor in enumerate(corridors)
-        if is_schematic(corridor) and corridor.reported_length_km is not None
+        if corridor.schematic and corridor.reported_length_km is not None
     ]
     if not scaled:
         return measured

@@ -84,7 +84,8 @@ def corridor_facts(network: Network) -> list[dict[str, Any]]:
     list of dict
         In atlas order: ``id``, ``name``, ``mode``, ``status``, ``status_year``, ``from``,
         ``to``, ``via`` (place ids), ``countries`` (:func:`countries`), ``length_km``
-        (geodesic, full precision), ``reported_length_km``, ``names`` (the
+        (the routed length, full precision: geodesic, or the published length of a schematic
+        line), ``reported_length_km``, ``names`` (the
         :class:`~corridors.atlas.model.NativeName` tuple), ``attributes`` (dict), ``history``
         (a dict per event, without its empty fields), ``sources`` and ``coords`` (the line's
         (lon, lat) positions, EPSG:4326). :func:`corridor_records` and
@@ -153,7 +154,7 @@ def place_records(network: Network) -> list[dict[str, object]]:
 
 
 def corridor_records(network: Network) -> list[dict[str, object]]:
-    """Every corridor as a JSON-ready record, with its geodesic ``length_km`` and geometry.
+    """Every corridor as a JSON-ready record, with its routed ``length_km`` and geometry.
 
     Parameters
     ----------
