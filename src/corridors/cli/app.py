@@ -332,6 +332,14 @@ def matrix(
             show_default=False,
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            metavar="N",
+            help="Share the searches among N processes (same numbers; for large atlases).",
+        ),
+    ] = 1,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
     modes: ModesOption = None,
@@ -369,7 +377,7 @@ def matrix(
         )
         network = load_network(atlas, quiet=quiet, on_cache_event=_cache_events(verbose))
         chosen = parse_csv_option(places, option="--places") or None
-        result = distance_matrix(network, chosen, options, quiet=quiet)
+        result = distance_matrix(network, chosen, options, workers=workers, quiet=quiet)
         from corridors.cli.report import matrix_csv_rows, matrix_record, print_matrix
         from corridors.routing.gaps import empty_cell_reasons
 

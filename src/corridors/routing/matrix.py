@@ -9,6 +9,7 @@ from typing import Any
 from corridors.network.index import Network
 from corridors.progress import progress
 from corridors.routing.options import RouteOptions, make_options
+from corridors.routing.parallel import check_workers, parallel_cost_rows
 from corridors.routing.search import ENGINES, cost_rows
 
 
@@ -44,6 +45,7 @@ def distance_matrix(
     options: RouteOptions | None = None,
     *,
     engine: str = "auto",
+    workers: int = 1,
     quiet: bool = False,
     **option_values: object,
 ) -> Matrix:
@@ -59,6 +61,9 @@ def distance_matrix(
         passed to :func:`~corridors.routing.options.make_options`.
     engine : {"auto", "python", "scipy"}
         See :func:`corridors.routing.search.choose_engine`; every engine gives the same numbers.
+    workers : int
+        Processes to share the source places among (:mod:`corridors.routing.parallel`); the
+        numbers are the same as with 1, the default (searched in this process).
     quiet : bool
         No progress bar (one shows on a terminal otherwise).
 
@@ -72,8 +77,11 @@ def distance_matrix(
     UnknownPlaceError
         A place name matches no place.
     UsageError
-        ``engine`` or an option value cannot be used.
+        ``engine``, ``workers`` or an option value cannot be used.
+    CorridorsError
+        A worker process died before answering.
     """
+    check_workers(workers)
     if options is None:
         options = make_options(**option_values)  # type: ignore[arg-type]
     ids = [network.resolve_place(p) for p in places] if places else default_matrix_places(network)
@@ -81,7 +89,12 @@ def distance_matrix(
     modes = set(options.modes)
     groups = [network.nodes_of(place, modes) for place in ids]
     with progress("distance matrix", total=sum(map(len, groups)), quiet=quiet) as bar:
-        rows = cost_rows(network.index, groups, groups, options, engine=engine, progress=bar)
+        if workers > 1:
+            rows = parallel_cost_rows(
+                network.index, groups, groups, options, workers=workers, engine=engine, progress=bar
+            )
+        else:
+            rows = cost_rows(network.index, groups, groups, options, engine=engine, progress=bar)
     return Matrix(tuple(ids), _values(rows), "h" if options.by == "time" else "km")
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import heapq
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from corridors.atlas.timeline import status_at_ordinal
@@ -352,17 +352,39 @@ def cost_rows(
     progress: Any = None,
 ) -> Any:
     """:func:`costs_between` as the engine gives it: a list of lists, or a numpy array."""
-    costs = edge_costs(index, options)
-    searches = sum(map(len, sources))
-    if choose_engine(engine, searches=searches, edges=index.edge_count) == "scipy":
+    chosen = choose_engine(engine, searches=sum(map(len, sources)), edges=index.edge_count)
+    return rows_for_costs(
+        index,
+        edge_costs(index, options),
+        sources,
+        targets,
+        key=options.key,
+        engine=chosen,
+        progress=progress,
+    )
+
+
+def rows_for_costs(
+    index: RouteIndex,
+    costs: Sequence[float],
+    sources: Sequence[Sequence[int]],
+    targets: Sequence[Sequence[int]],
+    *,
+    key: Hashable,
+    engine: str,
+    progress: Any = None,
+) -> Any:
+    """The rows of :func:`cost_rows` for given edge ``costs``, searched by ``engine``
+    (``"python"`` or ``"scipy"``, already chosen); ``key`` names the costs for what is kept
+    with the index. :mod:`corridors.routing.parallel` runs it on each share of the sources."""
+    if engine == "scipy":
         from corridors.routing import compiled
 
-        return compiled.costs_between(
-            index, costs, sources, targets, key=options.key, progress=progress
-        )
+        return compiled.costs_between(index, costs, sources, targets, key=key, progress=progress)
+    listed = costs if isinstance(costs, list) else list(costs)
     rows: list[list[float]] = []
     for group in sources:
-        get = _dijkstra(index, costs, group)[0].get
+        get = _dijkstra(index, listed, group)[0].get
         rows.append(
             [min((get(n, math.inf) for n in target), default=math.inf) for target in targets]
         )
