@@ -826,7 +826,9 @@ def main() -> None:
             argv, app, commands=FAST_COMMANDS, eager_only_callback=True
         ):
             answer_completion()
-            app()
+            from corridors.cli.one_line import run_app
+
+            run_app(app)  # typer's usage errors in one line, as ours
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         raise SystemExit(130) from None
