@@ -20,7 +20,14 @@ import typer
 from corridors.cli.completion_cmd import answer_completion, completion
 from corridors.cli.cost_cmds import commands as _cost_commands
 from corridors.cli.help import ReadableGroup, ReadableTyper, version_callback
-from corridors.cli.options import AtlasOption, CsvOption, JsonOption
+from corridors.cli.options import (
+    AsOfOption,
+    AtlasOption,
+    CsvOption,
+    InServiceOption,
+    JsonOption,
+    ProposedOption,
+)
 from corridors.cli.route_cmd import route_options as _route_options
 from corridors.cli.terminal import echo, echo_json
 from corridors.cli.workspace import BuildOption, after_edit, init_command
@@ -63,34 +70,10 @@ ModesOption = Annotated[
         show_default=False,
     ),
 ]
-ProposedOption = Annotated[
-    bool,
-    typer.Option(
-        "--include-proposed",
-        help="Also use planned corridors (under construction, proposed, shelved).",
-    ),
-]
 ClosedOption = Annotated[
     bool,
     typer.Option(
         "--include-closed", help="Also use closed corridors (even where the line is gone)."
-    ),
-]
-InServiceOption = Annotated[
-    bool,
-    typer.Option(
-        "--in-service",
-        help="Only corridors in service on the day (operating, pilot): refuse suspended ones, "
-        "which are otherwise used, marked and warned about.",
-    ),
-]
-AsOfOption = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of",
-        metavar="DATE",
-        help="Route over the network as it stood on this day, YYYY-MM-DD (default: today).",
-        show_default=False,
     ),
 ]
 ByOption = Annotated[

@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from corridors.cli.help import ReadableTyper
-from corridors.cli.options import AtlasOption, CsvOption, JsonOption
+from corridors.cli.options import (
+    AsOfOption,
+    AtlasOption,
+    CsvOption,
+    InServiceOption,
+    JsonOption,
+    ProposedOption,
+)
 from corridors.cli.terminal import echo, echo_json, text
 from corridors.errors import CorridorsError
 
@@ -183,15 +190,9 @@ def cost(
     destination: Annotated[str, typer.Argument(metavar="TO", help="Place id, name or alias.")],
     tonnes: Annotated[float, typer.Option("--tonnes", help="Cargo in tonnes.")] = 1_000_000.0,
     vessel: VesselOption = "supramax",
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", metavar="DATE", help="Network of this day.")
-    ] = None,
-    in_service: Annotated[
-        bool, typer.Option("--in-service", help="Refuse legs not in service.")
-    ] = False,
-    include_proposed: Annotated[
-        bool, typer.Option("--include-proposed", help="Also use planned corridors.")
-    ] = False,
+    as_of: AsOfOption = None,
+    in_service: InServiceOption = False,
+    include_proposed: ProposedOption = False,
     params_file: ParamsOption = None,
     assignments: SetOption = None,
     as_json: JsonOption = False,

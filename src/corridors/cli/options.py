@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-__all__ = ["AtlasOption", "CsvOption", "JsonOption"]
+__all__ = [
+    "AsOfOption",
+    "AtlasOption",
+    "CsvOption",
+    "InServiceOption",
+    "JsonOption",
+    "ProposedOption",
+]
 
 AtlasOption = Annotated[
     Path | None,
@@ -23,4 +30,28 @@ AtlasOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 CsvOption = Annotated[
     bool, typer.Option("--csv", help="Print CSV (a header row, full precision) instead of a table.")
+]
+ProposedOption = Annotated[
+    bool,
+    typer.Option(
+        "--include-proposed",
+        help="Also use planned corridors (under construction, proposed, shelved).",
+    ),
+]
+InServiceOption = Annotated[
+    bool,
+    typer.Option(
+        "--in-service",
+        help="Only corridors in service on the day (operating, pilot): refuse suspended ones, "
+        "which are otherwise used, marked and warned about.",
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Route over the network as it stood on this day, YYYY-MM-DD (default: today).",
+        show_default=False,
+    ),
 ]
