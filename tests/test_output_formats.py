@@ -57,6 +57,11 @@ def test_route_json_and_csv_are_the_api_result(network, tmp_path: Path) -> None:
     as_json = cli(tmp_path, "route", "Khasan", "Pohang", "--as-of", DAY, "--by", "time", "--json")
     assert as_json.returncode == 0, as_json.stderr
     assert json.loads(as_json.stdout) == expected.to_dict()
+    document = json.loads(as_json.stdout)  # full precision: the API's very floats
+    assert (document["distance_km"], document["hours"]) == (expected.distance_km, expected.hours)
+    assert [(leg["distance_km"], leg["hours"]) for leg in document["legs"]] == [
+        (leg.distance_km, leg.hours) for leg in expected.legs
+    ]
 
     as_csv = cli(tmp_path, "route", "Khasan", "Pohang", "--as-of", DAY, "--by", "time", "--csv")
     assert as_csv.returncode == 0, as_csv.stderr

@@ -68,11 +68,8 @@ def route_rows(network: Network, result: Route) -> list[dict[str, object]]:
             "from_name": places[leg.start].name,
             "to_name": places[leg.end].name,
             "corridor_name": _corridor_label(corridors, leg.corridor),
-            **leg.to_dict(),
+            **leg.to_dict(),  # full precision, as every JSON and CSV number
         }
-        record["distance_nmi"] = leg.distance_nmi  # full precision, as distance_km
-        record["distance_km"] = leg.distance_km
-        record["hours"] = leg.hours
         rows.append(record)
     return rows
 

@@ -82,9 +82,9 @@ class RouteLeg:
             "status_since": self.since,
             "built": self.built,
             "in_service": self.in_service,
-            "distance_km": round(self.distance_km, 3),
-            "distance_nmi": None if nmi is None else round(nmi, 3),
-            "hours": None if self.hours is None else round(self.hours, 2),
+            "distance_km": self.distance_km,
+            "distance_nmi": nmi,
+            "hours": self.hours,
         }
 
 
@@ -154,10 +154,10 @@ class Route:
         return {
             "from": self.origin,
             "to": self.destination,
-            "distance_km": round(self.distance_km, 3),
-            "distance_nmi": round(self.distance_nmi, 3),
-            "sea_distance_nmi": None if sea is None else round(sea, 3),
-            "hours": None if self.hours is None else round(self.hours, 2),
+            "distance_km": self.distance_km,
+            "distance_nmi": self.distance_nmi,
+            "sea_distance_nmi": sea,
+            "hours": self.hours,
             "by": self.options.by,
             "as_of": self.as_of.isoformat(),
             "legs": [leg.to_dict() for leg in self.legs],
