@@ -8,6 +8,7 @@ strings into the page as text (see :mod:`corridors.maps.controls`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,12 +28,9 @@ Popup = dict[str, Any]  # {"title": str, "rows": [[label, text]], "links": [[tex
 
 def clean_line(coords: Sequence[Coord]) -> list[list[float]]:
     """`coords` simplified (topology kept, ends kept) and rounded; [[lon, lat], ...]."""
-    points = [(float(x), float(y)) for x, y in coords]
+    points: Sequence[Sequence[float]] = [(float(x), float(y)) for x, y in coords]
     if len(points) > 2:
-        from shapely import LineString
-
-        simple = LineString(points).simplify(SIMPLIFY_DEGREES, preserve_topology=True)
-        points = list(simple.coords)
+        points = _simplified(tuple(points))
     out: list[list[float]] = []
     for x, y in points:
         xy = [round(x, DECIMALS), round(y, DECIMALS)]
@@ -41,6 +39,16 @@ def clean_line(coords: Sequence[Coord]) -> list[list[float]]:
     if len(out) == 1:  # a very short line: keep both ends
         out.append(list(out[0]))
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _simplified(points: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
+    """The positions of the line through `points` simplified by GEOS (remembered: a build
+    cleans most lines two or three times, for each map and the route panel)."""
+    import shapely
+
+    simple = shapely.simplify(shapely.linestrings(points), SIMPLIFY_DEGREES, preserve_topology=True)
+    return tuple((x, y) for x, y in shapely.get_coordinates(simple).tolist())
 
 
 def point(place: Place) -> list[float]:
