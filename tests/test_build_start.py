@@ -183,3 +183,47 @@ def test_clean_line_gives_a_fresh_list_each_time() -> None:
     first[0].append(99.0)
     first.append([0.0, 0.0])
     assert clean_line(line) == _former_clean_line(line)
+
+
+def test_elements_added_while_rendering_are_not_compiled(monkeypatch) -> None:
+    """A folium layer adds its ``addTo`` element during rendering: it is rendered literally
+    like every other element (its output is never compiled as a template)."""
+    import folium
+    import jinja2
+
+    from corridors.maps.safe_render import render_literal
+
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def recorded(self, source, *args, **kwargs):
+        compiled.append(str(source))
+        return original(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", recorded)
+    m = folium.Map(tiles=None)
+    folium.GeoJson({"type": "FeatureCollection", "features": []}, name="{{ 7*7 }}").add_to(m)
+    html = render_literal(m)
+    assert ".addTo(map_" in html
+    assert not any(".addTo(" in source and "{{" not in source for source in compiled)
+
+
+def test_unreviewed_element_added_while_rendering_is_refused() -> None:
+    import folium
+    import pytest
+
+    from corridors.maps.safe_render import UnsafeElementError, render_literal
+
+    class Sneaky(folium.FeatureGroup):
+        """A layer of the package's own kind that adds an unreviewed element when rendered."""
+
+        __module__ = "corridors.maps.test_sneaky"
+
+        def render(self, **kwargs):
+            self.add_child(folium.Marker([42.2, 130.3], popup=folium.Popup("{{ 7*7 }}")))
+            super().render(**kwargs)
+
+    m = folium.Map(tiles=None)
+    Sneaky(name="sneaky").add_to(m)
+    with pytest.raises(UnsafeElementError, match="folium.map.Marker"):
+        render_literal(m)
