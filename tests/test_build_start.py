@@ -73,9 +73,10 @@ def test_templates_compiled_once_render_the_same() -> None:
         template_once.install()  # idempotent
         calls = []
         original = jinja2.Environment.compile
-        def counted(self, *args, **kwargs):
-            calls.append(1)
-            return original(self, *args, **kwargs)
+        def counted(self, source, *args, **kwargs):
+            if source:  # not the empty template that gives the environment
+                calls.append(1)
+            return original(self, source, *args, **kwargs)
         jinja2.Environment.compile = counted
         lazy = jinja2.Template("{{ a }}-{% for x in xs %}{{ x|upper }}{% endfor %}")
         again = jinja2.Template("{{ a }}-{% for x in xs %}{{ x|upper }}{% endfor %}")
@@ -227,3 +228,119 @@ def test_unreviewed_element_added_while_rendering_is_refused() -> None:
     Sneaky(name="sneaky").add_to(m)
     with pytest.raises(UnsafeElementError, match="folium.map.Marker"):
         render_literal(m)
+
+
+KEPT_CHECK = """
+    import json, sys, tempfile
+    from pathlib import Path
+    import jinja2
+    from corridors.cli import lean
+    from corridors.maps import compiled_templates, template_once
+    lean.install()
+    template_once.install()
+    compiled = []
+    original = jinja2.Environment.compile
+    def counted(self, source, *args, **kwargs):
+        compiled.append(str(source))
+        return original(self, source, *args, **kwargs)
+    jinja2.Environment.compile = counted
+    sys.path.insert(0, sys.argv[1])
+    import make_templates
+    recorded = make_templates.recorded_templates()
+    jinja2.Environment.compile = original
+    folder = Path(compiled_templates.__file__).parent
+    report = {"recorded": 0, "kept": 0, "same_code": 0, "compiled_kept": 0, "missing": []}
+    for cls, source in recorded:
+        env = template_once._environment(cls)
+        digest = template_once.template_digest(type(env), source)
+        report["recorded"] += 1
+        name = compiled_templates.MODULES.get(digest)
+        if name is None:
+            report["missing"].append(source[:60])
+            continue
+        report["kept"] += 1
+        text = (folder / f"{name}.py").read_text(encoding="utf-8")
+        generated = env.compile(source, raw=True)
+        report["same_code"] += text.startswith(generated.rstrip("\\n") + "\\n")
+        report["compiled_kept"] += source in compiled
+    versions = {n: getattr(sys.modules.get(n), "__version__", None)
+                for n in template_once.VERSIONED}
+    report["versions_as_kept"] = versions == compiled_templates.VERSIONS
+    print(json.dumps(report))
+"""
+
+
+def test_kept_template_code_is_current_and_used() -> None:
+    """Every template the commands compile has its code kept (else: run
+    tools/make_templates.py), the kept code is what jinja2 generates now, and a kept template
+    is never compiled."""
+    import json
+
+    import pytest
+
+    report = json.loads(_run_script(KEPT_CHECK, str(REPO / "tools")))
+    assert report["recorded"] >= 20
+    if not report["versions_as_kept"]:
+        pytest.skip("jinja2/folium/branca differ from those the templates were kept with")
+    assert report["missing"] == [], "run: python tools/make_templates.py"
+    assert report["same_code"] == report["kept"] == report["recorded"]
+    assert report["compiled_kept"] == 0
+
+
+def _run_script(code: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_edited_or_missing_kept_code_is_compiled() -> None:
+    """A template whose source differs from the kept one, or whose kept module is gone, is
+    compiled by jinja2 and renders the same as without any of this."""
+    out = _python(
+        r"""
+        import jinja2
+        from corridors.maps import compiled_templates, template_once
+        template_once.install()
+        import folium  # as in a build: its version is part of the digest
+        compiled = []
+        original = jinja2.Environment.compile
+        def counted(self, text, *args, **kwargs):
+            if text:  # not the empty template that gives the environment
+                compiled.append(str(text))
+            return original(self, text, *args, **kwargs)
+        jinja2.Environment.compile = counted
+        # branca's Element template, which every map renders
+        text = (
+            "{% for name, element in this._children.items() %}\n"
+            "    {{element.render(**kwargs)}}"
+            "{% endfor %}"
+        )
+        env = template_once._environment(jinja2.Template)
+        digest = template_once.template_digest(type(env), text)
+        assert digest in compiled_templates.MODULES, "branca's Element template is kept"
+        kept = jinja2.Template(text)
+        class Child:
+            def render(self, **kwargs):
+                return "<" + str(sorted(kwargs)) + ">"
+        class This:
+            _children = {"a": Child(), "b": Child()}
+        assert kept.render(this=This(), kwargs={"x": 1}) == "\n    <['x']>\n    <['x']>"
+        assert compiled == [], compiled
+        edited = jinja2.Template(text + " ")
+        assert edited.render(this=This(), kwargs={}) == "\n    <[]>\n    <[]> "
+        assert compiled == [text + " "]
+        compiled_templates.MODULES[digest] = "t_gone"
+        template_once._MADE.clear()
+        gone = jinja2.Template(text)
+        args = {"this": This(), "kwargs": {"x": 1}}
+        assert gone.render(**args) == kept.render(**args)
+        assert compiled[-1] == text and len(compiled) == 2
+        print("ok")
+        """
+    )
+    assert out.split() == ["ok"]

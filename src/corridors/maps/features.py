@@ -28,27 +28,29 @@ Popup = dict[str, Any]  # {"title": str, "rows": [[label, text]], "links": [[tex
 
 def clean_line(coords: Sequence[Coord]) -> list[list[float]]:
     """`coords` simplified (topology kept, ends kept) and rounded; [[lon, lat], ...]."""
-    points: Sequence[Sequence[float]] = [(float(x), float(y)) for x, y in coords]
-    if len(points) > 2:
-        points = _simplified(tuple(points))
-    out: list[list[float]] = []
-    for x, y in points:
-        xy = [round(x, DECIMALS), round(y, DECIMALS)]
-        if not out or out[-1] != xy:
-            out.append(xy)
-    if len(out) == 1:  # a very short line: keep both ends
-        out.append(list(out[0]))
-    return out
+    return [[x, y] for x, y in _cleaned(tuple((float(x), float(y)) for x, y in coords))]
 
 
 @functools.lru_cache(maxsize=4096)
-def _simplified(points: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
-    """The positions of the line through `points` simplified by GEOS (remembered: a build
-    cleans most lines two or three times, for each map and the route panel)."""
-    import shapely
+def _cleaned(points: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
+    """:func:`clean_line` of `points`, remembered (a build cleans most lines two or three
+    times, for each map and the route panel): GEOS simplification, then rounding."""
+    simple: Iterable[Sequence[float]] = points
+    if len(points) > 2:
+        import shapely
 
-    simple = shapely.simplify(shapely.linestrings(points), SIMPLIFY_DEGREES, preserve_topology=True)
-    return tuple((x, y) for x, y in shapely.get_coordinates(simple).tolist())
+        line = shapely.simplify(
+            shapely.linestrings(points), SIMPLIFY_DEGREES, preserve_topology=True
+        )
+        simple = shapely.get_coordinates(line).tolist()
+    out: list[tuple[float, float]] = []
+    for x, y in simple:
+        xy = (round(x, DECIMALS), round(y, DECIMALS))
+        if not out or out[-1] != xy:
+            out.append(xy)
+    if len(out) == 1:  # a very short line: keep both ends
+        out.append(out[0])
+    return tuple(out)
 
 
 def point(place: Place) -> list[float]:
