@@ -173,7 +173,7 @@ def _store(path: Path, key: str, geoms_js: str, feats: list[dict[str, Any]], fea
         allow_nan=False,
     )
     with contextlib.suppress(OSError, ValueError):
-        write_atomically(path, [body.encode("utf-8", "surrogateescape")])
+        write_atomically(path, [body.encode("utf-8", "surrogateescape")], sync=False)
 
 
 def shipped_basemap_js(encode: Encoder) -> tuple[str, str]:
