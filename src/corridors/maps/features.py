@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from corridors.atlas.model import Atlas, Coord, Corridor, Place, Programme
 from corridors.atlas.native_text import LANGUAGE_LABELS, name_line, name_sources
 from corridors.atlas.timeline import CorridorState
-from corridors.geo.geodesy import line_length_m
+from corridors.maps.measure_cache import line_length_m as kept_length_m
 from corridors.maps.style import STATUS_LABELS, place_style, zone_style
 
 DECIMALS = 5
@@ -187,7 +187,7 @@ def corridor_popup(
     schematic = corridor.schematic
     if schematic:  # routed at the published length; say what the line is
         rows.append(["Length (routed)", fmt_km(length_km)])
-        drawn = fmt_km(line_length_m(corridor.coords) / 1000.0)
+        drawn = fmt_km(kept_length_m(corridor.coords) / 1000.0)
         rows.append(["Line", f"schematic: straight chords between cited points, {drawn} drawn"])
     else:
         rows.append(["Length (computed)", fmt_km(length_km)])
@@ -223,7 +223,7 @@ def place_popup(atlas: Atlas, place: Place) -> Popup:
     if place.transfer:
         rows.append(["Transfer", ", ".join(place.transfer)])
     if place.area is not None:
-        from corridors.geo.geodesy import area_km2
+        from corridors.maps.measure_cache import area_km2  # kept: pyproj not imported again
 
         rows.append(["Area (computed)", f"{area_km2(place.area):,.0f} km\u00b2"])
     if place.note:
