@@ -82,6 +82,7 @@ def collection(features: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+@functools.lru_cache(maxsize=8192)  # a build checks each source's URL in ~5 popups
 def safe_url(url: str | None) -> str | None:
     """`url` if it is an absolute http(s) URL with a host, else None (never a link)."""
     if not url:

@@ -21,6 +21,7 @@ skipped.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -47,24 +48,38 @@ def measure_cache_path() -> Path:
     return cache_dir() / f"measures-v{MEASURE_FORMAT}.json"
 
 
-def _pyproj_stamp() -> list[Any] | None:
-    """pyproj's version and its geodesic extension files, without importing pyproj (None:
-    not known, then nothing is kept)."""
+@functools.cache
+def _pyproj_install() -> tuple[str, list[Path]] | None:
+    """pyproj's version and geodesic extension files, found once per process without
+    importing it."""
     import importlib.util
     from importlib import metadata
 
     try:
         version = metadata.version("pyproj")
         spec = importlib.util.find_spec("pyproj")
-        if spec is None or not spec.submodule_search_locations:
-            return None
-        folder = Path(next(iter(spec.submodule_search_locations)))
-        geod = sorted(folder.glob("_geod*"))
-        if not geod:
-            return None
-        return [version, [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in geod]]
-    except (OSError, ValueError, metadata.PackageNotFoundError):
+    except (ValueError, metadata.PackageNotFoundError):
         return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return version, sorted(folder.glob("_geod*"))
+
+
+def _pyproj_stamp() -> list[Any] | None:
+    """pyproj's version and its geodesic extension files as they are now (name, inode, size,
+    modification time: a reinstall replaces them), or None when not known (nothing is kept)."""
+    found = _pyproj_install()
+    if found is None:
+        return None
+    version, files = found
+    try:
+        geod = [(p.name, p.stat()) for p in files]
+    except OSError:
+        return None
+    if not geod:
+        return None
+    return [version, [[n, s.st_ino, s.st_size, s.st_mtime_ns] for n, s in geod]]
 
 
 def _key(kind: str, shape: list[int], lines: Iterable[Sequence[Coord]], stamp: list[Any]) -> str:
