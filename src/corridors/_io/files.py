@@ -159,8 +159,11 @@ def read_regular_file(path: Path, *, max_bytes: int) -> bytearray:
     return data
 
 
-def write_temp(target: Path, chunks: Iterable[bytes], *, prefix: str, suffix: str) -> str:
-    """Write ``chunks`` to a new temp file in ``target``'s folder, fsynced; return its path.
+def write_temp(
+    target: Path, chunks: Iterable[bytes], *, prefix: str, suffix: str, sync: bool = True
+) -> str:
+    """Write ``chunks`` to a new temp file in ``target``'s folder, fsynced unless not ``sync``;
+    return its path.
 
     The one temp-file writer: :func:`write_atomically` and the atlas writer
     (:func:`corridors._io.atomic.write_files_atomically`) move it onto their targets. The
@@ -175,7 +178,8 @@ def write_temp(target: Path, chunks: Iterable[bytes], *, prefix: str, suffix: st
             for chunk in chunks:
                 out.write(chunk)
             out.flush()
-            os.fsync(out.fileno())
+            if sync:
+                os.fsync(out.fileno())
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
@@ -183,8 +187,11 @@ def write_temp(target: Path, chunks: Iterable[bytes], *, prefix: str, suffix: st
     return temporary
 
 
-def write_atomically(path: Path, chunks: Iterable[bytes]) -> None:
+def write_atomically(path: Path, chunks: Iterable[bytes], *, sync: bool = True) -> None:
     """Write ``chunks`` to ``path`` through a fsynced temp file in the same folder.
+
+    Without ``sync`` nothing is fsynced (for a file whose loss or damage in a crash only costs
+    recomputing it: it is still replaced whole, by a rename).
 
     Whatever is at ``path`` (a file, a symlink, a FIFO) is replaced as a name, never written
     through; an empty directory there is removed first. On failure no temp file is left.
@@ -195,7 +202,7 @@ def write_atomically(path: Path, chunks: Iterable[bytes]) -> None:
         If the folder is not writable, the disk is full, or a non-empty directory is in the way.
     """
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temporary = write_temp(path, chunks, prefix=f".{path.stem}-", suffix=".tmp")
+    temporary = write_temp(path, chunks, prefix=f".{path.stem}-", suffix=".tmp", sync=sync)
     try:
         with contextlib.suppress(FileNotFoundError):
             if stat.S_ISDIR(os.lstat(path).st_mode):
@@ -205,4 +212,5 @@ def write_atomically(path: Path, chunks: Iterable[bytes]) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-    fsync_path(path.parent)
+    if sync:
+        fsync_path(path.parent)

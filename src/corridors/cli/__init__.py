@@ -35,9 +35,15 @@ def main() -> None:
     if answered is not None:
         _exit_now(answered)
     from corridors.cli import lean
-    from corridors.cli.app import main as run
 
     lean.install()  # folium without pandas
+    from corridors.cli.build_lane import try_build
+
+    answered = try_build(sys.argv[1:])  # a plain build, before typer is imported
+    if answered is not None:
+        _exit_now(answered)
+    from corridors.cli.app import main as run
+
     try:
         run()
         code: object = 0

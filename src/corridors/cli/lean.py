@@ -5,6 +5,16 @@ only to accept DataFrames as locations, which ``corridors`` never passes; that i
 of a cold ``corridors build`` (0.57 s). :func:`install` adds an import finder that answers
 "not installed" to that one import, and only when it comes from ``folium.utilities``: any
 other code (geopandas, a user's plugin) imports pandas as usual.
+
+folium also imports requests (``folium.features``), only to fetch a GeoJSON given as a URL,
+which ``corridors`` never does: 0.04-0.07 s of the same build. That import is not refused but
+deferred: the finder gives folium requests through :class:`importlib.util.LazyLoader`, which
+runs the real module the first time any of its attributes is used (by anyone), so requests
+stays fully usable and is loaded only if it is.
+
+And when branca or folium is first imported, :func:`corridors.maps.template_once.install`
+makes their templates compile on first use, once each (folium compiles ~60 templates on import,
+a map of ours renders a dozen).
 """
 
 from __future__ import annotations
@@ -19,6 +29,10 @@ if TYPE_CHECKING:  # importlib.abc costs a cold start ~10 ms: the finder needs n
 
 # (module asked for, module asking) pairs to answer with ModuleNotFoundError.
 SKIPPED = (("pandas", "folium.utilities"),)
+# (module asked for, module asking) pairs to load lazily (on first use of an attribute).
+DEFERRED = (("requests", "folium.features"),)
+# Importing one of these first makes jinja2 templates compile on first use (template_once).
+TEMPLATE_USERS = ("branca", "folium")
 
 
 class _SkipOptional:
@@ -31,7 +45,27 @@ class _SkipOptional:
         for name, importer in SKIPPED:
             if fullname == name and _imported_from(importer):
                 raise ModuleNotFoundError(f"No module named '{name}'", name=name)
+        if fullname in TEMPLATE_USERS:
+            from corridors.maps import template_once
+
+            template_once.install()
+        for name, importer in DEFERRED:
+            if fullname == name and _imported_from(importer):
+                return _deferred_spec(fullname, path)
         return None
+
+
+def _deferred_spec(fullname: str, path: Sequence[str] | None) -> ModuleSpec | None:
+    """The module's own spec with its loader wrapped in a LazyLoader (None: let the import
+    system look for it as usual, e.g. when it is not a plain source or extension module)."""
+    import importlib.machinery
+    import importlib.util
+
+    spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+    if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+        return None
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    return spec
 
 
 def _imported_from(module: str) -> bool:
@@ -49,4 +83,4 @@ def install() -> None:
         sys.meta_path.insert(0, _SkipOptional())
 
 
-__all__ = ["SKIPPED", "install"]
+__all__ = ["DEFERRED", "SKIPPED", "TEMPLATE_USERS", "install"]

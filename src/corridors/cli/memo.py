@@ -149,7 +149,10 @@ def recall(path: Path, key: str) -> Any:
     from corridors._io.files import read_regular_file
 
     try:
-        data = json.loads(bytes(read_regular_file(path, max_bytes=MAX_MEMO_BYTES)))
+        raw = bytes(read_regular_file(path, max_bytes=MAX_MEMO_BYTES))
+        if f'"key": "{key}"'.encode() not in raw[:256]:
+            return None  # another key (as :func:`store` writes it): no need to parse it all
+        data = json.loads(raw)
     except Exception:  # noqa: BLE001 - any doubt is a miss
         return None
     if not isinstance(data, dict) or data.get("format") != MEMO_FORMAT or data.get("key") != key:
@@ -165,7 +168,8 @@ def store(path: Path, key: str, answer: Any) -> None:
 
     body = json.dumps({"format": MEMO_FORMAT, "key": key, "answer": answer}, ensure_ascii=False)
     with contextlib.suppress(OSError, ValueError):
-        write_atomically(path, [body.encode("utf-8")])
+        # not fsynced: a memo lost or damaged in a crash is only a miss (recall checks it)
+        write_atomically(path, [body.encode("utf-8")], sync=False)
 
 
 def answer(

@@ -9,7 +9,10 @@ Modules: ``style`` (colours, dashes), ``features`` (geometry and popup data), ``
 ``basemap`` (land and borders drawn from package data), ``base`` (shared map setup, writing),
 ``offline``, ``stable_ids`` and ``safe_render`` (self-contained, byte-identical HTML in which
 data stays data), one module per map. Submodules import folium, so they are loaded only when a
-map is made.
+map is made. For a fast cold start (issue 13): ``basemap_cache`` and ``measure_cache`` (the
+basemap's page data and the popups' geodesic figures, kept under keys of their inputs),
+``template_once`` and ``compiled_templates`` (templates compiled once, on first use, or made
+from their kept code; run ``python tools/make_templates.py`` after changing a template).
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ __all__ = [
     "DataBasemap",
     "add_basemap",
     "basemap_layer",
+    "encode_basemap",
     "encode_feature",
     "load_basemap",
 ]
@@ -152,6 +153,15 @@ def _lines(geom: Any) -> dict[str, Any]:
     return {"type": "MultiLineString", "coordinates": coords}
 
 
+def encode_basemap(data: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """The basemap FeatureCollection `data` as the page has it: the geometry of every feature
+    as compact JSON text (integers only, so safe inside ``<script>`` as it is) and the features'
+    other fields (:func:`encode_feature` without ``g``)."""
+    encoded = [encode_feature(f) for f in _borders_by_zoom(data["features"])]
+    geoms_js = json.dumps([e.pop("g") for e in encoded], separators=(",", ":"))
+    return geoms_js, encoded
+
+
 class DataBasemap(MacroElement):
     """The data basemap: land pieces, rivers, borders and the demarcation line, each shown at
     its zooms, with labels. Geometry enters the page as integer arrays, everything else as
@@ -222,13 +232,15 @@ class DataBasemap(MacroElement):
 """
     )
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(
+        self, data: dict[str, Any] | None = None, *, encoded: tuple[str, str] | None = None
+    ) -> None:
         super().__init__()
         self._name = "DataBasemap"
-        encoded = [encode_feature(f) for f in _borders_by_zoom(data["features"])]
-        # Integers only: safe inside <script> as plain compact JSON.
-        self.geoms_js = json.dumps([e.pop("g") for e in encoded], separators=(",", ":"))
-        self.feats_js = js_string(encoded)
+        if encoded is None:  # else (geoms_js, feats_js) already made (maps/basemap_cache.py)
+            geoms_js, feats = encode_basemap(data if data is not None else load_basemap())
+            encoded = (geoms_js, js_string(feats))
+        self.geoms_js, self.feats_js = encoded
         self.styles_js = js_string(_STYLES)
         self.panes_js = js_string(_PANES)
         self.pane_js = js_string(BASEMAP_PANE)
@@ -237,8 +249,11 @@ class DataBasemap(MacroElement):
 
 
 def basemap_layer() -> DataBasemap:
-    """The basemap as a :class:`DataBasemap` element (add it to a map)."""
-    return DataBasemap(load_basemap())
+    """The basemap as a :class:`DataBasemap` element (add it to a map); its data is encoded
+    once (:func:`corridors.maps.basemap_cache.shipped_basemap_js`)."""
+    from corridors.maps.basemap_cache import shipped_basemap_js
+
+    return DataBasemap(encoded=shipped_basemap_js(encode_basemap))
 
 
 def add_basemap(m: folium.Map, *, tiles: bool = True) -> DataBasemap:

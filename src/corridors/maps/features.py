@@ -8,6 +8,7 @@ strings into the page as text (see :mod:`corridors.maps.controls`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,7 +16,7 @@ from urllib.parse import urlsplit
 from corridors.atlas.model import Atlas, Coord, Corridor, Place, Programme
 from corridors.atlas.native_text import LANGUAGE_LABELS, name_line, name_sources
 from corridors.atlas.timeline import CorridorState
-from corridors.geo.geodesy import line_length_m
+from corridors.maps.measure_cache import line_length_m as kept_length_m
 from corridors.maps.style import STATUS_LABELS, place_style, zone_style
 
 DECIMALS = 5
@@ -27,20 +28,29 @@ Popup = dict[str, Any]  # {"title": str, "rows": [[label, text]], "links": [[tex
 
 def clean_line(coords: Sequence[Coord]) -> list[list[float]]:
     """`coords` simplified (topology kept, ends kept) and rounded; [[lon, lat], ...]."""
-    points = [(float(x), float(y)) for x, y in coords]
-    if len(points) > 2:
-        from shapely import LineString
+    return [[x, y] for x, y in _cleaned(tuple((float(x), float(y)) for x, y in coords))]
 
-        simple = LineString(points).simplify(SIMPLIFY_DEGREES, preserve_topology=True)
-        points = list(simple.coords)
-    out: list[list[float]] = []
-    for x, y in points:
-        xy = [round(x, DECIMALS), round(y, DECIMALS)]
+
+@functools.lru_cache(maxsize=4096)
+def _cleaned(points: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
+    """:func:`clean_line` of `points`, remembered (a build cleans most lines two or three
+    times, for each map and the route panel): GEOS simplification, then rounding."""
+    simple: Iterable[Sequence[float]] = points
+    if len(points) > 2:
+        import shapely
+
+        line = shapely.simplify(
+            shapely.linestrings(points), SIMPLIFY_DEGREES, preserve_topology=True
+        )
+        simple = shapely.get_coordinates(line).tolist()
+    out: list[tuple[float, float]] = []
+    for x, y in simple:
+        xy = (round(x, DECIMALS), round(y, DECIMALS))
         if not out or out[-1] != xy:
             out.append(xy)
     if len(out) == 1:  # a very short line: keep both ends
-        out.append(list(out[0]))
-    return out
+        out.append(out[0])
+    return tuple(out)
 
 
 def point(place: Place) -> list[float]:
@@ -72,6 +82,7 @@ def collection(features: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+@functools.lru_cache(maxsize=8192)  # a build checks each source's URL in ~5 popups
 def safe_url(url: str | None) -> str | None:
     """`url` if it is an absolute http(s) URL with a host, else None (never a link)."""
     if not url:
@@ -177,7 +188,7 @@ def corridor_popup(
     schematic = corridor.schematic
     if schematic:  # routed at the published length; say what the line is
         rows.append(["Length (routed)", fmt_km(length_km)])
-        drawn = fmt_km(line_length_m(corridor.coords) / 1000.0)
+        drawn = fmt_km(kept_length_m(corridor.coords) / 1000.0)
         rows.append(["Line", f"schematic: straight chords between cited points, {drawn} drawn"])
     else:
         rows.append(["Length (computed)", fmt_km(length_km)])
@@ -213,7 +224,7 @@ def place_popup(atlas: Atlas, place: Place) -> Popup:
     if place.transfer:
         rows.append(["Transfer", ", ".join(place.transfer)])
     if place.area is not None:
-        from corridors.geo.geodesy import area_km2
+        from corridors.maps.measure_cache import area_km2  # kept: pyproj not imported again
 
         rows.append(["Area (computed)", f"{area_km2(place.area):,.0f} km\u00b2"])
     if place.note:

@@ -89,6 +89,9 @@ class _LiteralMacroRender(MacroElement):
                     text = text[:-1]
                 section.add_child(Literal(text), name=self.get_name())
         for child in list(self._children.values()):
+            # a child added while rendering (a folium Layer adds its ``addTo`` element then)
+            # was not there when render_literal looked: rendered literally too, not compiled
+            _make_literal(child)
             child.render(**kwargs)
         return ""
 
@@ -105,6 +108,7 @@ def reviewed_classes() -> frozenset[type]:
     """
     import folium
     from folium import map as folium_map
+    from folium.elements import ElementAddToElement
 
     return frozenset(
         {
@@ -123,6 +127,7 @@ def reviewed_classes() -> frozenset[type]:
             folium_map.CustomPane,
             folium_map.FitBounds,
             folium_map.LayerControl,
+            ElementAddToElement,  # writes two element names (variables), no data
         }
     )
 
@@ -192,15 +197,20 @@ def render_literal(m: Element) -> str:
     """
     root = m.get_root()
     for el in _elements(root):
-        cls = type(el)
-        if issubclass(cls, _LiteralMacroRender):
-            continue
-        if not _is_reviewed(cls):
-            raise UnsafeElementError(
-                f"map element {cls.__module__}.{cls.__qualname__} has not been reviewed for "
-                "safe rendering of data; use the corridors.maps controls, or review it and "
-                "add it to corridors.maps.safe_render.reviewed_classes"
-            )
-        if isinstance(el, MacroElement):
-            el.__class__ = _literal_class(type(el))
+        _make_literal(el)
     return root.render()
+
+
+def _make_literal(el: Element) -> None:
+    """Check that ``el``'s class is reviewed, and make a MacroElement render literally."""
+    cls = type(el)
+    if issubclass(cls, _LiteralMacroRender):
+        return
+    if not _is_reviewed(cls):
+        raise UnsafeElementError(
+            f"map element {cls.__module__}.{cls.__qualname__} has not been reviewed for "
+            "safe rendering of data; use the corridors.maps controls, or review it and "
+            "add it to corridors.maps.safe_render.reviewed_classes"
+        )
+    if isinstance(el, MacroElement):
+        el.__class__ = _literal_class(type(el))
