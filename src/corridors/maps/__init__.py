@@ -11,8 +11,7 @@ Modules: ``style`` (colours, dashes), ``features`` (geometry and popup data), ``
 data stays data), one module per map. Submodules import folium, so they are loaded only when a
 map is made. For a fast cold start (issue 13): ``basemap_cache`` and ``measure_cache`` (the
 basemap's page data and the popups' geodesic figures, kept under keys of their inputs),
-``template_once`` and ``compiled_templates`` (templates compiled once, on first use, or made
-from their kept code; run ``python tools/make_templates.py`` after changing a template).
+``template_once`` (each template compiled once, on first use).
 """
 
 from __future__ import annotations
