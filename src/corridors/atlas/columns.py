@@ -169,17 +169,13 @@ def _plain_properties(
         if column(name).count(None) != count:
             return None
     ids, names, starts, ends = column("id"), column("name"), column("from"), column("to")
-    for values in (ids, names, starts, ends):
-        if not _tidy_strings(values):
-            return None
-    if not (_ids(ids) and _ids(starts) and _ids(ends)):
+    # An id matching ID_PATTERN is a tidy string (joining raises TypeError for any other value).
+    if not (_tidy_strings(names) and _ids(ids) and _ids(starts) and _ids(ends)):
         return None
     if not (all(map(places.__contains__, starts)) and all(map(places.__contains__, ends))):
         return None
     modes, statuses = column("mode"), column("status")
-    if not (_only_types(modes, str) and _only_types(statuses, str)):
-        return None
-    if not (set(modes) <= _MODES and set(statuses) <= _STATUSES):
+    if not (set(modes) <= _MODES and set(statuses) <= _STATUSES):  # unhashable: TypeError
         return None
     years = column("status_year")
     if count and (not _only_types(years, int) or min(years) < 1850 or max(years) > 2100):

@@ -35,10 +35,12 @@ from typing import Any, NamedTuple, cast
 from corridors.atlas.columns import CorridorColumns, plain_corridor_columns
 from corridors.atlas.model import (
     CORRIDORS_DIR,
+    MODES,
     PLACES_FILE,
     PROGRAMMES_FILE,
     SHIPMENTS_FILE,
     SOURCES_FILE,
+    STATUSES,
     Atlas,
     Corridor,
 )
@@ -258,14 +260,18 @@ def _build(root: Path, contents: dict[Path, bytes], fingerprint: str) -> Any:
     published: list[tuple[int, float]] = []
     timelines: dict[str, Any] = {}
     sea: dict[str, Any] = {}
+    place_key = {place_id: place_id for place_id in places}
+    one_of = {value: value for value in (*MODES, *STATUSES)}
     for path, part in parts:
         number = len(starts)
         if isinstance(part, CorridorColumns):
             file = relative_file(str(path), root)
-            starts += part.starts
-            ends += part.ends
-            modes += part.modes
-            statuses += part.statuses
+            # One string object per distinct value (the parser makes one per corridor):
+            # every later pass over these columns then reads a few hot objects.
+            starts += map(place_key.__getitem__, part.starts)
+            ends += map(place_key.__getitem__, part.ends)
+            modes += map(one_of.__getitem__, part.modes)
+            statuses += map(one_of.__getitem__, part.statuses)
             years += part.years
             vias += part.vias
             xy_parts.append(part.xy)
