@@ -30,31 +30,13 @@ from array import array
 from collections.abc import Callable
 from itertools import chain
 from pathlib import Path
-from typing import Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from corridors.atlas.columns import CorridorColumns, plain_corridor_columns
-from corridors.atlas.model import (
-    CORRIDORS_DIR,
-    MODES,
-    PLACES_FILE,
-    PROGRAMMES_FILE,
-    SHIPMENTS_FILE,
-    SOURCES_FILE,
-    STATUSES,
-    Atlas,
-    Corridor,
-)
-from corridors.atlas.read import (
-    atlas_files,
-    parse_corridors,
-    parse_places,
-    parse_programmes,
-    parse_shipments,
-    parse_sources,
-)
-from corridors.atlas.safe_input import check_document, parse_json_checked
-from corridors.atlas.timeline import timeline
 from corridors.errors import AtlasError
+
+if TYPE_CHECKING:  # imported when a build runs, not by every route that checks the size
+    from corridors.atlas.columns import CorridorColumns
+    from corridors.atlas.model import Corridor
 
 __all__ = ["MIN_BYTES", "build_route_caches", "worth_it", "write_caches"]
 
@@ -70,17 +52,19 @@ def _no_phase(name: str) -> None:
 phase: Callable[[str], None] = _no_phase
 
 
-class _SeaLine(NamedTuple):
+class _SeaLine:
     """What the open-sea table reads of a sea corridor (see ``network/seatable.py``)."""
 
-    mode: str
-    start: str
-    via: tuple[str, ...]
-    end: str
+    __slots__ = ("end", "mode", "start", "via")
+
+    def __init__(self, start: str, via: tuple[str, ...], end: str) -> None:
+        self.mode, self.start, self.via, self.end = "sea", start, via, end
 
 
 def worth_it(root: Path) -> bool:
     """Whether the atlas at ``root`` is large enough for the columnar build (by file sizes)."""
+    from corridors.atlas.read import atlas_files
+
     try:
         return sum(os.stat(path).st_size for path in atlas_files(root)) >= MIN_BYTES
     except (OSError, AtlasError):
@@ -202,6 +186,26 @@ def write_caches(root: Path, contents: dict[Path, bytes], fingerprint: str) -> b
 def _build(root: Path, contents: dict[Path, bytes], fingerprint: str) -> Any:
     """The atlas (corridors only as sea lines), index, corridor ids, rows and lines; None
     when a corridor is a duplicate (the object path names it)."""
+    from corridors.atlas.columns import CorridorColumns, plain_corridor_columns
+    from corridors.atlas.model import (
+        CORRIDORS_DIR,
+        MODES,
+        PLACES_FILE,
+        PROGRAMMES_FILE,
+        SHIPMENTS_FILE,
+        SOURCES_FILE,
+        STATUSES,
+        Atlas,
+    )
+    from corridors.atlas.read import (
+        parse_corridors,
+        parse_places,
+        parse_programmes,
+        parse_shipments,
+        parse_sources,
+    )
+    from corridors.atlas.safe_input import check_document, parse_json_checked
+    from corridors.atlas.timeline import timeline
     from corridors.network.cache import encode_row, place_rows, relative_file
     from corridors.network.graph import lines_to_columns
     from corridors.network.index import build_index
@@ -279,7 +283,7 @@ def _build(root: Path, contents: dict[Path, bytes], fingerprint: str) -> Any:
             corridor_rows += _plain_rows(part, file)
             for k in [k for k, mode in enumerate(part.modes) if mode == "sea"]:
                 via = part.vias[k]
-                sea[part.ids[k]] = _SeaLine("sea", part.starts[k], tuple(via or ()), part.ends[k])
+                sea[part.ids[k]] = _SeaLine(part.starts[k], tuple(via or ()), part.ends[k])
         else:
             for offset, corridor in enumerate(part):
                 starts.append(corridor.start)
