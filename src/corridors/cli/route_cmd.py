@@ -119,6 +119,11 @@ def find(
 
     plain = map_file is None and by != "cost"
     lazy = cached_route(atlas, origin, destination, options) if plain else None
+    if lazy is None and plain:  # a large atlas's first run: its caches built from columns
+        from corridors.network.firstbuild import build_route_caches
+
+        if build_route_caches(atlas, on_cache_event=on_cache_event):
+            lazy = cached_route(atlas, origin, destination, options)
     if lazy is not None:
         network, result = lazy
     else:

@@ -571,16 +571,35 @@ def encode_network(network: Network, *, root: Path, rows: AtlasRows | None = Non
     """
     atlas, index = network.atlas, network.index
     xy, ptr = corridor_lines(atlas)
-    for collection in (
-        atlas.sources,
-        atlas.places,
-        atlas.corridors,
-        atlas.shipments,
-        atlas.programmes,
-    ):
+    if any(key != item.id for key, item in atlas.corridors.items()):
+        raise ValueError("an atlas dictionary is not keyed by id")
+    return encode_network_parts(
+        atlas, index, lines=(xy, ptr), rows=atlas_rows(atlas, root=root) if rows is None else rows
+    )
+
+
+def encode_network_parts(
+    atlas: Atlas,
+    index: RouteIndex,
+    *,
+    lines: tuple[Any, Any],
+    rows: AtlasRows,
+    tables: dict[str, tuple[list[Any], array[int]]] | None = None,
+) -> list[bytes]:
+    """:func:`encode_network` from its parts: ``atlas`` for its sources, places, shipments,
+    programmes and fingerprint (its ``corridors`` are not read), the corridors' ``lines``
+    (:func:`corridor_lines`) and the place and corridor ``rows`` (:func:`atlas_rows`).
+    ``tables``: string columns of the index already coded, name -> (distinct values in
+    first-seen order, codes), as the loop below would make them.
+
+    The columnar first build (:mod:`corridors.network.firstbuild`) calls it with rows and lines
+    made without corridor objects; the bytes are the same.
+    """
+    xy, ptr = lines
+    for collection in (atlas.sources, atlas.places, atlas.shipments, atlas.programmes):
         if any(key != item.id for key, item in collection.items()):
             raise ValueError("an atlas dictionary is not keyed by id")
-    place_rows, corridor_rows = atlas_rows(atlas, root=root) if rows is None else rows
+    place_rows, corridor_rows = rows
     # The atlas as json.dumps would write {"sources": [...], "places": [...], ...}, with the
     # place and corridor rows encoded once (the route file stores the same rows).
     atlas_doc = RawJSON(
@@ -600,6 +619,9 @@ def encode_network(network: Network, *, root: Path, rows: AtlasRows | None = Non
     sections: dict[str, Any] = {"atlas": atlas_doc, "strings": strings}
     sections["corridor_xy"], sections["corridor_ptr"] = xy, ptr
     for name in _STRING_COLUMNS:
+        if tables is not None and name in tables:
+            strings[name], sections[name] = tables[name]
+            continue
         table: dict[str | None, int] = {}
         codes = array("i", [table.setdefault(v, len(table)) for v in getattr(index, name)])
         strings[name] = list(table)
@@ -667,12 +689,30 @@ def atlas_rows(atlas: Atlas, *, root: Path) -> AtlasRows:
     ValueError, TypeError, RecursionError
         If a value cannot be stored as JSON exactly.
     """
-    encode_row = _JSON.encode
-    places = [encode_row(_row(Place, p)).encode("ascii") for p in atlas.places.values()]
-    corridors = [
-        encode_row(corridor_row(c, root=root)).encode("ascii") for c in atlas.corridors.values()
+    return place_rows(atlas.places), [
+        encode_row(corridor_row(c, root=root)) for c in atlas.corridors.values()
     ]
-    return places, corridors
+
+
+def place_rows(places: dict[str, Place]) -> list[bytes]:
+    """Every place's JSON row, encoded (the first half of :func:`atlas_rows`)."""
+    return [encode_row(_row(Place, p)) for p in places.values()]
+
+
+def encode_row(row: list[Any]) -> bytes:
+    """One JSON row as the caches store it (ASCII bytes, compact, no NaN).
+
+    Raises
+    ------
+    ValueError, TypeError, RecursionError
+        If a value cannot be stored as JSON exactly.
+    """
+    return _JSON.encode(row).encode("ascii")
+
+
+def relative_file(file: str, root: Path) -> str:
+    """A corridor's file as its row stores it: relative to the atlas ``root``."""
+    return _relative(file, root)
 
 
 def _row(cls: type, item: Any) -> list[Any]:

@@ -161,7 +161,11 @@ def graph_edges(atlas: Atlas) -> Iterator[GraphEdge]:
 
 
 def edge_columns(
-    atlas: Atlas, *, wait: bool = True, sea_table: SeaTable | None = None
+    atlas: Atlas,
+    *,
+    wait: bool = True,
+    sea_table: SeaTable | None = None,
+    corridor_edges: EdgeColumns | None = None,
 ) -> EdgeColumns:
     """Every edge of the route graph, as columns: the one edge builder.
 
@@ -182,12 +186,17 @@ def edge_columns(
         :meth:`EdgeColumns.finish` before reading ``length_m``.
     sea_table : SeaTable, optional
         The port-to-port lanes (default: :func:`~corridors.network.seatable.build_sea_table`).
+    corridor_edges : EdgeColumns, optional
+        The corridor pieces already made by :func:`lines_to_columns` (the columnar first
+        build); then ``atlas.corridors`` is read only by the sea table (its sea corridors).
 
     Returns
     -------
     EdgeColumns
     """
-    out = _corridor_columns(atlas, list(atlas.corridors.values()))
+    out = corridor_edges
+    if out is None:
+        out = _corridor_columns(atlas, list(atlas.corridors.values()))
     out.sea_table = build_sea_table(atlas) if sea_table is None else sea_table
     _add_open_sea(atlas, out, out.sea_table)
     _add_transfers(atlas, out)
@@ -199,26 +208,56 @@ def edge_columns(
 def _corridor_columns(atlas: Atlas, corridors: list[Corridor]) -> EdgeColumns:
     import numpy as np
 
-    from corridors.geo.geodesy import start_flat_lines_lengths_m
-
     count = len(corridors)
-    # The lines first: their lengths are measured on worker threads while the other
-    # columns are read (in a second pass over the corridors).
-    lines: list[tuple[Coord, ...]] = []
-    split: list[int] = []  # corridors with via places
-    for number, corridor in enumerate(corridors):
-        lines.append(corridor.coords)
-        if corridor.via:
-            split.append(number)
+    lines = [corridor.coords for corridor in corridors]
     counts = np.fromiter(map(len, lines), dtype=np.int64, count=count)
     total = int(counts.sum())
     raw = np.fromiter(
         chain.from_iterable(chain.from_iterable(lines)), dtype=np.float64, count=2 * total
     ).reshape(total, 2)
+    published = [
+        (number, corridor.reported_length_km * 1000.0)
+        for number, corridor in enumerate(corridors)
+        if corridor.schematic and corridor.reported_length_km is not None
+    ]
+    return lines_to_columns(
+        atlas.places,
+        raw,
+        counts,
+        [corridor.via for corridor in corridors],
+        _attribute_columns(corridors),
+        published,
+    )
+
+
+def lines_to_columns(
+    places: dict[str, Place],
+    raw: NDArray[np.float64],
+    counts: NDArray[np.int64],
+    vias: list[Any],
+    attributes: tuple[list[Any], ...],
+    published: list[tuple[int, float]],
+) -> EdgeColumns:
+    """The corridor edges of :func:`edge_columns` from the corridors' columns.
+
+    ``raw``: every corridor's positions back to back, shape (n, 2); ``counts``: positions per
+    corridor; ``vias``: each corridor's ``via`` (empty or None: none); ``attributes``: the
+    piece columns of :func:`_attribute_columns`; ``published``: (corridor number, metres) of
+    the schematic corridors routed at their published length. The one implementation: the
+    object path (:func:`_corridor_columns`) and the columnar first build
+    (:mod:`corridors.network.firstbuild`) both call it.
+    """
+    import numpy as np
+
+    from corridors.geo.geodesy import start_flat_lines_lengths_m
+
+    count = len(counts)
+    total = len(raw)
+    split = [number for number, via in enumerate(vias) if via]
     offset = np.zeros(count + 1, dtype=np.int64)
     np.cumsum(counts, out=offset[1:])
     via_count = np.zeros(count, dtype=np.int64)
-    via_count[split] = [len(corridors[c].via) for c in split]
+    via_count[split] = [len(vias[c]) for c in split]
     edge_offset = np.zeros(count + 1, dtype=np.int64)
     np.cumsum(via_count + 1, out=edge_offset[1:])
     first_edge = edge_offset[:-1]
@@ -234,9 +273,7 @@ def _corridor_columns(atlas: Atlas, corridors: list[Corridor]) -> EdgeColumns:
     extra_count = total
     single = np.flatnonzero(via_count == 1)
     if len(single):
-        via_xy = np.array(
-            [atlas.places[corridors[c].via[0]].coord for c in single.tolist()], dtype=float
-        )
+        via_xy = np.array([places[vias[c][0]].coord for c in single.tolist()], dtype=float)
         segment, position = _nearest_segments(raw, offset, counts, single, via_xy)
         at = offset[single] + segment + 1
         added = np.arange(extra_count, extra_count + len(single))
@@ -247,7 +284,10 @@ def _corridor_columns(atlas: Atlas, corridors: list[Corridor]) -> EdgeColumns:
         piece_len[first_edge[single]] = segment + 2
         piece_len[first_edge[single] + 1] = counts[single] - segment
     for c in np.flatnonzero(via_count > 1).tolist():
-        pieces = corridor_pieces(corridors[c], atlas.places)
+        pieces = split_line(
+            tuple(map(tuple, raw[offset[c] : offset[c + 1]].tolist())),
+            [places[place_id].coord for place_id in vias[c]],
+        )
         points = np.array(list(chain.from_iterable(pieces)), dtype=float).reshape(-1, 2)
         keep[offset[c] : offset[c + 1]] = False
         insert_at.append(np.full(len(points), offset[c]))
@@ -272,11 +312,11 @@ def _corridor_columns(atlas: Atlas, corridors: list[Corridor]) -> EdgeColumns:
     ptr.frombytes(coord_ptr.tobytes())
     lengths = _at_published_length(
         start_flat_lines_lengths_m(points, piece_len),  # measured while we go on
-        corridors,
+        published,
         edge_offset.tolist(),
     )
-    start, end, mode, ident, status, year = _attribute_columns(corridors)
-    place_ids, (start_code, end_code) = _place_codes(atlas.places, start, end)
+    start, end, mode, ident, status, year = attributes
+    place_ids, (start_code, end_code) = _place_codes(places, start, end)
     mode_number = {name: number for number, name in enumerate(MODE_CODES)}
     return EdgeColumns(
         start=start,
@@ -297,14 +337,16 @@ def _corridor_columns(atlas: Atlas, corridors: list[Corridor]) -> EdgeColumns:
 
 
 def _at_published_length(
-    measured: Callable[[], list[float]], corridors: list[Corridor], edge_offset: list[int]
+    measured: Callable[[], list[float]],
+    published: list[tuple[int, float]],
+    edge_offset: list[int],
 ) -> Callable[[], list[float]]:
-    """`measured` with the pieces of every schematic corridor scaled so that they add up to its
-    published length (each piece keeps its share of the drawn line)."""
+    """`measured` with the pieces of every schematic corridor (``published``: its number and
+    published length in metres) scaled so that they add up to it (each piece keeps its share
+    of the drawn line)."""
     scaled = [
-        (edge_offset[number], edge_offset[number + 1], corridor.reported_length_km * 1000.0)
-        for number, corridor in enumerate(corridors)
-        if corridor.schematic and corridor.reported_length_km is not None
+        (edge_offset[number], edge_offset[number + 1], published_m)
+        for number, published_m in published
     ]
     if not scaled:
         return measured

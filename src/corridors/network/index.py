@@ -185,7 +185,7 @@ class RouteIndex:
         return list(zip(self.adj_to[first:stop], self.adj_edge[first:stop], strict=True))
 
 
-def build_index(*, atlas: Atlas) -> RouteIndex:
+def build_index(*, atlas: Atlas, corridor_edges: EdgeColumns | None = None) -> RouteIndex:
     """Compile an atlas into a :class:`RouteIndex`.
 
     Edges come as columns (:func:`~corridors.network.graph.edge_columns`, the one edge builder);
@@ -193,12 +193,13 @@ def build_index(*, atlas: Atlas) -> RouteIndex:
     ``lexsort``; :func:`_number_nodes`, the one numbering) while worker threads measure the
     edges' lengths. Every atlas, the shipped one included, takes this path. The cyclic garbage
     collector is paused meanwhile: the build allocates ~10^6 objects and its full passes over
-    them would cost more than the build itself.
+    them would cost more than the build itself. ``corridor_edges``: the corridor pieces made
+    from columns (see :func:`~corridors.network.graph.edge_columns`).
     """
     with paused_gc():
         # A bulk build may still be measuring lengths on worker threads: number the nodes
         # meanwhile, then wait for them.
-        columns = edge_columns(atlas, wait=False)
+        columns = edge_columns(atlas, wait=False, corridor_edges=corridor_edges)
         index = RouteIndex(
             edge_start=columns.start,
             edge_end=columns.end,

@@ -82,6 +82,21 @@ def load_network(
         return found
     except netcache.CacheMiss as miss:
         reason = str(miss)
+    from corridors.network import firstbuild
+
+    if sum(map(len, contents.values())) >= firstbuild.MIN_BYTES:
+        # A large atlas: both cache files from columns (network/firstbuild.py), then the
+        # network read back from the one just written; any doubt and the usual build runs.
+        with paused_gc():
+            built = firstbuild.write_caches(root, contents, fingerprint)
+        if built:
+            with contextlib.suppress(netcache.CacheMiss):
+                found = netcache.read_network(cache_file, root=root, fingerprint=fingerprint)
+                if on_cache_event is not None:
+                    on_cache_event(f"cache: {reason}; rebuilt the route graph")
+                return found
+        contents, fingerprint = read_atlas_bytes(root)  # emptied by the columnar build
+        cache_file = netcache.cache_path(fingerprint)
     # The collector stays paused until both files are written: each holds a row per place
     # and corridor, and a collection meanwhile would walk every object of the atlas.
     with paused_gc():

@@ -194,14 +194,39 @@ def encode_route_file(
 ) -> list[bytes]:
     """The route file of ``network`` as chunks (see the module docstring); ``rows`` are its
     atlas's JSON rows (:func:`~corridors.network.cache.atlas_rows`), encoded here if None."""
+    atlas = network.atlas
+    return encode_route_parts(
+        atlas,
+        network.index,
+        corridor_ids=list(atlas.corridors),
+        rows=atlas_rows(atlas, root=root) if rows is None else rows,
+        lines=corridor_lines(atlas),
+    )
+
+
+def encode_route_parts(
+    atlas: Any,
+    index: Any,
+    *,
+    corridor_ids: list[str],
+    rows: AtlasRows,
+    lines: tuple[Any, Any],
+    edge_codes: tuple[Any, Any, Any] | None = None,
+) -> list[bytes]:
+    """:func:`encode_route_file` from its parts: ``atlas`` for its ``places`` and
+    ``fingerprint`` (its corridors are not read), the index, the corridor ids in atlas
+    order, the place and corridor JSON rows and the corridors' lines
+    (:func:`~corridors.network.cache.corridor_lines`). The columnar first build
+    (:mod:`corridors.network.firstbuild`) calls it without corridor objects; the bytes are
+    the same. ``edge_codes``: each edge's start and end place as codes into
+    ``index.place_ids`` and its corridor as a code into ``corridor_ids`` (their length: none),
+    as numpy arrays, when known (else looked up from the index's strings)."""
     import numpy as np
 
     from corridors.atlas.names import place_index
 
-    atlas, index = network.atlas, network.index
     place_ids = list(atlas.places)
     place_code = {pid: k for k, pid in enumerate(place_ids)}
-    corridor_ids = list(atlas.corridors)
     corridor_code: dict[str | None, int] = {cid: k for k, cid in enumerate(corridor_ids)}
     corridor_code[None] = len(corridor_ids)  # synthetic edges (transfers, open sea)
     statuses = sorted(set(index.edge_status))
@@ -212,14 +237,22 @@ def encode_route_file(
     recode = np.asarray([place_code[p] for p in index.place_ids], dtype=np.int64)
     if len(node_keys):
         node_keys = recode[node_keys >> 3] * 8 + (node_keys & 7)
+    if edge_codes is None:
+        edge_start = array("q", map(place_code.__getitem__, index.edge_start))
+        edge_end = array("q", map(place_code.__getitem__, index.edge_end))
+        edge_corridor = array("i", map(corridor_code.__getitem__, index.edge_corridor))
+    else:
+        edge_start = _as_array("q", recode[edge_codes[0]].astype(np.int64))
+        edge_end = _as_array("q", recode[edge_codes[1]].astype(np.int64))
+        edge_corridor = _as_array("i", edge_codes[2].astype(np.int32))
     sections: dict[str, Any] = {
         "node_keys": _as_array("q", node_keys),
         **_graph_sections(index),
-        "edge_start": array("q", map(place_code.__getitem__, index.edge_start)),
-        "edge_end": array("q", map(place_code.__getitem__, index.edge_end)),
+        "edge_start": edge_start,
+        "edge_end": edge_end,
         "edge_mode": array("i", map(mode_code.__getitem__, index.edge_mode)),
         "edge_status": array("i", map(status_code.__getitem__, index.edge_status)),
-        "edge_corridor": array("i", map(corridor_code.__getitem__, index.edge_corridor)),
+        "edge_corridor": edge_corridor,
         "edge_length_m": array("d", index.edge_length_m),
         "coord_xy": array("d", index.coord_xy),
         "coord_ptr": array("q", index.coord_ptr),
@@ -236,10 +269,10 @@ def encode_route_file(
     _labels(labels.stems, place_code, "stem", sections)
     _lookup(corridor_ids, "corridor", sections)
 
-    place_rows, corridor_rows = atlas_rows(atlas, root=root) if rows is None else rows
+    place_rows, corridor_rows = rows
     sections["place_rows"], sections["place_rptr"] = _blob(place_rows)
     sections["corridor_rows"], sections["corridor_rptr"] = _blob(corridor_rows)
-    sections["corridor_xy"], sections["corridor_ptr"] = corridor_lines(atlas)
+    sections["corridor_xy"], sections["corridor_ptr"] = lines
     small = {
         "statuses": statuses,
         "timelines": [
