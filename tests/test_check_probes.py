@@ -6,12 +6,15 @@ probed 9 times, the mask read cell by cell from the package's own data file, as 
 reference: the land/sea flags of every shipped corridor, and the whole report of
 :func:`corridors.check.check_atlas` on the shipped atlas and on atlases broken on purpose
 (land lines across the sea and along a coast, a sea lane over land, a port inland, a line in
-the long haul's box outside the routing region), must be identical.
+the long haul's box outside the routing region), must be identical. So must the numpy search
+of :func:`corridors.geo.geodesy.nearest_on_line` on long lines (the border check's cuts).
 """
 
 from __future__ import annotations
 
 import json
+import math
+import random
 import shutil
 from pathlib import Path
 from typing import Any
@@ -21,7 +24,7 @@ import pytest
 
 from corridors.atlas.read import load_atlas
 from corridors.check import CheckReport, check_atlas
-from corridors.geo import landmask
+from corridors.geo import geodesy, landmask
 from corridors.geo.geodesy import densify, wgs84
 
 REPO = Path(__file__).resolve().parents[1]
@@ -195,3 +198,49 @@ def test_broken_atlas_reports_are_the_same(
         ("test_rail_to_sakhalin", "sea"),
     } <= problems
     assert any(subject == "gwangyang" for subject, _ in problems)
+
+
+def _plain_nearest_on_line(coords: Any, point: Any) -> tuple[int, float, Any]:
+    """``nearest_on_line`` as it was: a Python loop over the segments."""
+    px, py = point
+    scale = math.cos(math.radians(py))
+    best: Any = None
+    for index in range(len(coords) - 1):
+        (ax, ay), (bx, by) = coords[index], coords[index + 1]
+        ux, uy = (ax - px) * scale, ay - py
+        vx, vy = (bx - px) * scale, by - py
+        dx, dy = vx - ux, vy - uy
+        seg2 = dx * dx + dy * dy
+        t = 0.0 if seg2 == 0 else max(0.0, min(1.0, -(ux * dx + uy * dy) / seg2))
+        qx, qy = ux + t * dx, uy + t * dy
+        d2 = qx * qx + qy * qy
+        if best is None or d2 < best[0]:
+            best = (d2, index, t, (ax + t * (bx - ax), ay + t * (by - ay)))
+    return best[1], best[2], best[3]
+
+
+def test_nearest_on_a_long_line_is_the_loops_answer_to_the_bit() -> None:
+    """Lines longer than ``VECTOR_MIN_POSITIONS`` are searched with numpy: same answers."""
+    atlas = load_atlas(REPO / "geo")
+    rng = random.Random(13)
+    long_lines = [
+        list(c.coords)
+        for c in atlas.corridors.values()
+        if len(c.coords) > geodesy.VECTOR_MIN_POSITIONS
+    ]
+    assert len(long_lines) >= 5
+    # Repeated vertices (zero-length segments) and equally near segments: the first wins.
+    zigzag = [(130.0 + 0.01 * (k // 2), 42.0 + 0.01 * (k % 2)) for k in range(80)]
+    long_lines += [[(130.0, 42.0)] * 70 + [(130.1, 42.1)] * 5, zigzag]
+    asked = 0
+    for line in long_lines:
+        xs, ys = [x for x, _ in line], [y for _, y in line]
+        points = [p.coord for p in atlas.places.values()] + line[::5]
+        points += [
+            (rng.uniform(min(xs) - 0.2, max(xs) + 0.2), rng.uniform(min(ys) - 0.2, max(ys) + 0.2))
+            for _ in range(40)
+        ]
+        for point in points:
+            assert geodesy.nearest_on_line(line, point) == _plain_nearest_on_line(line, point)
+            asked += 1
+    assert asked > 1000
