@@ -244,3 +244,32 @@ def test_nearest_on_a_long_line_is_the_loops_answer_to_the_bit() -> None:
             assert geodesy.nearest_on_line(line, point) == _plain_nearest_on_line(line, point)
             asked += 1
     assert asked > 1000
+
+
+def _plain_densify(coords: Any, step_m: float) -> tuple[list[Any], list[float]]:
+    """``densify`` as it was: one sample appended at a time."""
+    geod = wgs84()
+    points = [(float(coords[0][0]), float(coords[0][1]))]
+    along = [0.0]
+    for (lon1, lat1), (lon2, lat2) in zip(coords[:-1], coords[1:], strict=True):
+        _, _, length = geod.inv(lon1, lat1, lon2, lat2)
+        count = int(length // step_m)
+        if count > 0:
+            for lon, lat in geod.npts(lon1, lat1, lon2, lat2, count):
+                points.append((lon, lat))
+        base = along[-1]
+        for i in range(1, count + 1):
+            along.append(base + length * i / (count + 1))
+        points.append((float(lon2), float(lat2)))
+        along.append(base + length)
+    return points, along
+
+
+@pytest.mark.parametrize("step_m", [landmask.CHECK_STEP_M, 200.0, 5_000.0])
+def test_densify_gives_the_samples_it_gave(step_m: float) -> None:
+    atlas = load_atlas(REPO / "geo")
+    lines = [c.coords for c in atlas.corridors.values()] + [((130.0, 42.0),)]
+    for line in lines:
+        points, along = densify(line, step_m)
+        assert (points, along) == _plain_densify(line, step_m)
+        assert all(type(p) is tuple and type(p[0]) is float for p in points)

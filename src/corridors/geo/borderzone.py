@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,10 +41,16 @@ def geometry_key(what: str, basemap: str) -> str:
         what,
         f"shapely {shapely.__version__}",
         f"geos {shapely.geos_version_string}",
-        basemap,
+        _text_digest(basemap),
     ):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
     return digest.hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _text_digest(text: str) -> str:
+    """SHA-256 of ``text`` (the basemap's: hashed once for every geometry made from it)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def geometry_path(key: str) -> Path:

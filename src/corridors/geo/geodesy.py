@@ -258,11 +258,9 @@ def densify(coords: Sequence[Coord], step_m: float) -> tuple[list[Coord], list[f
         _, _, length = geod.inv(lon1, lat1, lon2, lat2)
         count = int(length // step_m)
         if count > 0:
-            for lon, lat in geod.npts(lon1, lat1, lon2, lat2, count):
-                points.append((lon, lat))
+            points.extend(geod.npts(lon1, lat1, lon2, lat2, count))
         base = along[-1]
-        for i in range(1, count + 1):
-            along.append(base + length * i / (count + 1))
+        along.extend([base + length * i / (count + 1) for i in range(1, count + 1)])
         points.append((float(lon2), float(lat2)))
         along.append(base + length)
     return points, along

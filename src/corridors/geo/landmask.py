@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import metadata, util
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -296,7 +297,8 @@ def open_sea_flags(coords: Sequence[Coord]) -> tuple[list[bool], list[float]]:
     from corridors.geo.geodesy import densify
 
     points, along = densify(coords, CHECK_STEP_M)
-    flat = np.array(points, dtype=float).reshape(-1, 2)
+    flat = np.fromiter(chain.from_iterable(points), dtype=float, count=2 * len(points))
+    flat = flat.reshape(-1, 2)
     lons, lats = flat[:, 0], flat[:, 1]
     water = is_water(lons, lats)
     for azimuth in range(0, 360, 45):
