@@ -684,7 +684,7 @@ def landmask_reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, b
         landmask.region_mask.cache_clear()
         mask = landmask.region_mask(REGION)
         landmask.region_mask.cache_clear()
-    (path,) = folder.glob("landmask-*.npz")
+    (path,) = folder.glob("landmask-*.bits")
     return path.name, path.read_bytes(), mask
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import math
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from corridors._io.files import read_regular_file, write_atomically
 from corridors.atlas.model import Coord
-from corridors.errors import LandMaskUnavailableError
+from corridors.errors import ColumnFileError, LandMaskUnavailableError
 from corridors.paths import cache_dir
 
 if TYPE_CHECKING:
@@ -45,7 +47,7 @@ OPEN_SEA_RUN_M = 500.0
 """A land line may cross open sea for at most this long (a bridge, a bay's mouth)."""
 
 _MASK_MEMBER = "mask.npy"
-_CACHE_FORMAT = 2  # 2: water packed 8 cells a byte, stored uncompressed
+_CACHE_FORMAT = 3  # 2: packed 8 cells a byte; 3: not a zip, read as it is
 _CHUNK_ROWS = 64
 _MAX_CACHE_BYTES = 256 * 2**20  # the cached slices: ~0.9 MB (routing region), ~4 MB (wide)
 
@@ -198,7 +200,7 @@ def region_mask(bounds: Bounds) -> RegionMask:
     lon_min, lat_min, lon_max, lat_max = bounds
     box = f"{lon_min}_{lat_min}_{lon_max}_{lat_max}"
     key = f"landmask-v{_CACHE_FORMAT}-glm{_package_version()}-{box}"
-    cache_file = cache_dir() / f"{key}.npz"
+    cache_file = cache_dir() / f"{key}.bits"
     cached = _read_cached(cache_file, bounds)
     if cached is not None:
         return cached
@@ -209,51 +211,58 @@ def region_mask(bounds: Bounds) -> RegionMask:
     c0 = max(0, math.floor((lon_min + 180.0) / step) - 2)
     c1 = min(43200, math.ceil((lon_max + 180.0) / step) + 3)
     water, lat0, lon0, dlat, dlon = _read_slice(_package_npz(), (r0, r1), (c0, c1))
-    bits, width = np.packbits(water, axis=1), water.shape[1]
-    meta = np.array([r0, c0, lat0, lon0, dlat, dlon, width], dtype=float)
-    # Stored, not compressed: inflating the 31 MB wide slice took ~0.1 s of every check.
-    save_atomically(cache_file, lambda fh: np.savez(fh, bits=bits, meta=meta))
-    return RegionMask(bits, width, r0, c0, lat0, lon0, dlat, dlon, bounds)
+    mask = RegionMask(
+        np.packbits(water, axis=1), water.shape[1], r0, c0, lat0, lon0, dlat, dlon, bounds
+    )
+    save_atomically(cache_file, lambda handle: handle.writelines(_encode(mask)))
+    return mask
+
+
+# The cache file: this header (magic; rows, bytes a row, width, row0, col0; lat0, lon0, dlat,
+# dlon; CRC-32 of the rest of the header and of the bits), then the packed bits, row by row.
+# Not compressed, not a zip: read as it is (numpy views the bytes), inflating the 31 MB wide
+# slice took ~0.1 s of every check.
+_MAGIC = b"CORRLMK3"
+_HEADER = struct.Struct("<8s5q4dI4x")
+
+
+def _encode(mask: RegionMask) -> list[bytes]:
+    rows, row_bytes = mask.bits.shape
+    numbers = (rows, row_bytes, mask.width, mask.row0, mask.col0)
+    floats = (mask.lat0, mask.lon0, mask.dlat, mask.dlon)
+    body = mask.bits.tobytes()
+    crc = zlib.crc32(body, zlib.crc32(struct.pack("<5q4d", *numbers, *floats)))
+    return [_HEADER.pack(_MAGIC, *numbers, *floats, crc), body]
 
 
 def _read_cached(cache_file: Path, bounds: Bounds) -> RegionMask | None:
     """The cached slice, or None if it is missing or unusable (the caller rebuilds it).
 
     Read as the network cache is (no symlink followed, no FIFO or device opened, at most
-    :data:`_MAX_CACHE_BYTES`), loaded with ``allow_pickle=False``; the zip's CRC-32 catches a
-    damaged file, and the arrays' dtype and shape are checked.
+    :data:`_MAX_CACHE_BYTES`); the header's CRC-32 catches a damaged file, and the shape and
+    numbers are checked. Nothing in it is code: numbers and bytes.
     """
-    import io
-
     import numpy as np
 
     try:
         data = read_regular_file(cache_file, max_bytes=_MAX_CACHE_BYTES)
-        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
-            bits, meta = archive["bits"], archive["meta"]
-    except Exception:  # noqa: BLE001 - zipfile, zlib and numpy raise many kinds on damage
+        magic, rows, row_bytes, width, row0, col0, *floats, crc = _HEADER.unpack_from(data)
+    except (OSError, ColumnFileError, struct.error):  # missing, not a regular file, short
         return None
+    body = memoryview(data)[_HEADER.size :]
+    head = struct.pack("<5q4d", rows, row_bytes, width, row0, col0, *floats)
     if (
-        bits.dtype != np.uint8
-        or bits.ndim != 2
-        or meta.dtype != np.float64
-        or meta.shape != (7,)
-        or not np.isfinite(meta).all()
-        or not 8 * bits.shape[1] - 8 < meta[6] <= 8 * bits.shape[1]
-        or meta[6] != int(meta[6])
+        magic != _MAGIC
+        or not (rows > 0 and row_bytes > 0 and len(body) == rows * row_bytes)
+        or not 8 * row_bytes - 8 < width <= 8 * row_bytes
+        or min(row0, col0) < 0
+        or not all(math.isfinite(v) for v in floats)
+        or zlib.crc32(body, zlib.crc32(head)) != crc
     ):
         return None
-    return RegionMask(
-        bits=bits,
-        width=int(meta[6]),
-        row0=int(meta[0]),
-        col0=int(meta[1]),
-        lat0=float(meta[2]),
-        lon0=float(meta[3]),
-        dlat=float(meta[4]),
-        dlon=float(meta[5]),
-        bounds=bounds,
-    )
+    bits = np.frombuffer(data, dtype=np.uint8, offset=_HEADER.size).reshape(rows, row_bytes)
+    lat0, lon0, dlat, dlon = floats
+    return RegionMask(bits, width, row0, col0, lat0, lon0, dlat, dlon, bounds)
 
 
 def is_water(lon, lat, *, bounds: Bounds = REGION) -> np.ndarray:
