@@ -684,7 +684,7 @@ def landmask_reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, b
         landmask.region_mask.cache_clear()
         mask = landmask.region_mask(REGION)
         landmask.region_mask.cache_clear()
-    (path,) = folder.glob("landmask-*.npz")
+    (path,) = folder.glob("landmask-*.bits")
     return path.name, path.read_bytes(), mask
 
 
@@ -696,7 +696,7 @@ def _planted_npz(marker: Path) -> bytes:
     buffer = io.BytesIO()
     payload = np.empty(1, dtype=object)
     payload[0] = _Payload(marker)
-    np.savez(buffer, water=payload, meta=payload)
+    np.savez(buffer, bits=payload, meta=payload)
     return buffer.getvalue()
 
 
@@ -719,7 +719,7 @@ def test_damaged_landmask_cache_is_rebuilt(
     marker = tmp_path / "marker"
     if damage == "planted":  # the payload is live: loading it with pickles allowed runs it
         probe = tmp_path / "probe"
-        np.load(io.BytesIO(_planted_npz(probe)), allow_pickle=True)["water"]
+        np.load(io.BytesIO(_planted_npz(probe)), allow_pickle=True)["bits"]
         assert probe.exists()
     if damage == "fifo":
         os.mkfifo(path)
@@ -735,7 +735,7 @@ def test_damaged_landmask_cache_is_rebuilt(
     landmask.region_mask.cache_clear()
     assert not marker.exists()
     assert np.array_equal(mask.water, reference.water)  # type: ignore[attr-defined]
-    assert mask == dataclasses.replace(reference, water=mask.water)  # type: ignore[type-var]
+    assert mask == dataclasses.replace(reference, bits=mask.bits)  # type: ignore[type-var]
     assert stat.S_ISREG(os.lstat(path).st_mode)
     assert landmask._read_cached(path, REGION) is not None  # rebuilt valid
 

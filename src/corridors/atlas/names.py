@@ -3,7 +3,6 @@ to a place or corridor id (folding rules: :mod:`corridors.atlas.scripts`)."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -144,6 +143,8 @@ def _resolve(atlas: Atlas, text: str, index: LabelIndex) -> str:
 
 
 def _suggest(text: str, index: LabelIndex, atlas: Atlas) -> str:
+    import difflib  # only for a name not found: not at import
+
     what = index.what
     close = difflib.get_close_matches(fold(text), list(index.exact), n=6, cutoff=0.6)
     names: list[str] = []

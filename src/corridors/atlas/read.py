@@ -9,7 +9,6 @@ names the file, the feature and the field. What a file must be before its schema
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import hashlib
 import math
@@ -228,6 +227,8 @@ def date_span(text: str) -> tuple[_dt.date, _dt.date] | None:
             return exact, exact
         if month is not None:
             first = _dt.date(year, month, 1)  # type: ignore[arg-type]
+            import calendar  # not at import: ~2 % of a cold route
+
             return first, first.replace(day=calendar.monthrange(year, month)[1])  # type: ignore[arg-type]
         return _dt.date(year, 1, 1), _dt.date(year, 12, 31)  # type: ignore[arg-type]
     except ValueError:  # month 13, day 45, February 29 of a common year, year 0

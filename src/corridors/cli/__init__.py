@@ -1,7 +1,8 @@
 """The ``corridors`` command line: a thin shell over the Python API.
 
-``app`` (the typer commands), ``quick``, ``fast`` and ``fastlane`` (the cold-start lanes for
-plain calls; ``route_cmd`` the body of ``route`` they share), ``memo`` and ``remembered``
+``app`` (the typer commands), ``quick``, ``quickcheck``, ``fast`` and ``fastlane`` (the
+cold-start lanes for plain calls; ``route_cmd`` and ``check_cmd`` the bodies of ``route`` and
+``check`` they share), ``memo`` and ``remembered``
 (``check`` and ``build`` answered while nothing changed), ``plaintable`` (tables drawn without
 rich),
 ``output`` (the one output convention: tables, ``--json``, ``--csv``), ``report`` (what each
@@ -30,8 +31,11 @@ def main() -> None:
     """
     _printable_streams()
     from corridors.cli.quick import try_route
+    from corridors.cli.quickcheck import try_check
 
     answered = try_route(sys.argv[1:])  # a plain route, before typer is imported
+    if answered is None:
+        answered = try_check(sys.argv[1:])  # a plain check, likewise
     if answered is not None:
         _exit_now(answered)
     from corridors.cli import lean

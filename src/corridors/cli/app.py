@@ -443,35 +443,17 @@ def check(
     --json and --csv give every finding. Exit 1 if there is any problem.
     """
     with user_errors():
-        import math
+        from corridors.cli import check_cmd
 
-        from corridors.cli.output import emit, output_format
-        from corridors.cli.remembered import check_report
-        from corridors.cli.report import check_rows, print_check
-
-        fmt = output_format(as_json=as_json, as_csv=as_csv)
-
-        tolerances: dict[str, float] = {}  # what is not given keeps the library's default
-        if tolerance_m is not None:
-            if not (math.isfinite(tolerance_m) and tolerance_m >= 0):
-                raise UsageError(f"--tolerance-m must be zero or more metres, not {tolerance_m}")
-            tolerances["tolerance_m"] = tolerance_m
-        if length_tolerance is not None:
-            if not (math.isfinite(length_tolerance) and 0 <= length_tolerance < 100):
-                raise UsageError(
-                    f"--length-tolerance must be a percentage from 0 to under 100, "
-                    f"not {length_tolerance}"
-                )
-            tolerances["length_tolerance"] = length_tolerance / 100.0
-
-        # The same atlas, code and libraries give the same report: cli/remembered.py.
-        report = check_report(atlas, tolerances, on_cache_event=_cache_events(verbose))
-        emit(
-            fmt,
-            json_value=report.to_dict(),
-            csv_rows=check_rows(report),
-            table=lambda: print_check(report, verbose=verbose),
+        fmt, report = check_cmd.find(
+            tolerance_m=tolerance_m,
+            length_tolerance=length_tolerance,
+            as_json=as_json,
+            as_csv=as_csv,
+            atlas=atlas,
+            on_cache_event=_cache_events(verbose),
         )
+        check_cmd.show(fmt, report, verbose=verbose)
         if not report.clean:
             raise typer.Exit(1)
 

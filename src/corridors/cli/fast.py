@@ -41,6 +41,26 @@ _OPTIONS: dict[str, tuple[str, str]] = {
 
 def parse_route_args(args: list[str]) -> dict[str, Any] | None:
     """Keyword arguments for the route command, or None if typer should parse ``args``."""
+    parsed = parse_options(args, _OPTIONS)
+    if parsed is None:
+        return None
+    values, positional = parsed
+    if len(positional) != 2:
+        return None
+    values["origin"], values["destination"] = positional
+    return values
+
+
+def parse_options(
+    args: list[str], options: dict[str, tuple[str, str]]
+) -> tuple[dict[str, Any], list[str]] | None:
+    """The keyword arguments and the positional arguments in ``args``, or None if typer should
+    parse them.
+
+    ``options`` maps each option to its keyword and kind: ``"flag"``, ``"text"``, ``"float"``,
+    ``"path"`` or ``"many"`` (repeated text). ``atlas``, when not given, comes from
+    ``CORRIDORS_ATLAS`` as typer takes it (an empty value is no value).
+    """
     values: dict[str, Any] = {}
     positional: list[str] = []
     tokens = iter(args)
@@ -49,7 +69,7 @@ def parse_route_args(args: list[str]) -> dict[str, Any] | None:
             positional.append(token)
             continue
         name, equals, inline = token.partition("=")
-        spec = _OPTIONS.get(name)
+        spec = options.get(name)
         if spec is None:
             return None  # unknown option, --help, "--": typer's job
         keyword, kind = spec
@@ -74,14 +94,11 @@ def parse_route_args(args: list[str]) -> dict[str, Any] | None:
             values.setdefault(keyword, []).append(value)
         else:
             values[keyword] = value
-    if len(positional) != 2:
-        return None
-    if "atlas" not in values:
+    if "atlas" not in values and "--atlas" in options:
         from_env = os.environ.get("CORRIDORS_ATLAS")
         if from_env:
             values["atlas"] = Path(from_env)
-    values["origin"], values["destination"] = positional
-    return values
+    return values, positional
 
 
 def try_route(argv: list[str], route: Callable[..., None]) -> bool:

@@ -57,16 +57,25 @@ def load_basemap() -> dict[str, Any]:
 
 @cache
 def _borders() -> BaseGeometry:
-    """Every border line of the basemap as one shapely geometry (lon/lat, EPSG:4326)."""
-    from shapely.geometry import shape
-    from shapely.ops import unary_union
+    """Every border line of the basemap as one shapely geometry (lon/lat, EPSG:4326), kept in
+    the cache folder (:mod:`corridors.geo.borderzone`: the same geometry to the bit)."""
+    from corridors.geo import borderzone
 
-    lines = [
-        shape(feature["geometry"])
-        for feature in load_basemap()["features"]
-        if feature["properties"]["kind"] == "border"
-    ]
-    return unary_union(lines)
+    key = borderzone.geometry_key("border lines", _basemap_text())
+    found = borderzone.read_geometry(key, kinds=("LineString", "MultiLineString"))
+    if found is None:
+        from shapely.geometry import shape
+        from shapely.ops import unary_union
+
+        found = unary_union(
+            [
+                shape(feature["geometry"])
+                for feature in load_basemap()["features"]
+                if feature["properties"]["kind"] == "border"
+            ]
+        )
+        borderzone.store_geometry(key, found)
+    return found
 
 
 def distance_to_border_m(point: Coord) -> float:
@@ -116,10 +125,20 @@ def border_crossings(coords: Sequence[Coord]) -> list[BorderCrossing]:
 @cache
 def _near_borders(margin_m: float) -> BaseGeometry:
     """The borders widened by ``margin_m`` (in degrees at 111.32 km each: in longitude that is
-    narrower than ``margin_m``, so whatever lies inside is within ``margin_m``), prepared."""
+    narrower than ``margin_m``, so whatever lies inside is within ``margin_m``), prepared.
+
+    Widening every border line took ~0.05 s of each ``corridors check``, so the zone is kept
+    in the cache folder (:mod:`corridors.geo.borderzone`) for the same basemap, margin and
+    shapely/GEOS: the very same polygon, read back to the bit."""
     import shapely
 
-    zone = _borders().buffer(margin_m / METRES_PER_DEGREE)
+    from corridors.geo import borderzone
+
+    key = borderzone.geometry_key(f"zone {margin_m!r}", _basemap_text())
+    zone = borderzone.read_geometry(key, kinds=("Polygon", "MultiPolygon"))
+    if zone is None:
+        zone = _borders().buffer(margin_m / METRES_PER_DEGREE)
+        borderzone.store_geometry(key, zone)
     shapely.prepare(zone)
     return zone
 

@@ -18,6 +18,8 @@ METRES_PER_NAUTICAL_MILE = 1852.0
 # Segments per worker thread at least: a thread more is started per this many segments, up
 # to one per spare core (the same code measures one line or 10^6 segments).
 SEGMENTS_PER_THREAD = 50_000
+VECTOR_MIN_POSITIONS = 64
+"""A longer line is searched by :func:`nearest_on_line` with numpy (the same answer)."""
 
 
 @lru_cache(maxsize=1)
@@ -167,6 +169,8 @@ def nearest_on_line(coords: Sequence[Coord], point: Coord) -> tuple[int, float, 
     """
     px, py = point
     scale = math.cos(math.radians(py))
+    if len(coords) > VECTOR_MIN_POSITIONS:
+        return _nearest_on_long_line(coords, px, py, scale)
     best: tuple[float, int, float, Coord] | None = None
     for index in range(len(coords) - 1):
         (ax, ay), (bx, by) = coords[index], coords[index + 1]
@@ -181,6 +185,31 @@ def nearest_on_line(coords: Sequence[Coord], point: Coord) -> tuple[int, float, 
             best = (d2, index, t, (ax + t * (bx - ax), ay + t * (by - ay)))
     assert best is not None
     return best[1], best[2], best[3]
+
+
+def _nearest_on_long_line(
+    coords: Sequence[Coord], px: float, py: float, scale: float
+) -> tuple[int, float, Coord]:
+    """:func:`nearest_on_line` with numpy: the same floating-point operations in the same
+    order, and the first of equally near segments, so the answer is the same to the bit."""
+    import numpy as np
+
+    xy = np.asarray(coords, dtype=np.float64)
+    ax, ay, bx, by = xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1]
+    ux, uy = (ax - px) * scale, ay - py
+    vx, vy = (bx - px) * scale, by - py
+    dx, dy = vx - ux, vy - uy
+    seg2 = dx * dx + dy * dy
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = -(ux * dx + uy * dy) / seg2
+    t = np.where(t < 1.0, t, 1.0)  # min(1.0, t)
+    t = np.where(t > 0.0, t, 0.0)  # max(0.0, t)
+    t = np.where(seg2 == 0, 0.0, t)
+    qx, qy = ux + t * dx, uy + t * dy
+    index = int(np.argmin(qx * qx + qy * qy))  # the first of equal distances
+    (x0, y0), (x1, y1) = coords[index], coords[index + 1]
+    at = float(t[index])
+    return index, at, (x0 + at * (x1 - x0), y0 + at * (y1 - y0))
 
 
 def split_line(coords: Sequence[Coord], points: Sequence[Coord]) -> list[list[Coord]]:
@@ -229,11 +258,9 @@ def densify(coords: Sequence[Coord], step_m: float) -> tuple[list[Coord], list[f
         _, _, length = geod.inv(lon1, lat1, lon2, lat2)
         count = int(length // step_m)
         if count > 0:
-            for lon, lat in geod.npts(lon1, lat1, lon2, lat2, count):
-                points.append((lon, lat))
+            points.extend(geod.npts(lon1, lat1, lon2, lat2, count))
         base = along[-1]
-        for i in range(1, count + 1):
-            along.append(base + length * i / (count + 1))
+        along.extend([base + length * i / (count + 1) for i in range(1, count + 1)])
         points.append((float(lon2), float(lat2)))
         along.append(base + length)
     return points, along
