@@ -367,14 +367,21 @@ def matrix(
             in_service=in_service,
             include_closed=include_closed,
         )
-        network = load_network(atlas, quiet=quiet, on_cache_event=_cache_events(verbose))
-        chosen = parse_csv_option(places, option="--places") or None
-        result = distance_matrix(network, chosen, options, quiet=quiet)
-        from corridors.cli.report import matrix_csv_rows, matrix_record, print_matrix
-        from corridors.routing.gaps import empty_cell_reasons
+        from corridors.routing.lazy_matrix import cached_matrix  # a large atlas's route file
 
-        reasons = empty_cell_reasons(network, result, options) if fmt != "csv" else {}
-        names = [network.atlas.places[place].name for place in result.places]
+        found = cached_matrix(atlas, places, options, reasons=fmt != "csv", quiet=quiet)
+        if found is not None:
+            names, result, reasons = found
+        else:
+            network = load_network(atlas, quiet=quiet, on_cache_event=_cache_events(verbose))
+            chosen = parse_csv_option(places, option="--places") or None
+            result = distance_matrix(network, chosen, options, quiet=quiet)
+            from corridors.routing.gaps import empty_cell_reasons
+
+            reasons = empty_cell_reasons(network, result, options) if fmt != "csv" else {}
+            names = [network.atlas.places[place].name for place in result.places]
+        from corridors.cli.report import matrix_csv_rows, matrix_record, print_matrix
+
         emit(
             fmt,
             json_value=matrix_record(result, options, names=names, reasons=reasons),
