@@ -1,4 +1,5 @@
-"""What the full path refuses, the route file refuses alike: same messages, same exit codes.
+"""What the full path refuses, the route file refuses alike: same messages, same exit codes;
+and what it lists (``matrix --places``, ``list places``), the route file lists alike.
 
 An unknown name (with its suggested near names), an ambiguous name, the same place twice and
 no route are answered from the route file (routing/lazy.py, network/near_labels.py) without
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import json
 import random
 import shutil
 import sys
@@ -26,8 +28,10 @@ from corridors.atlas.scripts import fold
 from corridors.errors import CorridorsError
 from corridors.network import load, routefile, stamp
 from corridors.network.index import Network
+from corridors.network.listing import place_records
 from corridors.network.load import load_network
 from corridors.network.near_labels import label_texts, near_labels
+from corridors.network.place_rows import cached_place_records
 from corridors.paths import bundled_atlas_dir
 from corridors.routing.lazy import route_in
 from corridors.routing.options import make_options
@@ -205,3 +209,30 @@ def test_cli_matrix_comes_from_the_route_file(
     assert any('"reason"' in out for out in outputs)  # the empty cells were explained
     for bad in (places + ",no such place", places + ",,x", "Shared Yard," + chosen[0].id):
         assert _both(("matrix", "--places", bad), root, cache, monkeypatch).returncode == 2
+
+
+def test_cli_place_list_comes_from_the_route_file(
+    prepared: tuple[Path, Path, Network], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, cache, network = prepared
+    for extra in ((), ("--csv",), ("--json",)):
+        ran = _both(("list", "places", *extra), root, cache, monkeypatch)
+        assert ran.returncode == 0, ran.stderr
+    assert [r["id"] for r in json.loads(ran.stdout)] == list(network.atlas.places)
+
+
+def test_a_damaged_route_file_never_lists_wrong_places(
+    prepared: tuple[Path, Path, Network],
+) -> None:
+    root, cache, network = prepared
+    expected = place_records(network)
+    assert cached_place_records(root) == expected
+    (path,) = cache.glob("route-v*.cnet")
+    original = path.read_bytes()
+    for at in random.Random(2).sample(range(64, len(original)), 25):
+        damaged = bytearray(original)
+        damaged[at] ^= 0x21
+        path.write_bytes(bytes(damaged))
+        assert cached_place_records(root) in (None, expected), at
+    path.write_bytes(original[: len(original) // 3])
+    assert cached_place_records(root) is None

@@ -301,8 +301,12 @@ def list_items(
             raise UsageError(
                 f"cannot list '{what}': choose places, corridors, shipments, programmes or sources"
             )
-        network = load_network(atlas, on_cache_event=_cache_events(verbose))
-        records = listing.LISTS[what](network)
+        from corridors.network.place_rows import cached_place_records  # a large atlas's
+
+        records = cached_place_records(atlas) if what == "places" else None
+        if records is None:
+            network = load_network(atlas, on_cache_event=_cache_events(verbose))
+            records = listing.LISTS[what](network)
         from corridors.cli.report import print_records, shipments_total
 
         notes = []
