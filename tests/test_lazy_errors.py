@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from corridors.atlas.names import place_index
 from corridors.atlas.scripts import fold
-from corridors.errors import CorridorsError
+from corridors.errors import CacheMiss, CorridorsError
 from corridors.network import load, routefile, stamp
 from corridors.network.index import Network
 from corridors.network.listing import place_records
@@ -33,7 +33,7 @@ from corridors.network.load import load_network
 from corridors.network.near_labels import label_texts, near_labels
 from corridors.network.place_rows import cached_place_records
 from corridors.paths import bundled_atlas_dir
-from corridors.routing.lazy import route_in
+from corridors.routing.lazy import cached_route, route_in
 from corridors.routing.options import make_options
 from corridors.routing.route import route
 
@@ -153,11 +153,15 @@ def test_refusals_are_the_full_paths(prepared: tuple[Path, Path, Network]) -> No
         assert "AmbiguousNameError" in kinds
 
 
+def _no_route_file(path: Path, **_k: object) -> None:
+    raise CacheMiss(f"no route file at {path}")
+
+
 def _both(args: tuple[str, ...], root: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> Ran:
     """Run ``args`` by the full path and from the route file; assert identical; the result."""
     env = {"COLUMNS": "200"}
     with monkeypatch.context() as patch:
-        patch.setattr(routefile, "open_view", lambda *_a, **_k: None)  # no route file
+        patch.setattr(routefile, "read_view", _no_route_file)
         full = corridors_cli(*args, atlas=root, cache=cache, env=env)
 
     def no_full_load(*_a: object, **_k: object) -> Network:
@@ -236,3 +240,27 @@ def test_a_damaged_route_file_never_lists_wrong_places(
         assert cached_place_records(root) in (None, expected), at
     path.write_bytes(original[: len(original) // 3])
     assert cached_place_records(root) is None
+
+
+def test_a_refusal_asked_again_is_the_same_and_never_stale(
+    prepared: tuple[Path, Path, Network],
+) -> None:
+    root, _, network = prepared
+    connected = [p for p in network.atlas.places if network.nodes_of(p)]
+    options = make_options()
+    with pytest.raises(CorridorsError) as first:
+        cached_route(root, connected[0], "nowhere at all", options)
+    with pytest.raises(CorridorsError) as again:  # remembered: the same error
+        cached_route(root, connected[0], "nowhere at all", options)
+    assert again.value is first.value
+    # The atlas gains that place: the remembered refusal no longer applies.
+    places = root / "places.geojson"
+    doc = json.loads(places.read_text(encoding="utf-8"))
+    feature = next(f for f in doc["features"] if f["properties"]["id"] == connected[1])
+    feature["properties"]["aliases"] = [*feature["properties"]["aliases"], "Nowhere at all"]
+    places.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert cached_route(root, connected[0], "nowhere at all", options) is None  # stamp changed
+    fresh = load_network(root, quiet=True)
+    found = cached_route(root, connected[0], "nowhere at all", options)
+    assert found is not None
+    assert found[1] == route(fresh, connected[0], connected[1], options)

@@ -71,16 +71,38 @@ def cached_route(
     """
     if options.by == "cost":
         return None
-    from corridors.network.routefile import open_view
+    from corridors.atlas.read import atlas_root
+    from corridors.errors import CorridorsError
+    from corridors.network import stamp
+    from corridors.network.routefile import read_view, route_path
+    from corridors.paths import cache_dir
 
-    view = open_view(atlas)
-    if view is None:
+    # As routefile.open_view, with the content hash known before the file is opened: a
+    # refusal asked again in this process (the cold-start lane hands a failed route to the
+    # typer command, which asks again to print it) is raised again without searching again.
+    # Keyed on the atlas's content hash: the same contents always get the same refusal.
+    root = atlas_root(atlas)
+    known = stamp.known_fingerprint(cache_dir(), root)
+    if known is None:
         return None
+    asked = (known, str(root), origin, destination, repr(options))
+    refused = _REFUSED.get(asked)
+    if refused is not None:
+        raise refused
     try:
+        view = read_view(route_path(known), root=root, fingerprint=known)
         found = route_in(view, origin, destination, options)
     except (CacheMiss, ColumnFileError):
         return None
+    except CorridorsError as error:
+        _REFUSED.clear()
+        _REFUSED[asked] = error
+        raise
     return None if found is None else (cast("Network", view), found)
+
+
+_REFUSED: dict[tuple[str, ...], Exception] = {}
+"""The last refusal of :func:`cached_route`, by (content hash, atlas, places, options)."""
 
 
 class ViewNetwork:
