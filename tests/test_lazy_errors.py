@@ -148,6 +148,11 @@ def test_refusals_are_the_full_paths(prepared: tuple[Path, Path, Network]) -> No
             full = _outcome(route, network, a, a, options)
             assert _outcome(route_in, view, a, a, options) == full
             kinds.add(full[0])
+    for zone in [p.id for p in places if p.area is not None][:1]:  # no route: a zone's hint
+        for a, b in ((zone, names[0]), (names[1], zone)):
+            full = _outcome(route, network, a, b, make_options())
+            assert _outcome(route_in, view, a, b, make_options()) == full
+            assert "is an area" in full[1]
     assert {"route", "UnknownPlaceError", "NoRouteError", "UsageError"} <= kinds
     if any(p.name == "Shared Yard" for p in places):
         assert "AmbiguousNameError" in kinds
