@@ -19,7 +19,9 @@ Rows:
   each searched once per hub or hub node, never per pair; no extrapolation).
 - ``route``: one corner-to-corner route vs the same peers.
 - ``scale`` (``--scale N``): ``corridors route`` on an N-segment atlas folder as a fresh
-  process: the first run (builds and caches the graph) and cached runs, wall time and peak RSS.
+  process: the first run (builds and caches the graph) and cached runs, wall time and peak RSS;
+  then what else the route file answers (``scale_lanes.py``: unknown names, no route,
+  ``matrix --places``, ``list places``).
 - ``map``: the atlas map at 10,000 corridors (``maps_bench.py``), unless ``--no-map``.
 
 Results go to ``benchmarks/results.md``; ``--readme`` also rewrites the README's performance
@@ -212,6 +214,9 @@ def scale_rows(size: int, rounds: int) -> list[dict[str, Any]]:
         seconds, rss = timed_process(argv, env)
         times.append(seconds)
         peak = max(peak, rss)
+    import scale_lanes  # refusals, matrix and place list from the same route file
+
+    lanes = scale_lanes.lane_rows(corridors_command(), atlas, env, size=size, rounds=rounds)
     rows = [
         {
             "case": "`corridors route` first run (builds, caches)",
@@ -235,6 +240,7 @@ def scale_rows(size: int, rounds: int) -> list[dict[str, Any]]:
             "note": f"median of {rounds}, min {min(times):.2f} s; "
             + ("met" if statistics.median(times) <= 1.0 and peak <= 1024 else "NOT met"),
         },
+        *lanes,
     ]
     return rows
 

@@ -5,8 +5,8 @@ benchmarks' grid, with the shipped atlas merged in: dated corridors, open sea, t
 Every pair of a sample of places is routed under several option sets by the full network
 (:func:`corridors.routing.route.route`) and by the route view; the JSON, the legs' lines and
 the report rows and warnings must be identical, and where the full path finds no route the
-lazy path must hand over (None). Staleness and damage: an edited atlas or a damaged route
-file is never answered from.
+lazy path must raise the same error (more of those: tests/test_lazy_errors.py). Staleness and
+damage: an edited atlas or a damaged route file is never answered from.
 """
 
 from __future__ import annotations
@@ -97,12 +97,12 @@ def _same(network: Network, view: object, a: str, b: str, values: dict) -> bool:
     options = make_options(**values)
     try:
         full = route(network, a, b, options)
-    except CorridorsError:
-        full = None
-    lazy = route_in(view, a, b, options)  # type: ignore[arg-type]
-    if full is None:
-        assert lazy is None, (a, b, values)
+    except CorridorsError as refused:
+        with pytest.raises(type(refused)) as same:  # the full path's error, word for word
+            route_in(view, a, b, options)  # type: ignore[arg-type]
+        assert str(same.value) == str(refused), (a, b, values)
         return False
+    lazy = route_in(view, a, b, options)  # type: ignore[arg-type]
     assert lazy is not None, (a, b, values)
     assert json.dumps(lazy.to_dict()) == json.dumps(full.to_dict())
     assert [leg.coords for leg in lazy.legs] == [leg.coords for leg in full.legs]
@@ -133,9 +133,11 @@ def test_lazy_path_resolves_names_like_the_full_path(prepared: tuple[Path, Netwo
     for first, second in itertools.pairwise(places):
         for a, b in ((first.name, second.id), (first.id.upper(), second.name.lower())):
             _same(network, view, a, b, {"include_proposed": True})
-    # Unknown, ambiguous or identical places: the full path answers (its messages).
+    # Unknown or identical places: refused as the full path refuses (tests/test_lazy_errors.py).
     for a, b in (("no such place", places[0].id), (places[0].id, places[0].name)):
-        assert cached_route(root, a, b, make_options()) is None
+        with pytest.raises(CorridorsError):
+            cached_route(root, a, b, make_options())
+        _same(network, view, a, b, {})
 
 
 def test_cli_answers_identically_from_the_route_file(

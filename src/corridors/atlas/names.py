@@ -3,7 +3,7 @@ to a place or corridor id (folding rules: :mod:`corridors.atlas.scripts`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from corridors.atlas.model import Atlas
@@ -94,7 +94,13 @@ def place_labels(atlas: Atlas) -> dict[str, str]:
     return {key: ids[0] for key, ids in place_index(atlas).exact.items() if len(ids) == 1}
 
 
-def resolve_place(atlas: Atlas, text: str, *, index: LabelIndex | None = None) -> str:
+def resolve_place(
+    atlas: Atlas,
+    text: str,
+    *,
+    index: LabelIndex | None = None,
+    close: Callable[[str], list[str]] | None = None,
+) -> str:
     """The id of the place ``text`` names: an id, name, alias or native name, in any case,
     with or without accents (``Tumangang``, ``Хасан``, ``포항``, ``나진 항``).
 
@@ -105,6 +111,9 @@ def resolve_place(atlas: Atlas, text: str, *, index: LabelIndex | None = None) -
         What the user typed.
     index : LabelIndex, optional
         A prebuilt :func:`place_index` of ``atlas`` (the network keeps one).
+    close : callable, optional
+        The near labels of a folded key, as :func:`close_labels` over every label of
+        ``index`` would give them (a route file finds them without reading every label).
 
     Raises
     ------
@@ -113,7 +122,7 @@ def resolve_place(atlas: Atlas, text: str, *, index: LabelIndex | None = None) -
     UnknownPlaceError
         No place has that label (the message suggests near matches).
     """
-    return _resolve(atlas, text, index or place_index(atlas))
+    return _resolve(atlas, text, index or place_index(atlas), close=close)
 
 
 def resolve_corridor(atlas: Atlas, text: str) -> str:
@@ -127,7 +136,16 @@ def _display(atlas: Atlas, entry_id: str, what: str) -> str:
     return entry.name if entry is not None else entry_id
 
 
-def _resolve(atlas: Atlas, text: str, index: LabelIndex) -> str:
+def _resolve(
+    atlas: Atlas,
+    text: str,
+    index: LabelIndex,
+    *,
+    close: Callable[[str], list[str]] | None = None,
+) -> str:
+    """The id ``text`` names in ``index``; ``close`` finds the near labels of a folded key
+    (default: :func:`close_labels` over every label; a route file brings a faster one that
+    gives the same list)."""
     found = index.candidates(text)
     what = index.what
     if len(found) == 1:
@@ -139,17 +157,33 @@ def _resolve(atlas: Atlas, text: str, index: LabelIndex) -> str:
             f"'{text}' names {len(found)} {what}: {listed}{more}; give one of their ids"
         )
     singular = what[:-1]
-    raise UnknownPlaceError(f"unknown {singular} '{text}'{_suggest(text, index, atlas)}")
+    suggested = _suggest(text, index, atlas, close)
+    raise UnknownPlaceError(f"unknown {singular} '{text}'{suggested}")
 
 
-def _suggest(text: str, index: LabelIndex, atlas: Atlas) -> str:
+CLOSE_COUNT = 6
+"""How many near labels :func:`close_labels` gives (names suggested: the first three)."""
+CLOSE_CUTOFF = 0.6
+"""The least :class:`difflib.SequenceMatcher` ratio of a near label."""
+
+
+def close_labels(key: str, labels: Iterable[str]) -> list[str]:
+    """The labels nearest to the folded ``key``, best first: :func:`difflib.get_close_matches`
+    with :data:`CLOSE_COUNT` and :data:`CLOSE_CUTOFF`."""
     import difflib  # only for a name not found: not at import
 
+    return difflib.get_close_matches(key, list(labels), n=CLOSE_COUNT, cutoff=CLOSE_CUTOFF)
+
+
+def _suggest(
+    text: str, index: LabelIndex, atlas: Atlas, close: Callable[[str], list[str]] | None
+) -> str:
     what = index.what
-    close = difflib.get_close_matches(fold(text), list(index.exact), n=6, cutoff=0.6)
+    key = fold(text)
+    near = close(key) if close is not None else close_labels(key, index.exact)
     names: list[str] = []
-    for label in close:
-        for entry_id in index.exact[label]:
+    for label in near:
+        for entry_id in index.exact.get(label, ()):
             display = _display(atlas, entry_id, what)
             if display not in names:
                 names.append(display)

@@ -284,8 +284,12 @@ def list_items(
             raise UsageError(
                 f"cannot list '{what}': choose places, corridors, shipments, programmes or sources"
             )
-        network = load_network(atlas, on_cache_event=_cache_events(verbose))
-        records = listing.LISTS[what](network)
+        from corridors.network.place_rows import cached_place_records  # a large atlas's
+
+        records = cached_place_records(atlas) if what == "places" else None
+        if records is None:
+            network = load_network(atlas, on_cache_event=_cache_events(verbose))
+            records = listing.LISTS[what](network)
         from corridors.cli.report import print_records, shipments_total
 
         notes = []
@@ -358,14 +362,26 @@ def matrix(
             in_service=in_service,
             include_closed=include_closed,
         )
-        network = load_network(atlas, quiet=quiet, on_cache_event=_cache_events(verbose))
-        chosen = parse_csv_option(places, option="--places") or None
-        result = distance_matrix(network, chosen, options, workers=workers, quiet=quiet)
-        from corridors.cli.report import matrix_csv_rows, matrix_record, print_matrix
-        from corridors.routing.gaps import empty_cell_reasons
+        from corridors.routing.lazy_matrix import cached_matrix  # a large atlas's route file
 
-        reasons = empty_cell_reasons(network, result, options) if fmt != "csv" else {}
-        names = [network.atlas.places[place].name for place in result.places]
+        # (--workers shares the searches of the whole network among processes)
+        found = (
+            cached_matrix(atlas, places, options, reasons=fmt != "csv", quiet=quiet)
+            if workers == 1
+            else None
+        )
+        if found is not None:
+            names, result, reasons = found
+        else:
+            network = load_network(atlas, quiet=quiet, on_cache_event=_cache_events(verbose))
+            chosen = parse_csv_option(places, option="--places") or None
+            result = distance_matrix(network, chosen, options, workers=workers, quiet=quiet)
+            from corridors.routing.gaps import empty_cell_reasons
+
+            reasons = empty_cell_reasons(network, result, options) if fmt != "csv" else {}
+            names = [network.atlas.places[place].name for place in result.places]
+        from corridors.cli.report import matrix_csv_rows, matrix_record, print_matrix
+
         emit(
             fmt,
             json_value=matrix_record(result, options, names=names, reasons=reasons),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 
 from corridors.atlas.model import STATUSES
 from corridors.atlas.timeline import PLANNED_STATUSES
@@ -28,6 +29,9 @@ from corridors.network.index import Network
 from corridors.routing.matrix import Matrix
 from corridors.routing.options import RouteOptions
 from corridors.routing.search import costs_between
+
+Between = Callable[[list[list[int]], list[list[int]], RouteOptions], list[list[float]]]
+"""Costs between groups of nodes (sources, targets, options), ``inf`` where none."""
 
 REASONS = ("no_line", "not_in_service", "planned", "closed", "unreachable")
 """Every reason :func:`empty_cell_reasons` gives, in the order they are tried."""
@@ -40,7 +44,7 @@ _WIDER: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 def empty_cell_reasons(
-    network: Network, matrix: Matrix, options: RouteOptions
+    network: Network, matrix: Matrix, options: RouteOptions, *, between: Between | None = None
 ) -> dict[tuple[int, int], str]:
     """The reason each empty cell of ``matrix`` is empty.
 
@@ -52,6 +56,10 @@ def empty_cell_reasons(
         From :func:`corridors.routing.matrix.distance_matrix` with ``options``.
     options : RouteOptions
         The options it was computed with.
+    between : callable, optional
+        ``between(sources, targets, options)``: the costs between groups of nodes, as
+        :func:`~corridors.routing.search.costs_between` on ``network.index`` gives them (the
+        default); the route file brings its own (:mod:`corridors.routing.lazy_matrix`).
 
     Returns
     -------
@@ -81,7 +89,11 @@ def empty_cell_reasons(
         statuses |= set(more)
         wider = dataclasses.replace(options, statuses=tuple(s for s in STATUSES if s in statuses))
         rows = sorted({i for i, _ in pending})
-        costs = costs_between(network.index, [groups[i] for i in rows], groups, wider)
+        sources = [groups[i] for i in rows]
+        if between is None:
+            costs = costs_between(network.index, sources, groups, wider)
+        else:
+            costs = between(sources, groups, wider)
         for row, found in zip(rows, costs, strict=True):
             for j, cost in enumerate(found):
                 if (row, j) in pending and not math.isinf(cost):

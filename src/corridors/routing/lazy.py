@@ -9,11 +9,15 @@ rule of :func:`~corridors.routing.search.edge_costs`), the search from
 :func:`corridors.routing.compiled.path_in` over a graph keeping the cheapest edge of each node
 pair with the lowest id on ties (as :func:`~corridors.routing.compiled.compile_graph` does).
 
-Whatever this path does not answer itself returns None, and the caller loads the full network:
-no route file (a small atlas, a first run, a changed atlas), a name that is not an exact id or
-one unambiguous label (the full path's messages suggest near matches), the same place twice, no
-route (the full path explains why), ``by="cost"``, or a route file found damaged while reading.
-``tests/test_lazy_route.py`` proves both paths give identical routes.
+It also answers what the full path refuses, with the full path's own code and messages
+(:func:`corridors.routing.route.route_with`): an unknown name (its near labels found in the
+route file's label keys: :mod:`corridors.network.near_labels`), an ambiguous one, the same
+place twice, and no route (the explaining searches run on the route file too).
+
+Whatever this path cannot answer returns None, and the caller loads the full network: no
+route file (a small atlas, a first run, a changed atlas), ``by="cost"``, or a route file found
+damaged while reading. ``tests/test_lazy_route.py`` and ``tests/test_lazy_errors.py`` prove
+both paths give identical routes and identical errors.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ if TYPE_CHECKING:
     from corridors.network.routefile import RouteView
     from corridors.routing.route import Route
 
-__all__ = ["cached_route"]
+__all__ = ["ViewNetwork", "cached_route", "route_in", "view_search"]
 
 
 def cached_route(
@@ -62,19 +66,75 @@ def cached_route(
     ------
     AtlasError
         If the atlas folder is missing or lacks its required files.
+    UnknownPlaceError, UsageError, NoRouteError
+        As :func:`corridors.routing.route.route` raises them, with the same messages.
     """
     if options.by == "cost":
         return None
-    from corridors.network.routefile import open_view
+    from corridors.atlas.read import atlas_root
+    from corridors.errors import CorridorsError
+    from corridors.network import stamp
+    from corridors.network.routefile import read_view, route_path
+    from corridors.paths import cache_dir
 
-    view = open_view(atlas)
-    if view is None:
+    # As routefile.open_view, with the content hash known before the file is opened: a
+    # refusal asked again in this process (the cold-start lane hands a failed route to the
+    # typer command, which asks again to print it) is raised again without searching again.
+    # Keyed on the atlas's content hash: the same contents always get the same refusal.
+    root = atlas_root(atlas)
+    known = stamp.known_fingerprint(cache_dir(), root)
+    if known is None:
         return None
+    asked = (known, str(root), origin, destination, repr(options))
+    refused = _REFUSED.get(asked)
+    if refused is not None:
+        raise refused
     try:
+        view = read_view(route_path(known), root=root, fingerprint=known)
         found = route_in(view, origin, destination, options)
     except (CacheMiss, ColumnFileError):
         return None
+    except CorridorsError as error:
+        _REFUSED.clear()
+        _REFUSED[asked] = error
+        raise
     return None if found is None else (cast("Network", view), found)
+
+
+_REFUSED: dict[tuple[str, ...], Exception] = {}
+"""The last refusal of :func:`cached_route`, by (content hash, atlas, places, options)."""
+
+
+class ViewNetwork:
+    """A route view as the network :func:`~corridors.routing.route.route_with` works on:
+    ``atlas``, ``index`` (the view), ``nodes_of`` and ``resolve_place`` (an exact id first,
+    then the route file's label tables; an unknown name's near labels from its label keys)."""
+
+    def __init__(self, view: RouteView) -> None:
+        self.view = view
+        self.atlas = view.atlas
+        self.index = view
+        self._texts: Any = None
+
+    def nodes_of(self, place_id: str, modes: set[str] | None = None) -> list[int]:
+        """The place's nodes, restricted to ``modes`` if given."""
+        return self.view.nodes_of(place_id, modes)
+
+    def resolve_place(self, text: str) -> str:
+        """As :meth:`corridors.network.index.Network.resolve_place`."""
+        from corridors.atlas.names import LabelIndex, resolve_place
+
+        if self.view.place_code(text) is not None:
+            return text
+        labels = LabelIndex(cast(Any, self.view.labels), cast(Any, self.view.stems), "places")
+        return resolve_place(cast(Any, self.atlas), text, index=labels, close=self._close)
+
+    def _close(self, key: str) -> list[str]:
+        from corridors.network.near_labels import label_texts, near_labels
+
+        if self._texts is None:
+            self._texts = label_texts(self.view)
+        return near_labels(self._texts, key)
 
 
 def route_in(view: RouteView, origin: str, destination: str, options: RouteOptions) -> Route | None:
@@ -83,21 +143,31 @@ def route_in(view: RouteView, origin: str, destination: str, options: RouteOptio
     Returns
     -------
     Route or None
-        None when the full network must answer (see the module docstring).
+        None when the full network must answer (``by="cost"``).
 
     Raises
     ------
+    UnknownPlaceError, UsageError, NoRouteError
+        As :func:`corridors.routing.route.route` raises them, with the same messages.
     ColumnFileError
         If a piece of the route file read on the way is damaged.
     """
-    from corridors.routing import compiled
-    from corridors.routing.route import _assemble
+    from corridors.routing.route import route_with
 
     if options.by == "cost":
         return None
-    start, end = _resolve(view, origin), _resolve(view, destination)
-    if start is None or end is None or start == end:
-        return None
+    network = cast("Network", ViewNetwork(view))
+    return route_with(network, origin, destination, options, search=view_search)
+
+
+def view_search(
+    network: Network, start: str, end: str, options: RouteOptions
+) -> tuple[float, list[int]] | None:
+    """The cheapest path between two places of a :class:`ViewNetwork`: (cost, edge ids), or
+    None (the search of :func:`corridors.routing.route.route`, on the route file)."""
+    from corridors.routing import compiled
+
+    view = cast(ViewNetwork, network).view
     modes = set(options.modes)
     sources = view.nodes_of(start, modes)
     targets = set(view.nodes_of(end, modes))
@@ -111,8 +181,7 @@ def route_in(view: RouteView, origin: str, destination: str, options: RouteOptio
         return None
     passed = found[1]
     steps = zip(passed, passed[1:], strict=False)
-    edges = [_edge_between(view, costs, a, b) for a, b in steps]
-    return _assemble(cast("Network", view), start, end, edges, options)
+    return found[0], [_edge_between(view, costs, a, b) for a, b in steps]
 
 
 def _lower_bound(view: RouteView, start: str, end: str, options: RouteOptions) -> float:
@@ -128,19 +197,6 @@ def _lower_bound(view: RouteView, start: str, end: str, options: RouteOptions) -
     if options.by == "time":
         return km / max(options.speeds_kmh.values(), default=1.0)
     return km
-
-
-def _resolve(view: RouteView, text: str) -> str | None:
-    """An exact place id first, then the label index (one place, else the full path)."""
-    if view.place_code(text) is not None:
-        return text
-    from corridors.atlas.names import LabelIndex
-
-    labels = LabelIndex(cast(Any, view.labels), cast(Any, view.stems), "places")
-    found = labels.candidates(text)
-    if len(found) != 1:
-        return None  # unknown or ambiguous: the full path's message
-    return found[0]
 
 
 def _costs(view: RouteView, options: RouteOptions) -> Any:

@@ -12,7 +12,7 @@ networkx) and assembled here into legs along corridors. Options: :mod:`corridors
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from corridors.atlas.timeline import is_built, is_in_service, state_on
@@ -205,13 +205,25 @@ def route(
     """
     if options is None:
         options = make_options(**option_values)  # type: ignore[arg-type]
+    return route_with(network, origin, destination, options, search=_search)
+
+
+Search = Callable[[Network, str, str, RouteOptions], "tuple[float, list[int]] | None"]
+"""A path search: (network, start id, end id, options) -> (cost, edge ids) or None."""
+
+
+def route_with(
+    network: Network, origin: str, destination: str, options: RouteOptions, *, search: Search
+) -> Route:
+    """:func:`route` with another path ``search`` (the route file's: :mod:`.lazy`), so that
+    both paths resolve, refuse and explain (no-route messages) with the same code."""
     start = network.resolve_place(origin)
     end = network.resolve_place(destination)
     if start == end:
         raise UsageError(f"'{origin}' and '{destination}' are the same place ({start})")
-    found = _search(network, start, end, options)
+    found = search(network, start, end, options)
     if found is None:
-        raise NoRouteError(_no_route_message(network, start, end, options))
+        raise NoRouteError(_no_route_message(network, start, end, options, search=search))
     return _assemble(network, start, end, found[1], options)
 
 
@@ -224,7 +236,9 @@ def _search(
     return shortest_path(network.index, sources, targets, options)
 
 
-def _no_route_message(network: Network, start: str, end: str, options: RouteOptions) -> str:
+def _no_route_message(
+    network: Network, start: str, end: str, options: RouteOptions, *, search: Search = _search
+) -> str:
     atlas = network.atlas
     for place_id in (start, end):
         hint = _area_hint(network, place_id)
@@ -237,7 +251,7 @@ def _no_route_message(network: Network, start: str, end: str, options: RouteOpti
     )
     if options.in_service:
         relaxed = _relaxed(options)
-        found = _search(network, start, end, relaxed)
+        found = search(network, start, end, relaxed)
         if found is not None:
             route = _assemble(network, start, end, found[1], relaxed)
             idle = [leg for leg in route.legs if not leg.in_service]
@@ -258,7 +272,7 @@ def _no_route_message(network: Network, start: str, end: str, options: RouteOpti
         if not given
     ]
     for flags in [[flag] for flag in missing] + ([missing] if len(missing) > 1 else []):
-        if _search(network, start, end, _relaxed(options, **dict.fromkeys(flags, True))):
+        if search(network, start, end, _relaxed(options, **dict.fromkeys(flags, True))):
             return message + "; one exists that day: set " + " and ".join(f"`{f}`" for f in flags)
     return message
 

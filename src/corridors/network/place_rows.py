@@ -1,0 +1,108 @@
+"""Every place of a large atlas read from its route file, without loading the network.
+
+Why: ``corridors list places`` reads only the places, yet at 10^6 segments it loaded the whole
+network first (~25 s and several GB, for a million corridors it never shows). The route file
+(:mod:`corridors.network.routefile`) holds every place's JSON row, the very rows the network
+cache stores, so :func:`cached_places` decodes them all in one pass (one JSON document, one
+:func:`~corridors.network.cache.place_from_row` per row: the cache's own decoding, so the
+places are the full path's, field for field).
+
+Staleness is the route file's rule (:func:`~corridors.network.routefile.open_view`: the atlas
+files' size/time stamp names the content hash the file was written for); a damaged section
+is found by its digests, and then None sends the caller to the full network.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import TYPE_CHECKING, cast
+
+from corridors.errors import CacheMiss
+from corridors.network.columnfile import ColumnFileError
+
+if TYPE_CHECKING:
+    from corridors.atlas.model import Place
+    from corridors.network.index import Network
+    from corridors.network.routefile import RouteView
+
+__all__ = ["cached_place_records", "cached_places", "view_places"]
+
+
+def cached_place_records(atlas: str | os.PathLike[str] | None) -> list[dict[str, object]] | None:
+    """:func:`corridors.network.listing.place_records` (``corridors list places``) from the
+    atlas's route file; None if there is no current, sound one (load the network instead).
+
+    Raises
+    ------
+    AtlasError
+        If the atlas folder is missing or lacks its required files.
+    """
+    from types import SimpleNamespace
+
+    from corridors.network.listing import place_records
+
+    places = cached_places(atlas)
+    if places is None:
+        return None
+    network = SimpleNamespace(atlas=SimpleNamespace(places=places))  # all place_records reads
+    return place_records(cast("Network", network))
+
+
+def cached_places(atlas: str | os.PathLike[str] | None) -> dict[str, Place] | None:
+    """Every place of ``atlas`` by id, in atlas order, from its route file; None if there is
+    no current, sound route file (load the network instead).
+
+    Raises
+    ------
+    AtlasError
+        If the atlas folder is missing or lacks its required files.
+    """
+    from corridors.network.routefile import open_view
+
+    view = open_view(atlas)
+    if view is None:
+        return None
+    try:
+        return view_places(view)
+    except (CacheMiss, ColumnFileError):
+        return None
+
+
+def view_places(view: RouteView) -> dict[str, Place]:
+    """Every place of a route view by id, in atlas order.
+
+    Raises
+    ------
+    ColumnFileError
+        If the rows are damaged or do not match the place look-up.
+    """
+    import numpy as np
+
+    from corridors.network.cache import place_from_row
+
+    store = view.store
+    blob = store.array("place_rows", "|u1")
+    ptr = store.array("place_rptr", "<i8")
+    count = view.place_count
+    if len(ptr) != count + 1 or ptr[0] != 0 or ptr[-1] != len(blob) or np.any(ptr[1:] < ptr[:-1]):
+        raise ColumnFileError("place_rptr does not span its column")
+    raw = blob.tobytes()
+    at = ptr.tolist()
+    joined = b"[" + b",".join([raw[at[k] : at[k + 1]] for k in range(count)]) + b"]"
+    del raw
+    try:
+        rows = json.loads(joined, parse_constant=_refuse)
+    except (ValueError, RecursionError):
+        raise ColumnFileError("unreadable place rows") from None
+    if type(rows) is not list or len(rows) != count:
+        raise ColumnFileError("unreadable place rows")  # a row of several values
+    places = {place.id: place for place in map(place_from_row, rows)}
+    ids = list(places)
+    if len(ids) != count or any(view.place_id(k) != ids[k] for k in {0, count - 1} if count):
+        raise ColumnFileError("place rows do not match the place look-up")
+    return places
+
+
+def _refuse(name: str) -> float:
+    raise ValueError(name)
