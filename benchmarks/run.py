@@ -191,8 +191,8 @@ def case_rows(case: str, size: int, rounds: int) -> list[dict[str, Any]]:
                 "peak_mb": float("nan"),
                 "kind": "speed",
                 "note": f"{result['detail']}; {data['compared']:,} answers equal"
-                + f"; {len(data['ours'])} rounds, load {busy:.1f} after"
                 + (f" ({data['path']})" if data.get("path") else "")
+                + f"; {len(data['ours'])} rounds, load {busy:.1f} after"
                 + (f"; peer graph built in {data['graph_s']:.2f} s" if data["graph_s"] else ""),
             }
         )
