@@ -286,3 +286,20 @@ def test_a_route_past_its_first_target_is_caught(monkeypatch: pytest.MonkeyPatch
     assert engine_path(index, costs, [0], {1, 2}) == python_path(index, costs, [0], {1, 2})
     monkeypatch.setattr(compiled, "node_path", whole_way)
     assert engine_path(index, costs, [0], {1, 2}) != python_path(index, costs, [0], {1, 2})
+
+
+def test_the_progress_bar_counts_every_source_node_once() -> None:
+    """Nodes joined at zero cost are searched once but counted as given (the bar's total)."""
+
+    class Bar:
+        done = 0
+
+        def advance(self, step: int = 1) -> None:
+            self.done += step
+
+    index = make_index(5, [(0, 1), (1, 2), (2, 3), (3, 4), (0, 4)])
+    costs = [3.0, 0.0, 4.0, 5.0, 9.0]
+    sources = [[1, 2], [3], [], [0, 4, 4]]
+    bar = Bar()
+    compiled.costs_between(index, costs, sources, sources, key=("bar",), progress=bar)
+    assert bar.done == sum(map(len, sources))

@@ -230,6 +230,7 @@ def costs_between(
     """
     graph = compile_graph(index, costs, key=key)
     same = targets is sources
+    weights = [len(group) for group in sources]  # progress: source nodes as given
     sources = _joined_at_zero(graph, sources, index.node_count)
     targets = sources if same else _joined_at_zero(graph, targets, index.node_count)
     across = _Layout.of(targets)
@@ -253,7 +254,7 @@ def costs_between(
         block = dijkstra(matrix, directed=True, indices=[starts[k] for k in chunk])
         rows[chunk] = block[:, columns]
         if progress is not None:
-            progress.advance(sum(len(sources[k]) for k in chunk))
+            progress.advance(sum(weights[k] for k in chunk))
     return across.fold(rows, axis=1)
 
 
