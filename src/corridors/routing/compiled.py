@@ -238,8 +238,8 @@ def costs_between(
         base, new = graph.matrix, None
     else:
         terminals = {*across.nodes, *(n for group in sources for n in group)}
-        found = peel.search_graph(graph.matrix, peel.peel(index, graph.matrix, key=key), terminals)
-        base, new = found
+        peeled = peel.peel(index, graph.matrix, key=key)
+        base, new = peel.search_graph(graph.matrix, peeled, terminals)
     if new is not None:  # the query's nodes, renumbered as the searched graph is
         columns = new[np.asarray(across.nodes, dtype=np.int64)]
         sources = [new[np.asarray(group, dtype=np.int64)].tolist() for group in sources]
@@ -285,10 +285,9 @@ def _with_group_sources(matrix: Any, groups: Sequence[Sequence[int]]) -> tuple[A
     if not counts:
         return matrix, starts
     added = len(counts)
-    extra_cols = members
     indptr = np.concatenate([matrix.indptr, matrix.indptr[-1] + np.cumsum(counts)])
-    indices = np.concatenate([matrix.indices, np.asarray(extra_cols, dtype=matrix.indices.dtype)])
-    data = np.concatenate([matrix.data, np.zeros(len(extra_cols))])
+    indices = np.concatenate([matrix.indices, np.asarray(members, dtype=matrix.indices.dtype)])
+    data = np.concatenate([matrix.data, np.zeros(len(members))])
     shape = (size + added, size + added)
     return csr_matrix((data, indices, indptr.astype(matrix.indptr.dtype)), shape=shape), starts
 
