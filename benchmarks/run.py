@@ -18,6 +18,10 @@ Rows:
 - ``matrix``: hub-to-hub distances, ours vs networkx, scipy, igraph, rustworkx (``peers.py``:
   each searched once per hub or hub node, never per pair; no extrapolation).
 - ``route``: one corner-to-corner route vs the same peers.
+- ``--peer-sizes`` (default 1,000,000): ``matrix`` and ``route`` only, at sizes too large for
+  the other cases, with fewer rounds (half of ``--rounds``, at least 2; each row says how
+  many). The generated atlas and its network are built once and stored (``cases.py``), so the
+  second case loads what the first built.
 - ``scale`` (``--scale N``): ``corridors route`` on an N-segment atlas folder as a fresh
   process: the first run (builds and caches the graph) and cached runs, wall time and peak RSS;
   then what else the route file answers (``scale_lanes.py``: unknown names, no route,
@@ -177,6 +181,7 @@ def case_rows(case: str, size: int, rounds: int) -> list[dict[str, Any]]:
     if process.returncode != 0:
         raise SystemExit(f"benchmark {case} {size} failed:\n{err_text}")
     result = json.loads(out_text.strip().splitlines()[-1])
+    busy = os.getloadavg()[0]  # this step's share of the shared machine, said in each row
     rows = []
     for peer, data in result["peers"].items():
         rows.append(
@@ -189,6 +194,7 @@ def case_rows(case: str, size: int, rounds: int) -> list[dict[str, Any]]:
                 "kind": "speed",
                 "note": f"{result['detail']}; {data['compared']:,} answers equal"
                 + (f" ({data['path']})" if data.get("path") else "")
+                + f"; {len(data['ours'])} rounds, load {busy:.1f} after"
                 + (f"; peer graph built in {data['graph_s']:.2f} s" if data["graph_s"] else ""),
             }
         )
@@ -346,6 +352,13 @@ def main() -> None:
     parser.add_argument("--startup-rounds", type=int, default=10)
     parser.add_argument("--scale", type=int, nargs="*", default=[], help="e.g. 1000000")
     parser.add_argument(
+        "--peer-sizes",
+        type=int,
+        nargs="*",
+        default=None,
+        help="sizes for matrix and route only (default 1000000; none with --quick)",
+    )
+    parser.add_argument(
         "--cases",
         nargs="*",
         choices=["build", "lengths", "matrix", "route"],
@@ -365,9 +378,16 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     if not args.no_startup:
         rows += startup_rows(args.startup_rounds)
-    for size in sizes:
+    large = [] if args.quick else [1_000_000] if args.peer_sizes is None else args.peer_sizes
+    runs = [(size, args.cases) for size in sizes]
+    runs += [
+        (size, [c for c in args.cases if c in ("matrix", "route")])
+        for size in large
+        if size not in sizes
+    ]
+    for size, cases in runs:
         rounds = args.rounds if size <= 100_000 else max(2, args.rounds // 2)
-        for case in args.cases:
+        for case in cases:
             found = case_rows(case, size, rounds)
             print(format_rows(found, header=False), flush=True)
             rows += found

@@ -79,8 +79,15 @@ def test_benchmark_peers_agree_with_ours(name: str) -> None:
             assert all(frozenset(step) in ends for step in zip(nodes, nodes[1:], strict=False))
 
 
-@pytest.mark.parametrize("min_only_nodes", [0, 10**9], ids=["min_only", "per_node"])
-def test_both_matrix_strategies_agree(min_only_nodes: int, monkeypatch) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("chunk_rows", [1, 64])
+@pytest.mark.parametrize("peel_min_nodes", [0, 10**9], ids=["peeled", "whole"])
+def test_every_matrix_layout_agrees(
+    peel_min_nodes: int,
+    chunk_rows: int,
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    """Peeled and renumbered or the whole graph, one source per call or 64: the same numbers
+    (multi-node groups are searched from a node added for the query, see compiled.py)."""
     from corridors.routing import compiled
 
     network = _network(400, 4)
@@ -88,7 +95,8 @@ def test_both_matrix_strategies_agree(min_only_nodes: int, monkeypatch) -> None:
     options = make_options(include_proposed=True)
     sources, targets = _groups(network, rng, 70), _groups(network, rng, 30)
     python = costs_between(network.index, sources, targets, options, engine="python")
-    monkeypatch.setattr(compiled, "MIN_ONLY_NODES", min_only_nodes)
+    monkeypatch.setattr(compiled, "PEEL_MIN_NODES", peel_min_nodes)
+    monkeypatch.setattr(compiled, "CHUNK_ROWS", chunk_rows)
     scipy = costs_between(network.index, sources, targets, options, engine="scipy")
     assert python == scipy
 

@@ -12,14 +12,17 @@ equally cheap ones, as the Python core keeps). Explicit zero costs (rail <-> sea
 distance) stay edges: scipy treats stored zeros in a sparse graph as edges. The matrix is kept
 with the index per options (never written to the network cache), and so is its peeled form
 (:mod:`corridors.routing.peel`: the graph less its dead ends), which routes and large matrices
-search instead. ``tests/test_engine_peel.py`` proves every shortcut gives the Python core's
-costs and paths exactly.
+search instead (a matrix renumbered to the nodes it keeps). A matrix searches each source
+group once, a group of several nodes from a node added for the query (see
+:func:`costs_between`), all in shared calls. ``tests/test_engine_peel.py`` and
+``tests/test_engine_random.py`` (random graphs, and each shortcut broken on purpose) prove
+every shortcut gives the Python core's costs and paths exactly.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -33,13 +36,10 @@ if TYPE_CHECKING:
 
     from corridors.network.index import RouteIndex
 
-# Rows of sources searched at once when filling a matrix: bounds the dense block held in
-# memory to CHUNK_ROWS x nodes floats (8 MB per 10^4 nodes), never sources x nodes.
+# Rows of sources searched at once when filling a matrix, at most; and at most this many
+# cells in one such block (rows x nodes floats, 64 MB), never sources x nodes.
 CHUNK_ROWS = 64
-# From this many nodes a matrix searches each multi-node hub once (``min_only``): below it a
-# search is cheaper than a call, and chunks of single-node searches win. Measured with
-# benchmarks/ (CPU time, alternated): at 1k and 10k segments min_only is 5-10 % faster.
-MIN_ONLY_NODES = 1_000
+CHUNK_CELLS = 8 * 2**20
 # From this many nodes a matrix searches the graph less its dead ends (:mod:`.peel`), made
 # for its hubs (below it, making that costs more than it saves); a route always does.
 PEEL_MIN_NODES = 2_000
@@ -88,25 +88,47 @@ def _compile(index: RouteIndex, costs: Sequence[float]) -> CompiledGraph:
 
 def shortest_path(
     index: RouteIndex,
-    costs: Sequence[float],
+    costs: Sequence[float] | Callable[[], Sequence[float]],
     sources: Sequence[int],
     targets: set[int],
     *,
     key: Hashable,
 ) -> tuple[float, list[int]] | None:
-    """:func:`corridors.routing.search.shortest_path`, searched by ``scipy.sparse.csgraph``."""
-    graph = compile_graph(index, costs, key=key)
-    # Made once per graph, nothing per query: from any size on (a matrix query makes its own).
-    matrix = peel.route_matrix(peel.peel(index, graph.matrix, key=key), targets)
-    return path_in(graph, sources, targets, nodes=index.node_count, matrix=matrix)
+    """:func:`corridors.routing.search.shortest_path`, searched by ``scipy.sparse.csgraph``.
+
+    ``costs`` may be a function giving them: it is called only when the route's graph is not
+    kept yet. Everything a route needs (the compiled graph, its peeled form) is kept with the
+    index under one key, so a warm route is one look-up, one search and the path read back.
+    """
+    plan = index.derived(("route", key), lambda: _route_plan(index, costs, key))
+    graph, upward, alive = plan
+    # A search climbs out of a source's dead end but never into one: with every target in
+    # the core, the upward matrix (``Peeled.upward``) will do.
+    matrix = upward
+    for node in targets:
+        if not alive[node]:
+            matrix = graph.matrix
+            break
+    found = node_path(matrix, sources, targets)
+    if found is None:
+        return None
+    cost, passed = found
+    return cost, _edges_along(graph, passed, index.node_count)
 
 
-def _search_matrix(index: RouteIndex, graph: CompiledGraph, key: Hashable, terminals: Any) -> Any:
-    """The matrix to search between ``terminals``: from :data:`PEEL_MIN_NODES` nodes the
-    graph less its dead ends (:mod:`corridors.routing.peel`), else the whole graph."""
-    if index.node_count < PEEL_MIN_NODES:
-        return graph.matrix
-    return peel.search_matrix(graph.matrix, peel.peel(index, graph.matrix, key=key), terminals)
+def _route_plan(
+    index: RouteIndex, costs: Sequence[float] | Callable[[], Sequence[float]], key: Hashable
+) -> tuple[CompiledGraph, Any, np.ndarray]:
+    graph = compile_graph(index, costs() if callable(costs) else costs, key=key)
+    peeled = peel.peel(index, graph.matrix, key=key)
+    return graph, peeled.upward, peeled.alive
+
+
+def _edges_along(graph: CompiledGraph, passed: list[int], nodes: int) -> list[int]:
+    """The edge of each step of a node path: its CSR entry found by (row, column) key."""
+    steps = np.array(passed, dtype=np.int64)
+    slots = graph.keys.searchsorted(steps[:-1] * nodes + steps[1:])
+    return graph.edge_of[slots].tolist()
 
 
 def path_in(
@@ -123,12 +145,7 @@ def path_in(
     if found is None:
         return None
     cost, passed = found
-    # The CSR entry of each step, found by its (row, column) key in one search.
-    steps = np.array(passed, dtype=np.int64)
-    wanted = steps[:-1] * nodes
-    wanted += steps[1:]
-    slots = graph.keys.searchsorted(wanted)
-    return cost, graph.edge_of[slots].tolist()
+    return cost, _edges_along(graph, passed, nodes)
 
 
 def node_path(
@@ -143,16 +160,25 @@ def node_path(
     the whole graph for a short route. Same answer: a node within the limit has the same cost
     and predecessor as without one (every node that can improve it is settled before it).
     """
-    starts = sorted(set(sources))
+    starts = sources if len(sources) == 1 else sorted(set(sources))
     ends = sorted(targets)
     limit = first_limit if first_limit > 0 else math.inf
     for attempt in range(LIMIT_TRIES + 1):
         if attempt == LIMIT_TRIES:
             limit = math.inf
-        bound = {} if limit == math.inf else {"limit": limit}  # a limit costs even if inf
-        dist, pred, _ = dijkstra(
-            matrix, directed=True, indices=starts, min_only=True, return_predecessors=True, **bound
-        )
+        if limit == math.inf:  # a limit costs even if inf
+            dist, pred = dijkstra(
+                matrix, directed=True, indices=starts, min_only=True, return_predecessors=True
+            )[:2]
+        else:
+            dist, pred = dijkstra(
+                matrix,
+                directed=True,
+                indices=starts,
+                min_only=True,
+                return_predecessors=True,
+                limit=limit,
+            )[:2]
         best = ends[0] if len(ends) == 1 else min(ends, key=dist.item)
         cost = dist.item(best)
         if cost != math.inf or limit == math.inf:
@@ -168,11 +194,13 @@ def node_path(
         node = step(node)
     passed.reverse()
     # Stop at the first target on the way, as the Python core does: a target reached through
-    # another one at the same cost (a zero-cost transfer) is not a different route.
-    for k, node in enumerate(passed):
-        if node in targets:
-            return cost, passed[: k + 1]
-    raise AssertionError("a path ends at a target")  # pragma: no cover
+    # another one at the same cost (a zero-cost transfer) is not a different route. One
+    # target cannot be on the way to itself (a shortest path passes a node once).
+    if len(ends) > 1 and not targets.isdisjoint(passed[:-1]):
+        for k, node in enumerate(passed):
+            if node in targets:
+                return cost, passed[: k + 1]
+    return cost, passed
 
 
 def costs_between(
@@ -189,54 +217,79 @@ def costs_between(
     A group's members joined to its first node by a zero-cost edge (the rail and sea nodes of
     a port, by distance) are answered by the first node's search: nothing is cheaper to reach
     from one than from the other, exactly (adding 0.0 is exact), so one search serves them
-    all, and one column serves them as a target. What is left of each group is searched as
-    follows. On a graph of :data:`MIN_ONLY_NODES` nodes or more, each source group is
-    searched once: a group of several nodes by one multi-source search (``csgraph.dijkstra``
-    with ``min_only``), groups of one node together in chunks of :data:`CHUNK_ROWS`
-    (``indices``). On a smaller graph a search costs less than a call, so every source node
-    is searched, in chunks, and the minimum taken per group. Only the target columns are
-    kept: memory is O(chunk x nodes + sources x targets), never quadratic in the number of
-    nodes.
+    all, and one column serves them as a target. Each source group is then searched once, and
+    every search shares calls of up to :func:`chunk_rows` rows: a group of one node from that
+    node; a group of several from a node of its own added to the searched graph for the query,
+    joined to each member by a zero-cost edge towards it (nothing leads back to it, so no path
+    passes it). That search is the multi-source search of the group (``min_only``), exactly:
+    each member costs 0.0 + 0.0 = 0.0 and every sum after it is the same sum, in the same
+    order. From :data:`PEEL_MIN_NODES` nodes the graph searched is the core without its dead
+    ends plus the branches to the query's own nodes (:func:`corridors.routing.peel.search_graph`),
+    renumbered to what is kept. Only the target columns are kept: memory is O(chunk x nodes +
+    sources x targets), never quadratic in the number of nodes.
     """
     graph = compile_graph(index, costs, key=key)
     same = targets is sources
+    weights = [len(group) for group in sources]  # progress: source nodes as given
     sources = _joined_at_zero(graph, sources, index.node_count)
     targets = sources if same else _joined_at_zero(graph, targets, index.node_count)
     across = _Layout.of(targets)
-    columns = np.asarray(across.nodes, dtype=np.int64)
-    weights = [len(group) for group in sources]  # progress: source nodes as given
-    matrix = _search_matrix(index, graph, key, [*across.nodes, *(n for g in sources for n in g)])
-    if index.node_count < MIN_ONLY_NODES:
-        down = _Layout.of(sources)
-        node_rows = np.full((len(down.nodes), len(columns)), np.inf)
-        for lo in range(0, len(down.nodes), CHUNK_ROWS):
-            chunk = down.nodes[lo : lo + CHUNK_ROWS]
-            if len(columns):
-                block = dijkstra(matrix, directed=True, indices=chunk)
-                node_rows[lo : lo + len(chunk)] = block[:, columns]
-            if progress is not None:
-                progress.advance(len(chunk))
-        if progress is not None and sum(weights) > len(down.nodes):
-            progress.advance(sum(weights) - len(down.nodes))  # nodes answered by another
-        return across.fold(down.fold(node_rows, axis=0), axis=1)
+    if index.node_count < PEEL_MIN_NODES:
+        base, new = graph.matrix, None
+    else:
+        terminals = {*across.nodes, *(n for group in sources for n in group)}
+        peeled = peel.peel(index, graph.matrix, key=key)
+        base, new = peel.search_graph(graph.matrix, peeled, terminals)
+    if new is not None:  # the query's nodes, renumbered as the searched graph is
+        columns = new[np.asarray(across.nodes, dtype=np.int64)]
+        sources = [new[np.asarray(group, dtype=np.int64)].tolist() for group in sources]
+    else:
+        columns = np.asarray(across.nodes, dtype=np.int64)
+    matrix, starts = _with_group_sources(base, sources)
     rows = np.full((len(sources), len(columns)), np.inf)
-    # A group of one node shares a call with other such groups; a group of several is one
-    # multi-source search (``min_only``), never one search per member.
-    single = [k for k, group in enumerate(sources) if len(group) == 1]
-    several = [k for k, group in enumerate(sources) if len(group) > 1]
-    if len(columns):
-        for lo in range(0, len(single), CHUNK_ROWS):
-            chunk = single[lo : lo + CHUNK_ROWS]
-            block = dijkstra(matrix, directed=True, indices=[sources[k][0] for k in chunk])
-            rows[chunk] = block[:, columns]
-            if progress is not None:
-                progress.advance(sum(weights[k] for k in chunk))
-        for k in several:
-            group = list(sources[k])
-            rows[k] = dijkstra(matrix, directed=True, indices=group, min_only=True)[columns]
-            if progress is not None:
-                progress.advance(weights[k])
+    filled = [k for k, start in enumerate(starts) if start >= 0]
+    step = chunk_rows(matrix.shape[0])
+    for lo in range(0, len(filled) if len(columns) else 0, step):
+        chunk = filled[lo : lo + step]
+        block = dijkstra(matrix, directed=True, indices=[starts[k] for k in chunk])
+        rows[chunk] = block[:, columns]
+        if progress is not None:
+            progress.advance(sum(weights[k] for k in chunk))
     return across.fold(rows, axis=1)
+
+
+def chunk_rows(nodes: int) -> int:
+    """Sources searched per call among ``nodes`` nodes: :data:`CHUNK_ROWS`, fewer on a graph so
+    large that a block of them would pass :data:`CHUNK_CELLS` cells (64 MB of floats)."""
+    return max(1, min(CHUNK_ROWS, CHUNK_CELLS // max(nodes, 1)))
+
+
+def _with_group_sources(matrix: Any, groups: Sequence[Sequence[int]]) -> tuple[Any, list[int]]:
+    """``matrix`` plus one node per group of several nodes, with a zero-cost entry from it to
+    each member (none into it), and the node each group's search starts from (-1: empty)."""
+    from scipy.sparse import csr_matrix
+
+    size = matrix.shape[0]
+    starts: list[int] = []
+    counts: list[int] = []  # entries of each added node
+    members: list[int] = []
+    for group in groups:
+        if len(group) == 1:
+            starts.append(group[0])
+        elif not group:
+            starts.append(-1)
+        else:
+            starts.append(size + len(counts))
+            counts.append(len(group))
+            members += sorted(group)
+    if not counts:
+        return matrix, starts
+    added = len(counts)
+    indptr = np.concatenate([matrix.indptr, matrix.indptr[-1] + np.cumsum(counts)])
+    indices = np.concatenate([matrix.indices, np.asarray(members, dtype=matrix.indices.dtype)])
+    data = np.concatenate([matrix.data, np.zeros(len(members))])
+    shape = (size + added, size + added)
+    return csr_matrix((data, indices, indptr.astype(matrix.indptr.dtype)), shape=shape), starts
 
 
 @dataclass(frozen=True)

@@ -296,11 +296,14 @@ def shortest_path(
     """
     if not sources or not targets:
         return None
-    costs = edge_costs(index, options)
     if choose_engine(engine, searches=1, edges=index.edge_count) == "scipy":
         from corridors.routing import compiled
 
-        return compiled.shortest_path(index, costs, sources, targets, key=options.key)
+        # The costs only if the compiled graph is not kept yet (a warm route needs no list).
+        return compiled.shortest_path(
+            index, lambda: edge_costs(index, options), sources, targets, key=options.key
+        )
+    costs = edge_costs(index, options)
     done, came_by, reached = _dijkstra(index, costs, sources, targets)
     if reached is None:
         return None
