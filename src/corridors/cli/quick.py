@@ -20,9 +20,10 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
-__all__ = ["paused_collection", "try_route"]
+__all__ = ["answer", "interrupted", "paused_collection", "try_route"]
 
 
 def try_route(argv: list[str]) -> int | None:
@@ -67,14 +68,10 @@ def _route(argv: list[str]) -> int | None:
     values = parse_route_args(argv[1:])
     if values is None or values.get("map_file") is not None or values.get("by") == "cost":
         return None
-    from corridors.errors import CorridorsError
+    from corridors.cli import route_cmd
 
-    events: list[str] = []  # --verbose cache lines: printed once the route is found
-    try:
-        from corridors.cli import route_cmd
-
-        verbose = bool(values.get("verbose"))
-        fmt, network, result = route_cmd.find(
+    def find(on_cache_event: Callable[[str], None] | None) -> Any:
+        return route_cmd.find(
             values["origin"],
             values["destination"],
             modes=values.get("modes"),
@@ -90,10 +87,36 @@ def _route(argv: list[str]) -> int | None:
             map_file=None,
             quiet=bool(values.get("quiet")),
             atlas=values.get("atlas"),
-            on_cache_event=events.append if verbose else None,
+            on_cache_event=on_cache_event,
         )
+
+    def show(found: Any) -> int:
+        fmt, network, result = found
+        route_cmd.show(fmt, network, result, map_file=None, cdn=False)
+        return 0
+
+    return answer(find, show, verbose=bool(values.get("verbose")))
+
+
+def answer(
+    find: Callable[[Callable[[str], None] | None], Any],
+    show: Callable[[Any], int],
+    *,
+    verbose: bool,
+) -> int | None:
+    """Run a lane's command: ``find(on_cache_event)`` computes, ``show(found)`` prints and
+    gives the exit code; with ``verbose`` the cache's lines are printed on stderr between.
+
+    A :class:`~corridors.errors.CorridorsError` or ``OSError`` while finding gives None
+    (nothing printed: the typer command computes it again and says what went wrong, with its
+    exit code); a reader that stops early gives 0, Ctrl-C 130, as on the typer path."""
+    from corridors.errors import CorridorsError
+
+    events: list[str] = []  # --verbose cache lines: printed once the answer is found
+    try:
+        found = find(events.append if verbose else None)
     except (CorridorsError, OSError):
-        return None  # the typer command says what went wrong, with its exit code
+        return None
     except KeyboardInterrupt:
         return interrupted()
     try:
@@ -102,12 +125,11 @@ def _route(argv: list[str]) -> int | None:
 
             for line in events:
                 echo(line, err=True)
-        route_cmd.show(fmt, network, result, map_file=None, cdn=False)
+        return show(found)
     except BrokenPipeError:
-        return 0  # as the typer command: a reader that stops early is not an error
+        return 0
     except KeyboardInterrupt:
         return interrupted()
-    return 0
 
 
 def interrupted() -> int:

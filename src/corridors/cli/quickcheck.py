@@ -16,6 +16,7 @@ then says what went wrong with its exit code (``user_errors`` in :mod:`corridors
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["OPTIONS", "try_check"]
@@ -55,33 +56,23 @@ def try_check(argv: list[str]) -> int | None:
 
 def _check(values: dict[str, Any]) -> int | None:
     from corridors.cli import check_cmd
-    from corridors.cli.quick import interrupted
-    from corridors.errors import CorridorsError
+    from corridors.cli.quick import answer
 
     verbose = bool(values.get("verbose"))
-    events: list[str] = []  # --verbose cache lines: printed once the report is computed
-    try:
-        fmt, report = check_cmd.find(
+
+    def find(on_cache_event: Callable[[str], None] | None) -> Any:
+        return check_cmd.find(
             tolerance_m=values.get("tolerance_m"),
             length_tolerance=values.get("length_tolerance"),
             as_json=bool(values.get("as_json")),
             as_csv=bool(values.get("as_csv")),
             atlas=values.get("atlas"),
-            on_cache_event=events.append if verbose else None,
+            on_cache_event=on_cache_event,
         )
-    except (CorridorsError, OSError):
-        return None  # the typer command says what went wrong, with its exit code
-    except KeyboardInterrupt:
-        return interrupted()
-    try:
-        if events:
-            from corridors.cli.terminal import echo
 
-            for line in events:
-                echo(line, err=True)
+    def show(found: Any) -> int:
+        fmt, report = found
         check_cmd.show(fmt, report, verbose=verbose)
-    except BrokenPipeError:
-        return 0  # as the typer command: a reader that stops early is not an error
-    except KeyboardInterrupt:
-        return interrupted()
-    return 0 if report.clean else 1
+        return 0 if report.clean else 1
+
+    return answer(find, show, verbose=verbose)

@@ -195,7 +195,26 @@ def _nearest_on_long_line(
     import numpy as np
 
     xy = np.asarray(coords, dtype=np.float64)
-    ax, ay, bx, by = xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1]
+    t, d2 = segment_projections(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1], px, py, scale)
+    index = int(np.argmin(d2))  # the first of equal distances
+    (x0, y0), (x1, y1) = coords[index], coords[index + 1]
+    at = float(t[index])
+    return index, at, (x0 + at * (x1 - x0), y0 + at * (y1 - y0))
+
+
+def segment_projections(
+    ax: Any, ay: Any, bx: Any, by: Any, px: Any, py: Any, scale: Any
+) -> tuple[Any, Any]:
+    """The loop of :func:`nearest_on_line` over numpy arrays of segments ``a -> b``.
+
+    Returns, per segment, the fraction ``t`` of the projection of ``(px, py)`` (clamped to
+    the segment, 0 for a segment of no length) and the squared distance to it in the local
+    equirectangular frame (x scaled by ``scale``), with the same floating-point operations in
+    the same order as the loop, so every value is the loop's to the bit. ``px``, ``py`` and
+    ``scale`` are scalars or arrays aligned with the segments.
+    """
+    import numpy as np
+
     ux, uy = (ax - px) * scale, ay - py
     vx, vy = (bx - px) * scale, by - py
     dx, dy = vx - ux, vy - uy
@@ -206,10 +225,7 @@ def _nearest_on_long_line(
     t = np.where(t > 0.0, t, 0.0)  # max(0.0, t)
     t = np.where(seg2 == 0, 0.0, t)
     qx, qy = ux + t * dx, uy + t * dy
-    index = int(np.argmin(qx * qx + qy * qy))  # the first of equal distances
-    (x0, y0), (x1, y1) = coords[index], coords[index + 1]
-    at = float(t[index])
-    return index, at, (x0 + at * (x1 - x0), y0 + at * (y1 - y0))
+    return t, qx * qx + qy * qy
 
 
 def split_line(coords: Sequence[Coord], points: Sequence[Coord]) -> list[list[Coord]]:

@@ -21,7 +21,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from corridors.atlas.model import FREIGHT_MODES, MODES, Atlas, Coord, Corridor, Place
-from corridors.geo.geodesy import split_line
+from corridors.geo.geodesy import segment_projections, split_line
 from corridors.network.seatable import OPEN_SEA, SeaTable, build_sea_table, named_lane_pairs
 
 if TYPE_CHECKING:
@@ -542,17 +542,7 @@ def _nearest_segments(
     bx, by = raw[start + 1, 0], raw[start + 1, 1]
     px, py = points[owner, 0], points[owner, 1]
     scale = np.array([math.cos(math.radians(y)) for y in points[:, 1].tolist()])[owner]
-    ux, uy = (ax - px) * scale, ay - py
-    vx, vy = (bx - px) * scale, by - py
-    dx, dy = vx - ux, vy - uy
-    seg2 = dx * dx + dy * dy
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = -(ux * dx + uy * dy) / seg2
-    t = np.where(t < 1.0, t, 1.0)  # min(1.0, t)
-    t = np.where(t > 0.0, t, 0.0)  # max(0.0, t)
-    t = np.where(seg2 == 0, 0.0, t)
-    qx, qy = ux + t * dx, uy + t * dy
-    d2 = qx * qx + qy * qy
+    t, d2 = segment_projections(ax, ay, bx, by, px, py, scale)
     best = np.lexsort((d2, owner))[first]  # stable: the first of equal distances wins
     position = np.stack(
         [ax[best] + t[best] * (bx[best] - ax[best]), ay[best] + t[best] * (by[best] - ay[best])],
