@@ -4,11 +4,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import Any
 
-from corridors.atlas.model import Atlas, Corridor
+from corridors.atlas.model import Atlas, Corridor, Place
 from corridors.atlas.native_text import names_record
 from corridors.network.index import Network
 
@@ -54,6 +54,10 @@ def place_facts(atlas: Atlas) -> list[dict[str, Any]]:
         ``area`` (a zone's polygons as the atlas holds them, else None) and ``sources`` (list).
         :func:`place_records` and :mod:`corridors.export.records` each write these their way.
     """
+    return _facts_of_places(atlas.places.values())
+
+
+def _facts_of_places(places: Iterable[Place]) -> list[dict[str, Any]]:
     return [
         {
             "id": p.id,
@@ -68,7 +72,7 @@ def place_facts(atlas: Atlas) -> list[dict[str, Any]]:
             "area": p.area,
             "sources": list(p.sources),
         }
-        for p in atlas.places.values()
+        for p in places
     ]
 
 
@@ -142,8 +146,14 @@ def place_records(network: Network) -> list[dict[str, object]]:
         In atlas order. A zone's ``lat``/``lon`` is a point inside it; its record also has
         ``area``, a GeoJSON MultiPolygon (EPSG:4326).
     """
+    return records_of_places(network.atlas.places.values())
+
+
+def records_of_places(places: Iterable[Place]) -> list[dict[str, object]]:
+    """:func:`place_records` of the given places (e.g. read from a route file without the
+    network: :mod:`corridors.network.place_rows`), in their order."""
     records: list[dict[str, object]] = []
-    for facts in place_facts(network.atlas):
+    for facts in _facts_of_places(places):
         record = _picked(facts, _PLACE_KEYS)
         record["names"] = names_record(facts["names"])
         if facts["area"] is not None:

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import json
 import os
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from corridors.errors import CacheMiss
 from corridors.network.columnfile import ColumnFileError
 
 if TYPE_CHECKING:
     from corridors.atlas.model import Place
-    from corridors.network.index import Network
     from corridors.network.routefile import RouteView
 
 __all__ = ["cached_place_records", "cached_places", "view_places"]
@@ -38,15 +37,10 @@ def cached_place_records(atlas: str | os.PathLike[str] | None) -> list[dict[str,
     AtlasError
         If the atlas folder is missing or lacks its required files.
     """
-    from types import SimpleNamespace
-
-    from corridors.network.listing import place_records
+    from corridors.network.listing import records_of_places
 
     places = cached_places(atlas)
-    if places is None:
-        return None
-    network = SimpleNamespace(atlas=SimpleNamespace(places=places))  # all place_records reads
-    return place_records(cast("Network", network))
+    return None if places is None else records_of_places(places.values())
 
 
 def cached_places(atlas: str | os.PathLike[str] | None) -> dict[str, Place] | None:
