@@ -168,9 +168,9 @@ def test_ctrl_c_stops_workers_quietly(generated_atlas: tuple[Path, dict[str, str
     assert workers, "no worker process was seen"
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C on a terminal does
     out, err = process.communicate(timeout=60)
-    assert process.returncode == 130
-    assert err.strip().splitlines() == ["interrupted"]
-    assert out == ""
+    assert process.returncode == 130, err
+    assert err.strip().splitlines() == ["interrupted"], err
+    assert out == "", out
     time.sleep(0.2)
     for pid in workers:
         alive = Path(f"/proc/{pid}").exists() and "Z" not in _state(pid)

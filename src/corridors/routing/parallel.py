@@ -151,12 +151,15 @@ def _run(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start_worker,
-        initargs=(folder, engine),
-    )
+    # Made with Ctrl-C held: the pool's queues start multiprocessing's resource tracker, a
+    # process of its own, and the first submissions spawn the workers; all inherit it held.
+    with _interrupts_held():
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(folder, engine),
+        )
     try:
         with _interrupts_held():  # the workers are spawned here
             futures = [pool.submit(_share_rows, share, targets) for share in shares]
