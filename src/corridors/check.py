@@ -12,11 +12,12 @@ outline, and no corridor stopping at it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-from corridors.atlas.model import Atlas, Coord, Corridor, Place, final_legs
+from corridors.atlas.model import Area, Atlas, Coord, Corridor, Place, final_legs
 from corridors.errors import UsageError
 from corridors.geo.geodesy import distance_m, line_length_m, nearest_on_line
 from corridors.network.index import Network, build_index
@@ -105,6 +106,7 @@ def check_atlas(
     tolerance_m: float = SNAP_TOLERANCE_M,
     length_tolerance: float = LENGTH_TOLERANCE,
     network: Network | None = None,
+    remembered: MutableMapping[str, Any] | None = None,
 ) -> CheckReport:
     """Run every check over a (schema-valid) atlas.
 
@@ -119,6 +121,13 @@ def check_atlas(
     network : Network, optional
         The atlas's already-built routing index, to route the shipment legs without building
         it again (as the command line has it loaded anyway).
+    remembered : mutable mapping, optional
+        Findings of earlier runs of the checks that look at one corridor, one port or one
+        zone, keyed by everything such a check reads (:func:`unit_key`); a unit found there
+        is not checked again, and each unit checked is stored there. The caller keeps it
+        only while the code and libraries stay the same (``corridors check`` does:
+        :mod:`corridors.cli.check_units`). The shipments, tonnes, sources and sea distances,
+        which look at the whole atlas, always run.
 
     Returns
     -------
@@ -143,18 +152,109 @@ def check_atlas(
         "shipments": len(atlas.shipments),
     }
     for corridor in atlas.corridors.values():
-        check_length(report, corridor, tolerance=length_tolerance)
-        check_ends(report, atlas, corridor, tolerance_m=tolerance_m)
-        check_land_and_sea(report, corridor)
-        check_borders(report, atlas, corridor)
+        _unit(
+            report,
+            remembered,
+            corridor_inputs(atlas, corridor, tolerance_m, length_tolerance)
+            if remembered is not None
+            else [],
+            partial(
+                _check_corridor,
+                atlas=atlas,
+                corridor=corridor,
+                tolerance_m=tolerance_m,
+                length_tolerance=length_tolerance,
+            ),
+        )
     check_sources(report, atlas)
-    check_ports(report, atlas)
-    check_zones(report, atlas)
+    check_ports(report, atlas, remembered=remembered)
+    check_zones(report, atlas, remembered=remembered)
     network = network or Network(atlas, build_index(atlas=atlas))
     check_shipments(report, network)
     check_shipment_tonnes(report, atlas)
     check_sea_distances(report, network)
     return report
+
+
+def _check_corridor(
+    report: CheckReport,
+    *,
+    atlas: Atlas,
+    corridor: Corridor,
+    tolerance_m: float,
+    length_tolerance: float,
+) -> None:
+    """The checks of one corridor: length, ends, land and sea, borders."""
+    check_length(report, corridor, tolerance=length_tolerance)
+    check_ends(report, atlas, corridor, tolerance_m=tolerance_m)
+    check_land_and_sea(report, corridor)
+    check_borders(report, atlas, corridor)
+
+
+def corridor_inputs(
+    atlas: Atlas, corridor: Corridor, tolerance_m: float, length_tolerance: float
+) -> list[Any]:
+    """Everything the four checks of one corridor read (length, ends, land and sea, borders):
+    its id, mode, line, published length, schematic flag and stops, each stop's id, position
+    and country, and both tolerances. Nothing else of the atlas changes their findings."""
+    return [
+        "corridor",
+        repr(float(tolerance_m)),
+        repr(float(length_tolerance)),
+        corridor.id,
+        corridor.mode,
+        corridor.coords,
+        corridor.reported_length_km,
+        corridor.schematic,
+        [[p, atlas.places[p].coord, atlas.places[p].country] for p in corridor.stops],
+    ]
+
+
+def unit_key(inputs: list[Any]) -> str:
+    """The key of a unit's findings in ``check_atlas``'s ``remembered``: SHA-256 of its
+    inputs as JSON (floats written as ``repr`` writes them, so every bit counts)."""
+    import hashlib
+    import json
+
+    text = json.dumps(inputs, ensure_ascii=False, allow_nan=True)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _unit(
+    report: CheckReport,
+    remembered: MutableMapping[str, Any] | None,
+    inputs: list[Any],
+    run: Callable[[CheckReport], None],
+) -> None:
+    """Add the findings of one unit of checks: remembered, or made by ``run`` (then kept)."""
+    if remembered is None:
+        run(report)
+        return
+    key = unit_key(inputs)
+    found = _decode_findings(remembered.get(key))
+    if found is None:
+        part = CheckReport()
+        run(part)
+        found = part.findings
+        remembered[key] = [[f.subject, f.check, f.ok, f.message, f.data] for f in found]
+    report.findings.extend(found)
+
+
+def _decode_findings(stored: Any) -> list[Finding] | None:
+    """Findings kept as lists (subject, check, ok, message, data), or None if not that."""
+    if not isinstance(stored, list):
+        return None
+    found = []
+    for entry in stored:
+        if not (isinstance(entry, list) and len(entry) == 5):
+            return None
+        subject, check, ok, message, data = entry
+        if not (isinstance(subject, str) and isinstance(check, str) and isinstance(message, str)):
+            return None
+        if not isinstance(ok, bool) or not (data is None or isinstance(data, dict)):
+            return None
+        found.append(Finding(subject, check, ok, message, data))
+    return found
 
 
 def check_length(
@@ -403,40 +503,49 @@ def check_sources(report: CheckReport, atlas: Atlas) -> None:
         report.add("sources", "sources", True, f"{len(atlas.sources)} sources, none twice")
 
 
-def check_ports(report: CheckReport, atlas: Atlas) -> None:
-    """Ports, terminals and every sea-lane end must sit at the water's edge, not inland."""
-    import numpy as np
-
-    from corridors.geo.geodesy import wgs84
-    from corridors.geo.landmask import is_water
-
-    geod = wgs84()
+def check_ports(
+    report: CheckReport, atlas: Atlas, *, remembered: MutableMapping[str, Any] | None = None
+) -> None:
+    """Ports, terminals and every sea-lane end must sit at the water's edge, not inland
+    (``remembered``: as in :func:`check_atlas`, one unit a place)."""
     sea_ends = {
         end for c in atlas.corridors.values() if c.mode == "sea" for end in (c.start, c.end)
     }
     for place in atlas.places.values():
         if place.kind not in ("port", "terminal") and place.id not in sea_ends:
             continue
-        azimuths = np.arange(0, 360, 15.0)
-        found = False
-        for radius in (0.0, 500.0, 1000.0, PORT_WATER_RADIUS_M):
-            lons, lats, _ = geod.fwd(
-                np.full(azimuths.shape, place.lon),
-                np.full(azimuths.shape, place.lat),
-                azimuths,
-                np.full(azimuths.shape, radius),
-            )
-            if is_water(lons, lats).any():
-                found = True
-                break
-        report.add(
-            place.id,
-            "berth",
-            found,
-            f"water within {radius:,.0f} m"
-            if found
-            else f"no water within {PORT_WATER_RADIUS_M:,.0f} m: a port must sit at its berth",
+        inputs = ["berth", place.id, place.lon, place.lat]
+        _unit(report, remembered, inputs, partial(_check_berth, place=place))
+
+
+def _check_berth(report: CheckReport, place: Place) -> None:
+    """Water at the berth, or within 500 m, 1 km or :data:`PORT_WATER_RADIUS_M` all round."""
+    import numpy as np
+
+    from corridors.geo.geodesy import wgs84
+    from corridors.geo.landmask import is_water
+
+    geod = wgs84()
+    azimuths = np.arange(0, 360, 15.0)
+    found = False
+    for radius in (0.0, 500.0, 1000.0, PORT_WATER_RADIUS_M):
+        lons, lats, _ = geod.fwd(
+            np.full(azimuths.shape, place.lon),
+            np.full(azimuths.shape, place.lat),
+            azimuths,
+            np.full(azimuths.shape, radius),
         )
+        if is_water(lons, lats).any():
+            found = True
+            break
+    report.add(
+        place.id,
+        "berth",
+        found,
+        f"water within {radius:,.0f} m"
+        if found
+        else f"no water within {PORT_WATER_RADIUS_M:,.0f} m: a port must sit at its berth",
+    )
 
 
 def check_shipments(report: CheckReport, network: Network) -> None:
@@ -457,31 +566,45 @@ def check_shipments(report: CheckReport, network: Network) -> None:
             )
 
 
-def check_zones(report: CheckReport, atlas: Atlas) -> None:
+def check_zones(
+    report: CheckReport, atlas: Atlas, *, remembered: MutableMapping[str, Any] | None = None
+) -> None:
     """Each area place (zone): a valid outline (no self-intersection) with its computed km², and
-    no corridor stopping at it (a zone is an area, not a node of the network)."""
+    no corridor stopping at it (a zone is an area, not a node of the network);
+    ``remembered``: as in :func:`check_atlas`, one unit a zone."""
+    stops = {stop: c.id for c in atlas.corridors.values() for stop in c.stops}
+    for place in atlas.places.values():
+        if place.area is None:
+            continue
+        zone, area, stopping = place.id, place.area, stops.get(place.id)
+        _unit(
+            report,
+            remembered,
+            ["zone", zone, area, stopping],
+            partial(_check_zone, zone=zone, area=area, stopping=stopping),
+        )
+
+
+def _check_zone(report: CheckReport, zone: str, area: Area, stopping: str | None) -> None:
+    """One zone: its outline valid, and no corridor (``stopping``: the one found) stops at it."""
     from shapely import MultiPolygon
     from shapely.validation import explain_validity
 
     from corridors.geo.geodesy import area_km2
 
-    stops = {stop: c.id for c in atlas.corridors.values() for stop in c.stops}
-    for place in atlas.places.values():
-        if place.area is None:
-            continue
-        shape = MultiPolygon([(rings[0], list(rings[1:])) for rings in place.area])
-        if not shape.is_valid:
-            report.add(place.id, "zone", False, f"outline is not valid: {explain_validity(shape)}")
-        elif place.id in stops:
-            report.add(
-                place.id,
-                "zone",
-                False,
-                f"corridor {stops[place.id]} stops at this zone; a zone is an area, not a stop: "
-                "end the line at a place inside it",
-            )
-        else:
-            report.add(place.id, "zone", True, f"{area_km2(place.area):,.1f} km² (computed)")
+    shape = MultiPolygon([(rings[0], list(rings[1:])) for rings in area])
+    if not shape.is_valid:
+        report.add(zone, "zone", False, f"outline is not valid: {explain_validity(shape)}")
+    elif stopping is not None:
+        report.add(
+            zone,
+            "zone",
+            False,
+            f"corridor {stopping} stops at this zone; a zone is an area, not a stop: "
+            "end the line at a place inside it",
+        )
+    else:
+        report.add(zone, "zone", True, f"{area_km2(area):,.1f} km² (computed)")
 
 
 def check_shipment_tonnes(report: CheckReport, atlas: Atlas) -> None:

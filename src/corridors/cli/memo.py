@@ -40,7 +40,16 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-__all__ = ["MEMO_FORMAT", "RACY_S", "answer", "inputs_key", "memo_path", "recall", "store"]
+__all__ = [
+    "MEMO_FORMAT",
+    "RACY_S",
+    "answer",
+    "code_key",
+    "inputs_key",
+    "memo_path",
+    "recall",
+    "store",
+]
 
 MEMO_FORMAT = 1
 RACY_S = 2.0
@@ -203,3 +212,26 @@ def answer(
         if encoded is not None:  # None: this answer cannot be kept faithfully
             store(path, key, encoded)
     return value
+
+
+def code_key(purpose: str) -> str | None:
+    """A key of the code and libraries only (for answers that are keyed by their own inputs,
+    such as the findings of :mod:`corridors.cli.check_units`): ``purpose``, the Python version
+    and executable, every installed distribution, and every file of the package (as in
+    :func:`inputs_key`). None when a package file changed within :data:`RACY_S` seconds or
+    the package cannot be read."""
+    digest = hashlib.sha256()
+    head = {
+        "format": MEMO_FORMAT,
+        "purpose": purpose,
+        "python": [sys.version, sys.executable],
+        "installed": _distributions(),
+    }
+    try:
+        digest.update(json.dumps(head, sort_keys=True).encode("utf-8", "surrogateescape"))
+        newest = _walk(_PACKAGE_DIR, digest, skip_dirs=frozenset({"__pycache__"}))
+    except (OSError, ValueError, TypeError):
+        return None
+    if time.time() - newest < RACY_S:
+        return None
+    return digest.hexdigest()

@@ -49,10 +49,16 @@ def check_report(
 
     def compute() -> CheckReport:
         from corridors.check import check_atlas
+        from corridors.cli.check_units import open_units, save_units
         from corridors.network.load import load_network
 
         network = load_network(atlas, on_cache_event=on_cache_event)
-        return check_atlas(network.atlas, network=network, **tolerances)
+        # each corridor's, port's and zone's findings kept by their inputs: cli/check_units.py
+        units = open_units(network.atlas.root)
+        report = check_atlas(network.atlas, network=network, remembered=units, **tolerances)
+        if units is not None:
+            save_units(units)
+        return report
 
     return memo.answer(
         _root(atlas),
