@@ -1,0 +1,392 @@
+"""``places.geojson`` read a column at a time when it is laid out plainly, labels folded once.
+
+Why: at 10^6 segments the atlas has ~600,000 places. Parsing them into dicts, validating each
+into a :class:`~corridors.atlas.model.Place`, folding every label for the uniqueness checks and
+again for the route file's label index, and encoding a JSON row per place took ~17 s of a first
+build (research/first-build-profile.md). A generated or bulk-exported file writes every place
+the same way::
+
+    {"type":"Feature","geometry":{"type":"Point","coordinates":[LON,LAT]},
+     "properties":{"id":"ID","name":"NAME","aliases":[...],"country":"C","kind":"K",
+     "sources":[...]}}
+
+(compact, these keys in this order, printable ASCII strings with no quote, backslash or space
+at either end, numbers with a decimal point and no exponent). :func:`scan_places` cuts such
+features out of the text with one regular expression per feature, without a JSON object per
+value; any other feature between them (the shipped atlas's, with native names or areas) is
+parsed by :mod:`json`'s own decoder and checked by the usual rules
+(:func:`~corridors.atlas.safe_input.check_document`, :func:`~corridors.atlas.read._plain_place`,
+:func:`~corridors.atlas.read._checked_place`). The plain columns are then checked a column at a
+time by the rules :func:`~corridors.atlas.read.parse_places` applies (unique ids, no label of two
+places, known sources, kinds, countries, positions on Earth), and every label is folded once, in
+bulk, for both the checks and the :class:`~corridors.atlas.names.LabelIndex`.
+
+It never decides that a file is invalid: a file it does not fully recognise, or any doubt, is
+``None``, and the caller reads the file the usual way, which names the problem. What it returns
+equals what :func:`json.loads` and :func:`~corridors.atlas.read.parse_places` make of the same
+bytes (tests/test_place_scan.py compares them on generated and fuzzed files).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from itertools import chain, repeat
+from pathlib import Path
+from typing import Any
+
+from corridors.atlas.model import AREA_KINDS, COUNTRIES, PLACE_KINDS, Place, Source
+from corridors.atlas.names import LabelIndex
+from corridors.atlas.native_names import native_labels
+from corridors.atlas.safe_input import MAX_JSON_DEPTH, _reject_constant, check_document
+from corridors.atlas.scripts import _APOSTROPHES, _SEPARATORS, fold, hangul_stem
+from corridors.errors import AtlasError
+
+__all__ = ["PlainPlaces", "PlacesRead", "scan_places"]
+
+_HEAD = '{"type":"FeatureCollection","features":['
+_TEXT = r"[!#-\[\]-~](?:[ -!#-\[\]-~]*[!#-\[\]-~])?"  # printable ASCII, no '"' '\', tidy
+_NUMBER = r"-?(?:0|[1-9][0-9]{0,2})\.[0-9]+"  # a float (json.loads: float(text)), |x| < 1000
+_ID = r"[a-z0-9][a-z0-9_-]*"  # ID_PATTERN, whole
+_FEATURE = re.compile(
+    '{"type":"Feature","geometry":{"type":"Point","coordinates":\\[(N),(N)\\]},'
+    '"properties":{"id":"(I)","name":"(T)","aliases":\\[((?:"T"(?:,"T")*)?)\\],'
+    '"country":"(T)","kind":"(T)","sources":\\[("T"(?:,"T")*)\\]}},'.replace("N", _NUMBER)
+    .replace("I", _ID)
+    .replace("T", _TEXT)
+)
+"""One plain feature and the comma after it; groups: lon, lat, id, name, aliases (the list's
+JSON text inside its brackets), country, kind, sources (likewise)."""
+_SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace
+_FIELDS = tuple(Place.__dataclass_fields__)
+_POINT_KINDS = frozenset(PLACE_KINDS) - frozenset(AREA_KINDS)
+
+
+@dataclass(frozen=True)
+class PlainPlaces:
+    """A run of consecutive plain features: their values as the file writes them."""
+
+    start: int
+    """The number of the run's first place (in file order)."""
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    aliases: tuple[str, ...]
+    """Each place's aliases as the JSON text inside the list's brackets (``""``: none)."""
+    countries: tuple[str, ...]
+    kinds: tuple[str, ...]
+    lons: tuple[str, ...]
+    """Longitudes as :func:`repr` writes them (the JSON encoder's text for the float)."""
+    lats: tuple[str, ...]
+    sources: tuple[str, ...]
+    """Each place's sources as the JSON text inside the list's brackets."""
+
+
+@dataclass(frozen=True)
+class PlacesRead:
+    """What :func:`scan_places` read."""
+
+    places: dict[str, Place]
+    """As :func:`~corridors.atlas.read.parse_places` returns them (same order, equal objects)."""
+    labels: LabelIndex
+    """:func:`~corridors.atlas.names.place_index` of an atlas with these places."""
+    plain: list[PlainPlaces]
+    """The plain runs, in order (their JSON rows can be written from the text)."""
+
+
+def scan_places(path: Path, data: bytes, sources: dict[str, Source]) -> PlacesRead | None:
+    """Read ``places.geojson`` from its bytes if it is plainly laid out and valid.
+
+    Parameters
+    ----------
+    path : Path
+        The file (only for the usual checks of the features that are not plain).
+    data : bytes
+        Its contents.
+    sources : dict
+        The atlas's sources (:func:`~corridors.atlas.read.parse_sources`).
+
+    Returns
+    -------
+    PlacesRead or None
+        None when the file is not recognised or anything in it would fail a check: the
+        caller then parses and validates it the usual way, which reports the problem.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not text.startswith(_HEAD):
+        return None
+    try:
+        return _read(path, text, sources)
+    except (AtlasError, ValueError, TypeError, RecursionError):
+        return None
+
+
+def _read(path: Path, text: str, sources: dict[str, Source]) -> PlacesRead | None:
+    parts = _cut(text)
+    if parts is None:
+        return None
+    ids: list[str] = []
+    places: list[Place] = []
+    plain: list[PlainPlaces] = []
+    labels = _Labels()
+    for part in parts:
+        if isinstance(part, list):
+            found = _plain_run(len(ids), part, sources)
+            if found is None:
+                return None
+            run, x, y = found
+            ids += run.ids
+            places += _places(run, x, y)
+            plain.append(run)
+            labels.add_plain(run)
+        else:
+            place = _one_place(path, len(ids), part, sources)
+            ids.append(place.id)
+            places.append(place)
+            labels.add(place)
+    keyed = dict(zip(ids, places, strict=True))
+    if len(keyed) != len(ids):
+        return None  # a duplicate id
+    index = labels.index()
+    if index is None:
+        return None
+    return PlacesRead(keyed, index, plain)
+
+
+def _cut(text: str) -> list[list[tuple[str, ...]] | Any] | None:
+    """The features in order: runs of plain ones (their groups) and others parsed by json."""
+    match = _FEATURE.match
+    decode = json.JSONDecoder(parse_constant=_reject_constant).raw_decode
+    parts: list[Any] = []
+    pos = len(_HEAD)
+    while True:
+        pos = _skip(text, pos)
+        found = match(text, pos)
+        if found is not None:
+            run = []
+            while found is not None:
+                run.append(found.groups())
+                pos = found.end()
+                found = match(text, pos)
+            parts.append(run)
+            continue
+        feature, pos = decode(text, pos)  # ValueError: not JSON here (the caller says so)
+        # Its place in the file is two levels down: the same depth limit as the whole file's.
+        check_document("", feature, max_depth=MAX_JSON_DEPTH - 2)
+        parts.append(feature)
+        pos = _skip(text, pos)
+        if text.startswith(",", pos):
+            pos += 1
+            continue
+        if not text.startswith("]", pos):
+            return None
+        pos = _skip(text, pos + 1)
+        if not text.startswith("}", pos) or _skip(text, pos + 1) != len(text):
+            return None
+        return parts
+
+
+def _skip(text: str, pos: int) -> int:
+    """The position after the JSON whitespace at ``pos``."""
+    found = _SPACE.match(text, pos)
+    return pos if found is None else found.end()
+
+
+def _texts(inside: str) -> tuple[str, ...]:
+    """The strings of a plain list from the JSON text inside its brackets."""
+    return tuple(inside[1:-1].split('","')) if inside else ()
+
+
+def _plain_run(
+    start: int, groups: list[tuple[str, ...]], sources: dict[str, Source]
+) -> tuple[PlainPlaces, list[float], list[float]] | None:
+    """The run's columns and positions, if every value passes the rules of
+    :func:`~corridors.atlas.read._plain_place` (what the pattern does not already ensure)."""
+    lons, lats, ids, names, aliases, countries, kinds, cited = zip(*groups, strict=True)
+    if not (
+        set(countries) <= set(COUNTRIES)
+        and set(kinds) <= _POINT_KINDS
+        and all(set(_texts(each)) <= sources.keys() for each in set(cited))
+    ):
+        return None
+    x, y = list(map(float, lons)), list(map(float, lats))
+    if not (min(x) >= -180.0 and max(x) <= 180.0 and min(y) >= -90.0 and max(y) <= 90.0):
+        return None
+    run = PlainPlaces(
+        start,
+        ids,
+        names,
+        aliases,
+        countries,
+        kinds,
+        lons if _canonical(lons) else tuple(map(float.__repr__, x)),
+        lats if _canonical(lats) else tuple(map(float.__repr__, y)),
+        cited,
+    )
+    return run, x, y
+
+
+_TRAILING_ZERO = re.compile(r"[0-9]0,")
+_TINY = re.compile(r"(?:^|,)-?0\.0000")
+
+
+def _canonical(numbers: tuple[str, ...]) -> bool:
+    """Whether each number (pattern ``_NUMBER``) is already ``repr(float(number))``.
+
+    True when each has at most 15 digits (so no shorter text makes the same float), no
+    trailing zero after its point except in ``.0``, and is not below 0.0001 (which repr
+    writes with an exponent). A False costs a repr per number, never a wrong text.
+    """
+    joined = ",".join(numbers) + ","
+    return (
+        max(map(len, numbers)) <= 16
+        and _TRAILING_ZERO.search(joined) is None
+        and _TINY.search(joined) is None
+    )
+
+
+def _places(run: PlainPlaces, x: list[float], y: list[float]) -> list[Place]:
+    """The run's :class:`Place` objects, equal to :func:`~corridors.atlas.read._plain_place`'s.
+
+    The frozen dataclass's ``__init__`` sets its twelve fields one ``object.__setattr__`` at a
+    time (~3 µs a place); the same instance dictionary (same fields, same order) is set whole.
+    """
+    aliases = {text: _texts(text) for text in set(run.aliases)}
+    cited = {text: _texts(text) for text in set(run.sources)}
+    values = [
+        {
+            "id": i,
+            "name": n,
+            "aliases": a,
+            "country": c,
+            "kind": k,
+            "lon": x,
+            "lat": y,
+            "sources": s,
+            "transfer": (),
+            "note": None,
+            "area": None,
+            "names": (),
+        }
+        for i, n, a, c, k, x, y, s in zip(
+            run.ids,
+            run.names,
+            map(aliases.__getitem__, run.aliases),
+            run.countries,
+            run.kinds,
+            x,
+            y,
+            map(cited.__getitem__, run.sources),
+            strict=True,
+        )
+    ]
+    made = list(map(object.__new__, repeat(Place, len(values))))
+    deque(map(object.__setattr__, made, repeat("__dict__"), values), maxlen=0)
+    return made
+
+
+def _one_place(path: Path, number: int, feature: Any, sources: dict[str, Source]) -> Place:
+    """A feature that is not plain, through the usual checks (AtlasError if one fails)."""
+    from corridors.atlas.read import _checked_place, _feature_where, _plain_place
+
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        raise AtlasError("not a feature")
+    place = _plain_place(feature.get("properties"), feature.get("geometry"), sources)
+    if place is not None:
+        return place
+    where = partial(_feature_where, path, number, feature)
+    return _checked_place(feature, where, {}, sources)[0]
+
+
+def _fold_ascii(labels: tuple[str, ...] | list[str]) -> list[str]:
+    """:func:`~corridors.atlas.scripts.fold` of ASCII labels without NUL, in one pass each."""
+    joined = "\0".join(labels).lower()
+    return list(map(str.strip, _SEPARATORS.sub(" ", _APOSTROPHES.sub("", joined)).split("\0")))
+
+
+class _Labels:
+    """Every place's labels in order, folded once: the uniqueness checks and the index."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []  # fold() of id, name, aliases, native labels, place by place
+        self.owners: list[str] = []
+        self.distinct = 0  # sum over places of their distinct fold() keys
+        self.cases: list[str] = []  # casefold() of id, name and aliases
+        self.case_distinct = 0  # sum over places of their distinct casefold() keys
+        self.native: list[tuple[int, int, str]] = []  # (first, end) of native keys, owner
+        self.odd: list[tuple[str, str]] = []  # (key, owner) of keys that may have a stem
+
+    def add_plain(self, run: PlainPlaces) -> None:
+        if any(run.aliases):
+            for i, n, a in zip(run.ids, run.names, run.aliases, strict=True):
+                self._add_labels(i, (i, n, *_texts(a)), ascii_only=True)
+            return
+        folded_ids, folded_names = _fold_ascii(run.ids), _fold_ascii(run.names)
+        self.keys += chain.from_iterable(zip(folded_ids, folded_names, strict=True))
+        self.owners += chain.from_iterable(zip(run.ids, run.ids, strict=True))
+        self.distinct += len(run.ids) + sum(map(str.__ne__, folded_ids, folded_names))
+        # casefold() of printable ASCII is lower()
+        cased = "\0".join(chain(run.ids, run.names)).lower().split("\0")
+        self.cases += cased
+        half = len(run.ids)
+        self.case_distinct += half + sum(map(str.__ne__, cased[:half], cased[half:]))
+
+    def add(self, place: Place) -> None:
+        """A place read the usual way; its native labels (only a fully checked place has
+        any) must name no place listed before it."""
+        own = (place.id, place.name, *place.aliases)
+        self._add_labels(place.id, own, ascii_only=False)
+        native = native_labels(place.names)
+        if native:
+            first = len(self.keys)
+            keys = [fold(label) for label in native]
+            self.keys += keys
+            self.owners += [place.id] * len(keys)
+            self.odd += [(key, place.id) for key in keys]
+            self.native.append((first, len(self.keys), place.id))
+            self.distinct += len(set(keys) - set(self.keys[first - len(own) : first]))
+
+    def _add_labels(self, owner: str, labels: tuple[str, ...], *, ascii_only: bool) -> None:
+        keys = _fold_ascii(labels) if ascii_only else [fold(label) for label in labels]
+        cased = [label.casefold() for label in labels]
+        self.keys += keys
+        self.owners += [owner] * len(keys)
+        self.distinct += len(set(keys))
+        self.cases += cased
+        self.case_distinct += len(set(cased))
+        if not ascii_only:
+            self.odd += [(key, owner) for key in keys]
+
+    def index(self) -> LabelIndex | None:
+        """The label index, or None if a label names two places (by casefold) or a native
+        name names a place listed before (by fold), as ``parse_places`` refuses them."""
+        if len(set(self.cases)) != self.case_distinct:
+            return None
+        exact: dict[str, tuple[str, ...]] = dict(zip(self.keys, zip(self.owners), strict=True))
+        if len(exact) != self.distinct:  # a key of two places: in order, first owner first
+            exact = _grouped(self.keys, self.owners)
+            first = dict(zip(reversed(self.keys), reversed(self.owners), strict=True))
+            for start, end, owner in self.native:
+                if any(first[key] != owner for key in self.keys[start:end]):
+                    return None
+        stems: dict[str, dict[str, None]] = {}
+        for key, owner in self.odd:
+            stem = hangul_stem(key)
+            if stem is not None:
+                stems.setdefault(stem, {})[owner] = None
+        return LabelIndex(exact, {k: tuple(v) for k, v in stems.items()}, "places")
+
+
+def _grouped(keys: list[str], owners: list[str]) -> dict[str, tuple[str, ...]]:
+    """Key -> its owners in first-seen order, keys in first-seen order (as LabelIndex.build)."""
+    table: dict[str, dict[str, None]] = {}
+    add: Callable[[str, dict[str, None]], dict[str, None]] = table.setdefault
+    for key, owner in zip(keys, owners, strict=True):
+        add(key, {})[owner] = None
+    return {k: tuple(v) for k, v in table.items()}
