@@ -22,9 +22,10 @@ import pytest
 
 from corridors.atlas.model import Atlas, Place, Source
 from corridors.atlas.names import place_index
-from corridors.atlas.place_scan import _canonical, scan_places
+from corridors.atlas.place_scan import _canonical, _fold_ascii, scan_places
 from corridors.atlas.read import parse_places
 from corridors.atlas.safe_input import check_document, parse_json_checked
+from corridors.atlas.scripts import fold
 from corridors.errors import AtlasError
 from corridors.network.cache import place_rows
 
@@ -146,6 +147,19 @@ def test_one_changed_feature_agrees(change: dict[str, Any]) -> None:
     _same(_file(features))
     features.reverse()
     _same(_file(features))
+
+
+@pytest.mark.parametrize("label", ["\u212aey", "\u017ftation", "Stra\u00dfe", "KEY", "k-e-y"])
+def test_labels_that_case_fold_to_a_plain_label_agree(label: str) -> None:
+    """A label outside ASCII whose casefold() is ASCII (the Kelvin sign, the long s) against
+    plain places' labels: refused when it is another place's by casefold, as parse_places does."""
+    features = [_feature(n) for n in range(6)]
+    features[1] = _feature(1, name="Key")
+    features[2] = _feature(2, name="Strasse", aliases=["station"])
+    features[4] = _feature(4, aliases=[label])
+    for order in (features, features[::-1]):
+        data = _file(order)
+        assert _same(data) == (_usual(data, SOURCES) is not None)
 
 
 def test_plain_file_is_read_plainly() -> None:
@@ -285,3 +299,16 @@ def test_numbers_are_written_as_repr_writes_them() -> None:
         assert _canonical((text,)) and repr(float(text)) == text
     for text in ("1.50", "0.00001", "1.0000000000000001", "100.10"):
         assert not _canonical((text,))
+
+
+def test_plain_labels_fold_as_fold_does() -> None:
+    rng = random.Random(11)
+    alphabet = "aZ09 _-'`.,()/&" + "".join(map(chr, range(32, 127)))
+    labels = [
+        "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 12))) for _ in range(4000)
+    ]
+    labels += ["a", "_a_", "-", "a - b", "O'Neil", "a``b", "x__ -y", " lead", "trail ", "A B"]
+    labels = [label for label in labels if "\0" not in label]
+    assert _fold_ascii(labels) == [fold(label) for label in labels]
+    for label in labels[:300]:
+        assert _fold_ascii([label]) == [fold(label)]

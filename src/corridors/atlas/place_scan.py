@@ -31,11 +31,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +42,7 @@ from corridors.atlas.model import AREA_KINDS, COUNTRIES, PLACE_KINDS, Place, Sou
 from corridors.atlas.names import LabelIndex
 from corridors.atlas.native_names import native_labels
 from corridors.atlas.safe_input import MAX_JSON_DEPTH, _reject_constant, check_document
-from corridors.atlas.scripts import _APOSTROPHES, _SEPARATORS, fold, hangul_stem
+from corridors.atlas.scripts import _SEPARATORS, fold, hangul_stem
 from corridors.errors import AtlasError
 
 __all__ = ["PlainPlaces", "PlacesRead", "scan_places"]
@@ -135,7 +134,9 @@ def _read(path: Path, text: str, sources: dict[str, Source]) -> PlacesRead | Non
     places: list[Place] = []
     plain: list[PlainPlaces] = []
     labels = _Labels()
-    for part in parts:
+    parts.reverse()
+    while parts:  # each part dropped once read
+        part = parts.pop()
         if isinstance(part, list):
             found = _plain_run(len(ids), part, sources)
             if found is None:
@@ -209,6 +210,9 @@ def _plain_run(
     """The run's columns and positions, if every value passes the rules of
     :func:`~corridors.atlas.read._plain_place` (what the pattern does not already ensure)."""
     lons, lats, ids, names, aliases, countries, kinds, cited = zip(*groups, strict=True)
+    del groups[:]  # each value is now held once
+    # One string object per distinct value (the pattern makes one per place).
+    countries, kinds, aliases, cited = map(_shared, (countries, kinds, aliases, cited))
     if not (
         set(countries) <= set(COUNTRIES)
         and set(kinds) <= _POINT_KINDS
@@ -232,49 +236,32 @@ def _plain_run(
     return run, x, y
 
 
-_TRAILING_ZERO = re.compile(r"[0-9]0,")
-_TINY = re.compile(r"(?:^|,)-?0\.0000")
+def _shared(values: tuple[str, ...]) -> tuple[str, ...]:
+    one = {value: value for value in set(values)}
+    return tuple(map(one.__getitem__, values))
+
+
+_NOT_REPR = re.compile(r"[0-9]0,|(?:^|,)-?0\.0000|[0-9.]{17}")
 
 
 def _canonical(numbers: tuple[str, ...]) -> bool:
     """Whether each number (pattern ``_NUMBER``) is already ``repr(float(number))``.
 
-    True when each has at most 15 digits (so no shorter text makes the same float), no
+    True when none has 16 digits or more (so no shorter text makes the same float), no
     trailing zero after its point except in ``.0``, and is not below 0.0001 (which repr
     writes with an exponent). A False costs a repr per number, never a wrong text.
     """
-    joined = ",".join(numbers) + ","
-    return (
-        max(map(len, numbers)) <= 16
-        and _TRAILING_ZERO.search(joined) is None
-        and _TINY.search(joined) is None
-    )
+    return _NOT_REPR.search(",".join(numbers) + ",") is None
 
 
 def _places(run: PlainPlaces, x: list[float], y: list[float]) -> list[Place]:
-    """The run's :class:`Place` objects, equal to :func:`~corridors.atlas.read._plain_place`'s.
-
-    The frozen dataclass's ``__init__`` sets its twelve fields one ``object.__setattr__`` at a
-    time (~3 µs a place); the same instance dictionary (same fields, same order) is set whole.
-    """
+    """The run's :class:`Place` objects, equal to :func:`~corridors.atlas.read._plain_place`'s
+    (equal lists of aliases and sources share one tuple)."""
     aliases = {text: _texts(text) for text in set(run.aliases)}
     cited = {text: _texts(text) for text in set(run.sources)}
-    values = [
-        {
-            "id": i,
-            "name": n,
-            "aliases": a,
-            "country": c,
-            "kind": k,
-            "lon": x,
-            "lat": y,
-            "sources": s,
-            "transfer": (),
-            "note": None,
-            "area": None,
-            "names": (),
-        }
-        for i, n, a, c, k, x, y, s in zip(
+    return list(
+        map(
+            Place,
             run.ids,
             run.names,
             map(aliases.__getitem__, run.aliases),
@@ -283,12 +270,8 @@ def _places(run: PlainPlaces, x: list[float], y: list[float]) -> list[Place]:
             x,
             y,
             map(cited.__getitem__, run.sources),
-            strict=True,
         )
-    ]
-    made = list(map(object.__new__, repeat(Place, len(values))))
-    deque(map(object.__setattr__, made, repeat("__dict__"), values), maxlen=0)
-    return made
+    )
 
 
 def _one_place(path: Path, number: int, feature: Any, sources: dict[str, Source]) -> Place:
@@ -305,71 +288,110 @@ def _one_place(path: Path, number: int, feature: Any, sources: dict[str, Source]
 
 
 def _fold_ascii(labels: tuple[str, ...] | list[str]) -> list[str]:
-    """:func:`~corridors.atlas.scripts.fold` of ASCII labels without NUL, in one pass each."""
-    joined = "\0".join(labels).lower()
-    return list(map(str.strip, _SEPARATORS.sub(" ", _APOSTROPHES.sub("", joined)).split("\0")))
+    """:func:`~corridors.atlas.scripts.fold` of plain labels (printable ASCII), in bulk.
+
+    In printable ASCII, fold's apostrophes are ``'`` and `````, its separators space, ``_``
+    and ``-`` (runs of them one space), and the only space to strip is a space.
+    """
+    text = "\0".join(labels).lower().replace("'", "").replace("`", "")
+    text = text.replace("_", " ").replace("-", " ")
+    if "  " in text:
+        text = _SEPARATORS.sub(" ", text)
+    keys = text.split("\0")
+    if " \0" in text or "\0 " in text or text.startswith(" ") or text.endswith(" "):
+        keys = list(map(str.strip, keys))
+    return keys
 
 
 class _Labels:
-    """Every place's labels in order, folded once: the uniqueness checks and the index."""
+    """Every place's labels in order, folded once: the uniqueness checks and the index.
+
+    ``parse_places`` refuses a label (id, name, alias) whose ``casefold()`` is another place's,
+    and a native name whose :func:`~corridors.atlas.scripts.fold` key an earlier place holds.
+    When no fold key belongs to two places (the usual case), neither can happen among ASCII
+    labels (their casefold is ``lower()``, and fold a function of it) nor for native names, so
+    only the few labels of places read the usual way are compared by casefold.
+    """
 
     def __init__(self) -> None:
         self.keys: list[str] = []  # fold() of id, name, aliases, native labels, place by place
         self.owners: list[str] = []
         self.distinct = 0  # sum over places of their distinct fold() keys
-        self.cases: list[str] = []  # casefold() of id, name and aliases
-        self.case_distinct = 0  # sum over places of their distinct casefold() keys
+        self.runs: list[PlainPlaces] = []
+        self.cases: list[str] = []  # casefold() of the labels of places read the usual way
+        self.case_distinct = 0  # sum over those places of their distinct casefold() keys
+        self.crossing: list[str] = []  # their casefold() keys of non-ASCII labels that are ASCII
         self.native: list[tuple[int, int, str]] = []  # (first, end) of native keys, owner
         self.odd: list[tuple[str, str]] = []  # (key, owner) of keys that may have a stem
 
     def add_plain(self, run: PlainPlaces) -> None:
+        self.runs.append(run)
         if any(run.aliases):
-            for i, n, a in zip(run.ids, run.names, run.aliases, strict=True):
-                self._add_labels(i, (i, n, *_texts(a)), ascii_only=True)
+            for owner, labels in zip(run.ids, _plain_labels(run), strict=True):
+                keys = _fold_ascii(labels)
+                self.keys += keys
+                self.owners += [owner] * len(keys)
+                self.distinct += len(set(keys))
             return
         folded_ids, folded_names = _fold_ascii(run.ids), _fold_ascii(run.names)
-        self.keys += chain.from_iterable(zip(folded_ids, folded_names, strict=True))
-        self.owners += chain.from_iterable(zip(run.ids, run.ids, strict=True))
-        self.distinct += len(run.ids) + sum(map(str.__ne__, folded_ids, folded_names))
-        # casefold() of printable ASCII is lower()
-        cased = "\0".join(chain(run.ids, run.names)).lower().split("\0")
-        self.cases += cased
-        half = len(run.ids)
-        self.case_distinct += half + sum(map(str.__ne__, cased[:half], cased[half:]))
+        # Each place's keys in order, its name's left out when it folds like its id.
+        other = list(map(str.__ne__, folded_ids, folded_names))
+        kept = list(chain.from_iterable(zip(repeat(True), other)))
+        self.keys += compress(chain.from_iterable(zip(folded_ids, folded_names, strict=True)), kept)
+        self.owners += compress(chain.from_iterable(zip(run.ids, run.ids, strict=True)), kept)
+        self.distinct += len(run.ids) + sum(other)
 
     def add(self, place: Place) -> None:
         """A place read the usual way; its native labels (only a fully checked place has
         any) must name no place listed before it."""
         own = (place.id, place.name, *place.aliases)
-        self._add_labels(place.id, own, ascii_only=False)
         native = native_labels(place.names)
+        keys = [fold(label) for label in own]
+        every = keys + [fold(label) for label in native]
         if native:
-            first = len(self.keys)
-            keys = [fold(label) for label in native]
-            self.keys += keys
-            self.owners += [place.id] * len(keys)
-            self.odd += [(key, place.id) for key in keys]
-            self.native.append((first, len(self.keys), place.id))
-            self.distinct += len(set(keys) - set(self.keys[first - len(own) : first]))
-
-    def _add_labels(self, owner: str, labels: tuple[str, ...], *, ascii_only: bool) -> None:
-        keys = _fold_ascii(labels) if ascii_only else [fold(label) for label in labels]
-        cased = [label.casefold() for label in labels]
-        self.keys += keys
-        self.owners += [owner] * len(keys)
-        self.distinct += len(set(keys))
+            self.native.append((len(self.keys) + len(keys), len(self.keys) + len(every), place.id))
+        self.keys += every
+        self.owners += [place.id] * len(every)
+        self.distinct += len(set(every))
+        self.odd += [(key, place.id) for key in every]
+        cased = [label.casefold() for label in own]
         self.cases += cased
         self.case_distinct += len(set(cased))
-        if not ascii_only:
-            self.odd += [(key, owner) for key in keys]
+        self.crossing += [
+            c for c, label in zip(cased, own, strict=True) if c.isascii() and not label.isascii()
+        ]
+
+    def _plain_cases(self) -> tuple[list[str], int]:
+        """casefold() of every plain label (lower(): printable ASCII), and the sum over plain
+        places of their distinct keys."""
+        cases: list[str] = []
+        distinct = 0
+        for run in self.runs:
+            if any(run.aliases):
+                for labels in _plain_labels(run):
+                    cased = [label.lower() for label in labels]
+                    cases += cased
+                    distinct += len(set(cased))
+                continue
+            half = len(run.ids)
+            cased = "\0".join(chain(run.ids, run.names)).lower().split("\0")
+            cases += cased
+            distinct += half + sum(map(str.__ne__, cased[:half], cased[half:]))
+        return cases, distinct
 
     def index(self) -> LabelIndex | None:
         """The label index, or None if a label names two places (by casefold) or a native
         name names a place listed before (by fold), as ``parse_places`` refuses them."""
-        if len(set(self.cases)) != self.case_distinct:
-            return None
         exact: dict[str, tuple[str, ...]] = dict(zip(self.keys, zip(self.owners), strict=True))
-        if len(exact) != self.distinct:  # a key of two places: in order, first owner first
+        if len(exact) == self.distinct:
+            if len(set(self.cases)) != self.case_distinct:
+                return None
+            if self.crossing and not set(self.crossing).isdisjoint(self._plain_cases()[0]):
+                return None
+        else:  # a fold key of two places: every check in full, first owner first
+            cases, distinct = self._plain_cases()
+            if len(set(cases).union(self.cases)) != distinct + self.case_distinct:
+                return None
             exact = _grouped(self.keys, self.owners)
             first = dict(zip(reversed(self.keys), reversed(self.owners), strict=True))
             for start, end, owner in self.native:
@@ -381,6 +403,11 @@ class _Labels:
             if stem is not None:
                 stems.setdefault(stem, {})[owner] = None
         return LabelIndex(exact, {k: tuple(v) for k, v in stems.items()}, "places")
+
+
+def _plain_labels(run: PlainPlaces) -> list[tuple[str, ...]]:
+    """Each plain place's id, name and aliases."""
+    return [(i, n, *_texts(a)) for i, n, a in zip(run.ids, run.names, run.aliases, strict=True)]
 
 
 def _grouped(keys: list[str], owners: list[str]) -> dict[str, tuple[str, ...]]:
