@@ -61,7 +61,6 @@ _FEATURE = re.compile(
 """One plain feature and the comma after it; groups: lon, lat, id, name, aliases (the list's
 JSON text inside its brackets), country, kind, sources (likewise)."""
 _SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace
-_FIELDS = tuple(Place.__dataclass_fields__)
 _POINT_KINDS = frozenset(PLACE_KINDS) - frozenset(AREA_KINDS)
 
 
@@ -77,9 +76,8 @@ class PlainPlaces:
     """Each place's aliases as the JSON text inside the list's brackets (``""``: none)."""
     countries: tuple[str, ...]
     kinds: tuple[str, ...]
-    lons: tuple[str, ...]
-    """Longitudes as :func:`repr` writes them (the JSON encoder's text for the float)."""
-    lats: tuple[str, ...]
+    lons: list[float]
+    lats: list[float]
     sources: tuple[str, ...]
     """Each place's sources as the JSON text inside the list's brackets."""
 
@@ -138,12 +136,11 @@ def _read(path: Path, text: str, sources: dict[str, Source]) -> PlacesRead | Non
     while parts:  # each part dropped once read
         part = parts.pop()
         if isinstance(part, list):
-            found = _plain_run(len(ids), part, sources)
-            if found is None:
+            run = _plain_run(len(ids), part, sources)
+            if run is None:
                 return None
-            run, x, y = found
             ids += run.ids
-            places += _places(run, x, y)
+            places += _places(run)
             plain.append(run)
             labels.add_plain(run)
         else:
@@ -206,13 +203,14 @@ def _texts(inside: str) -> tuple[str, ...]:
 
 def _plain_run(
     start: int, groups: list[tuple[str, ...]], sources: dict[str, Source]
-) -> tuple[PlainPlaces, list[float], list[float]] | None:
-    """The run's columns and positions, if every value passes the rules of
+) -> PlainPlaces | None:
+    """The run's columns, if every value passes the rules of
     :func:`~corridors.atlas.read._plain_place` (what the pattern does not already ensure)."""
     lons, lats, ids, names, aliases, countries, kinds, cited = zip(*groups, strict=True)
     del groups[:]  # each value is now held once
-    # One string object per distinct value (the pattern makes one per place).
-    countries, kinds, aliases, cited = map(_shared, (countries, kinds, aliases, cited))
+    # One string object per distinct value (the pattern makes one per place): Place objects
+    # keep them.
+    countries, kinds = _shared(countries), _shared(kinds)
     if not (
         set(countries) <= set(COUNTRIES)
         and set(kinds) <= _POINT_KINDS
@@ -229,11 +227,11 @@ def _plain_run(
         aliases,
         countries,
         kinds,
-        lons if _canonical(lons) else tuple(map(float.__repr__, x)),
-        lats if _canonical(lats) else tuple(map(float.__repr__, y)),
+        x,
+        y,
         cited,
     )
-    return run, x, y
+    return run
 
 
 def _shared(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -241,20 +239,7 @@ def _shared(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(map(one.__getitem__, values))
 
 
-_NOT_REPR = re.compile(r"[0-9]0,|(?:^|,)-?0\.0000|[0-9.]{17}")
-
-
-def _canonical(numbers: tuple[str, ...]) -> bool:
-    """Whether each number (pattern ``_NUMBER``) is already ``repr(float(number))``.
-
-    True when none has 16 digits or more (so no shorter text makes the same float), no
-    trailing zero after its point except in ``.0``, and is not below 0.0001 (which repr
-    writes with an exponent). A False costs a repr per number, never a wrong text.
-    """
-    return _NOT_REPR.search(",".join(numbers) + ",") is None
-
-
-def _places(run: PlainPlaces, x: list[float], y: list[float]) -> list[Place]:
+def _places(run: PlainPlaces) -> list[Place]:
     """The run's :class:`Place` objects, equal to :func:`~corridors.atlas.read._plain_place`'s
     (equal lists of aliases and sources share one tuple)."""
     aliases = {text: _texts(text) for text in set(run.aliases)}
@@ -267,8 +252,8 @@ def _places(run: PlainPlaces, x: list[float], y: list[float]) -> list[Place]:
             map(aliases.__getitem__, run.aliases),
             run.countries,
             run.kinds,
-            x,
-            y,
+            run.lons,
+            run.lats,
             map(cited.__getitem__, run.sources),
         )
     )

@@ -702,7 +702,7 @@ def place_rows(places: dict[str, Place], *, plain: Iterable[PlainPlaces] = ()) -
 
     ``plain``: runs of these places (in order) read plainly from the file
     (:func:`corridors.atlas.place_scan.scan_places`): their rows are formatted from the text
-    the file holds (strings that need no escaping, numbers as ``repr`` writes them), the
+    the file holds (strings that need no escaping) and the floats' ``repr``, the
     same bytes as the encoder's, without a row list and an encoder call per place.
     """
     values = list(places.values())
@@ -732,8 +732,9 @@ def place_rows(places: dict[str, Place], *, plain: Iterable[PlainPlaces] = ()) -
     return rows
 
 
-_PLAIN_PLACE_ROW = '["%s","%s",[%s],"%s","%s",%s,%s,[%s],[],null,null,[]]'
-"""A plain place's row (:data:`_ROWS`: no transfer, note, area or native names)."""
+_PLAIN_PLACE_ROW = '["%s","%s",[%s],"%s","%s",%r,%r,[%s],[],null,null,[]]'
+"""A plain place's row (:data:`_ROWS`: no transfer, note, area or native names; a float's
+``repr`` is the JSON encoder's text for it)."""
 
 
 def encode_row(row: list[Any]) -> bytes:
