@@ -20,13 +20,15 @@ from typing import Any
 
 import pytest
 
+from corridors.atlas import place_scan
 from corridors.atlas.model import Atlas, Place, Source
 from corridors.atlas.names import place_index
 from corridors.atlas.place_scan import _fold_ascii, scan_places
-from corridors.atlas.read import parse_places
+from corridors.atlas.read import parse_places, read_atlas_bytes
 from corridors.atlas.safe_input import check_document, parse_json_checked
 from corridors.atlas.scripts import fold
 from corridors.errors import AtlasError
+from corridors.network import firstbuild
 from corridors.network.cache import place_rows
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -298,3 +300,22 @@ def test_plain_labels_fold_as_fold_does() -> None:
     assert _fold_ascii(labels) == [fold(label) for label in labels]
     for label in labels[:300]:
         assert _fold_ascii([label]) == [fold(label)]
+
+
+def test_the_first_build_reads_a_generated_atlas_places_with_the_scanner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """So that tests/test_firstbuild.py's byte-for-byte comparisons cover this reader."""
+    root = generate.write(generate.generate(300, seed=5), tmp_path / "atlas")
+    seen: list[Any] = []
+
+    def spy(*args: Any) -> Any:
+        seen.append(real(*args))
+        return seen[-1]
+
+    real = place_scan.scan_places
+    monkeypatch.setattr(place_scan, "scan_places", spy)
+    monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path / "cache"))
+    contents, fingerprint = read_atlas_bytes(root)
+    assert firstbuild.write_caches(root, contents, fingerprint)
+    assert len(seen) == 1 and seen[0] is not None and seen[0].plain

@@ -222,12 +222,12 @@ def _build(root: Path, contents: dict[Path, bytes], fingerprint: str) -> Any:
     paths = list(contents)
     sources = parse_sources(root / SOURCES_FILE, parse(root / SOURCES_FILE))
     places_path = root / PLACES_FILE
-    read = scan_places(places_path, contents[places_path], sources)  # None: the usual way
-    if read is None:
+    scanned = scan_places(places_path, contents[places_path], sources)  # None: the usual way
+    if scanned is None:
         places = parse_places(places_path, parse(places_path), sources)
     else:
         del contents[places_path]
-        places = read.places
+        places = scanned.places
     phase("sources and places: parse, validate")
     corridor_dir = root / CORRIDORS_DIR
     parts: list[tuple[Path, CorridorColumns | list[Corridor]]] = []
@@ -328,10 +328,10 @@ def _build(root: Path, contents: dict[Path, bytes], fingerprint: str) -> Any:
     ptr: array[int] = array("q", [0])
     ptr.frombytes(np.cumsum(counts, dtype=np.int64).tobytes())
     phase("index: sea, transfers, nodes, lengths")
-    rows = (place_rows(places, plain=read.plain if read else ()), corridor_rows)
+    rows = (place_rows(places, plain=scanned.plain if scanned else ()), corridor_rows)
     phase("place rows")
     per_corridor = np.fromiter((len(via) if via else 0 for via in vias), np.int64, len(vias))
-    labels = read.labels if read else None
+    labels = scanned.labels if scanned else None
     return shim, index, ids, rows, (xy, ptr), per_corridor + 1, labels
 
 
