@@ -152,7 +152,7 @@ def write_caches(root: Path, contents: dict[Path, bytes], fingerprint: str) -> b
         contents.clear()
     if built is None:
         return False
-    shim, index, corridor_ids, rows, lines, pieces = built
+    shim, index, corridor_ids, rows, lines, pieces, labels = built
     tables, edge_codes = _coded_columns(index, corridor_ids, pieces)
     try:
         chunks = netcache.encode_network_parts(shim, index, lines=lines, rows=rows, tables=tables)
@@ -176,6 +176,7 @@ def write_caches(root: Path, contents: dict[Path, bytes], fingerprint: str) -> b
                 rows=rows,
                 lines=lines,
                 edge_codes=edge_codes,
+                labels=labels,
             )
             write_atomically(path, route)
             phase("route file encode + write")
@@ -184,8 +185,9 @@ def write_caches(root: Path, contents: dict[Path, bytes], fingerprint: str) -> b
 
 
 def _build(root: Path, contents: dict[Path, bytes], fingerprint: str) -> Any:
-    """The atlas (corridors only as sea lines), index, corridor ids, rows and lines; None
-    when a corridor is a duplicate (the object path names it)."""
+    """The atlas (corridors only as sea lines), index, corridor ids, rows, lines, pieces per
+    corridor and the place label index (None: made by the route file's encoder); None when a
+    corridor is a duplicate (the object path names it)."""
     from corridors.atlas.columns import CorridorColumns, plain_corridor_columns
     from corridors.atlas.model import (
         CORRIDORS_DIR,
@@ -197,6 +199,7 @@ def _build(root: Path, contents: dict[Path, bytes], fingerprint: str) -> Any:
         STATUSES,
         Atlas,
     )
+    from corridors.atlas.place_scan import scan_places
     from corridors.atlas.read import (
         parse_corridors,
         parse_places,
@@ -218,7 +221,13 @@ def _build(root: Path, contents: dict[Path, bytes], fingerprint: str) -> Any:
 
     paths = list(contents)
     sources = parse_sources(root / SOURCES_FILE, parse(root / SOURCES_FILE))
-    places = parse_places(root / PLACES_FILE, parse(root / PLACES_FILE), sources)
+    places_path = root / PLACES_FILE
+    scanned = scan_places(places_path, contents[places_path], sources)  # None: the usual way
+    if scanned is None:
+        places = parse_places(places_path, parse(places_path), sources)
+    else:
+        del contents[places_path]
+        places = scanned.places
     phase("sources and places: parse, validate")
     corridor_dir = root / CORRIDORS_DIR
     parts: list[tuple[Path, CorridorColumns | list[Corridor]]] = []
@@ -319,10 +328,11 @@ def _build(root: Path, contents: dict[Path, bytes], fingerprint: str) -> Any:
     ptr: array[int] = array("q", [0])
     ptr.frombytes(np.cumsum(counts, dtype=np.int64).tobytes())
     phase("index: sea, transfers, nodes, lengths")
-    rows = (place_rows(places), corridor_rows)
+    rows = (place_rows(places, plain=scanned.plain if scanned else ()), corridor_rows)
     phase("place rows")
     per_corridor = np.fromiter((len(via) if via else 0 for via in vias), np.int64, len(vias))
-    return shim, index, ids, rows, (xy, ptr), per_corridor + 1
+    labels = scanned.labels if scanned else None
+    return shim, index, ids, rows, (xy, ptr), per_corridor + 1, labels
 
 
 def _coded_columns(index: Any, corridor_ids: list[str], pieces: Any) -> tuple[Any, Any]:

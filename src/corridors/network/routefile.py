@@ -60,6 +60,8 @@ from corridors.paths import cache_dir
 if TYPE_CHECKING:
     import numpy as np
 
+    from corridors.atlas.names import LabelIndex
+
 __all__ = ["MIN_EDGES", "ROUTE_FORMAT", "RouteView", "ensure_route_file", "open_view"]
 
 ROUTE_FORMAT = 1
@@ -173,13 +175,14 @@ def _lookup(keys: list[str], name: str, sections: dict[str, array[Any]]) -> None
 def _labels(
     table: dict[str, tuple[str, ...]], code: dict[str, int], name: str, sections: dict[str, Any]
 ) -> None:
+    from itertools import accumulate, chain
+
     keys = list(table)
     _lookup(keys, name, sections)
-    members = array("q")
+    values = list(table.values())
+    members = array("q", map(code.__getitem__, chain.from_iterable(values)))
     ptr = array("q", [0])
-    for key in keys:
-        members.extend(code[i] for i in table[key])
-        ptr.append(len(members))
+    ptr.extend(accumulate(map(len, values)))
     sections[f"{name}_vptr"], sections[f"{name}_values"] = ptr, members
 
 
@@ -212,6 +215,7 @@ def encode_route_parts(
     rows: AtlasRows,
     lines: tuple[Any, Any],
     edge_codes: tuple[Any, Any, Any] | None = None,
+    labels: LabelIndex | None = None,
 ) -> list[bytes]:
     """:func:`encode_route_file` from its parts: ``atlas`` for its ``places`` and
     ``fingerprint`` (its corridors are not read), the index, the corridor ids in atlas
@@ -220,7 +224,8 @@ def encode_route_parts(
     (:mod:`corridors.network.firstbuild`) calls it without corridor objects; the bytes are
     the same. ``edge_codes``: each edge's start and end place as codes into
     ``index.place_ids`` and its corridor as a code into ``corridor_ids`` (their length: none),
-    as numpy arrays, when known (else looked up from the index's strings)."""
+    as numpy arrays, when known (else looked up from the index's strings). ``labels``: the
+    atlas's :func:`~corridors.atlas.names.place_index`, when already made."""
     import numpy as np
 
     from corridors.atlas.names import place_index
@@ -264,7 +269,8 @@ def encode_route_parts(
         ptr.append(len(members))
     sections["place_nodes_ptr"], sections["place_nodes"] = ptr, members
     _lookup(place_ids, "place", sections)
-    labels = place_index(atlas)
+    if labels is None:
+        labels = place_index(atlas)
     _labels(labels.exact, place_code, "label", sections)
     _labels(labels.stems, place_code, "stem", sections)
     _lookup(corridor_ids, "corridor", sections)
