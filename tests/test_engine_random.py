@@ -266,8 +266,8 @@ def test_a_route_searched_only_upward_is_caught(monkeypatch: pytest.MonkeyPatch)
     real = compiled._route_plan
 
     def upward_only(index, costs, key):  # noqa: ANN001, ANN202
-        graph, upward, alive = real(index, costs, key)
-        return graph, upward, alive | True
+        plan = real(index, costs, key)
+        return dataclasses.replace(plan, alive_list=[True] * len(plan.alive_list))
 
     monkeypatch.setattr(compiled, "_route_plan", upward_only)
     assert _route_mismatches() > 0

@@ -97,31 +97,64 @@ def shortest_path(
     """:func:`corridors.routing.search.shortest_path`, searched by ``scipy.sparse.csgraph``.
 
     ``costs`` may be a function giving them: it is called only when the route's graph is not
-    kept yet. Everything a route needs (the compiled graph, its peeled form) is kept with the
-    index under one key, so a warm route is one look-up, one search and the path read back.
+    kept yet. Everything a route needs (the compiled graph, its peeled form, the edge of each
+    step) is kept with the index under one key, so a warm route is one look-up, one search and
+    the path read back in one loop: at 1k segments the search itself is a few dozen
+    microseconds, and any per-call work beyond it shows in the benchmark against scipy
+    called directly (``benchmarks/cases.py route``).
     """
     plan = index.derived(("route", key), lambda: _route_plan(index, costs, key))
-    graph, upward, alive = plan
     # A search climbs out of a source's dead end but never into one: with every target in
     # the core, the upward matrix (``Peeled.upward``) will do.
-    matrix = upward
+    alive = plan.alive_list
+    matrix = plan.upward
     for node in targets:
         if not alive[node]:
-            matrix = graph.matrix
+            matrix = plan.graph.matrix
             break
     found = node_path(matrix, sources, targets)
     if found is None:
         return None
     cost, passed = found
-    return cost, _edges_along(graph, passed, index.node_count)
+    return cost, plan.edges_along(passed)
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    """What a route keeps with the index per options (see :func:`shortest_path`)."""
+
+    graph: CompiledGraph
+    upward: Any  # the core plus one entry up from each peeled node (``Peeled.upward``)
+    alive: np.ndarray  # per node: in the core
+    alive_list: list[bool]  # the same as a list (one look-up per target costs less)
+    edge_at: dict[int, int] | None  # row * nodes + column -> edge, below EDGE_DICT_MAX entries
+
+    def edges_along(self, passed: list[int]) -> list[int]:
+        """The edge of each step of a node path (its cheapest edge, as compiled)."""
+        at = self.edge_at
+        if at is None or len(passed) > EDGE_DICT_PATH:
+            return _edges_along(self.graph, passed, len(self.alive_list))
+        nodes = len(self.alive_list)
+        return [at[a * nodes + b] for a, b in zip(passed, passed[1:])]  # noqa: B905
+
+
+# A route reads the edge of each step from a dict when the graph has at most this many CSR
+# entries (a dict of them costs ~100 bytes each) and the path at most this many nodes; else
+# from the sorted keys with numpy (one call, which wins on long paths).
+EDGE_DICT_MAX = 200_000
+EDGE_DICT_PATH = 400
 
 
 def _route_plan(
     index: RouteIndex, costs: Sequence[float] | Callable[[], Sequence[float]], key: Hashable
-) -> tuple[CompiledGraph, Any, np.ndarray]:
+) -> RoutePlan:
     graph = compile_graph(index, costs() if callable(costs) else costs, key=key)
     peeled = peel.peel(index, graph.matrix, key=key)
-    return graph, peeled.upward, peeled.alive
+    edge_at = None
+    if len(graph.keys) <= EDGE_DICT_MAX:
+        edge_at = dict(zip(graph.keys.tolist(), graph.edge_of.tolist(), strict=True))
+    alive = peeled.alive
+    return RoutePlan(graph, peeled.upward, alive, alive.tolist(), edge_at)
 
 
 def _edges_along(graph: CompiledGraph, passed: list[int], nodes: int) -> list[int]:
