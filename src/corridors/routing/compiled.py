@@ -40,9 +40,11 @@ if TYPE_CHECKING:
 # cells in one such block (rows x nodes floats, 64 MB), never sources x nodes.
 CHUNK_ROWS = 64
 CHUNK_CELLS = 8 * 2**20
-# From this many nodes a matrix searches the graph less its dead ends (:mod:`.peel`), made
-# for its hubs (below it, making that costs more than it saves); a route always does.
+# From this many nodes, or this many source groups, a matrix searches the graph less its
+# dead ends (:func:`.peel.upward_graph`), made for its hubs (below both, making that costs
+# more than it saves: ~0.4 ms at 1k nodes, against ~15 % of each search); a route always does.
 PEEL_MIN_NODES = 2_000
+PEEL_MIN_SOURCES = 32
 # A limited search (:func:`path_in`) grows its limit this many times, by this factor each time.
 LIMIT_TRIES = 6
 LIMIT_GROWTH = 3.0
@@ -256,10 +258,12 @@ def costs_between(
     joined to each member by a zero-cost edge towards it (nothing leads back to it, so no path
     passes it). That search is the multi-source search of the group (``min_only``), exactly:
     each member costs 0.0 + 0.0 = 0.0 and every sum after it is the same sum, in the same
-    order. From :data:`PEEL_MIN_NODES` nodes the graph searched is the core without its dead
-    ends plus the branches to the query's own nodes (:func:`corridors.routing.peel.search_graph`),
-    renumbered to what is kept. Only the target columns are kept: memory is O(chunk x nodes +
-    sources x targets), never quadratic in the number of nodes.
+    order. From :data:`PEEL_MIN_NODES` nodes or :data:`PEEL_MIN_SOURCES` source groups the
+    graph searched is the core without its dead ends plus the upward entries of the branches
+    to the query's own nodes (:func:`corridors.routing.peel.upward_graph`), renumbered to what
+    is kept, and each block of rows is folded down those branches after its search
+    (:func:`corridors.routing.peel.fold`). Only the target columns are kept: memory is
+    O(chunk x nodes + sources x targets), never quadratic in the number of nodes.
     """
     graph = compile_graph(index, costs, key=key)
     same = targets is sources
@@ -267,12 +271,13 @@ def costs_between(
     sources = _joined_at_zero(graph, sources, index.node_count)
     targets = sources if same else _joined_at_zero(graph, targets, index.node_count)
     across = _Layout.of(targets)
-    if index.node_count < PEEL_MIN_NODES:
+    folds: peel.Folds = []
+    if index.node_count < PEEL_MIN_NODES and len(sources) < PEEL_MIN_SOURCES:
         base, new = graph.matrix, None
     else:
         terminals = {*across.nodes, *(n for group in sources for n in group)}
         peeled = peel.peel(index, graph.matrix, key=key)
-        base, new = peel.search_graph(graph.matrix, peeled, terminals)
+        base, new, folds = peel.upward_graph(graph.matrix, peeled, terminals, graph.keys)
     if new is not None:  # the query's nodes, renumbered as the searched graph is
         columns = new[np.asarray(across.nodes, dtype=np.int64)]
         sources = [new[np.asarray(group, dtype=np.int64)].tolist() for group in sources]
@@ -285,6 +290,7 @@ def costs_between(
     for lo in range(0, len(filled) if len(columns) else 0, step):
         chunk = filled[lo : lo + step]
         block = dijkstra(matrix, directed=True, indices=[starts[k] for k in chunk])
+        peel.fold(block, folds)
         rows[chunk] = block[:, columns]
         if progress is not None:
             progress.advance(sum(weights[k] for k in chunk))
