@@ -114,11 +114,38 @@ def shortest_path(
         if not alive[node]:
             matrix = plan.graph.matrix
             break
+    if len(targets) == 1 and plan.edge_at is not None:
+        (target,) = targets
+        return _path_to(matrix, sources, target, plan.edge_at, len(alive))
     found = node_path(matrix, sources, targets)
     if found is None:
         return None
     cost, passed = found
     return cost, plan.edges_along(passed)
+
+
+def _path_to(
+    matrix: Any, sources: Sequence[int], target: int, edge_at: dict[int, int], nodes: int
+) -> tuple[float, list[int]] | None:
+    """:func:`node_path` to one target, read back as edges in the same loop (a route between
+    two places of one node each: the common case, where this loop is most of the Python)."""
+    starts = sources if len(sources) == 1 else sorted(set(sources))
+    dist, pred = dijkstra(
+        matrix, directed=True, indices=starts, min_only=True, return_predecessors=True
+    )[:2]
+    cost = dist.item(target)
+    if cost == math.inf:
+        return None
+    edges = []
+    step = pred.item
+    node = target
+    before = step(node)
+    while before >= 0:
+        edges.append(edge_at[before * nodes + node])
+        node = before
+        before = step(node)
+    edges.reverse()
+    return cost, edges
 
 
 @dataclass(frozen=True)
