@@ -11,8 +11,9 @@ The CSR holds, for each ordered node pair, the cheapest usable edge (the lowest 
 equally cheap ones, as the Python core keeps). Explicit zero costs (rail <-> sea transfers by
 distance) stay edges: scipy treats stored zeros in a sparse graph as edges. The matrix is kept
 with the index per options (never written to the network cache), and so is its peeled form
-(:mod:`corridors.routing.peel`: the graph less its dead ends), which routes and large matrices
-search instead (a matrix renumbered to the nodes it keeps). A matrix searches each source
+(:mod:`corridors.routing.peel`: the graph less its dead ends), which routes and matrices of
+many hubs search instead (a matrix renumbered to the nodes it keeps, its costs folded down
+the dead ends afterwards). A matrix searches each source
 group once, a group of several nodes from a node added for the query (see
 :func:`costs_between`), all in shared calls. ``tests/test_engine_peel.py`` and
 ``tests/test_engine_random.py`` (random graphs, and each shortcut broken on purpose) prove

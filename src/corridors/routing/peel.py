@@ -4,15 +4,18 @@ A node with at most one neighbour lies on no path between two other nodes (a pat
 end must come back the way it went). Peeling such nodes until none is left leaves the graph's
 2-core: on the generated benchmark atlases a quarter of the nodes are peeled, and a search
 among the core's nodes settles only those. :func:`peel` does it once per compiled graph (kept
-with the index, as the graph is); :func:`search_graph` gives a matrix query the core plus the
-branches leading from the core to its own sources and targets, which may lie in peeled trees;
-``Peeled.upward`` gives a route whose targets are in the core the core plus one upward
-entry per peeled node (a search climbs out of a dead end, never into one), made once.
+with the index, as the graph is). ``Peeled.upward`` gives a route whose targets are in the
+core the core plus one upward entry per peeled node (a search climbs out of a dead end, never
+into one), made once; :func:`upward_graph` gives a matrix query the core plus the upward
+entries of the branches to its own sources and targets (which may lie in peeled trees), and
+:func:`fold` then carries each block of searched costs down those branches.
 
 Same answer: every path between two nodes kept is a path of the graph, and every simple path
 of the graph between two nodes kept lies in what is kept, so the cost of each kept node is the
-same sum of the same edge costs, in the same order, as on the whole graph.
-``tests/test_engine_peel.py`` checks identical costs and paths against the Python core.
+same sum of the same edge costs, in the same order, as on the whole graph; a cost folded down
+a branch is the same addition the search would have made (see :func:`upward_graph`).
+``tests/test_engine_peel.py`` and ``tests/test_engine_random.py`` check identical costs and
+paths against the Python core.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import numpy as np
 if TYPE_CHECKING:
     from corridors.network.index import RouteIndex
 
-__all__ = ["Folds", "Peeled", "peel", "search_graph", "upward_graph"]
+__all__ = ["Folds", "Peeled", "fold", "peel", "upward_graph"]
 
 
 @dataclass(frozen=True)
@@ -83,33 +86,6 @@ def _restrict(matrix: Any, rows: np.ndarray, entry: np.ndarray) -> Any:
     return csr_matrix((matrix.data[entry], matrix.indices[entry], indptr), shape=matrix.shape)
 
 
-def search_graph(matrix: Any, peeled: Peeled, terminals: Iterable[int]) -> tuple[Any, np.ndarray]:
-    """The graph to search between ``terminals`` in both directions: the core, plus the
-    branch from each terminal outside it back to the core (up the nodes it hung from),
-    renumbered to the nodes kept (in their order), and the new number of every node (-1: not
-    kept). Renumbering changes no edge and no cost: only the nodes a search must initialise
-    and the width of every row it returns (a quarter less on the benchmark atlases)."""
-    from scipy.sparse import csr_matrix
-
-    alive, parent = peeled.alive, peeled.parent
-    keep = alive.copy()
-    for node in {node for node in terminals if not alive[node]}:
-        while node >= 0 and not keep[node]:
-            keep[node] = True
-            node = int(parent[node])
-    rows, cols = peeled.rows, matrix.indices
-    entry = keep[rows] & keep[cols]
-    kept = np.flatnonzero(keep)
-    new = np.full(len(keep), -1, dtype=np.int64)
-    new[kept] = np.arange(len(kept))
-    size = len(kept)
-    # Numbers keep the nodes' order, so rows stay in CSR order and columns sorted in each.
-    indptr = np.zeros(size + 1, dtype=matrix.indptr.dtype)
-    np.cumsum(np.bincount(new[rows[entry]], minlength=size), out=indptr[1:])
-    columns = new[cols[entry]].astype(cols.dtype)
-    return csr_matrix((matrix.data[entry], columns, indptr), shape=(size, size)), new
-
-
 # One level of a fold (:func:`upward_graph`): peeled nodes, the node each hung from, and the
 # cost of the entry from that node down to it (all in the searched graph's numbers).
 Folds = list[tuple[np.ndarray, np.ndarray, np.ndarray]]
@@ -120,9 +96,10 @@ def upward_graph(
 ) -> tuple[Any, np.ndarray, Folds]:
     """The graph a matrix searches between ``terminals``: the core, plus the branch from each
     terminal outside it up to the core, with only the upward entries of those branches (a
-    search climbs out of a dead end, never into one), renumbered like :func:`search_graph`;
-    the new number of every node (-1: not kept); and the fold that gives the kept peeled
-    nodes their costs afterwards, level by level from the core down (:func:`fold`).
+    search climbs out of a dead end, never into one), renumbered to the nodes kept in their
+    order (rows stay in CSR order, columns sorted in each); the new number of every node (-1:
+    not kept); and the fold that gives the kept peeled nodes their costs afterwards, level by
+    level from the core down (:func:`fold`).
 
     Same answer: a search's cost at a node is the least of (cost of a neighbour + the entry
     from it), the same float additions whatever the order they are made in. A peeled node's
