@@ -232,6 +232,32 @@ def test_the_comparisons_pass_on_the_examples() -> None:
     assert _route_mismatches() == 0
 
 
+@pytest.mark.parametrize(("dict_max", "dict_path"), [(0, 400), (10**9, 0), (10**9, 400)])
+def test_a_route_reads_its_edges_the_same_either_way(
+    monkeypatch: pytest.MonkeyPatch, dict_max: int, dict_path: int
+) -> None:
+    """Edges read from the plan's dict (one target, or a short path) or from the sorted keys
+    with numpy (a large graph, or a long path): the same route."""
+    monkeypatch.setattr(compiled, "EDGE_DICT_MAX", dict_max)
+    monkeypatch.setattr(compiled, "EDGE_DICT_PATH", dict_path)
+    assert _route_mismatches() == 0
+
+
+def test_a_route_reading_the_wrong_edge_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dict maps (row, column) to the edge of that step: each edge id off by one, the
+    route reads other edges."""
+    real = compiled._route_plan
+
+    def shifted_edges(index, costs, key):  # noqa: ANN001, ANN202
+        plan = real(index, costs, key)
+        assert plan.edge_at is not None
+        wrong = {k: plan.edge_at[k] + 1 for k in plan.edge_at}
+        return dataclasses.replace(plan, edge_at=wrong)
+
+    monkeypatch.setattr(compiled, "_route_plan", shifted_edges)
+    assert _route_mismatches() > 0
+
+
 def test_a_group_source_joined_at_a_cost_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     real = compiled._with_group_sources
 
