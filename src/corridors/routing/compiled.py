@@ -169,9 +169,9 @@ class RoutePlan:
 
 
 # A route reads the edge of each step from a dict when the graph has at most this many CSR
-# entries (a dict of them costs ~100 bytes each) and the path at most this many nodes; else
-# from the sorted keys with numpy (one call, which wins on long paths).
-EDGE_DICT_MAX = 200_000
+# entries (~100 bytes each in a dict: 5 MB at 10k segments) and, to several targets, the path
+# at most this many nodes; else from the sorted keys with numpy (one call per path).
+EDGE_DICT_MAX = 50_000
 EDGE_DICT_PATH = 400
 
 
