@@ -392,14 +392,23 @@ class _Layout:
         lead = len(self.filled)
         if not self.rounds and lead == self.count == values.shape[axis]:
             return values
-        view = values if axis == 0 else values.T
-        best = view[:lead].copy()
+        if axis == 1:  # along each row: no transposed (strided) view of a C-ordered array
+            best = values[:, :lead].copy()
+            for positions, start in self.rounds:
+                extra = values[:, start : start + len(positions)]
+                best[:, positions] = np.minimum(best[:, positions], extra)
+            if lead == self.count:
+                return best
+            out = np.full((values.shape[0], self.count), np.inf)
+            out[:, self.filled] = best
+            return out
+        best = values[:lead].copy()
         for positions, start in self.rounds:
-            extra = view[start : start + len(positions)]
+            extra = values[start : start + len(positions)]
             best[positions] = np.minimum(best[positions], extra)
-        out = np.full((self.count, view.shape[1]), np.inf)
+        out = np.full((self.count, values.shape[1]), np.inf)
         out[self.filled] = best
-        return out if axis == 0 else out.T
+        return out
 
 
 def _joined_at_zero(
