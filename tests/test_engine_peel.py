@@ -106,6 +106,7 @@ def test_matrices_over_dead_ends_and_ports_are_the_python_core_s(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(compiled, "PEEL_MIN_NODES", peel_min_nodes)
+    monkeypatch.setattr(compiled, "PEEL_MIN_SOURCES", peel_min_nodes)
     _, peeled = _peeled(network, options)
     modes = set(options.modes)
     dead = _dead_ends(network, peeled, modes)

@@ -96,6 +96,7 @@ def test_every_matrix_layout_agrees(
     sources, targets = _groups(network, rng, 70), _groups(network, rng, 30)
     python = costs_between(network.index, sources, targets, options, engine="python")
     monkeypatch.setattr(compiled, "PEEL_MIN_NODES", peel_min_nodes)
+    monkeypatch.setattr(compiled, "PEEL_MIN_SOURCES", peel_min_nodes)
     monkeypatch.setattr(compiled, "CHUNK_ROWS", chunk_rows)
     scipy = costs_between(network.index, sources, targets, options, engine="scipy")
     assert python == scipy

@@ -149,7 +149,27 @@ def test_a_matrix_is_the_python_core_s(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(compiled, "CHUNK_ROWS", chunk)
         patch.setattr(compiled, "PEEL_MIN_NODES", 0 if peeled else 10**9)
+        patch.setattr(compiled, "PEEL_MIN_SOURCES", 0 if peeled else 10**9)
         assert engine_rows(index, costs, sources, targets) == expected
+
+
+def test_a_piece_of_no_core_whose_last_two_nodes_hung_from_each_other() -> None:
+    """A path 0-1-2-3 apart from a cycle: 0 and 3 are peeled first, then 1 and 2 in one round,
+    each hung from the other; folding down to 0 and 3 starts below that pair."""
+    index = make_index(7, [(0, 1), (1, 2), (2, 3), (4, 5), (5, 6), (6, 4), (3, 3)])
+    costs = [3.25, 0.5, 7.125, 1.0, 2.0, 4.0, 1.0]
+    groups = [[0], [3], [4], [1, 5], [2], [6, 0]]
+    matrix = compiled.compile_graph(index, costs, key=("pair",)).matrix
+    peeled = peel.peel(index, matrix, key=("pair",))
+    assert peeled.parent[1] == 2 and peeled.parent[2] == 1  # the pair this test is about
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(compiled, "PEEL_MIN_NODES", 0)
+        assert engine_rows(index, costs, groups, groups) == python_rows(
+            index, costs, groups, groups
+        )
+        assert engine_rows(index, costs, groups, groups[::-1]) == python_rows(
+            index, costs, groups, groups[::-1]
+        )
 
 
 def test_a_chunk_is_never_larger_than_its_cell_budget() -> None:
@@ -185,6 +205,7 @@ def _matrix_mismatches(peeled: bool = True) -> int:
     found = 0
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(compiled, "PEEL_MIN_NODES", 0 if peeled else 10**9)
+        patch.setattr(compiled, "PEEL_MIN_SOURCES", 0 if peeled else 10**9)
         for index, costs, groups in _examples(21, 40):
             found += engine_rows(index, costs, groups, groups) != python_rows(
                 index, costs, groups, groups
@@ -209,6 +230,32 @@ def test_the_comparisons_pass_on_the_examples() -> None:
     assert _matrix_mismatches(True) == 0
     assert _matrix_mismatches(False) == 0
     assert _route_mismatches() == 0
+
+
+@pytest.mark.parametrize(("dict_max", "dict_path"), [(0, 400), (10**9, 0), (10**9, 400)])
+def test_a_route_reads_its_edges_the_same_either_way(
+    monkeypatch: pytest.MonkeyPatch, dict_max: int, dict_path: int
+) -> None:
+    """Edges read from the plan's dict (one target, or a short path) or from the sorted keys
+    with numpy (a large graph, or a long path): the same route."""
+    monkeypatch.setattr(compiled, "EDGE_DICT_MAX", dict_max)
+    monkeypatch.setattr(compiled, "EDGE_DICT_PATH", dict_path)
+    assert _route_mismatches() == 0
+
+
+def test_a_route_reading_the_wrong_edge_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dict maps (row, column) to the edge of that step: each edge id off by one, the
+    route reads other edges."""
+    real = compiled._route_plan
+
+    def shifted_edges(index, costs, key):  # noqa: ANN001, ANN202
+        plan = real(index, costs, key)
+        assert plan.edge_at is not None
+        wrong = {k: plan.edge_at[k] + 1 for k in plan.edge_at}
+        return dataclasses.replace(plan, edge_at=wrong)
+
+    monkeypatch.setattr(compiled, "_route_plan", shifted_edges)
+    assert _route_mismatches() > 0
 
 
 def test_a_group_source_joined_at_a_cost_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -237,27 +284,52 @@ def test_a_graph_without_the_branches_to_its_nodes_is_caught(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Each node of the query is kept, but not the nodes up from it to the core."""
-    real = peel.search_graph
+    real = peel.upward_graph
 
-    def cut(matrix, peeled, terminals):  # noqa: ANN001, ANN202
+    def cut(matrix, peeled, terminals, keys):  # noqa: ANN001, ANN202
         parent = np.full_like(peeled.parent, -1)
-        return real(matrix, dataclasses.replace(peeled, parent=parent), terminals)
+        return real(matrix, dataclasses.replace(peeled, parent=parent), terminals, keys)
 
-    monkeypatch.setattr(peel, "search_graph", cut)
+    monkeypatch.setattr(peel, "upward_graph", cut)
     assert _matrix_mismatches() > 0
 
 
 def test_a_renumbering_off_by_one_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = peel.search_graph
+    real = peel.upward_graph
 
-    def shifted(matrix, peeled, terminals):  # noqa: ANN001, ANN202
-        found, new = real(matrix, peeled, terminals)
+    def shifted(matrix, peeled, terminals, keys):  # noqa: ANN001, ANN202
+        found, new, folds = real(matrix, peeled, terminals, keys)
         kept = new >= 0
         new = new.copy()
         new[kept] = (new[kept] + 1) % found.shape[0]
-        return found, new
+        return found, new, folds
 
-    monkeypatch.setattr(peel, "search_graph", shifted)
+    monkeypatch.setattr(peel, "upward_graph", shifted)
+    assert _matrix_mismatches() > 0
+
+
+def test_a_matrix_not_folded_down_its_branches_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search climbs out of dead ends only: a target in one needs the fold."""
+    monkeypatch.setattr(peel, "fold", lambda block, folds: None)
+    assert _matrix_mismatches() > 0
+
+
+def test_a_fold_that_forgets_the_climb_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dead end's cost from a source below it is its climb, not its parent's plus the
+    entry down: the fold keeps the lesser of the two."""
+
+    def overwrite(block, folds):  # noqa: ANN001, ANN202
+        for nodes, up, down in folds:
+            block[:, nodes] = block[:, up] + down
+
+    monkeypatch.setattr(peel, "fold", overwrite)
+    assert _matrix_mismatches() > 0
+
+
+def test_a_fold_from_the_bottom_up_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parents first: a node's parent must be final before the node is."""
+    real = peel.fold
+    monkeypatch.setattr(peel, "fold", lambda block, folds: real(block, folds[::-1]))
     assert _matrix_mismatches() > 0
 
 
@@ -266,8 +338,8 @@ def test_a_route_searched_only_upward_is_caught(monkeypatch: pytest.MonkeyPatch)
     real = compiled._route_plan
 
     def upward_only(index, costs, key):  # noqa: ANN001, ANN202
-        graph, upward, alive = real(index, costs, key)
-        return graph, upward, alive | True
+        plan = real(index, costs, key)
+        return dataclasses.replace(plan, alive_list=[True] * len(plan.alive_list))
 
     monkeypatch.setattr(compiled, "_route_plan", upward_only)
     assert _route_mismatches() > 0

@@ -11,8 +11,9 @@ The CSR holds, for each ordered node pair, the cheapest usable edge (the lowest 
 equally cheap ones, as the Python core keeps). Explicit zero costs (rail <-> sea transfers by
 distance) stay edges: scipy treats stored zeros in a sparse graph as edges. The matrix is kept
 with the index per options (never written to the network cache), and so is its peeled form
-(:mod:`corridors.routing.peel`: the graph less its dead ends), which routes and large matrices
-search instead (a matrix renumbered to the nodes it keeps). A matrix searches each source
+(:mod:`corridors.routing.peel`: the graph less its dead ends), which routes and matrices of
+many hubs search instead (a matrix renumbered to the nodes it keeps, its costs folded down
+the dead ends afterwards). A matrix searches each source
 group once, a group of several nodes from a node added for the query (see
 :func:`costs_between`), all in shared calls. ``tests/test_engine_peel.py`` and
 ``tests/test_engine_random.py`` (random graphs, and each shortcut broken on purpose) prove
@@ -40,9 +41,11 @@ if TYPE_CHECKING:
 # cells in one such block (rows x nodes floats, 64 MB), never sources x nodes.
 CHUNK_ROWS = 64
 CHUNK_CELLS = 8 * 2**20
-# From this many nodes a matrix searches the graph less its dead ends (:mod:`.peel`), made
-# for its hubs (below it, making that costs more than it saves); a route always does.
+# From this many nodes, or this many source groups, a matrix searches the graph less its
+# dead ends (:func:`.peel.upward_graph`), made for its hubs (below both, making that costs
+# more than it saves: ~0.4 ms at 1k nodes, against ~15 % of each search); a route always does.
 PEEL_MIN_NODES = 2_000
+PEEL_MIN_SOURCES = 32
 # A limited search (:func:`path_in`) grows its limit this many times, by this factor each time.
 LIMIT_TRIES = 6
 LIMIT_GROWTH = 3.0
@@ -97,31 +100,91 @@ def shortest_path(
     """:func:`corridors.routing.search.shortest_path`, searched by ``scipy.sparse.csgraph``.
 
     ``costs`` may be a function giving them: it is called only when the route's graph is not
-    kept yet. Everything a route needs (the compiled graph, its peeled form) is kept with the
-    index under one key, so a warm route is one look-up, one search and the path read back.
+    kept yet. Everything a route needs (the compiled graph, its peeled form, the edge of each
+    step) is kept with the index under one key, so a warm route is one look-up, one search and
+    the path read back in one loop: at 1k segments the search itself is a few dozen
+    microseconds, and any per-call work beyond it shows in the benchmark against scipy
+    called directly (``benchmarks/cases.py route``).
     """
     plan = index.derived(("route", key), lambda: _route_plan(index, costs, key))
-    graph, upward, alive = plan
     # A search climbs out of a source's dead end but never into one: with every target in
     # the core, the upward matrix (``Peeled.upward``) will do.
-    matrix = upward
+    alive = plan.alive_list
+    matrix = plan.upward
     for node in targets:
         if not alive[node]:
-            matrix = graph.matrix
+            matrix = plan.graph.matrix
             break
+    if len(targets) == 1 and plan.edge_at is not None:
+        (target,) = targets
+        return _path_to(matrix, sources, target, plan.edge_at, len(alive))
     found = node_path(matrix, sources, targets)
     if found is None:
         return None
     cost, passed = found
-    return cost, _edges_along(graph, passed, index.node_count)
+    return cost, plan.edges_along(passed)
+
+
+def _path_to(
+    matrix: Any, sources: Sequence[int], target: int, edge_at: dict[int, int], nodes: int
+) -> tuple[float, list[int]] | None:
+    """:func:`node_path` to one target, read back as edges in the same loop (a route between
+    two places of one node each: the common case, where this loop is most of the Python)."""
+    starts = sources if len(sources) == 1 else sorted(set(sources))
+    dist, pred = dijkstra(
+        matrix, directed=True, indices=starts, min_only=True, return_predecessors=True
+    )[:2]
+    cost = dist.item(target)
+    if cost == math.inf:
+        return None
+    edges = []
+    step = pred.item
+    node = target
+    before = step(node)
+    while before >= 0:
+        edges.append(edge_at[before * nodes + node])
+        node = before
+        before = step(node)
+    edges.reverse()
+    return cost, edges
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    """What a route keeps with the index per options (see :func:`shortest_path`)."""
+
+    graph: CompiledGraph
+    upward: Any  # the core plus one entry up from each peeled node (``Peeled.upward``)
+    alive: np.ndarray  # per node: in the core
+    alive_list: list[bool]  # the same as a list (one look-up per target costs less)
+    edge_at: dict[int, int] | None  # row * nodes + column -> edge, below EDGE_DICT_MAX entries
+
+    def edges_along(self, passed: list[int]) -> list[int]:
+        """The edge of each step of a node path (its cheapest edge, as compiled)."""
+        at = self.edge_at
+        if at is None or len(passed) > EDGE_DICT_PATH:
+            return _edges_along(self.graph, passed, len(self.alive_list))
+        nodes = len(self.alive_list)
+        return [at[a * nodes + b] for a, b in zip(passed, passed[1:])]  # noqa: B905
+
+
+# A route reads the edge of each step from a dict when the graph has at most this many CSR
+# entries (~100 bytes each in a dict: 5 MB at 10k segments) and, to several targets, the path
+# at most this many nodes; else from the sorted keys with numpy (one call per path).
+EDGE_DICT_MAX = 50_000
+EDGE_DICT_PATH = 400
 
 
 def _route_plan(
     index: RouteIndex, costs: Sequence[float] | Callable[[], Sequence[float]], key: Hashable
-) -> tuple[CompiledGraph, Any, np.ndarray]:
+) -> RoutePlan:
     graph = compile_graph(index, costs() if callable(costs) else costs, key=key)
     peeled = peel.peel(index, graph.matrix, key=key)
-    return graph, peeled.upward, peeled.alive
+    edge_at = None
+    if len(graph.keys) <= EDGE_DICT_MAX:
+        edge_at = dict(zip(graph.keys.tolist(), graph.edge_of.tolist(), strict=True))
+    alive = peeled.alive
+    return RoutePlan(graph, peeled.upward, alive, alive.tolist(), edge_at)
 
 
 def _edges_along(graph: CompiledGraph, passed: list[int], nodes: int) -> list[int]:
@@ -223,10 +286,12 @@ def costs_between(
     joined to each member by a zero-cost edge towards it (nothing leads back to it, so no path
     passes it). That search is the multi-source search of the group (``min_only``), exactly:
     each member costs 0.0 + 0.0 = 0.0 and every sum after it is the same sum, in the same
-    order. From :data:`PEEL_MIN_NODES` nodes the graph searched is the core without its dead
-    ends plus the branches to the query's own nodes (:func:`corridors.routing.peel.search_graph`),
-    renumbered to what is kept. Only the target columns are kept: memory is O(chunk x nodes +
-    sources x targets), never quadratic in the number of nodes.
+    order. From :data:`PEEL_MIN_NODES` nodes or :data:`PEEL_MIN_SOURCES` source groups the
+    graph searched is the core without its dead ends plus the upward entries of the branches
+    to the query's own nodes (:func:`corridors.routing.peel.upward_graph`), renumbered to what
+    is kept, and each block of rows is folded down those branches after its search
+    (:func:`corridors.routing.peel.fold`). Only the target columns are kept: memory is
+    O(chunk x nodes + sources x targets), never quadratic in the number of nodes.
     """
     graph = compile_graph(index, costs, key=key)
     same = targets is sources
@@ -234,12 +299,13 @@ def costs_between(
     sources = _joined_at_zero(graph, sources, index.node_count)
     targets = sources if same else _joined_at_zero(graph, targets, index.node_count)
     across = _Layout.of(targets)
-    if index.node_count < PEEL_MIN_NODES:
+    folds: peel.Folds = []
+    if index.node_count < PEEL_MIN_NODES and len(sources) < PEEL_MIN_SOURCES:
         base, new = graph.matrix, None
     else:
         terminals = {*across.nodes, *(n for group in sources for n in group)}
         peeled = peel.peel(index, graph.matrix, key=key)
-        base, new = peel.search_graph(graph.matrix, peeled, terminals)
+        base, new, folds = peel.upward_graph(graph.matrix, peeled, terminals, graph.keys)
     if new is not None:  # the query's nodes, renumbered as the searched graph is
         columns = new[np.asarray(across.nodes, dtype=np.int64)]
         sources = [new[np.asarray(group, dtype=np.int64)].tolist() for group in sources]
@@ -252,6 +318,7 @@ def costs_between(
     for lo in range(0, len(filled) if len(columns) else 0, step):
         chunk = filled[lo : lo + step]
         block = dijkstra(matrix, directed=True, indices=[starts[k] for k in chunk])
+        peel.fold(block, folds)
         rows[chunk] = block[:, columns]
         if progress is not None:
             progress.advance(sum(weights[k] for k in chunk))
@@ -325,14 +392,23 @@ class _Layout:
         lead = len(self.filled)
         if not self.rounds and lead == self.count == values.shape[axis]:
             return values
-        view = values if axis == 0 else values.T
-        best = view[:lead].copy()
+        if axis == 1:  # along each row: no transposed (strided) view of a C-ordered array
+            best = values[:, :lead].copy()
+            for positions, start in self.rounds:
+                extra = values[:, start : start + len(positions)]
+                best[:, positions] = np.minimum(best[:, positions], extra)
+            if lead == self.count:
+                return best
+            out = np.full((values.shape[0], self.count), np.inf)
+            out[:, self.filled] = best
+            return out
+        best = values[:lead].copy()
         for positions, start in self.rounds:
-            extra = view[start : start + len(positions)]
+            extra = values[start : start + len(positions)]
             best[positions] = np.minimum(best[positions], extra)
-        out = np.full((self.count, view.shape[1]), np.inf)
+        out = np.full((self.count, values.shape[1]), np.inf)
         out[self.filled] = best
-        return out if axis == 0 else out.T
+        return out
 
 
 def _joined_at_zero(

@@ -297,10 +297,8 @@ def shortest_path(
     if not sources or not targets:
         return None
     if choose_engine(engine, searches=1, edges=index.edge_count) == "scipy":
-        from corridors.routing import compiled
-
         # The costs only if the compiled graph is not kept yet (a warm route needs no list).
-        return compiled.shortest_path(
+        return _compiled().shortest_path(
             index, lambda: edge_costs(index, options), sources, targets, key=options.key
         )
     costs = edge_costs(index, options)
@@ -312,6 +310,15 @@ def shortest_path(
         node, edge = came_by[node]
         path.append(edge)
     return done[reached], path[::-1]
+
+
+def _compiled() -> Any:
+    """The compiled engine's module, imported on first use (it imports numpy and scipy). An
+    ``import`` statement in a warm route costs a few microseconds; a dict look-up does not."""
+    module = sys.modules.get("corridors.routing.compiled")
+    if module is None:
+        from corridors.routing import compiled as module
+    return module
 
 
 def costs_between(
