@@ -60,8 +60,9 @@ _VALUES = {
     "attributes": rf"(?:null|\{{(?:{_FLAT}(?:{{c}}{_FLAT})*)?\}})",
     **dict.fromkeys(("reported_length_km", "reported_length_source", "history", "names"), "null"),
 }
-_OWN = ("id", "name", "from", "to", "note")
-"""Keys whose values differ per feature: a group each (strings without their quotes)."""
+_OWN = ("id", "name", "from", "to", "note", "via")
+"""Keys whose values differ per feature: a group each (strings without their quotes; the
+note and via as written)."""
 _MAX_FRACTION = 15
 _LAYOUTS = ((",", ":"), (", ", ": "))
 """Separators between items and after keys: compact, and ``json.dumps``'s default."""
@@ -133,7 +134,7 @@ def _scan(
     lines = _positions(by_group.pop("coordinates"), c)
     if lines is None:
         return None
-    found = _property_columns(by_group, count)
+    found = _property_columns(by_group, count, c)
     if found is None:
         return None
     checked = plain_property_columns(found, count, places, sources)
@@ -195,7 +196,12 @@ def _compile(
         for name in prop_keys:
             if name in _OWN:
                 close_run()
-                value = f"({_STRING}|null)" if name == "note" else r'"([^"\\\x00-\x1f]*)"'
+                if name in ("note", "via"):
+                    value = (
+                        "(" + (f"{_STRING}|null" if name == "note" else _value(name, c, k)) + ")"
+                    )
+                else:
+                    value = r'"([^"\\\x00-\x1f]*)"'
                 parts.append(pair(name, value))
                 groups.append(name)
             else:
@@ -220,14 +226,16 @@ def _value(name: str, c: str, k: str) -> str:
     return _VALUES[name].replace("{c}", re.escape(c)).replace("{k}", re.escape(k))
 
 
-def _property_columns(by_group: dict[Any, list[str]], count: int) -> dict[str, Any] | None:
+def _property_columns(by_group: dict[Any, list[str]], count: int, c: str) -> dict[str, Any] | None:
     """Every key of ``_KEYS`` as a column of parsed values (None where absent)."""
     found: dict[str, list[Any]] = {}
     for group, values in by_group.items():
         if group == "note":
             found["note"] = [None if v == "null" else v[1:-1] for v in values]
+        elif group == "via":
+            found["via"] = _string_lists(values, c)
         elif isinstance(group, str):
-            found[group] = list(values)
+            found[group] = values
         else:
             parsed = {text: json.loads("{" + text + "}") for text in set(values)}
             if any(list(value) != list(group) for value in parsed.values()):
@@ -255,6 +263,17 @@ def _one_each(column: tuple[Any, ...]) -> list[Any]:
     if kinds == {dict}:
         return list(map(dict.copy, column))
     return [value.copy() if isinstance(value, (list, dict)) else value for value in column]
+
+
+def _string_lists(texts: list[str], c: str) -> list[list[str] | None]:
+    """The values of ``null`` or ``["a","b"]`` texts (no string holds a quote): a list per
+    text, as ``json.loads`` makes them."""
+    between = '"' + c + '"'
+    parsed = {
+        text: None if text == "null" else text[2:-2].split(between) if text != "[]" else []
+        for text in set(texts)
+    }
+    return _one_each(tuple(map(parsed.__getitem__, texts)))
 
 
 def _positions(lines: list[str], c: str) -> tuple[np.ndarray, np.ndarray] | None:
