@@ -156,6 +156,8 @@ def _feature_pattern(first: Any, c: str, k: str) -> tuple[re.Pattern[str], list[
         return None
     key = (tuple(first), tuple(geometry), tuple(props), c, k)
     if key not in _patterns:
+        if len(_patterns) >= 32:  # a long-lived process reading many layouts
+            _patterns.clear()
         _patterns[key] = _compile(*key)
     return _patterns[key]
 
