@@ -321,7 +321,7 @@ def _decimals(numbers: bytes) -> np.ndarray | None:
     if len(points) != len(starts) or not ((starts < points) & (points < ends)).all():
         return None
     negative = codes[starts] == ord("-")
-    if int(np.count_nonzero(codes == ord("-"))) != int(np.count_nonzero(negative)):
+    if numbers.count(b"-") != int(np.count_nonzero(negative)):
         return None  # a "-" that does not start its number
     first = starts + negative
     whole, fraction = points - first, ends - points - 1
