@@ -129,7 +129,7 @@ def _scan(
     count = len(parts) // step
     if count == 0 or parts[::step].count("") != count + 1:
         return None
-    by_group = {group: parts[k::step] for k, group in enumerate(groups, 1)}
+    by_group = {group: parts[n::step] for n, group in enumerate(groups, 1)}
     del parts
     lines = _positions(by_group.pop("coordinates"), c)
     if lines is None:
