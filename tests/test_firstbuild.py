@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from cli_runner import corridors_cli
 
+from corridors.atlas import corridor_scan
 from corridors.atlas.read import atlas_root, read_atlas_bytes
 from corridors.network import firstbuild, routefile, stamp
 from corridors.network.load import load_network
@@ -112,6 +113,15 @@ def test_columnar_caches_are_the_object_paths_bytes(
     assert sorted(name.split("-")[0] for name in expected) == ["network", "route"]
 
     monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path / "columns"))
+    scanned: list[bool] = []
+    scan = corridor_scan.scan_corridor_columns
+
+    def spy(*args: Any) -> Any:
+        columns = scan(*args)
+        scanned.append(columns is not None)
+        return columns
+
+    monkeypatch.setattr(corridor_scan, "scan_corridor_columns", spy)
     contents, fingerprint = read_atlas_bytes(atlas_root(root))
     assert firstbuild.write_caches(root, contents, fingerprint)
     assert contents == {}  # the bytes go as they are parsed
@@ -119,6 +129,9 @@ def test_columnar_caches_are_the_object_paths_bytes(
     assert found.keys() == expected.keys()
     for name, data in expected.items():
         assert found[name] == data, f"{name} differs"
+    # The generated grid's files come from the byte scanner (all but the varied rail file,
+    # whose notes hold escapes), the shipped atlas's (not plain) from json.loads.
+    assert any(scanned) == (kind != "shipped") and not all(scanned)
 
 
 def _route(root: Path, cache: Path, columnar: bool, monkeypatch: pytest.MonkeyPatch) -> Any:

@@ -133,7 +133,17 @@ def _plain_lines(lines: list[list[Any]]) -> tuple[np.ndarray, np.ndarray] | None
         return None
     total = len(positions)
     xy = np.fromiter(chain.from_iterable(positions), dtype=np.float64, count=2 * total)
-    xy = xy.reshape(total, 2)
+    return plain_positions(xy.reshape(total, 2), counts)
+
+
+def plain_positions(xy: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(xy, counts)`` if every line (``counts[k]`` positions of ``xy`` each, in order) is
+    plain as :func:`_plain_lines` says (two or more positions, finite, in range, two distinct,
+    at most 180 degrees of longitude); else ``None``."""
+    if len(counts) == 0:
+        return xy, counts
+    if int(counts.min()) < 2:
+        return None
     lon, lat = xy[:, 0], xy[:, 1]
     if not (
         np.isfinite(xy).all()
@@ -162,8 +172,18 @@ def _plain_properties(
     A column at a time: ``map`` over the column with C-level callables, and the checks of
     values that repeat (sources, modes, statuses, via places) made once per distinct value.
     """
-    count = len(props)
-    found = _read_columns(props)
+    return plain_property_columns(_read_columns(props), len(props), places, sources)
+
+
+def plain_property_columns(
+    found: dict[str, list[Any]],
+    count: int,
+    places: dict[str, Place],
+    sources: dict[str, Source],
+) -> dict[str, Any] | None:
+    """The property columns of :func:`_plain_properties`, from ``found``: every key of
+    ``_KEYS`` as a column of ``count`` values as parsed (None where absent); ``None`` if a
+    feature is not plain."""
     column = found.__getitem__
     for name in _ABSENT:
         if column(name).count(None) != count:

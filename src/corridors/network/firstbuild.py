@@ -189,6 +189,7 @@ def _build(root: Path, contents: dict[Path, bytes], fingerprint: str) -> Any:
     corridor and the place label index (None: made by the route file's encoder); None when a
     corridor is a duplicate (the object path names it)."""
     from corridors.atlas.columns import CorridorColumns, plain_corridor_columns
+    from corridors.atlas.corridor_scan import scan_corridor_columns
     from corridors.atlas.model import (
         CORRIDORS_DIR,
         MODES,
@@ -233,6 +234,12 @@ def _build(root: Path, contents: dict[Path, bytes], fingerprint: str) -> Any:
     parts: list[tuple[Path, CorridorColumns | list[Corridor]]] = []
     for path in paths:
         if path.parent == corridor_dir:
+            # A plain file straight from its bytes; any other the usual way (which may refuse it).
+            columns = scan_corridor_columns(contents[path], places, sources)
+            if columns is not None:
+                del contents[path]
+                parts.append((path, columns))
+                continue
             doc = parse(path)
             columns = plain_corridor_columns(doc, places, sources)
             parts.append((path, columns or parse_corridors(path, doc, places, sources)))
