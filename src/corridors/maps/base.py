@@ -13,9 +13,8 @@ from corridors.maps.basemap import add_basemap
 from corridors.maps.offline import OfflineError, lean_map, render_offline
 from corridors.maps.popups import add_popup_fit
 from corridors.maps.safe_render import HeadStyle
+from corridors.maps.style import PLACES_PANE, ROUTE_PANE
 
-PLACES_PANE = "corridors-places"
-ROUTE_PANE = "corridors-route"
 # Static CSS for popups and tooltips (no data in it).
 _CSS = """<style>
 .leaflet-control-layers{font:13px/1.5 sans-serif;}
