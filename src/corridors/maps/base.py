@@ -95,15 +95,31 @@ def write_html(m: folium.Map, path: Path, *, offline: bool) -> Path:
     from corridors._io.outputs import check_output_path, make_folder, write_output
 
     path = check_output_path(path)  # refuse before the (slow) rendering
+    html = render_html(m, offline=offline)
+    make_folder(path.parent)
+    return write_output(path, html_bytes(html))
+
+
+def render_html(m: folium.Map, *, offline: bool) -> str:
+    """The page of `m` as :func:`write_html` writes it (stable ids; assets inlined if
+    `offline`).
+
+    Raises
+    ------
+    MapError
+        If an asset of an `offline` map cannot be inlined.
+    """
     if offline:
         try:
-            html = render_offline(m)
+            return render_offline(m)
         except OfflineError as exc:
             raise MapError(f"cannot write a self-contained map: {exc}") from None
-    else:
-        from corridors.maps.stable_ids import render_stable
+    from corridors.maps.stable_ids import render_stable
 
-        html = render_stable(m)
-    make_folder(path.parent)
-    # A lone surrogate (never in a valid atlas) is written as a visible \udcXX, not a crash.
-    return write_output(path, html.encode("utf-8", errors="backslashreplace"))
+    return render_stable(m)
+
+
+def html_bytes(html: str) -> bytes:
+    """A page's bytes as written: UTF-8, a lone surrogate (never in a valid atlas) as a
+    visible ``\\udcXX`` rather than a crash."""
+    return html.encode("utf-8", errors="backslashreplace")
