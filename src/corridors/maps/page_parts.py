@@ -39,18 +39,30 @@ import hashlib
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from corridors.network.index import Network
 
-__all__ = ["PARTS_FORMAT", "SLOTS", "joined_pages", "keep", "page_key", "parts_path"]
+__all__ = [
+    "PARTS_FORMAT",
+    "RACY_S",
+    "SLOTS",
+    "fresh_blocks",
+    "joined_pages",
+    "keep",
+    "page_key",
+    "parts_path",
+]
 
 PARTS_FORMAT = 1
 SLOTS = ("tables", "graph")
 """The JSON blocks of ``atlas.html`` made fresh: the page tables and the route graph."""
 MAX_PARTS_BYTES = 64 * 2**20
+RACY_S = 2.0
+"""A package file changed this recently (seconds) is not trusted: no key."""
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]  # src/corridors
 
 
@@ -111,8 +123,11 @@ def _atlas_part(network: Network) -> str | None:
 
 
 def _code_part() -> str | None:
-    """The hash of every package file's metadata, the installed distributions and Python."""
+    """The hash of every package file's metadata, the installed distributions and Python; None
+    when a package file changed within :data:`RACY_S` seconds (a later edit in the same clock
+    tick could keep every field, as :mod:`corridors.cli.memo` says)."""
     digest = hashlib.sha256()
+    newest = 0
     try:
         for folder, dirs, files in os.walk(_PACKAGE_DIR):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
@@ -123,6 +138,7 @@ def _code_part() -> str | None:
                     f"{path}\0{found.st_ino}\0{found.st_size}\0{found.st_mtime_ns}\0"
                     f"{found.st_ctime_ns}\n".encode("utf-8", "surrogateescape")
                 )
+                newest = max(newest, found.st_mtime_ns, found.st_ctime_ns)
         for entry in sys.path:
             try:
                 with os.scandir(entry or ".") as listed:
@@ -133,6 +149,8 @@ def _code_part() -> str | None:
                 continue
             digest.update(json.dumps([entry, names]).encode("utf-8", "surrogateescape"))
     except OSError:
+        return None
+    if time.time() - newest / 1e9 < RACY_S:
         return None
     digest.update(f"{sys.version}\0{sys.executable}".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
