@@ -192,9 +192,16 @@ def parts_path(network: Network, *, offline: bool) -> Path:
     return cache_dir() / f"pages-v{PARTS_FORMAT}-{tag}.json"
 
 
-def _content_sha(pages: Any, warnings: Any) -> str:
-    text = json.dumps([pages, warnings], ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+def _content_sha(pages: list[list[str]], warnings: list[str]) -> str:
+    """The SHA-256 of every text kept, each with its length (so no two lists share it)."""
+    digest = hashlib.sha256()
+    for texts in (*pages, warnings):
+        digest.update(f"{len(texts)}\n".encode())
+        for text in texts:
+            data = text.encode("utf-8", "surrogatepass")
+            digest.update(f"{len(data)}\n".encode())
+            digest.update(data)
+    return digest.hexdigest()
 
 
 def _cut(html: str, blocks: dict[str, str]) -> tuple[list[str], list[str]] | None:
@@ -298,8 +305,9 @@ def _recall(path: Path, key: str) -> tuple[list[str], list[list[str]], list[str]
             return None
         if len(pages[0]) != len(SLOTS) + 1 or len(pages[1]) != 1:
             return None
-        texts = [*pages[0], *pages[1], *warnings]
-        if not all(isinstance(t, str) for t in texts):
+        if not (isinstance(warnings, list) and all(isinstance(p, list) for p in pages)):
+            return None
+        if not all(isinstance(t, str) for t in (*pages[0], *pages[1], *warnings)):
             return None
         if stored.get("sha256") != _content_sha(pages, warnings):
             return None
