@@ -147,7 +147,8 @@ def _code_part() -> str | None:
                     )
             except OSError:  # a zip file, a folder that does not exist: nothing installed there
                 continue
-            digest.update(json.dumps([entry, names]).encode("utf-8", "surrogateescape"))
+            if names:  # (a folder without any, such as the current one, does not count)
+                digest.update(json.dumps([entry, names]).encode("utf-8", "surrogateescape"))
     except OSError:
         return None
     if time.time() - newest / 1e9 < RACY_S:
