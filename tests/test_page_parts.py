@@ -229,3 +229,21 @@ def test_console_build_after_a_note_edit_imports_no_folium(tmp_path: Path, cache
     assert done.returncode == 0, done.stderr
     assert "folium" not in done.stderr and "jinja2" not in done.stderr
     assert _pages(tmp_path / "joined") == _full(root, tmp_path / "full")
+
+
+def test_only_the_newest_parts_files_are_kept(tmp_path: Path, cache: Path) -> None:
+    """One parts file per atlas folder, at most MAX_FILES of them: the oldest go."""
+    cache.mkdir()
+    old = []
+    for number in range(page_parts.MAX_FILES + 2):
+        path = cache / f"pages-v{page_parts.PARTS_FORMAT}-{number:032x}.json"
+        path.write_text("{}", encoding="utf-8")
+        os.utime(path, ns=(number * 10**9, number * 10**9))
+        old.append(path)
+    root = write_atlas(tmp_path / "atlas")
+    network = load_network(root)
+    build_maps(network, tmp_path / "maps")
+    left = sorted(cache.glob("pages-v*.json"))
+    assert len(left) == page_parts.MAX_FILES
+    assert page_parts.parts_path(network, offline=True) in left
+    assert not old[0].exists() and not old[2].exists() and old[-1].exists()

@@ -29,7 +29,8 @@ is rendered), and puts them between the kept parts: byte for byte the pages the 
 writes. Anything else runs the full path: another key (any edit but of those notes, another
 day, another folium, edited code), a missing, damaged or foreign file (JSON read as a regular,
 size-limited file, its SHA-256 checked), an atlas that changed since the network was loaded.
-Never fatal: parts that cannot be kept are not kept.
+Never fatal: parts that cannot be kept are not kept. One file per atlas folder and
+``offline``, the :data:`MAX_FILES` newest kept (temporary atlas copies leave no trail).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from typing import Any
 from corridors.network.index import Network
 
 __all__ = [
+    "MAX_FILES",
     "PARTS_FORMAT",
     "RACY_S",
     "SLOTS",
@@ -61,6 +63,8 @@ PARTS_FORMAT = 1
 SLOTS = ("tables", "graph")
 """The JSON blocks of ``atlas.html`` made fresh: the page tables and the route graph."""
 MAX_PARTS_BYTES = 64 * 2**20
+MAX_FILES = 8
+"""Parts files kept at most (the newest; each is about the size of the two maps)."""
 RACY_S = 2.0
 """A package file changed this recently (seconds) is not trusted: no key."""
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]  # src/corridors
@@ -278,14 +282,28 @@ def keep(
         },
         ensure_ascii=False,
     )
+    path = parts_path(network, offline=offline)
     with contextlib.suppress(OSError, ValueError):
-        write_atomically(
-            parts_path(network, offline=offline),
-            [body.encode("utf-8", "surrogatepass")],
-            sync=False,
-        )
+        write_atomically(path, [body.encode("utf-8", "surrogatepass")], sync=False)
+        _prune(path.parent, keep=path)
         return True
     return False
+
+
+def _prune(folder: Path, *, keep: Path) -> None:
+    """Remove all but the :data:`MAX_FILES` newest parts files (one per atlas folder: temporary
+    copies of an atlas would otherwise leave theirs for ever); best effort."""
+    import contextlib
+
+    found = []
+    for path in folder.glob("pages-v*.json"):
+        with contextlib.suppress(OSError):
+            found.append((path.stat().st_mtime_ns, path))
+    found.sort(reverse=True)
+    for _, path in found[MAX_FILES:]:
+        if path != keep:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 def _recall(path: Path, key: str) -> tuple[list[str], list[list[str]], list[str]] | None:
