@@ -11,7 +11,9 @@ Modules: ``style`` (colours, dashes), ``features`` (geometry and popup data), ``
 data stays data), one module per map. Submodules import folium, so they are loaded only when a
 map is made. For a fast cold start (issue 13): ``basemap_cache`` and ``measure_cache`` (the
 basemap's page data and the popups' geodesic figures, kept under keys of their inputs),
-``template_once`` (each template compiled once, on first use).
+``template_once`` (each template compiled once, on first use), ``page_parts`` (the pages kept
+around their data, so a build after an edit of notes joins fresh data without folium; the data
+comes from folium-free modules: ``atlas_data``, ``route_graph``, ``months``, ``js_json``).
 """
 
 from __future__ import annotations

@@ -49,6 +49,7 @@ __all__ = [
     "decode_line",
     "encode_ints",
     "encode_line",
+    "page_tables",
 ]
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -248,6 +249,26 @@ def _service_text(state: CorridorState) -> str | None:
     return "no" + ("" if state.built else "; the line is not built")
 
 
+def page_tables(network: Network, *, today: _dt.date) -> dict[str, Any]:
+    """:func:`atlas_data` as ``atlas.html`` holds it on ``today``: each corridor's month
+    change points (:func:`corridors.maps.months.corridor_changes`) and the names of the
+    programmes it belongs to. Called by :func:`corridors.maps.atlas_map.atlas_map` and by
+    :mod:`corridors.maps.page_parts` (the map's data joined without folium), so both hold the
+    same data."""
+    from corridors.maps.months import corridor_changes
+
+    programme_names: dict[str, list[str]] = {}
+    for programme in network.atlas.programmes.values():
+        for corridor_id in programme.members:
+            programme_names.setdefault(corridor_id, []).append(programme.name)
+    return atlas_data(
+        network,
+        today=today,
+        history=lambda corridor, rows: corridor_changes(corridor, today, rows),
+        programme_names=programme_names,
+    )
+
+
 def atlas_data(
     network: Network,
     *,
@@ -265,7 +286,7 @@ def atlas_data(
     history : callable
         ``history(corridor, rows_of_state)``: the corridor's month change points
         ``[month index, status, Status text, In service text or None]``
-        (:func:`corridors.maps.timebar.corridor_changes`); empty for a corridor without history.
+        (:func:`corridors.maps.months.corridor_changes`); empty for a corridor without history.
     programme_names : mapping, optional
         Corridor id to the names of the programmes it belongs to (a "Programme" row).
 

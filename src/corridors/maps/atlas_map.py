@@ -10,7 +10,7 @@ import folium
 
 from corridors.atlas.model import MODES, PLACE_KINDS, STATUSES
 from corridors.atlas.timeline import event_day, state_on
-from corridors.maps.atlas_data import atlas_data
+from corridors.maps.atlas_data import page_tables
 from corridors.maps.atlas_layers import (
     AtlasData,
     CorridorLayer,
@@ -39,7 +39,6 @@ from corridors.maps.style import (
     programme_style,
     status_legend,
 )
-from corridors.maps.timebar import corridor_changes
 from corridors.network.index import Network
 
 PLACES_LAYER = "Places"
@@ -51,7 +50,7 @@ def corridor_keys(network: Network, *, today: datetime.date) -> list[tuple[str, 
     """The (mode, status) of every corridor layer, in MODES then STATUSES order: each status
     a corridor has on `today` or in a month of the month control (a corridor moves to the
     layer of its status in the month shown)."""
-    from corridors.maps.timebar import status_changes
+    from corridors.maps.months import status_changes
 
     keys: set[tuple[str, str]] = set()
     for corridor in network.atlas.corridors.values():
@@ -105,22 +104,11 @@ def atlas_map(network: Network, *, offline: bool) -> folium.Map:
     """
     atlas = network.atlas
     today = datetime.date.today()  # the map opens on each corridor's status on the build day
-    programme_names: dict[str, list[str]] = {}
-    for programme in atlas.programmes.values():
-        for corridor_id in programme.members:
-            programme_names.setdefault(corridor_id, []).append(programme.name)
     lines = [clean_line(c.coords) for c in atlas.corridors.values() if state_on(c, today)]
     if not lines:
         lines = [[[p.lon, p.lat] for p in atlas.places.values()]]
     m = new_map(first_view_bounds(lines), offline=offline)  # the Korean region
-    data = AtlasData(
-        atlas_data(
-            network,
-            today=today,
-            history=lambda corridor, rows: corridor_changes(corridor, today, rows),
-            programme_names=programme_names,
-        )
-    )
+    data = AtlasData(page_tables(network, today=today))
     m.add_child(data)
     zones = zone_features(atlas)
     if zones:  # first, so lines and points are drawn over the areas

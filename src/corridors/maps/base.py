@@ -13,9 +13,8 @@ from corridors.maps.basemap import add_basemap
 from corridors.maps.offline import OfflineError, lean_map, render_offline
 from corridors.maps.popups import add_popup_fit
 from corridors.maps.safe_render import HeadStyle
+from corridors.maps.style import PLACES_PANE, ROUTE_PANE
 
-PLACES_PANE = "corridors-places"
-ROUTE_PANE = "corridors-route"
 # Static CSS for popups and tooltips (no data in it).
 _CSS = """<style>
 .leaflet-control-layers{font:13px/1.5 sans-serif;}
@@ -96,15 +95,31 @@ def write_html(m: folium.Map, path: Path, *, offline: bool) -> Path:
     from corridors._io.outputs import check_output_path, make_folder, write_output
 
     path = check_output_path(path)  # refuse before the (slow) rendering
+    html = render_html(m, offline=offline)
+    make_folder(path.parent)
+    return write_output(path, html_bytes(html))
+
+
+def render_html(m: folium.Map, *, offline: bool) -> str:
+    """The page of `m` as :func:`write_html` writes it (stable ids; assets inlined if
+    `offline`).
+
+    Raises
+    ------
+    MapError
+        If an asset of an `offline` map cannot be inlined.
+    """
     if offline:
         try:
-            html = render_offline(m)
+            return render_offline(m)
         except OfflineError as exc:
             raise MapError(f"cannot write a self-contained map: {exc}") from None
-    else:
-        from corridors.maps.stable_ids import render_stable
+    from corridors.maps.stable_ids import render_stable
 
-        html = render_stable(m)
-    make_folder(path.parent)
-    # A lone surrogate (never in a valid atlas) is written as a visible \udcXX, not a crash.
-    return write_output(path, html.encode("utf-8", errors="backslashreplace"))
+    return render_stable(m)
+
+
+def html_bytes(html: str) -> bytes:
+    """A page's bytes as written: UTF-8, a lone surrogate (never in a valid atlas) as a
+    visible ``\\udcXX`` rather than a crash."""
+    return html.encode("utf-8", errors="backslashreplace")

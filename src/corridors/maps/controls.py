@@ -16,13 +16,14 @@ text and cannot run anything.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
+
+from corridors.maps.js_json import js_string
 
 __all__ = [
     "LegendEntry",
@@ -34,24 +35,6 @@ __all__ = [
 ]
 
 LegendEntry = Mapping[str, Any]  # {"label", "color", "dash": "6 4" | None, "weight": 3}
-
-
-def js_string(value: object) -> str:
-    """`value` (any JSON value) as a JS literal safe inside an HTML <script> element.
-
-    `<`, `>`, `&` and the JS line separators are \\u-escaped, so `</script>` or `<!--` in data
-    cannot end the script block.
-    """
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
-    for ch, esc in (
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("&", "\\u0026"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
-        text = text.replace(ch, esc)
-    return text
 
 
 def _js_name(target: Element | str) -> str:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from corridors.atlas.model import MODES, PLACE_KINDS, STATUSES
 
+PLACES_PANE = "corridors-places"
+ROUTE_PANE = "corridors-route"
+"""The Leaflet panes (z-order) of the places and of a drawn route."""
 MODE_COLORS = {
     "rail": "#a93226",
     "sea": "#1a5276",
