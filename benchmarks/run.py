@@ -81,6 +81,22 @@ EDITED_FILE = Path("corridors") / "rail.geojson"
 # of a line (the corridor is checked again and the maps rendered anew).
 REMEMBERED = {"check", "build"}
 EDITS = {"check*": "note", "build*": "note", "check+": "line", "build+": "line"}
+_NOTE_EDIT = (
+    "; a real edit 2.1 s before each run (one corridor's note changed in a temporary copy of the "
+    "atlas): memo and network cache miss"
+)
+_LINE_EDIT = (
+    "; a real edit 2.1 s before each run (a vertex of one corridor's line moved ~0.1 m in a "
+    "temporary copy of the atlas): memo and network cache miss"
+)
+EDIT_NOTES = {
+    "check*": _NOTE_EDIT + ", the other lines' findings kept from the run before are used "
+    "(cli/check_units.py)",
+    "build*": _NOTE_EDIT + ", the page parts kept from the run before are joined "
+    "(maps/page_parts.py)",
+    "check+": _LINE_EDIT + ", that line is checked again, the others' findings are kept",
+    "build+": _LINE_EDIT + ", the maps are rendered anew with folium",
+}
 MARK_START, MARK_END = "<!-- perf-table -->", "<!-- /perf-table -->"
 
 
@@ -206,14 +222,7 @@ def startup_rows(rounds: int, names: list[str] | None = None) -> list[dict[str, 
                 + (
                     "; answer remembered (atlas and code unchanged since the warm-up run)"
                     if name in REMEMBERED
-                    else "; a real edit 2.1 s before each run (one corridor's note changed in a "
-                    "temporary copy of the atlas): memo and network cache miss; the findings of "
-                    "unchanged lines (cli/check_units.py) and the page parts "
-                    "(maps/page_parts.py) kept from the run before are used"
-                    if EDITS.get(name) == "note"
-                    else "; a real edit 2.1 s before each run (a vertex of one corridor's line "
-                    "moved ~0.1 m in a temporary copy of the atlas): memo and network cache miss, "
-                    "that line checked again, the maps rendered anew"
+                    else EDIT_NOTES[name]
                     if name in EDITS
                     else ""
                 ),
