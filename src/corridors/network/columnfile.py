@@ -59,6 +59,11 @@ class RawJSON(bytes):
     spaces, no NaN): large sections assembled from rows encoded once for two files."""
 
 
+class RawJSONParts(list[bytes]):
+    """A JSON section's text as :class:`RawJSON`, in pieces written one after another (a
+    large section is never copied into one bytes object)."""
+
+
 @dataclass(frozen=True)
 class _Section:
     dtype: str
@@ -189,37 +194,46 @@ def encode(*, version: int, meta: dict[str, Any], sections: dict[str, Any]) -> l
     meta : dict
         JSON-serialisable header data (keys and versions the reader checks).
     sections : dict
-        Name to value: an ``array.array`` of typecode ``i``, ``q`` or ``d`` becomes an array
-        section, :class:`RawJSON` a JSON section as given, anything else a JSON section.
+        Name to value: an ``array.array`` of typecode ``i``, ``q`` or ``d``, or a
+        one-dimensional contiguous numpy array of dtype ``<i4``, ``<i8``, ``<f8`` or ``|u1``
+        (written from its buffer, not copied), becomes an array section; :class:`RawJSON` or
+        :class:`RawJSONParts` a JSON section as given; anything else a JSON section.
 
     Raises
     ------
     ValueError, TypeError, RecursionError
         If a value cannot be serialised (e.g. NaN in a JSON section, nesting too deep).
     """
-    payloads: list[tuple[str, str, bytes, tuple[int, ...] | None]] = []
+    payloads: list[tuple[str, str, list[Any], int, tuple[int, ...] | None]] = []
     for name, value in sections.items():
         if isinstance(value, RawJSON):
-            payloads.append((name, "json", bytes(value), None))
+            payloads.append((name, "json", [value], len(value), None))
+        elif isinstance(value, RawJSONParts):
+            payloads.append((name, "json", list(value), sum(map(len, value)), None))
         elif isinstance(value, array):
             dtype = _dtype_of(value)
             if not _NATIVE_LITTLE:
                 value = array(value.typecode, value)
                 value.byteswap()
-            payloads.append((name, dtype, value.tobytes(), (len(value),)))
+            data = memoryview(value).cast("B")
+            payloads.append((name, dtype, [data], len(data), (len(value),)))
+        elif _is_ndarray(value):
+            data = memoryview(value).cast("B")
+            payloads.append((name, value.dtype.str, [data], len(data), (len(value),)))
         else:
             text = json.dumps(value, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
-            payloads.append((name, "json", text.encode("ascii"), None))
+            raw = text.encode("ascii")
+            payloads.append((name, "json", [raw], len(raw), None))
     start = ALIGN
     while True:  # the offsets are in the header, which comes before them: find a fixed point
         table: dict[str, dict[str, Any]] = {}
         offset = start
-        for name, dtype, payload, shape in payloads:
-            entry: dict[str, Any] = {"dtype": dtype, "offset": offset, "nbytes": len(payload)}
+        for name, dtype, _, nbytes, shape in payloads:
+            entry: dict[str, Any] = {"dtype": dtype, "offset": offset, "nbytes": nbytes}
             if shape is not None:
                 entry["shape"] = list(shape)
             table[name] = entry
-            offset = _align(offset + len(payload))
+            offset = _align(offset + nbytes)
         header = json.dumps(
             {"meta": meta, "sections": table}, ensure_ascii=True, allow_nan=False
         ).encode("ascii")
@@ -227,11 +241,11 @@ def encode(*, version: int, meta: dict[str, Any], sections: dict[str, Any]) -> l
         if needed <= start:
             break
         start = needed
-    body: list[bytes] = [header, bytes(start - _PREAMBLE.size - len(header))]
+    body: list[Any] = [header, bytes(start - _PREAMBLE.size - len(header))]
     position = start
-    for _, _, payload, _ in payloads:
-        body.append(payload)
-        position += len(payload)
+    for _, _, parts, nbytes, _ in payloads:
+        body += parts
+        position += nbytes
         padding = _align(position) - position
         body.append(bytes(padding))
         position += padding
@@ -240,6 +254,21 @@ def encode(*, version: int, meta: dict[str, Any], sections: dict[str, Any]) -> l
     for chunk in body:
         digest.update(chunk)
     return [head + digest.digest(), *body]
+
+
+def _is_ndarray(value: Any) -> bool:
+    """Whether ``value`` is a one-dimensional C-contiguous numpy array of a storable dtype
+    (without importing numpy: a caller that has none passes none)."""
+    dtype = getattr(value, "dtype", None)
+    if dtype is None or type(value).__module__ != "numpy":
+        return False
+    if getattr(dtype, "str", None) not in _ITEMSIZE or value.ndim != 1:
+        raise TypeError(
+            f"a numpy array of dtype {dtype} and {value.ndim} dimensions cannot be stored"
+        )
+    if not value.flags.c_contiguous:
+        raise TypeError("a numpy array that is not contiguous cannot be stored")
+    return True
 
 
 def decode(
@@ -324,6 +353,7 @@ __all__ = [
     "ColumnFile",
     "ColumnFileError",
     "RawJSON",
+    "RawJSONParts",
     "decode",
     "encode",
     "read_regular_file",
