@@ -12,7 +12,9 @@ Layout (all integers little-endian)::
          8     4  format version (u32); the caller says which version it can read
         12     4  header length H (u32)
         16     8  total file length (u64): a truncated or extended file is caught first
-        24    32  BLAKE2b-256 of bytes 0-24 and 56-end (catches any flipped byte)
+        24    32  BLAKE2b-256 of bytes 0-24 and 56-end (catches any flipped byte); or, in a
+                  file whose sections carry digests of their own (written with
+                  ``checksum=False``), of bytes 0-24 and 56 up to the first section
         56     H  header: UTF-8 JSON {"meta": {...}, "sections": {name: {...}, ...}}
                   then zero padding up to the first section
                   sections, each starting at a multiple of 64 bytes
@@ -184,8 +186,14 @@ def _dtype_of(values: array[Any]) -> str:
     raise TypeError(f"array typecode {values.typecode!r} cannot be stored")
 
 
-def encode(*, version: int, meta: dict[str, Any], sections: dict[str, Any]) -> list[bytes]:
+def encode(
+    *, version: int, meta: dict[str, Any], sections: dict[str, Any], checksum: bool = True
+) -> list[bytes]:
     """The bytes of a column file, as chunks to write one after another.
+
+    ``checksum=False``: the preamble's digest covers the preamble and the header only, not the
+    sections, for a file whose header carries digests of the sections (the route file,
+    :mod:`corridors.network.routefile`); it is read with ``decode(..., checksum=False)``.
 
     Parameters
     ----------
@@ -251,8 +259,12 @@ def encode(*, version: int, meta: dict[str, Any], sections: dict[str, Any]) -> l
         position += padding
     head = struct.pack("<8sIIQ", MAGIC, version, len(header), position)
     digest = hashlib.blake2b(head, digest_size=32)
-    for chunk in body:
-        digest.update(chunk)
+    if checksum:
+        for chunk in body:
+            digest.update(chunk)
+    else:  # the header and its padding up to the first aligned offset, as decode reads them
+        digest.update(header)
+        digest.update(bytes(_align(_PREAMBLE.size + len(header)) - _PREAMBLE.size - len(header)))
     return [head + digest.digest(), *body]
 
 
@@ -276,8 +288,9 @@ def decode(
 ) -> ColumnFile:
     """Verify and index the bytes of a column file (see the module docstring for the checks).
 
-    ``checksum=False`` skips the whole-file checksum (every other check is made): only for a
-    caller that verifies every byte it reads by digests of its own (the route file,
+    ``checksum=False`` checks the digest of the preamble and header only (a file written
+    with ``encode(..., checksum=False)``), not of the sections: only for a caller that
+    verifies every byte of them it reads by digests of its own (the route file,
     :mod:`corridors.network.routefile`, verifies each piece of each section it touches).
 
     Raises
@@ -297,11 +310,11 @@ def decode(
     if total != len(data):
         raise ColumnFileError(f"truncated or extended ({len(data)} bytes, header says {total})")
     view = memoryview(data)
-    check = hashlib.blake2b(view[:_CHECKED], digest_size=32)
-    check.update(view[_PREAMBLE.size :] if checksum else b"")
-    if checksum and check.digest() != digest:
-        raise ColumnFileError("checksum mismatch (corrupted)")
     end = _PREAMBLE.size + header_length
+    check = hashlib.blake2b(view[:_CHECKED], digest_size=32)
+    check.update(view[_PREAMBLE.size :] if checksum else view[_PREAMBLE.size : _align(end)])
+    if check.digest() != digest:
+        raise ColumnFileError("checksum mismatch (corrupted)")
     try:
         header = json.loads(bytes(view[_PREAMBLE.size : end]), parse_constant=_refuse_constant)
     except (ValueError, RecursionError):

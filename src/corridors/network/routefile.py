@@ -20,7 +20,8 @@ key: atlas content, package version and code, format) holding only numeric and b
 
 The file is opened with ``mmap`` and its columns are numpy views over it: nothing is read that a
 query does not touch. Integrity without reading every byte: the header carries a BLAKE2b digest
-of every :data:`PIECE`-byte piece of every section, and every piece is checked before any byte
+of every :data:`PIECE`-byte piece of every section (the preamble's digest covers the header),
+and every piece is checked before any byte
 of it is used (whole columns on first use, single rows piece by piece); the ranges, pointers and
 codes of the columns are checked on first use as in the network cache. No pickle, no code: a
 damaged, foreign or stale file is a :class:`~corridors.errors.CacheMiss` (or, found while a
@@ -62,8 +63,9 @@ if TYPE_CHECKING:
 
 __all__ = ["MIN_EDGES", "ROUTE_FORMAT", "RouteView", "ensure_route_file", "open_view"]
 
-ROUTE_FORMAT = 1
-"""Version of the route file's layout."""
+ROUTE_FORMAT = 2
+"""Version of the route file's layout; 2: the preamble's digest covers the header only (the
+sections have their own digests), not every byte a second time."""
 MIN_EDGES = 50_000
 """A route file is written for networks of this many edges or more (below, the whole network
 loads in well under a second and a route needs neither numpy nor scipy)."""
@@ -254,7 +256,7 @@ def encode_route_parts(
         "piece": PIECE,
         "digests": digests,
     }
-    return encode(version=ROUTE_FORMAT, meta=meta, sections=sections)
+    return encode(version=ROUTE_FORMAT, meta=meta, sections=sections, checksum=False)
 
 
 def _index_sections(
