@@ -658,23 +658,29 @@ def _bulk_sections(
     from corridors.network.graph import NO_CORRIDOR
 
     ids = index.place_ids
-    corridor_names: list[str | None] = [*corridor_ids, None]
+    place_names = np.array(ids, dtype=object)
+    corridor_names = np.array([*corridor_ids, None], dtype=object)
     corridor = np.where(index.corridor_code == NO_CORRIDOR, len(corridor_ids), index.corridor_code)
-    coded: dict[str, tuple[Any, Callable[[int], str | None]]] = {
-        "edge_start": (index.start_code, ids.__getitem__),
-        "edge_end": (index.end_code, ids.__getitem__),
-        "edge_mode": (index.mode_code, MODE_CODES.__getitem__),
-        "edge_corridor": (corridor, corridor_names.__getitem__),
-        "edge_status": (index.status_code, STATUSES.__getitem__),
+    coded = {
+        "edge_start": (index.start_code, place_names),
+        "edge_end": (index.end_code, place_names),
+        "edge_mode": (index.mode_code, np.array(MODE_CODES, dtype=object)),
+        "edge_corridor": (corridor, corridor_names),
+        "edge_status": (index.status_code, np.array(STATUSES, dtype=object)),
     }
-    strings: dict[str, Any] = {"place_ids": ids, "place_nodes": ids}
-    sections: dict[str, Any] = {"atlas": atlas_doc, "strings": strings}
+    # The strings section as encode() would write it, with the place ids (twice: they are
+    # also the keys of place_nodes) encoded once.
+    place_list = _json_bytes(ids)
+    strings = [b'{"place_ids":' + place_list, b',"place_nodes":' + place_list]
+    sections: dict[str, Any] = {"atlas": atlas_doc, "strings": RawJSONParts(strings)}
     sections["corridor_xy"], sections["corridor_ptr"] = lines
     for name in _STRING_COLUMNS:
-        codes, value_of = coded[name]
+        codes, names = coded[name]
         distinct, rank = first_seen(codes)
-        strings[name] = [value_of(code) for code in distinct.tolist()]
+        strings.append(b',"' + name.encode("ascii") + b'":' + _json_bytes(names[distinct].tolist()))
         sections[name] = rank.astype("<i4")
+    strings.append(b"}")
+    sections["strings"] = RawJSONParts(strings)  # in its place: the second section
     for name in _INT_COLUMNS:
         sections[name] = np.ascontiguousarray(getattr(index, name), dtype="<i8")
     sections["edge_length_m"] = np.ascontiguousarray(index.edge_length_m, dtype="<f8")
@@ -684,6 +690,12 @@ def _bulk_sections(
     sections["place_nodes_members"] = np.ascontiguousarray(index.place_members, dtype="<i8")
     sections.update(table_sections(index.sea_table))
     return sections
+
+
+def _json_bytes(value: Any) -> bytes:
+    """``value`` as :func:`~corridors.network.columnfile.encode` writes a JSON section."""
+    text = json.dumps(value, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+    return text.encode("ascii")
 
 
 def first_seen(codes: Any) -> tuple[Any, Any]:
