@@ -139,6 +139,8 @@ def write_caches(root: Path, contents: dict[Path, bytes], fingerprint: str) -> b
         False when this path cannot be sure (see the module docstring) or a file cannot be
         written: nothing is served from it, and the caller builds the usual way.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     from corridors.network import cache as netcache
     from corridors.network.columnfile import write_atomically
     from corridors.network.routefile import MIN_EDGES, _prune, encode_route_parts, route_path
@@ -159,25 +161,33 @@ def write_caches(root: Path, contents: dict[Path, bytes], fingerprint: str) -> b
     except (ValueError, TypeError, RecursionError):
         return False
     cache_file = netcache.cache_path(fingerprint)
-    try:
-        write_atomically(cache_file, chunks)
-    except OSError:
-        return False
-    del chunks
-    phase("network cache encode + write")
-    netcache.prune_cache(cache_file.parent, keep=cache_file)
     path = route_path(fingerprint)
-    if index.edge_count >= MIN_EDGES and not os.path.lexists(path):
-        with contextlib.suppress(OSError, ValueError, TypeError, RecursionError, UnicodeError):
-            route = encode_route_parts(
-                shim,
-                index,
-                corridor_ids=corridor_ids,
-                rows=rows,
-                lines=lines,
-            )
+    phase("network cache encode")
+    route: list[bytes] | None = None
+    # The network cache goes to disk (a copy into the page cache, then fsync: mostly waiting)
+    # on a thread while the route file is encoded; both are done before this returns.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        written = pool.submit(write_atomically, cache_file, chunks)
+        del chunks
+        if index.edge_count >= MIN_EDGES and not os.path.lexists(path):
+            with contextlib.suppress(ValueError, TypeError, RecursionError, UnicodeError):
+                route = encode_route_parts(
+                    shim,
+                    index,
+                    corridor_ids=corridor_ids,
+                    rows=rows,
+                    lines=lines,
+                )
+        try:
+            written.result()
+        except OSError:
+            return False
+    phase("route file encode (network cache written meanwhile)")
+    netcache.prune_cache(cache_file.parent, keep=cache_file)
+    if route is not None:
+        with contextlib.suppress(OSError):
             write_atomically(path, route)
-            phase("route file encode + write")
+            phase("route file write")
             _prune(path)
     return True
 

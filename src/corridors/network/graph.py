@@ -332,9 +332,9 @@ def lines_to_columns(
     np.cumsum(piece_len, out=coord_ptr[1:])
 
     xy = array("d")
-    xy.frombytes(np.ascontiguousarray(points).tobytes())
+    xy.frombytes(np.ascontiguousarray(points).reshape(-1).data.cast("B"))
     ptr = array("q")
-    ptr.frombytes(coord_ptr.tobytes())
+    ptr.frombytes(coord_ptr.data.cast("B"))
     lengths = _at_published_length(
         start_flat_lines_lengths_m(points, piece_len),  # measured while we go on
         published,
