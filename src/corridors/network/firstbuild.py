@@ -6,9 +6,11 @@ from the cache it was writing: ~90 % of its time was Python work per object (see
 research/first-build-profile.md). Here a *plain* corridor file
 (:func:`corridors.atlas.columns.plain_corridor_columns`) becomes columns (ids, stops, codes,
 positions as numpy arrays); its JSON rows are encoded from the parsed values; its edges are cut,
-measured and numbered by the very functions the object path uses
-(:func:`corridors.network.graph.lines_to_columns`, :func:`corridors.network.index.build_index`);
-and the network cache and route file are encoded by the same encoders
+measured and numbered by the functions the object path uses
+(:func:`corridors.network.graph.lines_to_columns`, :func:`corridors.network.index.node_arrays`),
+kept as integer codes and numpy arrays (:class:`corridors.network.bulkindex.BulkIndex`: no
+string per edge, no list per column); and the network cache and route file are encoded by the
+same encoders
 (:func:`corridors.network.cache.encode_network_parts`,
 :func:`corridors.network.routefile.encode_route_parts`). Files that are not plain (the shipped
 atlas's, with histories and native names) are validated into objects as usual and join the
