@@ -316,3 +316,18 @@ def test_load_network_after_a_columnar_build_is_the_object_paths_network(
     assert found.index.place_nodes == expected.index.place_nodes
     assert found.index.corridor_timelines == expected.index.corridor_timelines
     assert _caches(tmp_path / "columns") == _caches(tmp_path / "objects")
+
+
+def test_place_codes_by_identity_are_exact() -> None:
+    """Stops are coded by the identity of their string objects, and equal copies (or ids not
+    made by the build) by value: every code is the position of an equal id."""
+    ids = [f"place_{k}" for k in range(1000)]
+    copies = ["".join(["place_", str(k)]) for k in range(1000)]  # equal, other objects
+    assert all(a == b and a is not b for a, b in zip(ids, copies, strict=True))
+    stops = [ids[k * 7 % 1000] if k % 3 else copies[k * 11 % 1000] for k in range(5000)]
+    codes = firstbuild._Codes(ids)
+    assert codes.of(stops).tolist() == [ids.index(stop) for stop in stops]
+    assert codes.of([]).tolist() == []
+    assert firstbuild._Codes([]).of([]).tolist() == []
+    with pytest.raises(KeyError):
+        codes.of([ids[0], "nowhere"])

@@ -216,3 +216,26 @@ def test_a_damaged_route_file_is_never_answered_from(
     path.unlink()
     path.symlink_to(tmp_path / "elsewhere")
     assert cached_route(root, "g0_0", "g5_3", options) is None
+
+
+def test_a_damaged_route_file_header_is_always_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preamble's digest covers the header (format 2): a flipped byte anywhere before the
+    first section is refused outright, not only when the header stops parsing."""
+    import struct
+
+    root = generate.write(generate.generate(600, seed=6), tmp_path / "atlas")
+    _prepare(root, tmp_path / "cache", monkeypatch)
+    options = make_options(include_proposed=True)
+    (path,) = (tmp_path / "cache").glob("route-v2-*.cnet")
+    original = path.read_bytes()
+    assert cached_route(root, "g0_0", "g5_3", options) is not None
+    (header_length,) = struct.unpack_from("<I", original, 12)
+    first_section = -(-(56 + header_length) // 64) * 64
+    positions = random.Random(2).sample(range(first_section), 60)
+    for at in [*positions, 24, 55, 56, first_section - 1]:
+        damaged = bytearray(original)
+        damaged[at] ^= 0x01
+        path.write_bytes(bytes(damaged))
+        assert cached_route(root, "g0_0", "g5_3", options) is None, at

@@ -28,3 +28,36 @@ def test_many_ports_give_the_same_answer_without_listing_pairs(monkeypatch) -> N
         "no open-sea edges were computed"
     }
     assert table.ports == seatable.sea_ports(atlas)
+
+
+def _involved_by_every_pair(atlas, ports, named) -> set[int]:  # noqa: ANN001
+    """The ports with a partner, found by looking at every other port (the definition)."""
+    return {
+        i
+        for i, first in enumerate(ports)
+        if any(
+            i != j
+            and frozenset((first, second)) not in named
+            and not seatable.closed_sea(atlas, first, second)
+            for j, second in enumerate(ports)
+        )
+    }
+
+
+def test_involved_ports_match_the_definition_on_random_atlases() -> None:
+    import random
+    from types import SimpleNamespace
+
+    rng = random.Random(13)
+    for _ in range(300):
+        count = rng.randint(1, 9)
+        ports = [f"p{k}" for k in range(count)]
+        countries = rng.choice([("PRK", "KOR"), ("PRK", "KOR", "RUS"), ("KOR",), ("RUS", "CHN")])
+        places = {p: SimpleNamespace(country=rng.choice(countries)) for p in ports}
+        pairs = [(a, b) for a in ports for b in ports if a < b]
+        named = {frozenset(pair) for pair in pairs if rng.random() < rng.random()}
+        named |= {frozenset((p, "inland")) for p in ports if rng.random() < 0.2}
+        atlas = SimpleNamespace(places=places)
+        assert seatable._involved_ports(atlas, ports, named) == _involved_by_every_pair(
+            atlas, ports, named
+        )

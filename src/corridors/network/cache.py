@@ -58,10 +58,11 @@ from corridors.atlas.model import (
     StatusEvent,
 )
 from corridors.errors import CacheMiss
+from corridors.network.bulkindex import BulkIndex
 from corridors.network.columnfile import (
     ColumnFile,
     ColumnFileError,
-    RawJSON,
+    RawJSONParts,
     decode,
     encode,
     read_regular_file,
@@ -583,20 +584,21 @@ def encode_network(network: Network, *, root: Path, rows: AtlasRows | None = Non
 
 def encode_network_parts(
     atlas: Atlas,
-    index: RouteIndex,
+    index: RouteIndex | BulkIndex,
     *,
     lines: tuple[Any, Any],
     rows: AtlasRows,
-    tables: dict[str, tuple[list[Any], array[int]]] | None = None,
+    corridor_ids: list[str] | None = None,
 ) -> list[bytes]:
     """:func:`encode_network` from its parts: ``atlas`` for its sources, places, shipments,
     programmes and fingerprint (its ``corridors`` are not read), the corridors' ``lines``
-    (:func:`corridor_lines`) and the place and corridor ``rows`` (:func:`atlas_rows`).
-    ``tables``: string columns of the index already coded, name -> (distinct values in
-    first-seen order, codes), as the loop below would make them.
+    (:func:`corridor_lines`: arrays, or numpy arrays ``<f8`` and ``<i8``) and the place and
+    corridor ``rows`` (:func:`atlas_rows`).
 
     The columnar first build (:mod:`corridors.network.firstbuild`) calls it with rows and lines
-    made without corridor objects; the bytes are the same.
+    made without corridor objects, and with its index as codes
+    (:class:`~corridors.network.bulkindex.BulkIndex`, whose corridor codes number
+    ``corridor_ids``); the bytes are the same.
     """
     xy, ptr = lines
     for collection in (atlas.sources, atlas.places, atlas.shipments, atlas.programmes):
@@ -605,26 +607,30 @@ def encode_network_parts(
     place_rows, corridor_rows = rows
     # The atlas as json.dumps would write {"sources": [...], "places": [...], ...}, with the
     # place and corridor rows encoded once (the route file stores the same rows).
-    atlas_doc = RawJSON(
-        b'{"sources":'
-        + _JSON.encode([_row(Source, s) for s in atlas.sources.values()]).encode("ascii")
-        + b',"places":['
-        + b",".join(place_rows)
-        + b'],"corridors":['
-        + b",".join(corridor_rows)
-        + b'],"shipments":'
-        + _JSON.encode([_shipment_row(s) for s in atlas.shipments.values()]).encode("ascii")
-        + b',"programmes":'
-        + _JSON.encode([_row(Programme, p) for p in atlas.programmes.values()]).encode("ascii")
-        + b"}"
+    atlas_doc = RawJSONParts(
+        [
+            b'{"sources":'
+            + _JSON.encode([_row(Source, s) for s in atlas.sources.values()]).encode("ascii")
+            + b',"places":[',
+            b",".join(place_rows),
+            b'],"corridors":[',
+            b",".join(corridor_rows),
+            b'],"shipments":'
+            + _JSON.encode([_shipment_row(s) for s in atlas.shipments.values()]).encode("ascii")
+            + b',"programmes":'
+            + _JSON.encode([_row(Programme, p) for p in atlas.programmes.values()]).encode("ascii")
+            + b"}",
+        ]
     )
+    if isinstance(index, BulkIndex):
+        if corridor_ids is None:
+            raise ValueError("a coded index needs its corridor ids")
+        coded = _bulk_sections(index, atlas_doc, lines, corridor_ids)
+        return encode(version=CACHE_FORMAT, meta=_meta(atlas.fingerprint), sections=coded)
     strings: dict[str, Any] = {"place_ids": index.place_ids, "place_nodes": list(index.place_nodes)}
     sections: dict[str, Any] = {"atlas": atlas_doc, "strings": strings}
     sections["corridor_xy"], sections["corridor_ptr"] = xy, ptr
     for name in _STRING_COLUMNS:
-        if tables is not None and name in tables:
-            strings[name], sections[name] = tables[name]
-            continue
         table: dict[str | None, int] = {}
         codes = array("i", [table.setdefault(v, len(table)) for v in getattr(index, name)])
         strings[name] = list(table)
@@ -642,6 +648,71 @@ def encode_network_parts(
     sections["place_nodes_ptr"], sections["place_nodes_members"] = place_ptr, members
     sections.update(table_sections(index.sea_table))
     return encode(version=CACHE_FORMAT, meta=_meta(atlas.fingerprint), sections=sections)
+
+
+def _bulk_sections(
+    index: BulkIndex, atlas_doc: RawJSONParts, lines: tuple[Any, Any], corridor_ids: list[str]
+) -> dict[str, Any]:
+    """The sections :func:`encode_network_parts` makes of a RouteIndex, from a coded one:
+    the same values, in the same order, from numpy arrays (string columns: distinct values in
+    first-seen order and their ``<i4`` codes)."""
+    import numpy as np
+
+    from corridors.network.graph import NO_CORRIDOR
+
+    ids = index.place_ids
+    place_names = np.array(ids, dtype=object)
+    corridor_names = np.array([*corridor_ids, None], dtype=object)
+    corridor = np.where(index.corridor_code == NO_CORRIDOR, len(corridor_ids), index.corridor_code)
+    coded = {
+        "edge_start": (index.start_code, place_names),
+        "edge_end": (index.end_code, place_names),
+        "edge_mode": (index.mode_code, np.array(MODE_CODES, dtype=object)),
+        "edge_corridor": (corridor, corridor_names),
+        "edge_status": (index.status_code, np.array(STATUSES, dtype=object)),
+    }
+    # The strings section as encode() would write it, with the place ids (twice: they are
+    # also the keys of place_nodes) encoded once.
+    place_list = _json_bytes(ids)
+    strings = [b'{"place_ids":' + place_list, b',"place_nodes":' + place_list]
+    sections: dict[str, Any] = {"atlas": atlas_doc, "strings": RawJSONParts(strings)}
+    sections["corridor_xy"], sections["corridor_ptr"] = lines
+    for name in _STRING_COLUMNS:
+        codes, names = coded[name]
+        distinct, rank = first_seen(codes)
+        strings.append(b',"' + name.encode("ascii") + b'":' + _json_bytes(names[distinct].tolist()))
+        sections[name] = rank.astype("<i4")
+    strings.append(b"}")
+    sections["strings"] = RawJSONParts(strings)  # in its place: the second section
+    for name in _INT_COLUMNS:
+        sections[name] = np.ascontiguousarray(getattr(index, name), dtype="<i8")
+    sections["edge_length_m"] = np.ascontiguousarray(index.edge_length_m, dtype="<f8")
+    sections["coord_xy"] = np.ascontiguousarray(index.coord_xy, dtype="<f8")
+    sections["coord_ptr"] = np.ascontiguousarray(index.coord_ptr, dtype="<i8")
+    sections["place_nodes_ptr"] = np.ascontiguousarray(index.place_ptr, dtype="<i8")
+    sections["place_nodes_members"] = np.ascontiguousarray(index.place_members, dtype="<i8")
+    sections.update(table_sections(index.sea_table))
+    return sections
+
+
+def _json_bytes(value: Any) -> bytes:
+    """``value`` as :func:`~corridors.network.columnfile.encode` writes a JSON section."""
+    text = json.dumps(value, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+    return text.encode("ascii")
+
+
+def first_seen(codes: Any) -> tuple[Any, Any]:
+    """The distinct values of the integer array ``codes`` in first-seen order, and each
+    value's rank among them (what numbering values as they come gives)."""
+    import numpy as np
+
+    if not len(codes):
+        return codes[:0], np.zeros(0, dtype=np.int64)
+    distinct, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(distinct), dtype=np.int64)
+    rank[order] = np.arange(len(distinct), dtype=np.int64)
+    return distinct[order], rank[inverse.reshape(-1)]
 
 
 def corridor_lines(atlas: Atlas) -> tuple[array[float], array[int]]:

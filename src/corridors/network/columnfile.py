@@ -12,7 +12,9 @@ Layout (all integers little-endian)::
          8     4  format version (u32); the caller says which version it can read
         12     4  header length H (u32)
         16     8  total file length (u64): a truncated or extended file is caught first
-        24    32  BLAKE2b-256 of bytes 0-24 and 56-end (catches any flipped byte)
+        24    32  BLAKE2b-256 of bytes 0-24 and 56-end (catches any flipped byte); or, in a
+                  file whose sections carry digests of their own (written with
+                  ``checksum=False``), of bytes 0-24 and 56 up to the first section
         56     H  header: UTF-8 JSON {"meta": {...}, "sections": {name: {...}, ...}}
                   then zero padding up to the first section
                   sections, each starting at a multiple of 64 bytes
@@ -57,6 +59,11 @@ _NATIVE_LITTLE = sys.byteorder == "little"
 class RawJSON(bytes):
     """A JSON section's text, already encoded as :func:`encode` would encode it (ASCII, no
     spaces, no NaN): large sections assembled from rows encoded once for two files."""
+
+
+class RawJSONParts(list[bytes]):
+    """A JSON section's text as :class:`RawJSON`, in pieces written one after another (a
+    large section is never copied into one bytes object)."""
 
 
 @dataclass(frozen=True)
@@ -179,8 +186,14 @@ def _dtype_of(values: array[Any]) -> str:
     raise TypeError(f"array typecode {values.typecode!r} cannot be stored")
 
 
-def encode(*, version: int, meta: dict[str, Any], sections: dict[str, Any]) -> list[bytes]:
+def encode(
+    *, version: int, meta: dict[str, Any], sections: dict[str, Any], checksum: bool = True
+) -> list[bytes]:
     """The bytes of a column file, as chunks to write one after another.
+
+    ``checksum=False``: the preamble's digest covers the preamble and the header only, not the
+    sections, for a file whose header carries digests of the sections (the route file,
+    :mod:`corridors.network.routefile`); it is read with ``decode(..., checksum=False)``.
 
     Parameters
     ----------
@@ -189,37 +202,46 @@ def encode(*, version: int, meta: dict[str, Any], sections: dict[str, Any]) -> l
     meta : dict
         JSON-serialisable header data (keys and versions the reader checks).
     sections : dict
-        Name to value: an ``array.array`` of typecode ``i``, ``q`` or ``d`` becomes an array
-        section, :class:`RawJSON` a JSON section as given, anything else a JSON section.
+        Name to value: an ``array.array`` of typecode ``i``, ``q`` or ``d``, or a
+        one-dimensional contiguous numpy array of dtype ``<i4``, ``<i8``, ``<f8`` or ``|u1``
+        (written from its buffer, not copied), becomes an array section; :class:`RawJSON` or
+        :class:`RawJSONParts` a JSON section as given; anything else a JSON section.
 
     Raises
     ------
     ValueError, TypeError, RecursionError
         If a value cannot be serialised (e.g. NaN in a JSON section, nesting too deep).
     """
-    payloads: list[tuple[str, str, bytes, tuple[int, ...] | None]] = []
+    payloads: list[tuple[str, str, list[Any], int, tuple[int, ...] | None]] = []
     for name, value in sections.items():
         if isinstance(value, RawJSON):
-            payloads.append((name, "json", bytes(value), None))
+            payloads.append((name, "json", [value], len(value), None))
+        elif isinstance(value, RawJSONParts):
+            payloads.append((name, "json", list(value), sum(map(len, value)), None))
         elif isinstance(value, array):
             dtype = _dtype_of(value)
             if not _NATIVE_LITTLE:
                 value = array(value.typecode, value)
                 value.byteswap()
-            payloads.append((name, dtype, value.tobytes(), (len(value),)))
+            data = memoryview(value).cast("B")
+            payloads.append((name, dtype, [data], len(data), (len(value),)))
+        elif _is_ndarray(value):
+            data = memoryview(value).cast("B")
+            payloads.append((name, value.dtype.str, [data], len(data), (len(value),)))
         else:
             text = json.dumps(value, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
-            payloads.append((name, "json", text.encode("ascii"), None))
+            raw = text.encode("ascii")
+            payloads.append((name, "json", [raw], len(raw), None))
     start = ALIGN
     while True:  # the offsets are in the header, which comes before them: find a fixed point
         table: dict[str, dict[str, Any]] = {}
         offset = start
-        for name, dtype, payload, shape in payloads:
-            entry: dict[str, Any] = {"dtype": dtype, "offset": offset, "nbytes": len(payload)}
+        for name, dtype, _, nbytes, shape in payloads:
+            entry: dict[str, Any] = {"dtype": dtype, "offset": offset, "nbytes": nbytes}
             if shape is not None:
                 entry["shape"] = list(shape)
             table[name] = entry
-            offset = _align(offset + len(payload))
+            offset = _align(offset + nbytes)
         header = json.dumps(
             {"meta": meta, "sections": table}, ensure_ascii=True, allow_nan=False
         ).encode("ascii")
@@ -227,19 +249,38 @@ def encode(*, version: int, meta: dict[str, Any], sections: dict[str, Any]) -> l
         if needed <= start:
             break
         start = needed
-    body: list[bytes] = [header, bytes(start - _PREAMBLE.size - len(header))]
+    body: list[Any] = [header, bytes(start - _PREAMBLE.size - len(header))]
     position = start
-    for _, _, payload, _ in payloads:
-        body.append(payload)
-        position += len(payload)
+    for _, _, parts, nbytes, _ in payloads:
+        body += parts
+        position += nbytes
         padding = _align(position) - position
         body.append(bytes(padding))
         position += padding
     head = struct.pack("<8sIIQ", MAGIC, version, len(header), position)
     digest = hashlib.blake2b(head, digest_size=32)
-    for chunk in body:
-        digest.update(chunk)
+    if checksum:
+        for chunk in body:
+            digest.update(chunk)
+    else:  # the header and its padding up to the first aligned offset, as decode reads them
+        digest.update(header)
+        digest.update(bytes(_align(_PREAMBLE.size + len(header)) - _PREAMBLE.size - len(header)))
     return [head + digest.digest(), *body]
+
+
+def _is_ndarray(value: Any) -> bool:
+    """Whether ``value`` is a one-dimensional C-contiguous numpy array of a storable dtype
+    (without importing numpy: a caller that has none passes none)."""
+    dtype = getattr(value, "dtype", None)
+    if dtype is None or type(value).__module__ != "numpy":
+        return False
+    if getattr(dtype, "str", None) not in _ITEMSIZE or value.ndim != 1:
+        raise TypeError(
+            f"a numpy array of dtype {dtype} and {value.ndim} dimensions cannot be stored"
+        )
+    if not value.flags.c_contiguous:
+        raise TypeError("a numpy array that is not contiguous cannot be stored")
+    return True
 
 
 def decode(
@@ -247,8 +288,9 @@ def decode(
 ) -> ColumnFile:
     """Verify and index the bytes of a column file (see the module docstring for the checks).
 
-    ``checksum=False`` skips the whole-file checksum (every other check is made): only for a
-    caller that verifies every byte it reads by digests of its own (the route file,
+    ``checksum=False`` checks the digest of the preamble and header only (a file written
+    with ``encode(..., checksum=False)``), not of the sections: only for a caller that
+    verifies every byte of them it reads by digests of its own (the route file,
     :mod:`corridors.network.routefile`, verifies each piece of each section it touches).
 
     Raises
@@ -268,11 +310,11 @@ def decode(
     if total != len(data):
         raise ColumnFileError(f"truncated or extended ({len(data)} bytes, header says {total})")
     view = memoryview(data)
-    check = hashlib.blake2b(view[:_CHECKED], digest_size=32)
-    check.update(view[_PREAMBLE.size :] if checksum else b"")
-    if checksum and check.digest() != digest:
-        raise ColumnFileError("checksum mismatch (corrupted)")
     end = _PREAMBLE.size + header_length
+    check = hashlib.blake2b(view[:_CHECKED], digest_size=32)
+    check.update(view[_PREAMBLE.size :] if checksum else view[_PREAMBLE.size : _align(end)])
+    if check.digest() != digest:
+        raise ColumnFileError("checksum mismatch (corrupted)")
     try:
         header = json.loads(bytes(view[_PREAMBLE.size : end]), parse_constant=_refuse_constant)
     except (ValueError, RecursionError):
@@ -324,6 +366,7 @@ __all__ = [
     "ColumnFile",
     "ColumnFileError",
     "RawJSON",
+    "RawJSONParts",
     "decode",
     "encode",
     "read_regular_file",

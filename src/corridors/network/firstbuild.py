@@ -6,9 +6,11 @@ from the cache it was writing: ~90 % of its time was Python work per object (see
 research/first-build-profile.md). Here a *plain* corridor file
 (:func:`corridors.atlas.columns.plain_corridor_columns`) becomes columns (ids, stops, codes,
 positions as numpy arrays); its JSON rows are encoded from the parsed values; its edges are cut,
-measured and numbered by the very functions the object path uses
-(:func:`corridors.network.graph.lines_to_columns`, :func:`corridors.network.index.build_index`);
-and the network cache and route file are encoded by the same encoders
+measured and numbered by the functions the object path uses
+(:func:`corridors.network.graph.lines_to_columns`, :func:`corridors.network.index.node_arrays`),
+kept as integer codes and numpy arrays (:class:`corridors.network.bulkindex.BulkIndex`: no
+string per edge, no list per column); and the network cache and route file are encoded by the
+same encoders
 (:func:`corridors.network.cache.encode_network_parts`,
 :func:`corridors.network.routefile.encode_route_parts`). Files that are not plain (the shipped
 atlas's, with histories and native names) are validated into objects as usual and join the
@@ -26,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from array import array
 from collections.abc import Callable
 from itertools import chain
 from pathlib import Path
@@ -140,6 +141,8 @@ def write_caches(root: Path, contents: dict[Path, bytes], fingerprint: str) -> b
         False when this path cannot be sure (see the module docstring) or a file cannot be
         written: nothing is served from it, and the caller builds the usual way.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     from corridors.network import cache as netcache
     from corridors.network.columnfile import write_atomically
     from corridors.network.routefile import MIN_EDGES, _prune, encode_route_parts, route_path
@@ -152,34 +155,42 @@ def write_caches(root: Path, contents: dict[Path, bytes], fingerprint: str) -> b
         contents.clear()
     if built is None:
         return False
-    shim, index, corridor_ids, rows, lines, pieces, labels = built
-    tables, edge_codes = _coded_columns(index, corridor_ids, pieces)
+    shim, index, corridor_ids, rows, lines, labels = built
     try:
-        chunks = netcache.encode_network_parts(shim, index, lines=lines, rows=rows, tables=tables)
+        chunks = netcache.encode_network_parts(
+            shim, index, lines=lines, rows=rows, corridor_ids=corridor_ids
+        )
     except (ValueError, TypeError, RecursionError):
         return False
     cache_file = netcache.cache_path(fingerprint)
-    try:
-        write_atomically(cache_file, chunks)
-    except OSError:
-        return False
-    del chunks
-    phase("network cache encode + write")
-    netcache.prune_cache(cache_file.parent, keep=cache_file)
     path = route_path(fingerprint)
-    if index.edge_count >= MIN_EDGES and not os.path.lexists(path):
-        with contextlib.suppress(OSError, ValueError, TypeError, RecursionError, UnicodeError):
-            route = encode_route_parts(
-                shim,
-                index,
-                corridor_ids=corridor_ids,
-                rows=rows,
-                lines=lines,
-                edge_codes=edge_codes,
-                labels=labels,
-            )
+    phase("network cache encode")
+    route: list[bytes] | None = None
+    # The network cache goes to disk (a copy into the page cache, then fsync: mostly waiting)
+    # on a thread while the route file is encoded; both are done before this returns.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        written = pool.submit(write_atomically, cache_file, chunks)
+        del chunks
+        if index.edge_count >= MIN_EDGES and not os.path.lexists(path):
+            with contextlib.suppress(ValueError, TypeError, RecursionError, UnicodeError):
+                route = encode_route_parts(
+                    shim,
+                    index,
+                    corridor_ids=corridor_ids,
+                    rows=rows,
+                    lines=lines,
+                    labels=labels,
+                )
+        try:
+            written.result()
+        except OSError:
+            return False
+    phase("route file encode (network cache written meanwhile)")
+    netcache.prune_cache(cache_file.parent, keep=cache_file)
+    if route is not None:
+        with contextlib.suppress(OSError):
             write_atomically(path, route)
-            phase("route file encode + write")
+            phase("route file write")
             _prune(path)
     return True
 
@@ -210,9 +221,7 @@ def _build(root: Path, contents: dict[Path, bytes], fingerprint: str) -> Any:
     )
     from corridors.atlas.safe_input import check_document, parse_json_checked
     from corridors.atlas.timeline import timeline
-    from corridors.network.cache import encode_row, place_rows, relative_file
-    from corridors.network.graph import lines_to_columns
-    from corridors.network.index import build_index
+    from corridors.network.cache import encode_row, relative_file
 
     def parse(path: Path) -> Any:
         doc, clean = parse_json_checked(path, contents.pop(path))
@@ -323,70 +332,103 @@ def _build(root: Path, contents: dict[Path, bytes], fingerprint: str) -> Any:
     raw = np.concatenate(xy_parts) if xy_parts else np.zeros((0, 2), dtype=np.float64)
     counts = np.concatenate(counts_parts) if counts_parts else np.zeros(0, dtype=np.int64)
     phase("corridor rows, duplicates, shipments")
-    pieces = _piece_columns(ids, starts, ends, modes, statuses, years, vias)
-    del starts, ends, modes, statuses, years
-    edges = lines_to_columns(places, raw, counts, vias, pieces, published)
     shim = Atlas(root, sources, places, cast("Any", sea), shipments, fingerprint, programmes)
+    corridor_columns = (ids, starts, ends, modes, statuses, years, vias)
+    del starts, ends, modes, statuses, years
+    return _finish(
+        shim, corridor_columns, raw, counts, published, timelines, corridor_rows, scanned
+    )
+
+
+def _finish(
+    shim: Any,
+    columns: tuple[list[Any], ...],
+    raw: Any,
+    counts: Any,
+    published: list[tuple[int, float]],
+    timelines: dict[str, Any],
+    corridor_rows: list[bytes],
+    scanned: Any,
+) -> Any:
+    """The end of :func:`_build`: the corridors' edges (``columns``: ids, starts, ends, modes,
+    statuses, years and vias; ``raw``/``counts``: their positions), the index and the rows
+    (``scanned``: the places scan, whose plain rows and labels are reused, or None)."""
+    import numpy as np
+
+    from corridors.network.bulkindex import build_bulk_index
+    from corridors.network.cache import place_rows
+    from corridors.network.graph import lines_to_columns
+
+    places = shim.places
+    ids, vias = columns[0], columns[6]
+    pieces = _piece_codes(list(places), *columns)
+    del columns
+    edges = lines_to_columns(places, raw, counts, vias, pieces, published)
     phase("edges: cut at via places")
-    index = build_index(atlas=shim, corridor_edges=edges)
+    index = build_bulk_index(atlas=shim, corridor_edges=edges)
     index.corridor_timelines = timelines
-    xy: array[float] = array("d")
-    xy.frombytes(np.ascontiguousarray(raw).tobytes())
-    ptr: array[int] = array("q", [0])
-    ptr.frombytes(np.cumsum(counts, dtype=np.int64).tobytes())
+    ptr = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    lines = (np.ascontiguousarray(raw, dtype=np.float64).reshape(-1), ptr)
     phase("index: sea, transfers, nodes, lengths")
     rows = (place_rows(places, plain=scanned.plain if scanned else ()), corridor_rows)
     phase("place rows")
-    per_corridor = np.fromiter((len(via) if via else 0 for via in vias), np.int64, len(vias))
     labels = scanned.labels if scanned else None
-    return shim, index, ids, rows, (xy, ptr), per_corridor + 1, labels
+    return shim, index, ids, rows, lines, labels
 
 
-def _coded_columns(index: Any, corridor_ids: list[str], pieces: Any) -> tuple[Any, Any]:
-    """The edge columns of places and corridors as codes, from numbers instead of strings.
-
-    Each edge's start and end place is its end node's place (node key >> 3, a code into
-    ``index.place_ids``); its corridor is the corridor whose piece it is (``pieces``: pieces per
-    corridor, in corridor order; the edges after them belong to none). Returns the network
-    cache's ``tables`` (distinct values in first-seen order and codes, as
-    :func:`~corridors.network.cache.encode_network_parts` would make them from the strings)
-    and the route file's ``edge_codes``.
-    """
+def _piece_codes(
+    place_ids: list[str],
+    ids: list[str],
+    starts: list[str],
+    ends: list[str],
+    modes: list[str],
+    statuses: list[str],
+    years: list[int],
+    vias: list[Any],
+) -> Any:
+    """Start, end, mode, corridor and status of every corridor piece (each corridor cut at its
+    ``via`` places, as :func:`corridors.network.graph._attribute_columns` cuts them), as
+    :class:`~corridors.network.graph.PieceCodes`: every string looked up once, the pieces
+    made with numpy. ``years`` are not needed: the index keeps no status year."""
     import numpy as np
 
-    keys = np.asarray(index.node_keys, dtype=np.int64)
-    start = keys[np.asarray(index.edge_u, dtype=np.int64)] >> 3
-    end = keys[np.asarray(index.edge_v, dtype=np.int64)] >> 3
-    count = len(corridor_ids)
-    owned = int(pieces.sum())
-    corridor = np.full(index.edge_count, count, dtype=np.int64)
-    corridor[:owned] = np.repeat(np.arange(count, dtype=np.int64), pieces)
-    tables: dict[str, Any] = {}
-    for name, codes in (("edge_start", start), ("edge_end", end)):
-        distinct, first_seen = _first_seen(codes)
-        tables[name] = ([index.place_ids[c] for c in distinct.tolist()], _int32(first_seen))
-    table: list[str | None] = list(corridor_ids)
-    if owned < index.edge_count:
-        table.append(None)
-    tables["edge_corridor"] = (table, _int32(corridor))
-    return tables, (start, end, corridor)
+    from corridors.atlas.model import STATUSES
+    from corridors.network.graph import MODE_CODES, PieceCodes
 
-
-def _first_seen(codes: Any) -> tuple[Any, Any]:
-    """The distinct values of ``codes`` in first-seen order, and each code's rank among them."""
-    import numpy as np
-
-    distinct, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    rank = np.empty(len(distinct), dtype=np.int64)
-    rank[order] = np.arange(len(distinct), dtype=np.int64)
-    return distinct[order], rank[inverse.reshape(-1)]
-
-
-def _int32(values: Any) -> array[int]:
-    out: array[int] = array("i")
-    out.frombytes(values.astype("<i4").tobytes())
-    return out
+    count = len(ids)
+    codes = _Codes(place_ids)
+    start, end = codes.of(starts), codes.of(ends)
+    mode_of = {mode: number for number, mode in enumerate(MODE_CODES)}
+    status_of = {status: number for number, status in enumerate(STATUSES)}
+    mode = np.fromiter(map(mode_of.__getitem__, modes), dtype=np.int64, count=count)
+    status = np.fromiter(map(status_of.__getitem__, statuses), dtype=np.int64, count=count)
+    cut = [k for k, via in enumerate(vias) if via]
+    pieces = np.ones(count, dtype=np.int64)
+    pieces[cut] = [len(vias[k]) + 1 for k in cut]
+    if not cut:
+        return PieceCodes(start, end, mode, np.arange(count, dtype=np.int64), status)
+    # Every corridor's stops back to back (start, via..., end); a piece per adjacent pair.
+    first = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(pieces + 1, out=first[1:])
+    stops = np.empty(int(first[-1]), dtype=np.int64)
+    is_via = np.ones(len(stops), dtype=bool)
+    is_via[first[:-1]] = False
+    is_via[first[1:] - 1] = False
+    stops[first[:-1]] = start
+    stops[first[1:] - 1] = end
+    stops[is_via] = codes.of(list(chain.from_iterable(vias[k] for k in cut)))
+    not_last = np.ones(len(stops), dtype=bool)
+    not_last[first[1:] - 1] = False
+    not_first = np.ones(len(stops), dtype=bool)
+    not_first[first[:-1]] = False
+    return PieceCodes(
+        start=stops[not_last],
+        end=stops[not_first],
+        mode=np.repeat(mode, pieces),
+        corridor=np.repeat(np.arange(count, dtype=np.int64), pieces),
+        status=np.repeat(status, pieces),
+    )
 
 
 def _plain_rows(part: CorridorColumns, file: str) -> list[bytes]:
@@ -445,40 +487,44 @@ def _corridor_row(corridor: Corridor, root: Path) -> list[Any]:
     return corridor_row(corridor, root=root)
 
 
-def _piece_columns(
-    ids: list[str],
-    starts: list[str],
-    ends: list[str],
-    modes: list[str],
-    statuses: list[str],
-    years: list[int],
-    vias: list[Any],
-) -> tuple[list[Any], ...]:
-    """Start, end, mode, id, status and year of every corridor piece (each corridor cut at its
-    ``via`` places), as :func:`corridors.network.graph._attribute_columns` makes them."""
-    if not any(vias):
-        return starts, ends, modes, list(ids), statuses, list(years)
-    start: list[str] = []
-    end: list[str] = []
-    mode: list[str] = []
-    ident: list[str | None] = []
-    status: list[str] = []
-    year: list[int | None] = []
-    for k, via in enumerate(vias):
-        if via:
-            stops = (starts[k], *via, ends[k])
-            pieces = len(stops) - 1
-            start.extend(stops[:-1])
-            end.extend(stops[1:])
-            mode.extend([modes[k]] * pieces)
-            ident.extend([ids[k]] * pieces)
-            status.extend([statuses[k]] * pieces)
-            year.extend([years[k]] * pieces)
-        else:
-            start.append(starts[k])
-            end.append(ends[k])
-            mode.append(modes[k])
-            ident.append(ids[k])
-            status.append(statuses[k])
-            year.append(years[k])
-    return start, end, mode, ident, status, year
+class _Codes:
+    """The positions of strings in a list of distinct ids (``ids.index``, in bulk).
+
+    Why not a dictionary: the build makes each stop the very string object that is the place's
+    id (one object per place), so a stop's code is found by the object's identity: its address
+    (``id``) searched among the ids' sorted addresses, with numpy. A dictionary look-up reads
+    each stop's hash from the string object and then probes a table of 600,000 entries, two
+    cache misses per stop at 10^6 corridors; this is one. A string that is not one of those
+    objects (an equal copy) is looked up in a dictionary, so every answer is exact.
+    """
+
+    def __init__(self, ids: list[str]) -> None:
+        import numpy as np
+
+        self.ids = ids
+        address = np.fromiter(map(id, ids), dtype=np.uint64, count=len(ids))
+        self.order = np.argsort(address, kind="stable")
+        self.address = address[self.order]
+        self.by_value: dict[str, int] | None = None
+
+    def of(self, values: list[str]) -> Any:
+        """The code of every value (KeyError if one is not an id), as an int64 array."""
+        import numpy as np
+
+        wanted = np.fromiter(map(id, values), dtype=np.uint64, count=len(values))
+        if not len(self.ids) or not len(values):
+            return np.fromiter(map(self._lookup, values), dtype=np.int64, count=len(values))
+        ordered = np.argsort(wanted, kind="stable")  # sorted needles: a sequential search
+        at = np.empty(len(values), dtype=np.int64)
+        at[ordered] = np.searchsorted(self.address, wanted[ordered])
+        np.minimum(at, len(self.ids) - 1, out=at)
+        codes = self.order[at].astype(np.int64)
+        missed = np.flatnonzero(self.address[at] != wanted)
+        if len(missed):
+            codes[missed] = [self._lookup(values[k]) for k in missed.tolist()]
+        return codes
+
+    def _lookup(self, value: str) -> int:
+        if self.by_value is None:
+            self.by_value = dict(zip(self.ids, range(len(self.ids)), strict=True))
+        return self.by_value[value]

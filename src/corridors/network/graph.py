@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
-from corridors.atlas.model import FREIGHT_MODES, MODES, Atlas, Coord, Corridor, Place
+from corridors.atlas.model import FREIGHT_MODES, MODES, STATUSES, Atlas, Coord, Corridor, Place
 from corridors.geo.geodesy import segment_projections, split_line
 from corridors.network.seatable import OPEN_SEA, SeaTable, build_sea_table, named_lane_pairs
 
@@ -88,6 +88,26 @@ def transfer_modes(place: Place) -> tuple[str, ...]:
 
 
 MODE_CODES = (*MODES, TRANSFER)  # the modes of ``EdgeColumns.mode_code``
+NO_CORRIDOR = -1
+"""The corridor code of an edge of no corridor (open sea, transfer) in coded columns."""
+
+
+@dataclass
+class PieceCodes:
+    """The corridor pieces of :func:`lines_to_columns` as integer codes, not strings (the
+    columnar first build: its index is only encoded, so no string per edge is ever made).
+
+    ``start``, ``end``: codes into the atlas's place ids (``list(places)``); ``mode``: into
+    :data:`MODE_CODES`; ``corridor``: the corridor's number; ``status``: into
+    :data:`~corridors.atlas.model.STATUSES`. One numpy int64 array per column, a value per
+    piece, in the order :func:`_attribute_columns` gives them.
+    """
+
+    start: Codes
+    end: Codes
+    mode: Codes
+    corridor: Codes
+    status: Codes
 
 
 @dataclass
@@ -116,6 +136,10 @@ class EdgeColumns:
     # Until :meth:`finish`: waits for the corridor pieces' lengths (measured on threads).
     pending_lengths: Callable[[], list[float]] | None = None
     sea_table: SeaTable | None = None  # the port-to-port lanes the open-sea edges come from
+    # Coded columns (made from :class:`PieceCodes`): then the string columns above stay
+    # empty and these hold each edge's corridor (NO_CORRIDOR: none) and status code.
+    corridor_code: Codes | None = None
+    status_code: Codes | None = None
 
     def finish(self) -> EdgeColumns:
         """Wait for lengths still being measured on worker threads (see :func:`edge_columns`)."""
@@ -126,7 +150,7 @@ class EdgeColumns:
         return self
 
     def __len__(self) -> int:
-        return len(self.start)
+        return len(self.mode_code)
 
     def coords_of(self, edge: int) -> tuple[Coord, ...]:
         """The line of one edge, as (lon, lat) pairs."""
@@ -235,16 +259,17 @@ def lines_to_columns(
     raw: NDArray[np.float64],
     counts: NDArray[np.int64],
     vias: list[Any],
-    attributes: tuple[list[Any], ...],
+    attributes: tuple[list[Any], ...] | PieceCodes,
     published: list[tuple[int, float]],
 ) -> EdgeColumns:
     """The corridor edges of :func:`edge_columns` from the corridors' columns.
 
     ``raw``: every corridor's positions back to back, shape (n, 2); ``counts``: positions per
     corridor; ``vias``: each corridor's ``via`` (empty or None: none); ``attributes``: the
-    piece columns of :func:`_attribute_columns`; ``published``: (corridor number, metres) of
-    the schematic corridors routed at their published length. The one implementation: the
-    object path (:func:`_corridor_columns`) and the columnar first build
+    piece columns of :func:`_attribute_columns`, or the same as codes (:class:`PieceCodes`:
+    then the edges' columns are coded, see :class:`EdgeColumns`); ``published``: (corridor
+    number, metres) of the schematic corridors routed at their published length. The one
+    implementation: the object path (:func:`_corridor_columns`) and the columnar first build
     (:mod:`corridors.network.firstbuild`) both call it.
     """
     import numpy as np
@@ -307,14 +332,33 @@ def lines_to_columns(
     np.cumsum(piece_len, out=coord_ptr[1:])
 
     xy = array("d")
-    xy.frombytes(np.ascontiguousarray(points).tobytes())
+    xy.frombytes(np.ascontiguousarray(points).reshape(-1).data.cast("B"))
     ptr = array("q")
-    ptr.frombytes(coord_ptr.tobytes())
+    ptr.frombytes(coord_ptr.data.cast("B"))
     lengths = _at_published_length(
         start_flat_lines_lengths_m(points, piece_len),  # measured while we go on
         published,
         edge_offset.tolist(),
     )
+    if isinstance(attributes, PieceCodes):
+        return EdgeColumns(
+            start=[],
+            end=[],
+            mode=[],
+            corridor=[],
+            status=[],
+            status_year=[],
+            length_m=[],
+            coord_xy=xy,
+            coord_ptr=ptr,
+            place_ids=list(places),
+            start_code=attributes.start,
+            end_code=attributes.end,
+            mode_code=attributes.mode,
+            pending_lengths=lengths,
+            corridor_code=attributes.corridor,
+            status_code=attributes.status,
+        )
     start, end, mode, ident, status, year = attributes
     place_ids, (start_code, end_code) = _place_codes(places, start, end)
     mode_number = {name: number for number, name in enumerate(MODE_CODES)}
@@ -445,6 +489,8 @@ def _add_open_sea(atlas: Atlas, out: EdgeColumns, table: SeaTable) -> None:
     """Append an open-sea edge for every lane of ``table`` whose ports no sea corridor joins."""
     import numpy as np
 
+    if not len(table):
+        return  # no lanes (e.g. more sea ports than the table allows): no pairs to look at
     named = named_lane_pairs(atlas)
     code_of = {place_id: code for code, place_id in enumerate(out.place_ids)}
     chosen = [
@@ -463,18 +509,36 @@ def _add_open_sea(atlas: Atlas, out: EdgeColumns, table: SeaTable) -> None:
         out.coord_xy.extend(table.coord_xy[2 * first : 2 * stop])
         out.coord_ptr.append(out.coord_ptr[-1] + stop - first)
     extra = len(chosen)
-    out.start += starts
-    out.end += ends
-    out.mode += ["sea"] * extra
-    out.corridor += [None] * extra
-    out.status += ["operating"] * extra
-    out.status_year += [None] * extra
+    _add_strings(out, starts, ends, "sea", extra)
     out.length_m += [table.length_m[lane] for lane in chosen]
     out.start_code = np.concatenate([out.start_code, [code_of[p] for p in starts]]).astype(np.int64)
     out.end_code = np.concatenate([out.end_code, [code_of[p] for p in ends]]).astype(np.int64)
     out.mode_code = np.concatenate(
         [out.mode_code, np.full(extra, MODE_CODES.index("sea"), dtype=np.int64)]
     )
+
+
+def _add_strings(
+    out: EdgeColumns, starts: list[str], ends: list[str], mode: str, extra: int
+) -> None:
+    """Append ``extra`` operating edges of no corridor to the string columns of ``out`` (or,
+    if its columns are coded, to its corridor and status codes)."""
+    import numpy as np
+
+    if out.corridor_code is not None and out.status_code is not None:
+        out.corridor_code = np.concatenate(
+            [out.corridor_code, np.full(extra, NO_CORRIDOR, dtype=np.int64)]
+        )
+        out.status_code = np.concatenate(
+            [out.status_code, np.full(extra, STATUSES.index("operating"), dtype=np.int64)]
+        )
+        return
+    out.start += starts
+    out.end += ends
+    out.mode += [mode] * extra
+    out.corridor += [None] * extra
+    out.status += ["operating"] * extra
+    out.status_year += [None] * extra
 
 
 def is_open_sea(corridor: str | None, mode: str) -> bool:
@@ -507,12 +571,7 @@ def _add_transfers(atlas: Atlas, out: EdgeColumns) -> None:
     out.coord_xy.extend(chain.from_iterable(places[place_id].coord * 2 for place_id in chosen))
     out.coord_ptr.extend(range(first + 2, first + 2 * len(chosen) + 1, 2))
     extra = len(chosen)
-    out.start += chosen
-    out.end += chosen
-    out.mode += [TRANSFER] * extra
-    out.corridor += [None] * extra
-    out.status += ["operating"] * extra
-    out.status_year += [None] * extra
+    _add_strings(out, chosen, chosen, TRANSFER, extra)
     out.length_m += [0.0] * extra
     added = np.array(chosen_codes, dtype=np.int64)
     out.start_code = np.concatenate([out.start_code, added])

@@ -217,7 +217,46 @@ def build_index(*, atlas: Atlas, corridor_edges: EdgeColumns | None = None) -> R
 
 
 def _number_nodes(index: RouteIndex, columns: EdgeColumns) -> None:
-    """Nodes, edge ends and the CSR adjacency of ``index``, from the place codes of ``columns``.
+    """Nodes, edge ends and the CSR adjacency of ``index``, from the place codes of ``columns``
+    (:func:`node_arrays`, as Python lists)."""
+    nodes = node_arrays(columns)
+    ids = columns.place_ids
+    index.node_keys = nodes.node_keys.tolist()
+    index.place_ids = ids
+    by_place = nodes.place_members.tolist()
+    edges_of = nodes.place_ptr.tolist()
+    index.place_nodes = dict(
+        zip(
+            ids,
+            [by_place[a:b] for a, b in zip(edges_of[:-1], edges_of[1:], strict=True)],
+            strict=True,
+        )
+    )
+    index.edge_u, index.edge_v = nodes.edge_u.tolist(), nodes.edge_v.tolist()
+    index.adj_ptr = nodes.adj_ptr.tolist()
+    index.adj_to = nodes.adj_to.tolist()
+    index.adj_edge = nodes.adj_edge.tolist()
+
+
+@dataclass
+class NodeArrays:
+    """The nodes and adjacency of a route graph as numpy int64 arrays (see :class:`RouteIndex`
+    for their meaning); ``place_ptr``/``place_members``: each place's nodes (ascending), place
+    ``k`` of ``place_ids`` owning ``place_members[place_ptr[k]:place_ptr[k + 1]]``."""
+
+    node_keys: Any
+    edge_u: Any
+    edge_v: Any
+    adj_ptr: Any
+    adj_to: Any
+    adj_edge: Any
+    place_ptr: Any
+    place_members: Any
+
+
+def node_arrays(columns: EdgeColumns) -> NodeArrays:
+    """Nodes, edge ends, CSR adjacency and each place's nodes, from the place codes of
+    ``columns``: the one numbering.
 
     Nodes are numbered in first-seen order (each edge's ``u`` then ``v``, edge by edge); a
     transfer joins its place's rail node to its sea node. Integer keys and numpy sorting,
@@ -241,22 +280,11 @@ def _number_nodes(index: RouteIndex, columns: EdgeColumns) -> None:
     number = rank[inverse.reshape(-1)]
     u, v = number[0::2], number[1::2]
     node_keys = unique[order]
-    ids = columns.place_ids
-    index.node_keys = node_keys.tolist()
-    index.place_ids = ids
+    places = len(columns.place_ids)
     # Each place's nodes in ascending order, grouped by sorting rather than per-node appends.
-    by_place = np.argsort(node_keys >> 3, kind="stable").tolist()
-    bounds = np.zeros(len(ids) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(node_keys >> 3, minlength=len(ids)), out=bounds[1:])
-    edges_of = bounds.tolist()
-    index.place_nodes = dict(
-        zip(
-            ids,
-            [by_place[a:b] for a, b in zip(edges_of[:-1], edges_of[1:], strict=True)],
-            strict=True,
-        )
-    )
-    index.edge_u, index.edge_v = u.tolist(), v.tolist()
+    by_place = np.argsort(node_keys >> 3, kind="stable")
+    bounds = np.zeros(places + 1, dtype=np.int64)
+    np.cumsum(np.bincount(node_keys >> 3, minlength=places), out=bounds[1:])
     edge = np.arange(edges, dtype=np.int64)
     loop = u == v  # a self-loop is listed once, at its node
     source = np.concatenate([u, v[~loop]])
@@ -265,9 +293,16 @@ def _number_nodes(index: RouteIndex, columns: EdgeColumns) -> None:
     by_node = np.lexsort((via, source))
     ptr = np.zeros(len(unique) + 1, dtype=np.int64)
     np.cumsum(np.bincount(source, minlength=len(unique)), out=ptr[1:])
-    index.adj_ptr = ptr.tolist()
-    index.adj_to = target[by_node].tolist()
-    index.adj_edge = via[by_node].tolist()
+    return NodeArrays(
+        node_keys=node_keys.astype(np.int64),
+        edge_u=np.ascontiguousarray(u, dtype=np.int64),
+        edge_v=np.ascontiguousarray(v, dtype=np.int64),
+        adj_ptr=ptr,
+        adj_to=target[by_node],
+        adj_edge=via[by_node],
+        place_ptr=bounds,
+        place_members=by_place.astype(np.int64),
+    )
 
 
 @contextmanager

@@ -20,7 +20,8 @@ key: atlas content, package version and code, format) holding only numeric and b
 
 The file is opened with ``mmap`` and its columns are numpy views over it: nothing is read that a
 query does not touch. Integrity without reading every byte: the header carries a BLAKE2b digest
-of every :data:`PIECE`-byte piece of every section, and every piece is checked before any byte
+of every :data:`PIECE`-byte piece of every section (the preamble's digest covers the header),
+and every piece is checked before any byte
 of it is used (whole columns on first use, single rows piece by piece); the ranges, pointers and
 codes of the columns are checked on first use as in the network cache. No pickle, no code: a
 damaged, foreign or stale file is a :class:`~corridors.errors.CacheMiss` (or, found while a
@@ -64,8 +65,9 @@ if TYPE_CHECKING:
 
 __all__ = ["MIN_EDGES", "ROUTE_FORMAT", "RouteView", "ensure_route_file", "open_view"]
 
-ROUTE_FORMAT = 1
-"""Version of the route file's layout."""
+ROUTE_FORMAT = 2
+"""Version of the route file's layout; 2: the preamble's digest covers the header only (the
+sections have their own digests), not every byte a second time."""
 MIN_EDGES = 50_000
 """A route file is written for networks of this many edges or more (below, the whole network
 loads in well under a second and a route needs neither numpy nor scipy)."""
@@ -151,12 +153,14 @@ def _hashes(texts: list[bytes]) -> np.ndarray:
     return np.frombuffer(joined, dtype="<i8").astype(np.int64)
 
 
-def _blob(items: list[bytes]) -> tuple[array[int], array[int]]:
-    from itertools import accumulate
+def _blob(items: list[bytes]) -> tuple[Any, Any]:
+    """The items back to back (``|u1``) and their offsets (``<i8``), as numpy arrays: the
+    joined bytes are not copied again."""
+    import numpy as np
 
-    data = array("B", b"".join(items))
-    ptr = array("q", [0])
-    ptr.extend(accumulate(map(len, items)))
+    data = np.frombuffer(b"".join(items), dtype="|u1")
+    ptr = np.zeros(len(items) + 1, dtype="<i8")
+    np.cumsum(np.fromiter(map(len, items), dtype=np.int64, count=len(items)), out=ptr[1:])
     return data, ptr
 
 
@@ -214,7 +218,6 @@ def encode_route_parts(
     corridor_ids: list[str],
     rows: AtlasRows,
     lines: tuple[Any, Any],
-    edge_codes: tuple[Any, Any, Any] | None = None,
     labels: LabelIndex | None = None,
 ) -> list[bytes]:
     """:func:`encode_route_file` from its parts: ``atlas`` for its ``places`` and
@@ -222,52 +225,16 @@ def encode_route_parts(
     order, the place and corridor JSON rows and the corridors' lines
     (:func:`~corridors.network.cache.corridor_lines`). The columnar first build
     (:mod:`corridors.network.firstbuild`) calls it without corridor objects; the bytes are
-    the same. ``edge_codes``: each edge's start and end place as codes into
-    ``index.place_ids`` and its corridor as a code into ``corridor_ids`` (their length: none),
-    as numpy arrays, when known (else looked up from the index's strings). ``labels``: the
-    atlas's :func:`~corridors.atlas.names.place_index`, when already made."""
-    import numpy as np
-
+    the same. ``index`` may be a :class:`~corridors.network.bulkindex.BulkIndex` (codes and
+    numpy arrays; its corridor codes number ``corridor_ids``). ``labels``: the atlas's
+    :func:`~corridors.atlas.names.place_index`, when already made."""
     from corridors.atlas.names import place_index
+    from corridors.network.bulkindex import BulkIndex
 
     place_ids = list(atlas.places)
     place_code = {pid: k for k, pid in enumerate(place_ids)}
-    corridor_code: dict[str | None, int] = {cid: k for k, cid in enumerate(corridor_ids)}
-    corridor_code[None] = len(corridor_ids)  # synthetic edges (transfers, open sea)
-    statuses = sorted(set(index.edge_status))
-    status_code = {s: k for k, s in enumerate(statuses)}
-    mode_code = {m: k for k, m in enumerate(NODE_MODES)}
-    node_keys = np.asarray(index.node_keys, dtype=np.int64)
-    # Node keys are codes into ``index.place_ids``: re-code them into the atlas's place order.
-    recode = np.asarray([place_code[p] for p in index.place_ids], dtype=np.int64)
-    if len(node_keys):
-        node_keys = recode[node_keys >> 3] * 8 + (node_keys & 7)
-    if edge_codes is None:
-        edge_start = array("q", map(place_code.__getitem__, index.edge_start))
-        edge_end = array("q", map(place_code.__getitem__, index.edge_end))
-        edge_corridor = array("i", map(corridor_code.__getitem__, index.edge_corridor))
-    else:
-        edge_start = _as_array("q", recode[edge_codes[0]].astype(np.int64))
-        edge_end = _as_array("q", recode[edge_codes[1]].astype(np.int64))
-        edge_corridor = _as_array("i", edge_codes[2].astype(np.int32))
-    sections: dict[str, Any] = {
-        "node_keys": _as_array("q", node_keys),
-        **_graph_sections(index),
-        "edge_start": edge_start,
-        "edge_end": edge_end,
-        "edge_mode": array("i", map(mode_code.__getitem__, index.edge_mode)),
-        "edge_status": array("i", map(status_code.__getitem__, index.edge_status)),
-        "edge_corridor": edge_corridor,
-        "edge_length_m": array("d", index.edge_length_m),
-        "coord_xy": array("d", index.coord_xy),
-        "coord_ptr": array("q", index.coord_ptr),
-    }
-    members = array("q")
-    ptr = array("q", [0])
-    for pid in place_ids:
-        members.extend(index.place_nodes.get(pid, ()))
-        ptr.append(len(members))
-    sections["place_nodes_ptr"], sections["place_nodes"] = ptr, members
+    parts = _bulk_sections if isinstance(index, BulkIndex) else _index_sections
+    sections, statuses, corridor_code = parts(index, place_ids, place_code, corridor_ids)
     _lookup(place_ids, "place", sections)
     if labels is None:
         labels = place_index(atlas)
@@ -282,7 +249,7 @@ def encode_route_parts(
     small = {
         "statuses": statuses,
         "timelines": [
-            [corridor_code[c], list(days), list(states)]
+            [corridor_code(c), list(days), list(states)]
             for c, (days, states) in index.corridor_timelines.items()
         ],
     }
@@ -297,10 +264,104 @@ def encode_route_parts(
         "piece": PIECE,
         "digests": digests,
     }
-    return encode(version=ROUTE_FORMAT, meta=meta, sections=sections)
+    return encode(version=ROUTE_FORMAT, meta=meta, sections=sections, checksum=False)
 
 
-def _graph_sections(index: Any) -> dict[str, array[Any]]:
+def _index_sections(
+    index: Any, place_ids: list[str], place_code: dict[str, int], corridor_ids: list[str]
+) -> tuple[dict[str, Any], list[str], Any]:
+    """The graph's sections of a RouteIndex (node keys to place nodes), its statuses, and a
+    function numbering a corridor id (``place_code``: place id -> its number)."""
+    import numpy as np
+
+    corridor_code: dict[str | None, int] = {cid: k for k, cid in enumerate(corridor_ids)}
+    corridor_code[None] = len(corridor_ids)  # synthetic edges (transfers, open sea)
+    statuses = sorted(set(index.edge_status))
+    status_code = {s: k for k, s in enumerate(statuses)}
+    mode_code = {m: k for k, m in enumerate(NODE_MODES)}
+    node_keys = np.asarray(index.node_keys, dtype=np.int64)
+    # Node keys are codes into ``index.place_ids``: re-code them into the atlas's place order.
+    recode = np.asarray([place_code[p] for p in index.place_ids], dtype=np.int64)
+    if len(node_keys):
+        node_keys = recode[node_keys >> 3] * 8 + (node_keys & 7)
+    sections: dict[str, Any] = {
+        "node_keys": _as_array("q", node_keys),
+        **_graph_sections(index),
+        "edge_start": array("q", map(place_code.__getitem__, index.edge_start)),
+        "edge_end": array("q", map(place_code.__getitem__, index.edge_end)),
+        "edge_mode": array("i", map(mode_code.__getitem__, index.edge_mode)),
+        "edge_status": array("i", map(status_code.__getitem__, index.edge_status)),
+        "edge_corridor": array("i", map(corridor_code.__getitem__, index.edge_corridor)),
+        "edge_length_m": array("d", index.edge_length_m),
+        "coord_xy": array("d", index.coord_xy),
+        "coord_ptr": array("q", index.coord_ptr),
+    }
+    members = array("q")
+    ptr = array("q", [0])
+    for pid in place_ids:
+        members.extend(index.place_nodes.get(pid, ()))
+        ptr.append(len(members))
+    sections["place_nodes_ptr"], sections["place_nodes"] = ptr, members
+    return sections, statuses, corridor_code.__getitem__
+
+
+def _bulk_sections(
+    index: Any, place_ids: list[str], place_code: dict[str, int], corridor_ids: list[str]
+) -> tuple[dict[str, Any], list[str], Any]:
+    """:func:`_index_sections` of a coded index (:class:`~corridors.network.bulkindex.BulkIndex`):
+    the same bytes from numpy arrays."""
+    import numpy as np
+
+    from corridors.atlas.model import STATUSES
+    from corridors.network.graph import NO_CORRIDOR
+
+    node_keys = index.node_keys
+    start, end = index.start_code, index.end_code
+    place_ptr, members = index.place_ptr, index.place_members
+    if index.place_ids != place_ids:  # re-code into the atlas's place order
+        recode = np.asarray([place_code[p] for p in index.place_ids], dtype=np.int64)
+        node_keys = recode[node_keys >> 3] * 8 + (node_keys & 7)
+        start, end = recode[start], recode[end]
+        where = np.empty(len(place_ids), dtype=np.int64)
+        where[recode] = np.arange(len(recode))
+        counts = np.diff(place_ptr)[where]
+        place_ptr = np.zeros(len(place_ids) + 1, dtype=np.int64)
+        np.cumsum(counts, out=place_ptr[1:])
+        first = np.repeat(index.place_ptr[where] - place_ptr[:-1], counts)
+        members = members[first + np.arange(len(first))]
+    present = np.unique(index.status_code)
+    names = [STATUSES[code] for code in present.tolist()]
+    statuses = sorted(names)
+    status_rank = np.zeros(len(STATUSES), dtype=np.int64)
+    status_rank[present] = [statuses.index(name) for name in names]
+    count = len(corridor_ids)
+    corridor = np.where(index.corridor_code == NO_CORRIDOR, count, index.corridor_code)
+    code_of: dict[str | None, int] = {}
+    sections: dict[str, Any] = {
+        "node_keys": np.ascontiguousarray(node_keys, dtype="<i8"),
+        **_graph_sections(index),
+        "edge_start": np.ascontiguousarray(start, dtype="<i8"),
+        "edge_end": np.ascontiguousarray(end, dtype="<i8"),
+        "edge_mode": np.ascontiguousarray(index.mode_code, dtype="<i4"),
+        "edge_status": status_rank[index.status_code].astype("<i4"),
+        "edge_corridor": corridor.astype("<i4"),
+        "edge_length_m": np.ascontiguousarray(index.edge_length_m, dtype="<f8"),
+        "coord_xy": np.ascontiguousarray(index.coord_xy, dtype="<f8"),
+        "coord_ptr": np.ascontiguousarray(index.coord_ptr, dtype="<i8"),
+        "place_nodes_ptr": np.ascontiguousarray(place_ptr, dtype="<i8"),
+        "place_nodes": np.ascontiguousarray(members, dtype="<i8"),
+    }
+
+    def corridor_code(cid: str | None) -> int:  # made on first use: few corridors are dated
+        if not code_of:
+            code_of.update(zip(corridor_ids, range(count), strict=True))
+            code_of[None] = count
+        return code_of[cid]
+
+    return sections, statuses, corridor_code
+
+
+def _graph_sections(index: Any) -> dict[str, Any]:
     """The undirected graph as a fixed CSR structure: one slot per ordered node pair joined by
     an edge (self-loops left out), columns ascending in each row; per slot its lowest edge id,
     and for the few slots of parallel edges all their edges (ascending), so that a query only
@@ -329,12 +390,12 @@ def _graph_sections(index: Any) -> dict[str, array[Any]]:
     multi_ptr = np.zeros(len(multi) + 1, dtype=np.int64)
     np.cumsum(counts[multi], out=multi_ptr[1:])
     return {
-        "csr_ptr": _as_array("q", ptr),
-        "csr_col": _as_array("i", col[starts].astype(np.int32)),
-        "slot_edge": _as_array("q", via[starts]),
-        "multi_slot": _as_array("q", multi.astype(np.int64)),
-        "multi_ptr": _as_array("q", multi_ptr),
-        "multi_edge": _as_array("q", members.astype(np.int64)),
+        "csr_ptr": ptr.astype("<i8"),
+        "csr_col": col[starts].astype("<i4"),
+        "slot_edge": via[starts].astype("<i8"),
+        "multi_slot": multi.astype("<i8"),
+        "multi_ptr": multi_ptr.astype("<i8"),
+        "multi_edge": members.astype("<i8"),
     }
 
 

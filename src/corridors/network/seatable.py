@@ -208,10 +208,38 @@ def _too_many(ports: list[str], involved: int) -> SeaTable:
 
 def _involved_ports(atlas: Atlas, ports: list[str], named: set[frozenset[str]]) -> set[int]:
     """The ports (indices) with at least one partner :func:`table_request` would pair them
-    with: the same set its pairs involve, found by stopping at each port's first partner."""
+    with: the same set its pairs involve.
+
+    A port is left out only if every other port is named-paired with it or closed to it. So
+    a port is in without a look at its partners when the named pairs and the ports closed to
+    it are fewer than the other ports (at 10^6 segments: all but a few); any other port is
+    decided by its first partner, looked for only among the ports not closed to it.
+    """
+    places = atlas.places
+    countries = [places[port].country for port in ports]
+    in_country = {country: countries.count(country) for country in CLOSED_SEA_COUNTRIES}
+    closed_to = {  # how many ports each closed country's ports are closed to
+        country: sum(in_country.values()) - count for country, count in in_country.items()
+    }
+    others = len(ports) - 1
+    open_to: dict[str, list[int]] = {}  # per closed country: the ports not closed to it
     found: set[int] = set()
     for i, first in enumerate(ports):
-        for j, second in enumerate(ports):
+        country = countries[i]
+        if len(named) + closed_to.get(country, 0) < others:
+            found.add(i)
+            continue
+        candidates: Sequence[int] = range(len(ports))
+        if country in CLOSED_SEA_COUNTRIES:
+            if country not in open_to:
+                open_to[country] = [
+                    j
+                    for j, other in enumerate(countries)
+                    if {country, other} != CLOSED_SEA_COUNTRIES
+                ]
+            candidates = open_to[country]
+        for j in candidates:
+            second = ports[j]
             if (
                 i != j
                 and frozenset((first, second)) not in named
