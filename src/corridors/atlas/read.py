@@ -123,7 +123,10 @@ def read_atlas_bytes(root: Path) -> tuple[dict[Path, bytes], str]:
     for path in atlas_files(root):
         data = read_file_limited(path)
         contents[path] = data
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + data + b"\0")
+        # The same bytes hashed as name, NUL, data, NUL without joining them (a copy of data).
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        digest.update(data)
+        digest.update(b"\0")
     return contents, digest.hexdigest()
 
 

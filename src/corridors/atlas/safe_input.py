@@ -85,8 +85,10 @@ def read_file_limited(
     try:
         with open_checked(
             path, max_bytes=max_bytes, follow_symlinks=True, allow_pipe=allow_pipe
-        ) as (handle, _):
-            return read_stream_limited(handle, label=str(path), max_bytes=max_bytes)
+        ) as (handle, found):
+            return read_stream_limited(
+                handle, label=str(path), max_bytes=max_bytes, size_hint=found.st_size
+            )
     except FileRefusedError as exc:
         if exc.size is not None:
             _check_size(path, exc.size, max_bytes)
@@ -101,12 +103,21 @@ def read_file_limited(
         raise AtlasError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-def read_stream_limited(stream: BinaryIO, *, label: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
-    """Read a binary stream to its end, refusing it once it passes ``max_bytes`` bytes."""
+def read_stream_limited(
+    stream: BinaryIO, *, label: str, max_bytes: int = MAX_FILE_BYTES, size_hint: int = 0
+) -> bytes:
+    """Read a binary stream to its end, refusing it once it passes ``max_bytes`` bytes.
+
+    ``size_hint``: the size the file had when opened (a regular file's ``fstat``); its bytes
+    are asked for in one read, so a large file is not read in pieces and joined (a second copy
+    of it). The limit and the end of the stream are checked as for any other stream.
+    """
     chunks: list[bytes] = []
     total = 0
+    step = max(1 << 20, size_hint + 1)
     while True:
-        chunk = stream.read(min(1 << 20, max_bytes + 1 - total))
+        chunk = stream.read(min(step, max_bytes + 1 - total))
+        step = 1 << 20
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
