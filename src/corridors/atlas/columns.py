@@ -32,7 +32,12 @@ _ABSENT = ("reported_length_km", "reported_length_source", "history", "names")
 
 @dataclass
 class CorridorColumns:
-    """The corridors of one plain file, column by column, in file order (values as parsed)."""
+    """The corridors of one plain file, column by column, in file order (values as parsed).
+
+    Read-only: a list or dict value (a via, sources, attributes) may be one object shared by
+    every corridor of the file that has the same text (:mod:`corridors.atlas.corridor_scan`
+    parses each distinct text once); the first build only reads and encodes them.
+    """
 
     ids: list[str]
     names: list[str]
