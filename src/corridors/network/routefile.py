@@ -255,7 +255,7 @@ def encode_route_parts(
     }
     text = json.dumps(small, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
     sections["small"] = array("B", text.encode("ascii"))
-    digests = {name: _digests(memoryview(values).cast("B")) for name, values in sections.items()}
+    digests = _section_digests(sections)
     meta = {
         "format": ROUTE_FORMAT,
         "package": _package(),
@@ -397,6 +397,18 @@ def _graph_sections(index: Any) -> dict[str, Any]:
         "multi_ptr": multi_ptr.astype("<i8"),
         "multi_edge": members.astype("<i8"),
     }
+
+
+def _section_digests(sections: dict[str, Any]) -> dict[str, str]:
+    """:func:`_digests` of every section, on two threads (BLAKE2b lets go of the GIL while it
+    hashes a piece, so a 10^6 route file's ~550 MB take about half the time on two cores);
+    the digests are the same as one thread's, in the sections' order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    views = [memoryview(values).cast("B") for values in sections.values()]
+    with ThreadPoolExecutor(max_workers=2) as pool:  # route files are written from ~30 MB
+        found = list(pool.map(_digests, views))
+    return dict(zip(sections, found, strict=True))
 
 
 def _digests(data: memoryview) -> str:
