@@ -83,7 +83,8 @@ REMEMBERED = {"check", "build"}
 EDITS = {"check*": "note", "build*": "note", "check+": "line", "build+": "line"}
 _NOTE_EDIT = (
     "; a real edit 2.1 s before each run (one corridor's note changed in a temporary copy of the "
-    "atlas): memo and network cache miss"
+    "atlas): memo and network cache miss, the atlas is validated again and the route graph of "
+    "the network cached before the edit is kept (only notes differ: network/kept_index.py)"
 )
 _LINE_EDIT = (
     "; a real edit 2.1 s before each run (a vertex of one corridor's line moved ~0.1 m in a "

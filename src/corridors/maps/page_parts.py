@@ -14,9 +14,10 @@ except the notes:
 
 - the atlas files' bytes (the very bytes the network was built from: their hash must be the
   network's fingerprint), where the ``note`` of each corridor, of each corridor history event
-  and of each place drawn as a point is left out: nothing but the page tables reads those
-  (:func:`corridors.maps.features.corridor_popup` and ``place_popup``; a zone's popup is in
-  its layer, so a zone's note is kept in the key);
+  and of each place drawn as a point is left out
+  (:func:`corridors.atlas.notes_free.notes_free_digest`): nothing but the page tables reads
+  those (:func:`corridors.maps.features.corridor_popup` and ``place_popup``; a zone's popup
+  is in its layer, so a zone's note is kept in the key);
 - every file of the package (code and data: path, inode, size, modification and change time),
   the installed distributions with their versions (folium, branca, jinja2, xstatic-*, shapely
   ...), the Python version and executable;
@@ -43,7 +44,6 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from corridors.network.index import Network
 
@@ -70,41 +70,10 @@ RACY_S = 2.0
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]  # src/corridors
 
 
-def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object as a dict; a repeated key (which readers may take first or last) is
-    refused, so the key is then made of the file's bytes."""
-    found = dict(pairs)
-    if len(found) != len(pairs):
-        raise ValueError("a repeated key")
-    return found
-
-
-def _masked(relative: Path, data: bytes) -> bytes:
-    """An atlas file's bytes for the key: a corridor file or the places file as JSON without
-    the notes only the page tables show; any other file (or one not as expected) as it is."""
-    is_corridors = len(relative.parts) == 2 and relative.parts[0] == "corridors"
-    if not (is_corridors or relative.parts == ("places.geojson",)):
-        return b"r" + data
-    try:
-        doc = json.loads(data, object_pairs_hook=_unique)
-        features = doc["features"]
-        for item in features:
-            props = item["properties"]
-            if is_corridors:
-                props.pop("note", None)
-                for event in props.get("history") or ():
-                    event.pop("note", None)
-            elif item["geometry"]["type"] == "Point":
-                props.pop("note", None)
-        text = json.dumps(doc, ensure_ascii=False)
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
-        return b"r" + data  # not as expected: the bytes themselves (the key only misses more)
-    return b"m" + text.encode("utf-8", "surrogatepass")
-
-
 def _atlas_part(network: Network) -> str | None:
     """The hash of the network's atlas files with the notes left out, or None when the files
     are not (any more) those the network was built from, or cannot be read."""
+    from corridors.atlas.notes_free import notes_free_digest
     from corridors.atlas.read import read_atlas_bytes
     from corridors.errors import CorridorsError
 
@@ -118,12 +87,7 @@ def _atlas_part(network: Network) -> str | None:
         return None
     if fingerprint != atlas.fingerprint:
         return None
-    digest = hashlib.sha256()
-    for path, data in contents.items():
-        relative = path.relative_to(root)
-        digest.update(str(relative).encode("utf-8", "surrogateescape") + b"\0")
-        digest.update(_masked(relative, data) + b"\0")
-    return digest.hexdigest()
+    return notes_free_digest(root, contents)
 
 
 def _code_part() -> str | None:

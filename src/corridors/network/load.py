@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from corridors.atlas.read import atlas_root, build_atlas, parse_atlas_bytes, read_atlas_bytes
-from corridors.network.index import Network, build_index, paused_gc
+from corridors.network.index import Network, RouteIndex, build_index, paused_gc
 
 __all__ = ["load_network"]
 
@@ -97,10 +97,21 @@ def load_network(
                 return found
         contents, fingerprint = read_atlas_bytes(root)  # emptied by the columnar build
         cache_file = netcache.cache_path(fingerprint)
+        notes_free = kept = None
+    else:
+        # A small atlas edited only in its notes: the route index of the network cached
+        # before the edit (network/kept_index.py); the atlas itself is validated as always.
+        from corridors.atlas.notes_free import notes_free_digest
+        from corridors.network.kept_index import kept_index
+
+        notes_free = notes_free_digest(root, contents)
+        kept = kept_index(notes_free, root=root)
     # The collector stays paused until both files are written: each holds a row per place
     # and corridor, and a collection meanwhile would walk every object of the atlas.
     with paused_gc():
-        network = _build_network(root, contents, fingerprint, quiet=quiet)
+        network = _build_network(
+            root, contents, fingerprint, quiet=quiet, index=None if kept is None else kept[0]
+        )
         rows = None
         if network.index.edge_count >= MIN_EDGES:  # both files store the same rows: once
             with contextlib.suppress(ValueError, TypeError, RecursionError):
@@ -108,17 +119,32 @@ def load_network(
         problem = netcache.save_network(cache_file, network, root=root, rows=rows)
         if problem is None:
             ensure_route_file(network, root=root, rows=rows)
+            if notes_free is not None:
+                from corridors.network.kept_index import keep_index
+
+                keep_index(notes_free, fingerprint)
         del rows
     if on_cache_event is not None:
-        outcome = "rebuilt the route graph" if problem is None else "rebuilt, not saved: " + problem
+        done = (
+            "rebuilt the route graph"
+            if kept is None
+            else f"only notes differ from {kept[1][:12]}: kept its route graph"
+        )
+        outcome = done if problem is None else f"{done}, not saved: {problem}"
         on_cache_event(f"cache: {reason}; {outcome}")
     return network
 
 
 def _build_network(
-    root: Path, contents: dict[Path, bytes], fingerprint: str, *, quiet: bool
+    root: Path,
+    contents: dict[Path, bytes],
+    fingerprint: str,
+    *,
+    quiet: bool,
+    index: RouteIndex | None = None,
 ) -> Network:
-    """Parse, validate and index the atlas files' ``contents`` (emptied meanwhile)."""
+    """Parse, validate and index the atlas files' ``contents`` (emptied meanwhile); ``index``:
+    the route index of these contents, when known (then not built again)."""
     from corridors.progress import progress
 
     # The garbage collector is paused while parsing and validating: both allocate millions of
@@ -128,4 +154,4 @@ def _build_network(
     with progress("building the route graph", quiet=quiet), paused_gc():
         raw, checked = parse_atlas_bytes(contents)
         loaded = build_atlas(root, raw, fingerprint=fingerprint, consume=True, checked=checked)
-        return Network(loaded, build_index(atlas=loaded))
+        return Network(loaded, build_index(atlas=loaded) if index is None else index)
