@@ -243,7 +243,7 @@ def test_console_check_after_a_note_edit_imports_no_numpy(root: Path, cache: Pat
     _edit(root, "corridors/rail.geojson", lambda f: _set(f[0]["properties"], note=HOSTILE))
     after = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert after.returncode == 0, after.stderr[-2000:]
-    assert KEPT in after.stderr
+    assert KEPT in after.stderr, [line for line in after.stderr.splitlines() if "|" not in line]
     imported = {
         line.rsplit("|", 1)[-1].strip() for line in after.stderr.splitlines() if "|" in line
     }

@@ -9,8 +9,10 @@ given this module's searches). Places are resolved as the full path resolves the
 (:class:`~corridors.routing.lazy.ViewNetwork`: same messages for unknown or ambiguous names).
 
 Same numbers: each row is one multi-source ``csgraph.dijkstra`` (``min_only``) from the
-place's nodes; a cost is the least sum of edge costs over paths, added along the path, which
-every exact Dijkstra finds alike (``tests/test_lazy_matrix.py`` compares both paths' output).
+place's nodes, searched only as far as its targets need (:mod:`corridors.routing.bounded`:
+first within 1.5 times a lower bound of its costs, exact either way); a cost is the least sum
+of edge costs over paths, added along the path, which every exact Dijkstra finds alike
+(``tests/test_lazy_matrix.py`` compares both paths' output).
 
 Returns None (the caller loads the network) when there is no current route file, no places
 are given and the file does not list its hubs (the default places), or the file is found
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from corridors.errors import CacheMiss
@@ -102,8 +105,10 @@ def _matrix_in(
     ids = list(dict.fromkeys(network.resolve_place(p) for p in chosen))
     modes = set(options.modes)
     groups = [view.nodes_of(place, modes) for place in ids]
+    place_of = {tuple(group): place for place, group in zip(ids, groups, strict=True)}
     with progress("distance matrix", total=sum(map(len, groups)), quiet=quiet) as bar:
-        rows = _rows(view, groups, groups, options, bar)
+        limits = _first_limits(view, ids, ids, options)
+        rows = _rows(view, groups, groups, options, bar, limits)
     result = Matrix(tuple(ids), _values(rows), "h" if options.by == "time" else "km")
     found: dict[tuple[int, int], str] = {}
     if reasons:
@@ -111,7 +116,10 @@ def _matrix_in(
         def between(
             sources: list[list[int]], targets: list[list[int]], wider: RouteOptions
         ) -> list[list[float]]:
-            return view_costs_between(view, sources, targets, wider)
+            starts = [place_of.get(tuple(group)) for group in sources]
+            ends = [place_of.get(tuple(group)) for group in targets]
+            limits = _first_limits(view, starts, ends, wider)
+            return _rows(view, sources, targets, wider, None, limits).tolist()
 
         full = cast("Network", network)
         found = empty_cell_reasons(full, result, options, between=between)
@@ -127,7 +135,28 @@ def view_costs_between(
 ) -> list[list[float]]:
     """Cost from each group of source nodes to each group of target nodes on the route file
     (:func:`corridors.routing.search.costs_between`'s answer); ``inf`` where no path."""
-    return _rows(view, sources, targets, options, None).tolist()
+    return _rows(view, sources, targets, options, None, [math.inf] * len(sources)).tolist()
+
+
+def _first_limits(
+    view: RouteView,
+    sources: Sequence[str | None],
+    targets: Sequence[str | None],
+    options: RouteOptions,
+) -> list[float]:
+    """Per source place, how far its row is searched first: 1.5 times the largest lower bound
+    of its costs to the target places (as a route's first search); ``inf`` (no limit) when
+    a place is not known."""
+    from corridors.routing.lazy import _lower_bound
+
+    limits = []
+    for start in sources:
+        if start is None or None in targets:
+            limits.append(math.inf)
+            continue
+        bounds = [_lower_bound(view, start, end, options) for end in targets if end is not None]
+        limits.append(1.5 * max(bounds, default=0.0))
+    return limits
 
 
 def _rows(
@@ -136,22 +165,17 @@ def _rows(
     targets: list[list[int]],
     options: RouteOptions,
     bar: Any,
+    limits: list[float],
 ) -> Any:
+    """Each source group's least cost to each target group (``inf``: no path): searched only
+    as far as needed (routing/bounded.py), the same numbers as whole-graph searches."""
     import numpy as np
-    from scipy.sparse.csgraph import dijkstra
 
+    from corridors.routing.bounded import bounded_rows
     from corridors.routing.lazy import _costs, _matrix
 
-    rows = np.full((len(sources), len(targets)), math.inf)
     if not any(sources) or not any(targets):
-        return rows
+        return np.full((len(sources), len(targets)), math.inf)
     graph = _matrix(view, _costs(view, options))
-    for k, group in enumerate(sources):
-        if group:
-            dist = dijkstra(graph, directed=True, indices=sorted(set(group)), min_only=True)
-            for j, target in enumerate(targets):
-                if target:
-                    rows[k, j] = dist[target].min()
-        if bar is not None:
-            bar.advance(len(group))
-    return rows
+    advance = None if bar is None else bar.advance
+    return bounded_rows(graph, sources, targets, first_limits=limits, advance=advance)
