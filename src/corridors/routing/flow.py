@@ -5,7 +5,7 @@ The network is small and bipartite: the origin supplies the total demand; each a
 to each destination at the alternative's cost per tonne to it; each destination takes its
 demand. :func:`solve_flow` solves it as a min-cost flow (networkx network simplex, in whole
 kilotonnes and cents per tonne), and reports which alternatives are saturated.
-``tests/test_flow.py`` checks it against SciPy's HiGHS linear program on random networks.
+``tests/test_scenario_flow.py`` checks it against SciPy's HiGHS linear program on random networks.
 """
 
 from __future__ import annotations
