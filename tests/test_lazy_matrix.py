@@ -17,7 +17,12 @@ from pathlib import Path
 
 import pytest
 from cli_runner import corridors_cli
-from test_lazy_route import OPTIONS, generate, prepared  # noqa: F401 - the fixture
+from test_lazy_route import (  # noqa: F401 - prepared: the fixture
+    OPTIONS,
+    generate,
+    prepared,
+    without_full_load,
+)
 
 from corridors.network import routefile, stamp
 from corridors.network.index import Network
@@ -78,13 +83,6 @@ def test_cli_matrix_answers_identically_from_the_route_file(
     for extra in (("--json",), ("--csv",), (), ("--in-service",), ("--by", "time")):
         first = corridors_cli(*args, *extra, atlas=root, cache=cache, env={"COLUMNS": "200"})
         assert list(cache.glob("route-v*.cnet"))
-        from corridors.network import load
-
-        def no_full_load(*_a: object, **_k: object) -> Network:
-            raise AssertionError("the full network was loaded")
-
-        with monkeypatch.context() as patch:
-            patch.setattr(load, "load_network", no_full_load)
-            lazy = corridors_cli(*args, *extra, atlas=root, cache=cache, env={"COLUMNS": "200"})
+        lazy = without_full_load(monkeypatch, *args, *extra, atlas=root, cache=cache)
         assert first.returncode == lazy.returncode == 0, lazy.stderr
         assert (lazy.stdout, lazy.stderr) == (first.stdout, first.stderr)

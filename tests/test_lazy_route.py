@@ -16,6 +16,7 @@ import itertools
 import json
 import random
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -140,6 +141,21 @@ def test_lazy_path_resolves_names_like_the_full_path(prepared: tuple[Path, Netwo
         _same(network, view, a, b, {})
 
 
+def without_full_load(
+    monkeypatch: pytest.MonkeyPatch, *args: str, atlas: Path, cache: Path
+) -> subprocess.CompletedProcess[str]:
+    """The command run in-process with loading the full network made an error: it must be
+    answered from the route file."""
+    from corridors.network import load
+
+    def no_full_load(*_a: object, **_k: object) -> Network:
+        raise AssertionError("the full network was loaded")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(load, "load_network", no_full_load)
+        return corridors_cli(*args, atlas=atlas, cache=cache, env={"COLUMNS": "200"})
+
+
 def test_cli_answers_identically_from_the_route_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -153,14 +169,7 @@ def test_cli_answers_identically_from_the_route_file(
         plain = corridors_cli(*args, *extra, "--atlas", str(root), env={"COLUMNS": "200"})
         first = corridors_cli(*args, *extra, atlas=root, cache=cache, env={"COLUMNS": "200"})
         assert list(cache.glob("route-v*.cnet"))
-        from corridors.network import load
-
-        def no_full_load(*_a: object, **_k: object) -> Network:
-            raise AssertionError("the full network was loaded")
-
-        with monkeypatch.context() as patch:
-            patch.setattr(load, "load_network", no_full_load)
-            lazy = corridors_cli(*args, *extra, atlas=root, cache=cache, env={"COLUMNS": "200"})
+        lazy = without_full_load(monkeypatch, *args, *extra, atlas=root, cache=cache)
         assert plain.returncode == first.returncode == lazy.returncode == 0, lazy.stderr
         assert lazy.stdout == first.stdout
         assert (lazy.stdout, lazy.stderr) == (first.stdout, first.stderr)

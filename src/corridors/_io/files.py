@@ -214,3 +214,24 @@ def write_atomically(path: Path, chunks: Iterable[bytes], *, sync: bool = True) 
         raise
     if sync:
         fsync_path(path.parent)
+
+
+def keep_newest(folder: Path, *, prefix: str, suffix: str, count: int, keep: Path) -> None:
+    """Delete all but the ``count`` newest files of ``folder`` whose names start with
+    ``prefix`` and end with ``suffix`` (newest by modification time), never ``keep``; best
+    effort (a file that cannot be listed or removed is left).
+
+    For the cache folder's one-per-key files (sea tables, kept route indexes, page parts),
+    which would otherwise pile up with every edit of an atlas.
+    """
+    found: list[tuple[int, str]] = []
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith(prefix) and entry.name.endswith(suffix):
+                with contextlib.suppress(OSError):
+                    found.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.path))
+    found.sort(reverse=True)
+    for _, stale in found[count:]:
+        if stale != str(keep):
+            with contextlib.suppress(OSError):
+                os.unlink(stale)

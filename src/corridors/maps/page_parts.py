@@ -257,17 +257,9 @@ def keep(
 def _prune(folder: Path, *, keep: Path) -> None:
     """Remove all but the :data:`MAX_FILES` newest parts files (one per atlas folder: temporary
     copies of an atlas would otherwise leave theirs for ever); best effort."""
-    import contextlib
+    from corridors._io.files import keep_newest
 
-    found = []
-    for path in folder.glob("pages-v*.json"):
-        with contextlib.suppress(OSError):
-            found.append((path.stat().st_mtime_ns, path))
-    found.sort(reverse=True)
-    for _, path in found[MAX_FILES:]:
-        if path != keep:
-            with contextlib.suppress(OSError):
-                path.unlink()
+    keep_newest(folder, prefix="pages-v", suffix=".json", count=MAX_FILES, keep=keep)
 
 
 def _recall(path: Path, key: str) -> tuple[list[str], list[list[str]], list[str]] | None:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from corridors import __version__
@@ -87,24 +86,12 @@ def kept_index(notes_free: str, *, root: Path) -> tuple[RouteIndex, str] | None:
 def keep_index(notes_free: str, fingerprint: str) -> None:
     """Point the atlases with ``notes_free`` at the network just cached for ``fingerprint``;
     best effort (then remove all but the newest pointers, as many as networks are kept)."""
-    from corridors._io.files import write_atomically
+    from corridors._io.files import keep_newest, write_atomically
 
     path = pointer_path(notes_free)
     body = json.dumps({"notes_free": notes_free, "fingerprint": fingerprint}).encode()
     with contextlib.suppress(OSError, ValueError):
         write_atomically(path, [body], sync=False)
-        _prune(path.parent, keep=path)
-
-
-def _prune(folder: Path, *, keep: Path) -> None:
-    found: list[tuple[float, str]] = []
-    with contextlib.suppress(OSError), os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.name.startswith(_PREFIX) and entry.name.endswith(".json"):
-                with contextlib.suppress(OSError):
-                    found.append((entry.stat(follow_symlinks=False).st_mtime, entry.path))
-    found.sort(reverse=True)
-    for _, stale in found[KEEP_CACHED_NETWORKS:]:
-        if stale != str(keep):
-            with contextlib.suppress(OSError):
-                os.unlink(stale)
+        keep_newest(
+            path.parent, prefix=_PREFIX, suffix=".json", count=KEEP_CACHED_NETWORKS, keep=path
+        )

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -414,17 +413,11 @@ def _file_key(key: tuple[tuple[str, float, float], ...], pairs: tuple[tuple[int,
 
 def _prune(keep: Path) -> None:
     """Delete all but the :data:`KEEP_CACHED_TABLES` newest stored tables; best effort."""
-    found: list[tuple[float, str]] = []
-    with contextlib.suppress(OSError), os.scandir(keep.parent) as entries:
-        for entry in entries:
-            if entry.name.startswith("seatable-v") and entry.name.endswith(".cnet"):
-                with contextlib.suppress(OSError):
-                    found.append((entry.stat(follow_symlinks=False).st_mtime, entry.path))
-    found.sort(reverse=True)
-    for _, stale in found[KEEP_CACHED_TABLES:]:
-        if stale != str(keep):
-            with contextlib.suppress(OSError):
-                os.unlink(stale)
+    from corridors._io.files import keep_newest
+
+    keep_newest(
+        keep.parent, prefix="seatable-v", suffix=".cnet", count=KEEP_CACHED_TABLES, keep=keep
+    )
 
 
 __all__ = [
