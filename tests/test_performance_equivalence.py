@@ -104,6 +104,22 @@ def test_vectorised_lengths_are_bit_identical() -> None:
     assert lines_lengths_m(lines) == [line_length_m(line) for line in lines]
 
 
+@pytest.mark.parametrize("tail", [0, 1, 5, 64, 10**9])
+def test_lengths_finished_line_by_line_are_bit_identical(
+    monkeypatch: pytest.MonkeyPatch, tail: int
+) -> None:
+    """Long lines among short ones: summed by array steps, then (the last ``tail`` lines) one
+    by one; every way gives pyproj's own per-line sums, bit for bit."""
+    from corridors.geo import geodesy
+
+    monkeypatch.setattr(geodesy, "TAIL_LINES", tail)
+    rng = random.Random(tail)
+    sizes = [rng.choice([0, 1, 2, 3, 7]) for _ in range(400)] + [1005, 600, 600, 250, 80]
+    rng.shuffle(sizes)
+    lines = [[(rng.uniform(124, 134), rng.uniform(34, 44)) for _ in range(n)] for n in sizes]
+    assert lines_lengths_m(lines) == [line_length_m(line) for line in lines]
+
+
 @pytest.mark.parametrize("options", OPTIONS, ids=lambda o: f"{o.by}-{'+'.join(o.modes)}")
 def test_matrix_equals_networkx(network: Network, options) -> None:  # noqa: ANN001
     rng = random.Random(11)

@@ -18,6 +18,8 @@ METRES_PER_NAUTICAL_MILE = 1852.0
 # Segments per worker thread at least: a thread more is started per this many segments, up
 # to one per spare core (the same code measures one line or 10^6 segments).
 SEGMENTS_PER_THREAD = 50_000
+TAIL_LINES = 64
+"""Lines summed one by one once this few have segments left (see ``flat_lines_lengths_m``)."""
 VECTOR_MIN_POSITIONS = 64
 """A longer line is searched by :func:`nearest_on_line` with numpy (the same answer)."""
 
@@ -95,6 +97,16 @@ def start_flat_lines_lengths_m(points: object, counts: object) -> Callable[[], l
         offsets = seg_start[order]
         for k in range(int(-descending[0])):
             n = int(np.searchsorted(descending, -k, side="left"))  # lines with > k segments
+            if n <= TAIL_LINES:
+                # Few lines left, often long ones: each finished in a plain loop (the same
+                # additions in the same order) rather than one array step per position.
+                for line in order[:n].tolist():
+                    total = float(sums[line])
+                    first = int(seg_start[line])
+                    for step in segment_m[first + k : first + int(segments[line])].tolist():
+                        total += step
+                    sums[line] = total
+                break
             sums[order[:n]] += segment_m[offsets[:n] + k]
         return sums.tolist()
 
@@ -116,6 +128,9 @@ def _start_inverse_distances(a: Any, b: Any) -> Callable[[], Any]:
 
     geod = wgs84()
     n = len(a)
+    if n < SEGMENTS_PER_THREAD:  # a worker thread would cost more than it saves
+        found = geod.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])[2]
+        return lambda: found
     spare = max(min(os.cpu_count() or 1, 8) - 1, 1)
     threads = max(1, min(spare, n // SEGMENTS_PER_THREAD))
     bounds = np.linspace(0, n, threads + 1).astype(int).tolist()
