@@ -250,3 +250,17 @@ def test_console_check_after_a_note_edit_imports_no_numpy(root: Path, cache: Pat
     assert "corridors.network.kept_index" in imported
     assert not {"numpy", "pyproj"} & imported, sorted({"numpy", "pyproj"} & imported)
     assert after.stdout == first.stdout  # notes are not findings: the same report
+
+
+def test_a_larger_atlas_is_not_digested(
+    root: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above MAX_ATLAS_BYTES the digest would cost a build more than it saves: no pointer is
+    left, and a note edit builds anew (the same network)."""
+    monkeypatch.setattr(kept_index, "MAX_ATLAS_BYTES", 1000)
+    load_network(root)
+    assert not list(cache.glob("kept-index-v*.json"))
+    _edit(root, "corridors/rail.geojson", lambda f: _set(f[0]["properties"], note="n"))
+    network, events = _load(root)
+    assert len(events) == 1 and REBUILT in events[0], events
+    assert_same_network(load_network(root, use_cache=False), network)

@@ -82,9 +82,11 @@ def load_network(
         return found
     except netcache.CacheMiss as miss:
         reason = str(miss)
-    from corridors.network import firstbuild
+    from corridors.network import firstbuild, kept_index
 
-    if sum(map(len, contents.values())) >= firstbuild.MIN_BYTES:
+    size = sum(map(len, contents.values()))
+    notes_free = kept = None
+    if size >= firstbuild.MIN_BYTES:
         # A large atlas: both cache files from columns (network/firstbuild.py), then the
         # network read back from the one just written; any doubt and the usual build runs.
         with paused_gc():
@@ -97,15 +99,13 @@ def load_network(
                 return found
         contents, fingerprint = read_atlas_bytes(root)  # emptied by the columnar build
         cache_file = netcache.cache_path(fingerprint)
-        notes_free = kept = None
-    else:
+    elif size <= kept_index.MAX_ATLAS_BYTES:
         # A small atlas edited only in its notes: the route index of the network cached
         # before the edit (network/kept_index.py); the atlas itself is validated as always.
         from corridors.atlas.notes_free import notes_free_digest
-        from corridors.network.kept_index import kept_index
 
         notes_free = notes_free_digest(root, contents)
-        kept = kept_index(notes_free, root=root)
+        kept = kept_index.kept_index(notes_free, root=root)
     # The collector stays paused until both files are written: each holds a row per place
     # and corridor, and a collection meanwhile would walk every object of the atlas.
     with paused_gc():
@@ -120,9 +120,7 @@ def load_network(
         if problem is None:
             ensure_route_file(network, root=root, rows=rows)
             if notes_free is not None:
-                from corridors.network.kept_index import keep_index
-
-                keep_index(notes_free, fingerprint)
+                kept_index.keep_index(notes_free, fingerprint)
         del rows
     if on_cache_event is not None:
         done = (
