@@ -114,13 +114,14 @@ def plain_table(
         return None
     if any(len(row) != len(headers) for row in rows):
         return None
-    table = [list(headers), *(list(row) for row in rows)]
-    sizes = [[cells(cell) for cell in row] for row in table]
+    table = [list(column) for column in zip(headers, *rows, strict=True)]  # header, then cells
+    measured_columns = [_sizes(column) for column in table]
     measured = [cells(note) for note in notes]
     title_size = cells(title or "")
-    if title_size is None or None in measured or any(None in row for row in sizes):
+    sizes = [size for size in measured_columns if size is not None]
+    if title_size is None or None in measured or len(sizes) != len(table):
         return None
-    widths = [max(row[i] or 0 for row in sizes) for i in range(len(headers))]
+    widths = [max(size) for size in sizes]
     table_width = sum(widths) + 3 * len(widths) + 1
     if table_width > WIDTH or title_size > table_width or any((n or 0) > WIDTH for n in measured):
         return None
@@ -128,21 +129,44 @@ def plain_table(
     def line(left: str, fill: str, cross: str, end: str) -> str:
         return left + cross.join(fill * (w + 2) for w in widths) + end + "\n"
 
-    def pad(value: str, width: int, right: bool) -> str:
-        if right:  # rich strips a right-justified cell's trailing spaces (not its width)
-            value = value.rstrip()
-            return " " * (width - (cells(value) or 0)) + value
-        return value + " " * (width - (cells(value) or 0))
-
-    def row_line(values: Sequence[str], bar: str) -> str:
-        shown = (pad(v, w, r) for v, w, r in zip(values, widths, right, strict=True))
-        return bar + bar.join(f" {v} " for v in shown) + bar + "\n"
-
+    padded = [
+        _padded(column, width, right)
+        for column, width, right in zip(table, widths, right, strict=True)
+    ]
+    heavy, light = " ┃ ", " │ "
+    head, *body = zip(*padded, strict=True)
     out = [pad(title, table_width, False) + "\n"] if title else []
     out.append(line("┏", "━", "┳", "┓"))
-    out.append(row_line(table[0], "┃"))
+    out.append(heavy[1:] + heavy.join(head) + heavy[:-1] + "\n")
     out.append(line("┡", "━", "╇", "┩"))
-    out.extend(row_line(row, "│") for row in table[1:])
+    out.extend(light[1:] + light.join(row) + light[:-1] + "\n" for row in body)
     out.append(line("└", "─", "┴", "┘"))
     out.extend(note + "\n" for note in notes)
     return "".join(out)
+
+
+def _sizes(column: list[str]) -> list[int] | None:
+    """The cells each text of a column takes (:func:`cells`), or None if one is unknown."""
+    joined = "".join(column)
+    if joined.isascii() and joined.isprintable():
+        return list(map(len, column))
+    sizes = [cells(value) for value in column]
+    known = [size for size in sizes if size is not None]
+    return known if len(known) == len(sizes) else None
+
+
+def pad(value: str, width: int, right: bool) -> str:
+    """``value`` padded with spaces to ``width`` cells, as rich justifies a table cell."""
+    if right:  # rich strips a right-justified cell's trailing spaces (not its width)
+        value = value.rstrip()
+        return " " * (width - (cells(value) or 0)) + value
+    return value + " " * (width - (cells(value) or 0))
+
+
+def _padded(column: list[str], width: int, right: bool) -> list[str]:
+    """:func:`pad` of each text of a column; plain ASCII (one cell per character) in bulk."""
+    if "".join(column).isascii():  # printable (measured): a cell per character
+        if right:
+            return [value.rstrip().rjust(width) for value in column]
+        return [value.ljust(width) for value in column]
+    return [pad(value, width, right) for value in column]
