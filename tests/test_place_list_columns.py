@@ -2,7 +2,7 @@
 
 The lane (network/place_rows.py ``cached_place_table``, network/cache.py ``place_columns``,
 network/listing.py ``place_record_columns``, cli/bulk_cells.py, the column-wise ``csv_text``,
-``csv_columns_text`` and ``print_table`` of cli/output.py) is checked three ways:
+``csv_column_pieces`` and ``print_table`` of cli/output.py) is checked three ways:
 
 - cells: every bulk conversion equals the per-cell rule (``_csv_value``, ``safe_text(_cell())``)
   on hypothesis columns of hostile values (formula starts, controls, bidi marks, lone
@@ -41,7 +41,7 @@ from corridors.cli.output import (
     _csv_text,
     _csv_value,
     _table_column,
-    csv_columns_text,
+    csv_column_pieces,
     csv_text,
 )
 from corridors.cli.terminal import _UNSAFE, safe_text
@@ -142,8 +142,22 @@ def test_csv_text_is_the_cell_by_cell_writer(rows: list[dict[str, Any]]) -> None
     assert csv_text(rows, []) == _csv_cell_by_cell(rows, [])  # a line per row, no cell
     by_key = {key: [row.get(key) for row in rows] for key in keys}
     if rows:
-        assert csv_columns_text(by_key) == csv_text(rows, keys)
-    assert csv_columns_text({}) == csv_text([]) == "\n"
+        assert "".join(csv_column_pieces(by_key)) == csv_text(rows, keys)
+    assert "".join(csv_column_pieces({})) == csv_text([]) == "\n"
+
+
+def test_csv_pieces_join_to_the_whole_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    import corridors.cli.output as output
+
+    rows = [{"a": f"=x{n}", "b": n / 7, "c": ["p", "q"] if n % 2 else []} for n in range(10)]
+    by_key = {key: [row[key] for row in rows] for key in ("a", "b", "c")}
+    whole = csv_text(rows)
+    monkeypatch.setattr(output, "_PIECE_ROWS", 3)
+    pieces = list(csv_column_pieces(by_key))
+    assert len(pieces) == 4 and pieces[0].startswith("a,b,c\n'=x0,0.0,\n")
+    assert "".join(pieces) == whole == csv_text(rows)
+    monkeypatch.setattr(output, "_PIECE_ROWS", 5)
+    assert len(list(csv_column_pieces(by_key))) == 2
 
 
 # --- rows -------------------------------------------------------------------------------------

@@ -115,14 +115,14 @@ def test_print_table_output_is_the_same_either_way(monkeypatch: pytest.MonkeyPat
     columns = [Column("name", "name"), Column("km", "km", 1), Column("note", "note")]
     columns.append(Column("list", "list"))
     drawn: list[str | None] = []
-    real = plaintable.plain_table
+    real = plaintable.plain_columns  # what print_table draws with, a column at a time
     monkeypatch.setattr(
-        plaintable, "plain_table", lambda *a, **k: drawn.append(real(*a, **k)) or drawn[-1]
+        plaintable, "plain_columns", lambda *a, **k: drawn.append(real(*a, **k)) or drawn[-1]
     )
     print_table(rows, columns, title="Title → here", notes=["a note", ""])
     lean = pipe.getvalue()
     assert drawn and drawn[0] == lean  # drawn without rich
-    monkeypatch.setattr(plaintable, "plain_table", lambda *a, **k: None)
+    monkeypatch.setattr(plaintable, "plain_columns", lambda *a, **k: None)
     pipe.seek(0)
     pipe.truncate()
     print_table(rows, columns, title="Title → here", notes=["a note", ""])

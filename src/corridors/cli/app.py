@@ -282,7 +282,8 @@ def list_items(
 
     # A record or more per item (600,000 places at 10^6 segments): no collector passes.
     with user_errors(), paused_gc():
-        from corridors.cli.output import csv_columns_text, emit, output_format
+        from corridors.cli.output import csv_column_pieces, emit, output_format
+        from corridors.cli.report import print_record_columns
         from corridors.cli.terminal import write
         from corridors.network import listing
         from corridors.network.load import load_network
@@ -294,11 +295,15 @@ def list_items(
             )
         from corridors.network import place_rows  # a large atlas's places, from its route file
 
-        if what == "places" and fmt == "csv":  # its records a column each: none made
+        if what == "places" and fmt != "json":  # its records a column each: none made
             table = place_rows.cached_place_table(atlas)
-            if table is not None:
+            if table is not None and fmt == "csv":
                 shown = {key: table[key] for key in table if key not in _NOT_IN_CSV}
-                write(csv_columns_text(shown if table["id"] else {}))  # no place: no key
+                for piece in csv_column_pieces(shown if table["id"] else {}):  # no place: no key
+                    write(piece)
+                return
+            if table is not None:
+                print_record_columns(what, table)
                 return
         records = place_rows.cached_place_records(atlas) if what == "places" else None
         if records is None:

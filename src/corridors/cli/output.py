@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain, islice, repeat
 from typing import TYPE_CHECKING, Any
 
 from corridors._io.spreadsheet import spreadsheet_text
@@ -34,9 +34,10 @@ if TYPE_CHECKING:
 __all__ = [
     "Column",
     "console",
-    "csv_columns_text",
+    "csv_column_pieces",
     "csv_text",
     "emit",
+    "print_columns_table",
     "format_number",
     "output_format",
     "print_table",
@@ -90,10 +91,15 @@ def format_number(value: float | int, digits: int | None = None) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if digits is not None:
-        return f"{value:,.{digits}f}"
+        return format(value, _fixed(digits))
     if isinstance(value, float) and value.is_integer():
         return f"{int(value):,}"
     return f"{value:,.6g}" if isinstance(value, float) else f"{value:,}"
+
+
+def _fixed(digits: int) -> str:
+    """The format of a number with ``digits`` decimals and thousands separators."""
+    return f",.{digits}f"
 
 
 def _cell(value: object, column: Column) -> str:
@@ -140,14 +146,48 @@ def print_table(
     Into a pipe or a file, a table that needs no layout decision is drawn without importing
     rich, exactly as rich would draw it (:mod:`corridors.cli.plaintable`).
     """
-    from corridors.cli.plaintable import plain_table
-
     rows = list(rows)
-    by_column = [_table_column([row.get(c.key) for row in rows], c) for c in columns]
-    cells = list(zip(*by_column, strict=True)) if columns else [() for _ in rows]
-    drawn = plain_table(
+    values = [[row.get(c.key) for row in rows] for c in columns]
+    _draw(values, len(rows), columns, title=title, notes=notes)
+
+
+def print_columns_table(
+    by_key: Mapping[str, Sequence[object]],
+    columns: Sequence[Column],
+    *,
+    title: str | None = None,
+    notes: Sequence[str] = (),
+) -> None:
+    """:func:`print_table` of the rows that ``by_key`` holds a column each, without making them.
+
+    Parameters
+    ----------
+    by_key : mapping of str to sequence
+        Each record key to its values, one per row (all of one length).
+    columns : sequence of Column
+    title : str, optional
+    notes : sequence of str
+    """
+    count = len(next(iter(by_key.values()), ()))
+    values = [by_key[c.key] if c.key in by_key else [None] * count for c in columns]
+    _draw(values, count, columns, title=title, notes=notes)
+
+
+def _draw(
+    values: Sequence[Sequence[object]],
+    count: int,
+    columns: Sequence[Column],
+    *,
+    title: str | None,
+    notes: Sequence[str],
+) -> None:
+    """Draw ``count`` rows given the values of each of ``columns``, a list each."""
+    from corridors.cli.plaintable import plain_columns
+
+    by_column = [_table_column(v, c) for v, c in zip(values, columns, strict=True)]
+    drawn = plain_columns(
         [safe_text(c.header) for c in columns],
-        cells,
+        by_column,
         right=[c.numeric for c in columns],
         title=safe_text(title) if title else None,
         notes=[safe_text(note) for note in notes],
@@ -161,7 +201,7 @@ def print_table(
     table = Table(title=text(title) if title else None, title_justify="left")
     for column in columns:
         table.add_column(text(column.header), justify="right" if column.numeric else "left")
-    for row in cells:
+    for row in zip(*by_column, strict=True) if columns else [() for _ in range(count)]:
         table.add_row(*(text(cell) for cell in row))
     out = console()
     out.print(table)
@@ -177,7 +217,9 @@ def _table_column(values: Sequence[object], column: Column) -> list[str]:
         return safe_text(_cell(value, column))
 
     def numbers(values: list[Any]) -> list[str]:
-        return plain_texts([format_number(value, column.digits) for value in values], safe_text)
+        if column.digits is None:
+            return plain_texts([format_number(value) for value in values], safe_text)
+        return plain_texts(list(map(format, values, repeat(_fixed(column.digits)))), safe_text)
 
     bulk: dict[type, Callable[[list[Any]], list[str]]] = {
         type(None): lambda values: [each(None)] * len(values),
@@ -217,37 +259,50 @@ def csv_text(rows: Sequence[Mapping[str, object]], columns: Sequence[str] | None
     """
     keys = list(columns) if columns is not None else list(dict.fromkeys(k for r in rows for k in r))
     cells = [_csv_column([row.get(k) for row in rows]) for k in keys]
-    return _csv_lines([_csv_text(k) for k in keys], cells, len(rows))
+    return "".join(_csv_pieces([_csv_text(k) for k in keys], cells, len(rows)))
 
 
-def csv_columns_text(columns: Mapping[str, Sequence[object]]) -> str:
-    """:func:`csv_text` of the rows that ``columns`` hold a column each, without making them.
+def csv_column_pieces(columns: Mapping[str, Sequence[object]]) -> Iterator[str]:
+    """:func:`csv_text` of the rows that ``columns`` hold a column each, without making them,
+    in pieces of a few thousand rows (to write one by one: no copy of the whole text).
 
     Parameters
     ----------
     columns : mapping of str to sequence
         Each header key, in order, to its values, one per row (all of one length).
 
-    Returns
-    -------
+    Yields
+    ------
     str
-        ``csv_text(rows, list(columns))`` where ``rows[i][key]`` is ``columns[key][i]``.
+        Pieces that join to ``csv_text(rows, list(columns))``, where ``rows[i][key]`` is
+        ``columns[key][i]``.
     """
     count = len(next(iter(columns.values()), ()))
     cells = [_csv_column(values) for values in columns.values()]
-    return _csv_lines([_csv_text(k) for k in columns], cells, count)
+    return _csv_pieces([_csv_text(k) for k in columns], cells, count)
 
 
-def _csv_lines(header: list[str], cells: list[list[str]], count: int) -> str:
-    """The CSV text of a header and ``count`` rows given a column of cell texts each."""
+def _csv_pieces(header: list[str], cells: list[list[str]], count: int) -> Iterator[str]:
+    """The CSV text of a header and ``count`` rows given a column of cell texts each, in
+    pieces of :data:`_PIECE_ROWS` rows (the first with the header)."""
     import csv
     import io
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(zip(*cells, strict=True) if cells else ([] for _ in range(count)))
-    return buffer.getvalue()
+    rows = zip(*cells, strict=True) if cells else ([] for _ in range(count))
+    while True:
+        writer.writerows(islice(rows, _PIECE_ROWS))
+        piece = buffer.getvalue()
+        if not piece:  # every row writes a line: nothing left
+            return
+        yield piece
+        buffer.seek(0)
+        buffer.truncate()
+
+
+_PIECE_ROWS = 50_000
 
 
 def _csv_column(values: Sequence[object]) -> list[str]:
