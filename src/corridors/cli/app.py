@@ -282,9 +282,7 @@ def list_items(
 
     # A record or more per item (600,000 places at 10^6 segments): no collector passes.
     with user_errors(), paused_gc():
-        from corridors.cli.output import csv_column_pieces, emit, output_format
-        from corridors.cli.report import print_record_columns
-        from corridors.cli.terminal import write
+        from corridors.cli.output import emit, output_format
         from corridors.network import listing
         from corridors.network.load import load_network
 
@@ -295,16 +293,8 @@ def list_items(
             )
         from corridors.network import place_rows  # a large atlas's places, from its route file
 
-        if what == "places" and fmt != "json":  # its records a column each: none made
-            table = place_rows.cached_place_table(atlas)
-            if table is not None and fmt == "csv":
-                shown = {key: table[key] for key in table if key not in _NOT_IN_CSV}
-                for piece in csv_column_pieces(shown if table["id"] else {}):  # no place: no key
-                    write(piece)
-                return
-            if table is not None:
-                print_record_columns(what, table)
-                return
+        if what == "places" and fmt != "json" and _places_by_column(atlas, fmt):
+            return
         records = place_rows.cached_place_records(atlas) if what == "places" else None
         if records is None:
             network = load_network(atlas, on_cache_event=_cache_events(verbose))
@@ -326,6 +316,27 @@ def list_items(
             csv_columns=[key for key in keys if key not in _NOT_IN_CSV],
             table=lambda: print_records(what, records, notes=notes),
         )
+
+
+def _places_by_column(atlas: Path | None, fmt: str) -> bool:
+    """``list places`` as a table or ``--csv`` from the route file's record columns, without a
+    record per place (at 10^6 segments: ~4 s instead of ~20-27 s, the same bytes); False if
+    the atlas has no current, sound route file (then list from the network)."""
+    from corridors.cli.output import csv_column_pieces
+    from corridors.cli.report import print_record_columns
+    from corridors.cli.terminal import write
+    from corridors.network.place_rows import cached_place_table
+
+    table = cached_place_table(atlas)
+    if table is None:
+        return False
+    if fmt == "csv":
+        shown = {key: table[key] for key in table if key not in _NOT_IN_CSV}
+        for piece in csv_column_pieces(shown if table["id"] else {}):  # no place: no key
+            write(piece)
+    else:
+        print_record_columns("places", table)
+    return True
 
 
 @app.command()
