@@ -193,7 +193,8 @@ def _draw(
         notes=[safe_text(note) for note in notes],
     )
     if drawn is not None:
-        sys.stdout.write(drawn)
+        for piece in drawn:
+            sys.stdout.write(piece)
         sys.stdout.flush()
         return
     from rich.table import Table

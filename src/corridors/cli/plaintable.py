@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import compress, count, repeat
 from operator import not_
 
@@ -115,7 +115,8 @@ def plain_table(
     if any(len(row) != len(headers) for row in rows):
         return None
     columns = [list(column) for column in zip(*rows, strict=True)]
-    return plain_columns(headers, columns, right=right, title=title, notes=notes)
+    drawn = plain_columns(headers, columns, right=right, title=title, notes=notes)
+    return None if drawn is None else "".join(drawn)
 
 
 def plain_columns(
@@ -125,12 +126,18 @@ def plain_columns(
     right: Sequence[bool],
     title: str | None = None,
     notes: Sequence[str] = (),
-) -> str | None:
+) -> Iterator[str] | None:
     """:func:`plain_table` of the rows that ``columns`` hold (the cells of each column, a
-    sequence each, all of one length), without making the rows.
+    sequence each, all of one length), without making the rows, in pieces.
 
     Why: a table of the 600,000 places of a 10^6-segment atlas is measured and padded a
-    column at a time (printable ASCII in bulk), not a cell at a time.
+    column at a time (printable ASCII in bulk), not a cell at a time, and drawn
+    :data:`PIECE_ROWS` rows at a time (to write one by one: never all 84 MB of it at once).
+
+    Returns
+    -------
+    iterator of str, or None
+        The pieces of :func:`plain_table`'s text, in order; None as :func:`plain_table`.
     """
     if not headers or not columns or not columns[0] or not _plain_stdout():
         return None
@@ -147,23 +154,40 @@ def plain_columns(
     table_width = sum(widths) + 3 * len(widths) + 1
     if table_width > WIDTH or title_size > table_width or any((n or 0) > WIDTH for n in measured):
         return None
+    title_line = pad(title, table_width, False) + "\n" if title else ""
+    return _drawn(table, widths, right, title_line, notes)
+
+
+PIECE_ROWS = 50_000
+"""Rows of a table drawn at a time (:func:`plain_columns`)."""
+
+
+def _drawn(
+    table: list[list[str]],
+    widths: list[int],
+    right: Sequence[bool],
+    title_line: str,
+    notes: Sequence[str],
+) -> Iterator[str]:
+    """The lines of a measured table (each column its header, then its cells), in pieces."""
 
     def line(left: str, fill: str, cross: str, end: str) -> str:
         return left + cross.join(fill * (w + 2) for w in widths) + end + "\n"
 
-    padded = [
-        _padded(column, width, right)
-        for column, width, right in zip(table, widths, right, strict=True)
-    ]
-    rows = zip(*padded, strict=True)
-    out = [pad(title, table_width, False) + "\n"] if title else []
-    out.append(line("┏", "━", "┳", "┓"))
-    out.append("┃ " + " ┃ ".join(next(rows)) + " ┃\n")
-    out.append(line("┡", "━", "╇", "┩"))
-    out.append("│ " + " │\n│ ".join(map(" │ ".join, rows)) + " │\n")  # a line per row
-    out.append(line("└", "─", "┴", "┘"))
-    out.extend(note + "\n" for note in notes)
-    return "".join(out)
+    def padded(start: int, stop: int) -> Iterator[tuple[str, ...]]:
+        """The rows ``start:stop`` of the table (0: the header), each cell padded."""
+        by_column = [
+            _padded(column[start:stop], width, right)
+            for column, width, right in zip(table, widths, right, strict=True)
+        ]
+        return zip(*by_column, strict=True)
+
+    yield title_line + line("┏", "━", "┳", "┓")
+    yield "┃ " + " ┃ ".join(next(padded(0, 1))) + " ┃\n" + line("┡", "━", "╇", "┩")
+    for start in range(1, len(table[0]), PIECE_ROWS):
+        rows = padded(start, start + PIECE_ROWS)
+        yield "│ " + " │\n│ ".join(map(" │ ".join, rows)) + " │\n"  # a line per row
+    yield line("└", "─", "┴", "┘") + "".join(note + "\n" for note in notes)
 
 
 def _sizes(column: list[str]) -> list[int] | None:

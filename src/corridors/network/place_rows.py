@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from corridors.errors import CacheMiss
@@ -36,6 +37,7 @@ __all__ = [
     "cached_place_records",
     "cached_place_table",
     "cached_places",
+    "view_place_row_pieces",
     "view_place_rows",
     "view_places",
 ]
@@ -76,17 +78,21 @@ def cached_place_table(atlas: str | os.PathLike[str] | None) -> dict[str, list[A
         return None if columns is None else place_record_columns(columns)
 
 
-def _cached_columns(atlas: str | os.PathLike[str] | None) -> dict[str, Sequence[Any]] | None:
+def _cached_columns(atlas: str | os.PathLike[str] | None) -> dict[str, list[Any]] | None:
     """The places of the atlas's route file as :func:`corridors.network.cache.place_columns`
-    (the checks of :func:`~corridors.network.cache.place_from_row`), or None."""
+    (the checks of :func:`~corridors.network.cache.place_from_row`), a piece of rows at a
+    time (:func:`view_place_row_pieces`), or None."""
     from corridors.network.cache import place_columns
     from corridors.network.routefile import open_view
 
     view = open_view(atlas)
     if view is None:
         return None
+    columns = {name: list(values) for name, values in place_columns([]).items()}
     try:
-        columns = place_columns(view_place_rows(view))
+        for rows in view_place_row_pieces(view):
+            for name, values in place_columns(rows).items():
+                columns[name].extend(values)
         _check_ids(view, columns["id"])
     except (CacheMiss, ColumnFileError):
         return None
@@ -136,6 +142,21 @@ def view_place_rows(view: RouteView) -> list[Any]:
     ColumnFileError
         If the rows are damaged or are not one JSON value per place.
     """
+    return list(chain.from_iterable(view_place_row_pieces(view)))
+
+
+def view_place_row_pieces(view: RouteView) -> Iterator[list[Any]]:
+    """:func:`view_place_rows` in pieces of up to :data:`PIECE_ROWS` places, in order.
+
+    Why: a piece is decoded (one JSON document of its rows), used and let go before the next
+    one, so that the rows of 600,000 places (lists of 12 fields, ~100 MB at 10^6 segments) and
+    a copy of their 56 MB of JSON are never in memory all at once.
+
+    Raises
+    ------
+    ColumnFileError
+        If the rows are damaged or are not one JSON value per place.
+    """
     import numpy as np
 
     store = view.store
@@ -144,17 +165,23 @@ def view_place_rows(view: RouteView) -> list[Any]:
     count = view.place_count
     if len(ptr) != count + 1 or ptr[0] != 0 or ptr[-1] != len(blob) or np.any(ptr[1:] < ptr[:-1]):
         raise ColumnFileError("place_rptr does not span its column")
-    raw = blob.tobytes()
     at = ptr.tolist()
-    joined = b"[" + b",".join([raw[at[k] : at[k + 1]] for k in range(count)]) + b"]"
-    del raw
-    try:
-        rows = json.loads(joined, parse_constant=_refuse)
-    except (ValueError, RecursionError):
-        raise ColumnFileError("unreadable place rows") from None
-    if type(rows) is not list or len(rows) != count:
-        raise ColumnFileError("unreadable place rows")  # a row of several values
-    return rows
+    for start in range(0, count, PIECE_ROWS):
+        stop = min(start + PIECE_ROWS, count)
+        raw = blob[at[start] : at[stop]].tobytes()
+        base = at[start]
+        rows = [raw[at[k] - base : at[k + 1] - base] for k in range(start, stop)]
+        try:
+            decoded = json.loads(b"[" + b",".join(rows) + b"]", parse_constant=_refuse)
+        except (ValueError, RecursionError):
+            raise ColumnFileError("unreadable place rows") from None
+        if type(decoded) is not list or len(decoded) != stop - start:
+            raise ColumnFileError("unreadable place rows")  # a row of several values
+        yield decoded
+
+
+PIECE_ROWS = 50_000
+"""Places decoded at a time (:func:`view_place_row_pieces`)."""
 
 
 def _check_ids(view: RouteView, ids: Sequence[str]) -> None:
