@@ -344,6 +344,27 @@ def test_list_places_prints_the_full_paths_bytes(
             assert re.search(r"^g[^,]*,'=cmd", lane, re.M) and "\\u200f" in lane
 
 
+def test_pieces_of_a_few_rows_print_the_same_bytes(
+    prepared: tuple[Path, Path, Network], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import corridors.cli.output as output
+    from corridors.cli import plaintable
+
+    root, cache, network = prepared
+    whole = place_rows.cached_place_table(root)
+    monkeypatch.setattr(place_rows, "PIECE_ROWS", 7)  # rows decoded 7 at a time
+    monkeypatch.setattr(plaintable, "PIECE_ROWS", 5)  # table lines drawn 5 at a time
+    monkeypatch.setattr(output, "_PIECE_ROWS", 3)  # CSV lines written 3 at a time
+    assert place_rows.cached_place_table(root) == whole
+    view = routefile.open_view(root)
+    assert view is not None
+    assert len(place_rows.view_place_rows(view)) == len(network.atlas.places)
+    monkeypatch.delenv("COLUMNS", raising=False)
+    for fmt in ((), ("--csv",), ("--json",)):
+        full, lane = _full_and_lane(("list", "places", *fmt), root, cache, monkeypatch)
+        assert lane == full
+
+
 def test_a_damaged_route_file_still_lists_the_same_places(
     prepared: tuple[Path, Path, Network], monkeypatch: pytest.MonkeyPatch
 ) -> None:
