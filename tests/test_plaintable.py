@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import random
 import sys
+from typing import Any
 
 import pytest
 from rich.cells import cell_len
@@ -83,6 +84,28 @@ def test_random_tables_are_drawn_as_rich_draws_them(
     assert drawn > 300  # most of them fit: the comparison is not vacuous
 
 
+def test_a_table_drawn_in_pieces_is_the_whole_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    _piped(monkeypatch)
+    rng = random.Random(11)
+    headers, right = ["id", "name 나진", "km"], [False, False, True]
+    rows = [[f"p{n}", "Раджин"[: n % 7] + " " * (n % 3), f"{n * 1.5:,.1f}"] for n in range(23)]
+    rng.shuffle(rows)
+    whole = _rich(headers, rows, right, "Title", ["note"])
+    for size in (1, 2, 5, 22, 23, 50):
+        monkeypatch.setattr(plaintable, "PIECE_ROWS", size)
+        pieces = plaintable.plain_columns(
+            headers,
+            [list(c) for c in zip(*rows, strict=True)],
+            right=right,
+            title="Title",
+            notes=["note"],
+        )
+        assert pieces is not None
+        listed = list(pieces)
+        assert "".join(listed) == whole
+        assert len(listed) == 3 + -(-23 // size)  # top, header, a piece per size rows, bottom
+
+
 def test_it_steps_aside_where_rich_must_decide(monkeypatch: pytest.MonkeyPatch) -> None:
     pipe = _piped(monkeypatch)
 
@@ -115,14 +138,19 @@ def test_print_table_output_is_the_same_either_way(monkeypatch: pytest.MonkeyPat
     columns = [Column("name", "name"), Column("km", "km", 1), Column("note", "note")]
     columns.append(Column("list", "list"))
     drawn: list[str | None] = []
-    real = plaintable.plain_table
-    monkeypatch.setattr(
-        plaintable, "plain_table", lambda *a, **k: drawn.append(real(*a, **k)) or drawn[-1]
-    )
+    real = plaintable.plain_columns  # what print_table draws with, a column at a time
+
+    def observed(*a: Any, **k: Any) -> list[str] | None:
+        pieces = real(*a, **k)
+        listed = None if pieces is None else list(pieces)
+        drawn.append(None if listed is None else "".join(listed))
+        return listed
+
+    monkeypatch.setattr(plaintable, "plain_columns", observed)
     print_table(rows, columns, title="Title → here", notes=["a note", ""])
     lean = pipe.getvalue()
     assert drawn and drawn[0] == lean  # drawn without rich
-    monkeypatch.setattr(plaintable, "plain_table", lambda *a, **k: None)
+    monkeypatch.setattr(plaintable, "plain_columns", lambda *a, **k: None)
     pipe.seek(0)
     pipe.truncate()
     print_table(rows, columns, title="Title → here", notes=["a note", ""])

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import compress, count, repeat
+from operator import not_
 
-__all__ = ["WIDTH", "cells", "plain_table"]
+__all__ = ["WIDTH", "cells", "pad", "plain_columns", "plain_table"]
 
 WIDTH = 160
 """The width :func:`corridors.cli.output.console` gives rich for output that is not a terminal."""
@@ -110,39 +112,114 @@ def plain_table(
         Every line, each ending in a newline; None when standard output is a terminal or
         configured for rich, or when anything would need wrapping or is not plain text.
     """
-    if not headers or not rows or not _plain_stdout():
-        return None
     if any(len(row) != len(headers) for row in rows):
         return None
-    table = [list(headers), *(list(row) for row in rows)]
-    sizes = [[cells(cell) for cell in row] for row in table]
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    drawn = plain_columns(headers, columns, right=right, title=title, notes=notes)
+    return None if drawn is None else "".join(drawn)
+
+
+def plain_columns(
+    headers: Sequence[str],
+    columns: Sequence[Sequence[str]],
+    *,
+    right: Sequence[bool],
+    title: str | None = None,
+    notes: Sequence[str] = (),
+) -> Iterator[str] | None:
+    """:func:`plain_table` of the rows that ``columns`` hold (the cells of each column, a
+    sequence each, all of one length), without making the rows, in pieces.
+
+    Why: a table of the 600,000 places of a 10^6-segment atlas is measured and padded a
+    column at a time (printable ASCII in bulk), not a cell at a time, and drawn
+    :data:`PIECE_ROWS` rows at a time (to write one by one: never all 84 MB of it at once).
+
+    Returns
+    -------
+    iterator of str, or None
+        The pieces of :func:`plain_table`'s text, in order; None as :func:`plain_table`.
+    """
+    if not headers or not columns or not columns[0] or not _plain_stdout():
+        return None
+    if len(columns) != len(headers) or len(set(map(len, columns))) != 1:
+        return None
+    table = [[header, *column] for header, column in zip(headers, columns, strict=True)]
+    measured_columns = [_sizes(column) for column in table]
     measured = [cells(note) for note in notes]
     title_size = cells(title or "")
-    if title_size is None or None in measured or any(None in row for row in sizes):
+    sizes = [size for size in measured_columns if size is not None]
+    if title_size is None or None in measured or len(sizes) != len(table):
         return None
-    widths = [max(row[i] or 0 for row in sizes) for i in range(len(headers))]
+    widths = [max(size) for size in sizes]
     table_width = sum(widths) + 3 * len(widths) + 1
     if table_width > WIDTH or title_size > table_width or any((n or 0) > WIDTH for n in measured):
         return None
+    title_line = pad(title, table_width, False) + "\n" if title else ""
+    return _drawn(table, widths, right, title_line, notes)
+
+
+PIECE_ROWS = 50_000
+"""Rows of a table drawn at a time (:func:`plain_columns`)."""
+
+
+def _drawn(
+    table: list[list[str]],
+    widths: list[int],
+    right: Sequence[bool],
+    title_line: str,
+    notes: Sequence[str],
+) -> Iterator[str]:
+    """The lines of a measured table (each column its header, then its cells), in pieces."""
 
     def line(left: str, fill: str, cross: str, end: str) -> str:
         return left + cross.join(fill * (w + 2) for w in widths) + end + "\n"
 
-    def pad(value: str, width: int, right: bool) -> str:
-        if right:  # rich strips a right-justified cell's trailing spaces (not its width)
-            value = value.rstrip()
-            return " " * (width - (cells(value) or 0)) + value
-        return value + " " * (width - (cells(value) or 0))
+    def padded(start: int, stop: int) -> Iterator[tuple[str, ...]]:
+        """The rows ``start:stop`` of the table (0: the header), each cell padded."""
+        by_column = [
+            _padded(column[start:stop], width, right)
+            for column, width, right in zip(table, widths, right, strict=True)
+        ]
+        return zip(*by_column, strict=True)
 
-    def row_line(values: Sequence[str], bar: str) -> str:
-        shown = (pad(v, w, r) for v, w, r in zip(values, widths, right, strict=True))
-        return bar + bar.join(f" {v} " for v in shown) + bar + "\n"
+    yield title_line + line("┏", "━", "┳", "┓")
+    yield "┃ " + " ┃ ".join(next(padded(0, 1))) + " ┃\n" + line("┡", "━", "╇", "┩")
+    for start in range(1, len(table[0]), PIECE_ROWS):
+        rows = padded(start, start + PIECE_ROWS)
+        yield "│ " + " │\n│ ".join(map(" │ ".join, rows)) + " │\n"  # a line per row
+    yield line("└", "─", "┴", "┘") + "".join(note + "\n" for note in notes)
 
-    out = [pad(title, table_width, False) + "\n"] if title else []
-    out.append(line("┏", "━", "┳", "┓"))
-    out.append(row_line(table[0], "┃"))
-    out.append(line("┡", "━", "╇", "┩"))
-    out.extend(row_line(row, "│") for row in table[1:])
-    out.append(line("└", "─", "┴", "┘"))
-    out.extend(note + "\n" for note in notes)
-    return "".join(out)
+
+def _sizes(column: list[str]) -> list[int] | None:
+    """The cells each text of a column takes (:func:`cells`), or None if one is unknown:
+    printable ASCII a cell per character, in bulk; any other text through :func:`cells`."""
+    ascii_texts = list(map(str.isascii, column))
+    if not "".join(compress(column, ascii_texts)).isprintable():
+        return None
+    sizes = list(map(len, column))
+    for at in compress(count(), map(not_, ascii_texts)):
+        size = cells(column[at])
+        if size is None:
+            return None
+        sizes[at] = size
+    return sizes
+
+
+def pad(value: str, width: int, right: bool) -> str:
+    """``value`` padded with spaces to ``width`` cells, as rich justifies a table cell."""
+    if right:  # rich strips a right-justified cell's trailing spaces (not its width)
+        value = value.rstrip()
+        return " " * (width - (cells(value) or 0)) + value
+    return value + " " * (width - (cells(value) or 0))
+
+
+def _padded(column: list[str], width: int, right: bool) -> list[str]:
+    """:func:`pad` of each text of a column; printable ASCII (measured: a cell a character)
+    by :meth:`str.ljust` / :meth:`str.rjust`, in bulk."""
+    if right:
+        padded = list(map(str.rjust, map(str.rstrip, column), repeat(width)))
+    else:
+        padded = list(map(str.ljust, column, repeat(width)))
+    for at in compress(count(), map(not_, map(str.isascii, column))):
+        padded[at] = pad(column[at], width, right)
+    return padded

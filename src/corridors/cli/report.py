@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from corridors.cli.output import Column, format_number, print_table
+from corridors.cli.output import Column, format_number, print_columns_table, print_table
 from corridors.cli.terminal import echo
 from corridors.network.index import Network
 from corridors.routing.route import Route
@@ -185,10 +185,24 @@ def print_records(
     The ``local_name`` column shows only when some record has one (an atlas without native
     names keeps its table narrow).
     """
+    shown = _list_columns(what, local_names=any(record.get("local_name") for record in records))
+    print_table(records, shown, notes=notes)
+
+
+def print_record_columns(
+    what: str, by_key: Mapping[str, Sequence[object]], *, notes: Sequence[str] = ()
+) -> None:
+    """:func:`print_records` of the records that ``by_key`` holds a column each (each key to
+    its values, one per record), without making them."""
+    shown = _list_columns(what, local_names=any(by_key.get("local_name", ())))
+    print_columns_table(by_key, shown, notes=notes)
+
+
+def _list_columns(what: str, *, local_names: bool) -> tuple[Column, ...]:
     columns = LIST_COLUMNS[what]
-    if not any(record.get("local_name") for record in records):
+    if not local_names:
         columns = tuple(c for c in columns if c.key != "local_name")
-    print_table(records, columns, notes=notes)
+    return columns
 
 
 MATRIX_MARKS = {

@@ -113,4 +113,5 @@ def echo_json(value: Any) -> None:
         utf8 = codecs.lookup(encoding).name == "utf-8"
     except LookupError:
         utf8 = False
-    write((json_text(value) if utf8 else json.dumps(value, ensure_ascii=True)) + "\n")
+    write(json_text(value) if utf8 else json.dumps(value, ensure_ascii=True))
+    write("\n")  # apart: no copy of a large text to add it

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -160,6 +160,71 @@ def records_of_places(places: Iterable[Place]) -> list[dict[str, object]]:
             polygons = [[[list(xy) for xy in ring] for ring in rings] for rings in facts["area"]]
             record["area"] = {"type": "MultiPolygon", "coordinates": polygons}
         records.append(record)
+    return records
+
+
+def place_record_columns(columns: Mapping[str, Sequence[Any]]) -> dict[str, list[Any]]:
+    """The records :func:`records_of_places` makes of places given as columns, a column each.
+
+    Why: at 10^6 segments a :class:`Place` per place, then a record per place, cost ~2 s of
+    ``list places``, and ``--csv`` reads the records back a column at a time. A place with
+    native names or an area is still made a :class:`Place` and recorded by
+    :func:`records_of_places` itself; one with neither (``local_name`` None, ``names`` empty,
+    no ``area``: most places of a large generated atlas) is recorded straight from the columns.
+
+    Parameters
+    ----------
+    columns : mapping of str to sequence
+        Every :class:`Place` field to its values, as
+        :func:`corridors.network.cache.place_columns` gives them (the tuple fields as lists:
+        a record's ``aliases`` is that very list).
+
+    Returns
+    -------
+    dict of str to list
+        Each key of a place record, in a record's order, to its values in place order; the
+        last, ``area``, is None for a place whose record has none
+        (:func:`records_of_place_columns` makes the records).
+    """
+    from corridors.network.cache import place_at
+
+    count = len(columns["id"])
+    by_key: dict[str, list[Any]] = {
+        "id": list(columns["id"]),
+        "name": list(columns["name"]),
+        "aliases": list(columns["aliases"]),
+        "local_name": [None] * count,
+        "names": [{} for _ in range(count)],
+        "lat": list(columns["lat"]),
+        "lon": list(columns["lon"]),
+        "country": list(columns["country"]),
+        "kind": list(columns["kind"]),
+        "area": [None] * count,
+    }
+    table = {key: by_key[key] for key in (*_PLACE_KEYS, "area")}  # a record's order
+    others = [
+        at
+        for at, (names, area) in enumerate(zip(columns["names"], columns["area"], strict=True))
+        if names or area is not None
+    ]
+    records = records_of_places([place_at(columns, at) for at in others])
+    for at, record in zip(others, records, strict=True):
+        for key, values in table.items():
+            values[at] = record.get(key)
+    return table
+
+
+def records_of_place_columns(columns: Mapping[str, Sequence[Any]]) -> list[dict[str, object]]:
+    """:func:`records_of_places` of places given as columns (:func:`place_record_columns`):
+    the same records, in their order."""
+    table = place_record_columns(columns)
+    areas = table.pop("area")
+    records: list[dict[str, object]] = [
+        dict(zip(table, row, strict=True)) for row in zip(*table.values(), strict=True)
+    ]
+    for record, area in zip(records, areas, strict=True):
+        if area is not None:
+            record["area"] = area
     return records
 
 
