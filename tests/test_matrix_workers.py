@@ -182,3 +182,34 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
     except FileNotFoundError:
         return "Z"
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="needs POSIX signals")
+def test_ctrl_c_taken_by_another_thread_waits_for_the_workers_to_start() -> None:
+    """A Ctrl-C that another thread of the process takes (a progress bar's) while workers are
+    being started is raised only once they are: never in the middle of starting one (which
+    then died printing ``EOFError``, a flaky CI failure of the test above)."""
+    import threading
+
+    from corridors.routing.parallel import _interrupts_held
+
+    go = threading.Event()
+
+    def send() -> None:
+        go.wait()
+        os.kill(os.getpid(), signal.SIGINT)
+
+    # started before the block, so this thread does not block SIGINT: the kernel gives the
+    # signal to it, as to a progress bar's thread
+    sender = threading.Thread(target=send)
+    sender.start()
+    reached_end = False
+    with pytest.raises(KeyboardInterrupt), _interrupts_held():
+        go.set()
+        sender.join()
+        for _ in range(200_000):  # bytecode on which a pending interrupt would be raised
+            pass
+        time.sleep(0.05)
+        reached_end = True
+    assert reached_end
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -187,15 +187,32 @@ def _interrupts_held() -> Iterator[None]:
 
     Processes started meanwhile inherit the blocked signal, so a Ctrl-C sent to the whole
     group (as a terminal does) never reaches a worker's Python (no ``KeyboardInterrupt``
-    printed by a worker); this process gets it as soon as the block ends."""
+    printed by a worker); this process gets it as soon as the block ends.
+
+    Blocking covers only this thread: another thread of this process (a progress bar's)
+    may still take the signal, and Python then raises ``KeyboardInterrupt`` here, in the
+    middle of starting a worker (after the worker exists, before it has been sent what it
+    must read: it then dies printing ``EOFError``). So, on the main thread, the interrupt
+    is also only noted while held, and raised once the block ends."""
     if not hasattr(signal, "pthread_sigmask"):  # Windows: no process groups to fear
         yield
         return
+    import threading
+
+    noted: list[int] = []
+    handler: Any = None
+    on_main = threading.current_thread() is threading.main_thread()
+    if on_main:
+        handler = signal.signal(signal.SIGINT, lambda number, _frame: noted.append(number))
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a held Ctrl-C is noted now
+        if on_main:
+            signal.signal(signal.SIGINT, signal.default_int_handler if handler is None else handler)
+            if noted:
+                signal.raise_signal(signal.SIGINT)  # to the handler it was meant for
 
 
 def _stop(pool: Any) -> None:
