@@ -10,7 +10,7 @@ with the per-cell function. Text needs no work when it is printable and, in a CS
 start a formula: :func:`plain_texts` tests that for the whole part at once with C-level string
 methods (:meth:`str.isprintable` is False for every character
 :func:`corridors.cli.terminal.safe_text` escapes) and hands every other cell to the per-cell
-function, so the escaping rules stay in one place. ``tests/test_bulk_cells.py`` proves the
+function, so the escaping rules stay in one place. ``tests/test_place_list_columns.py`` proves the
 texts equal the per-cell function's on hostile text.
 """
 

@@ -69,7 +69,7 @@ from corridors.network.columnfile import (
     write_atomically,
 )
 from corridors.network.graph import MODE_CODES, coords_between
-from corridors.network.index import Network, RouteIndex, paused_gc
+from corridors.network.index import Network, RouteIndex, first_seen, paused_gc
 from corridors.network.seatable import SeaTable, table_from_columns, table_sections
 from corridors.paths import cache_dir
 
@@ -762,20 +762,6 @@ def _json_bytes(value: Any) -> bytes:
     """``value`` as :func:`~corridors.network.columnfile.encode` writes a JSON section."""
     text = json.dumps(value, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
     return text.encode("ascii")
-
-
-def first_seen(codes: Any) -> tuple[Any, Any]:
-    """The distinct values of the integer array ``codes`` in first-seen order, and each
-    value's rank among them (what numbering values as they come gives)."""
-    import numpy as np
-
-    if not len(codes):
-        return codes[:0], np.zeros(0, dtype=np.int64)
-    distinct, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    rank = np.empty(len(distinct), dtype=np.int64)
-    rank[order] = np.arange(len(distinct), dtype=np.int64)
-    return distinct[order], rank[inverse.reshape(-1)]
 
 
 def corridor_lines(atlas: Atlas) -> tuple[array[float], array[int]]:

@@ -254,6 +254,20 @@ class NodeArrays:
     place_members: Any
 
 
+def first_seen(codes: Any) -> tuple[Any, Any]:
+    """The distinct values of the integer array ``codes`` in first-seen order, and each
+    value's rank among them (what numbering values as they come gives)."""
+    import numpy as np
+
+    if not len(codes):
+        return codes[:0], np.zeros(0, dtype=np.int64)
+    distinct, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(distinct), dtype=np.int64)
+    rank[order] = np.arange(len(distinct), dtype=np.int64)
+    return distinct[order], rank[inverse.reshape(-1)]
+
+
 def node_arrays(columns: EdgeColumns) -> NodeArrays:
     """Nodes, edge ends, CSR adjacency and each place's nodes, from the place codes of
     ``columns``: the one numbering.
@@ -273,13 +287,8 @@ def node_arrays(columns: EdgeColumns) -> NodeArrays:
     keys = np.empty(2 * edges, dtype=np.int64)  # u0, v0, u1, v1, ...: first-seen order
     keys[0::2] = columns.start_code * 8 + u_mode
     keys[1::2] = columns.end_code * 8 + v_mode
-    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    rank = np.empty(len(unique), dtype=np.int64)
-    rank[order] = np.arange(len(unique))
-    number = rank[inverse.reshape(-1)]
+    node_keys, number = first_seen(keys)
     u, v = number[0::2], number[1::2]
-    node_keys = unique[order]
     places = len(columns.place_ids)
     # Each place's nodes in ascending order, grouped by sorting rather than per-node appends.
     by_place = np.argsort(node_keys >> 3, kind="stable")
@@ -291,8 +300,8 @@ def node_arrays(columns: EdgeColumns) -> NodeArrays:
     target = np.concatenate([v, u[~loop]])
     via = np.concatenate([edge, edge[~loop]])
     by_node = np.lexsort((via, source))
-    ptr = np.zeros(len(unique) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(source, minlength=len(unique)), out=ptr[1:])
+    ptr = np.zeros(len(node_keys) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(source, minlength=len(node_keys)), out=ptr[1:])
     return NodeArrays(
         node_keys=node_keys.astype(np.int64),
         edge_u=np.ascontiguousarray(u, dtype=np.int64),
