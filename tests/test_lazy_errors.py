@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from corridors.atlas.names import place_index
 from corridors.atlas.scripts import fold
 from corridors.errors import CacheMiss, CorridorsError
-from corridors.network import load, routefile, stamp
+from corridors.network import load, routefile
 from corridors.network.index import Network
 from corridors.network.listing import place_records
 from corridors.network.load import load_network
@@ -40,6 +40,7 @@ from corridors.routing.route import route
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 import generate  # noqa: E402
+from test_lazy_route import prepare_route_file  # noqa: E402
 
 OPTIONS = {
     "default": {},
@@ -70,12 +71,7 @@ def prepared(
     else:
         _generated(root)
     cache = tmp_path / "cache"
-    monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(cache))
-    monkeypatch.setattr(stamp, "RACY_S", 0.0)
-    monkeypatch.setattr(routefile, "MIN_EDGES", 0)
-    network = load_network(root, quiet=True)
-    assert list(cache.glob("route-v*.cnet")), "the route file was not written"
-    return root, cache, network
+    return root, cache, prepare_route_file(root, cache, monkeypatch)
 
 
 def _outcome(function: object, *args: object) -> tuple[str, str]:

@@ -49,7 +49,9 @@ OPTIONS = {
 }
 
 
-def _prepare(root: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> Network:
+def prepare_route_file(root: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> Network:
+    """The network of ``root`` loaded with ``cache`` as the cache folder, a route file written
+    whatever its size (and the stamp trusted at once)."""
     monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(cache))
     monkeypatch.setattr(stamp, "RACY_S", 0.0)
     monkeypatch.setattr(routefile, "MIN_EDGES", 0)
@@ -67,7 +69,7 @@ def prepared(
         shutil.copytree(bundled_atlas_dir(), root)
     else:
         generate.write(_with_parallel_lines(generate.generate(1200, seed=3)), root)
-    return root, _prepare(root, tmp_path / "cache", monkeypatch)
+    return root, prepare_route_file(root, tmp_path / "cache", monkeypatch)
 
 
 def _with_parallel_lines(docs: dict) -> dict:
@@ -181,7 +183,7 @@ def test_an_edited_atlas_is_never_answered_from_the_old_route_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = generate.write(generate.generate(600, seed=5), tmp_path / "atlas")
-    network = _prepare(root, tmp_path / "cache", monkeypatch)
+    network = prepare_route_file(root, tmp_path / "cache", monkeypatch)
     a, b = "g0_0", "g4_4"
     options = make_options(include_proposed=True)
     before = cached_route(root, a, b, options)
@@ -207,7 +209,7 @@ def test_a_damaged_route_file_is_never_answered_from(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = generate.write(generate.generate(600, seed=6), tmp_path / "atlas")
-    network = _prepare(root, tmp_path / "cache", monkeypatch)
+    network = prepare_route_file(root, tmp_path / "cache", monkeypatch)
     options = make_options(include_proposed=True)
     expected = route(network, "g0_0", "g5_3", options)
     (path,) = (tmp_path / "cache").glob("route-v*.cnet")
@@ -235,7 +237,7 @@ def test_a_damaged_route_file_header_is_always_refused(
     import struct
 
     root = generate.write(generate.generate(600, seed=6), tmp_path / "atlas")
-    _prepare(root, tmp_path / "cache", monkeypatch)
+    prepare_route_file(root, tmp_path / "cache", monkeypatch)
     options = make_options(include_proposed=True)
     (path,) = (tmp_path / "cache").glob("route-v2-*.cnet")
     original = path.read_bytes()

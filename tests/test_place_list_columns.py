@@ -47,7 +47,7 @@ from corridors.cli.output import (
 from corridors.cli.terminal import _UNSAFE, safe_text
 from corridors.errors import CacheMiss
 from corridors.network import cache as network_cache
-from corridors.network import load, place_rows, routefile, stamp
+from corridors.network import load, place_rows, routefile
 from corridors.network.cache import place_at, place_columns, place_from_row
 from corridors.network.columnfile import ColumnFileError
 from corridors.network.index import Network
@@ -63,6 +63,7 @@ from corridors.paths import bundled_atlas_dir
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 import generate  # noqa: E402
+from test_lazy_route import prepare_route_file  # noqa: E402
 
 # Pieces of hostile text: formula starts, controls, bidi marks, separators, lone surrogates,
 # markup, CSV syntax, non-BMP and native scripts, characters Python calls unprintable but
@@ -293,12 +294,7 @@ def prepared(
     else:
         _hostile(generate.generate(900, seed=3), root)
     cache = tmp_path / "cache"
-    monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(cache))
-    monkeypatch.setattr(stamp, "RACY_S", 0.0)
-    monkeypatch.setattr(routefile, "MIN_EDGES", 0)
-    network = load_network(root, quiet=True)
-    assert list(cache.glob("route-v*.cnet")), "the route file was not written"
-    return root, cache, network
+    return root, cache, prepare_route_file(root, cache, monkeypatch)
 
 
 def _no_route_file(*_a: object, **_k: object) -> None:
