@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from corridors.network import load as netload
+from corridors.atlas import read as atlas_read
 from corridors.network import stamp
 from corridors.network.load import load_network
 
@@ -26,13 +26,13 @@ def stamped(atlas: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _no_reading(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     read: list[Path] = []
-    original = netload.read_atlas_bytes
+    original = atlas_read.read_atlas_bytes
 
     def spy(root: Path):  # noqa: ANN202 - as read_atlas_bytes
         read.append(root)
         return original(root)
 
-    monkeypatch.setattr(netload, "read_atlas_bytes", spy)
+    monkeypatch.setattr(atlas_read, "read_atlas_bytes", spy)  # load_network imports it late
     return read
 
 

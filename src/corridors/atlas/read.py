@@ -12,9 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import math
-import os
 import re
-import stat
 from collections.abc import Callable, Collection
 from functools import partial
 from itertools import chain
@@ -22,6 +20,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from corridors._io.atomic import reads_under_lock
+from corridors.atlas.folder import atlas_files, atlas_root
 from corridors.atlas.model import (
     AREA_KINDS,
     CORRIDORS_DIR,
@@ -60,55 +59,6 @@ from corridors.atlas.safe_input import (
 )
 from corridors.atlas.scripts import fold
 from corridors.errors import AtlasError
-from corridors.paths import resolve_atlas_dir
-
-
-def atlas_files(root: Path) -> list[Path]:
-    """Every file the atlas is made of, in a stable order.
-
-    Raises :class:`AtlasError` if ``corridors/`` is missing, not a folder or unreadable (an
-    empty ``corridors/`` folder is an atlas with no corridors).
-    """
-    files = [root / SOURCES_FILE, root / PLACES_FILE]
-    corridor_dir = root / CORRIDORS_DIR
-    try:
-        info = os.stat(corridor_dir)
-    except FileNotFoundError:
-        raise AtlasError(
-            f"{corridor_dir}: missing; every atlas needs a {CORRIDORS_DIR}/ folder of "
-            f"*.geojson line files (create it empty for an atlas with no corridors yet)"
-        ) from None
-    except OSError as exc:
-        raise AtlasError(f"{corridor_dir}: cannot read: {exc.strerror or exc}") from None
-    if not stat.S_ISDIR(info.st_mode):
-        raise AtlasError(
-            f"{corridor_dir}: not a folder; {CORRIDORS_DIR}/ must be a folder of *.geojson files"
-        )
-    try:
-        with os.scandir(corridor_dir) as entries:
-            names = sorted(entry.name for entry in entries if entry.name.endswith(".geojson"))
-    except OSError as exc:
-        raise AtlasError(f"{corridor_dir}: cannot read: {exc.strerror or exc}") from None
-    files.extend(corridor_dir / name for name in names)
-    for optional in (SHIPMENTS_FILE, PROGRAMMES_FILE):
-        path = root / optional
-        if os.path.lexists(path):  # a dangling symlink is an error, not "no such file"
-            files.append(path)
-    return files
-
-
-def atlas_root(atlas: str | os.PathLike[str] | None = None) -> Path:
-    """The atlas folder to use, checked to exist with its required files."""
-    root = resolve_atlas_dir(atlas)
-    if not root.is_dir():
-        raise AtlasError(
-            f"atlas folder {root} does not exist: pass `atlas` DIR (or set CORRIDORS_ATLAS) "
-            "to a folder holding places.geojson, sources.json and corridors/"
-        )
-    for required in (SOURCES_FILE, PLACES_FILE):
-        if not os.path.lexists(root / required):
-            raise AtlasError(f"{root / required}: missing; every atlas needs {required}")
-    return root
 
 
 @reads_under_lock  # one edit's files, never two: see corridors._io.atomic

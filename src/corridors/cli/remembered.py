@@ -28,7 +28,7 @@ MAX_EXPORT_BYTES = 32 * 2**20
 
 
 def _root(atlas: Path | None) -> Path:
-    from corridors.atlas.read import atlas_root
+    from corridors.atlas.folder import atlas_root
 
     return atlas_root(atlas)
 

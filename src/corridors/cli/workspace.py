@@ -66,7 +66,7 @@ def after_edit(atlas: Path | None, *, dry_run: bool, build: bool, as_json: bool)
     """
     if dry_run:
         return
-    from corridors.atlas.read import atlas_root
+    from corridors.atlas.folder import atlas_root
     from corridors.paths import checkout_of
 
     root = atlas_root(atlas)

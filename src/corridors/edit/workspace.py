@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 
-from corridors.atlas.read import atlas_root
+from corridors.atlas.folder import atlas_root
 from corridors.errors import AtlasWriteError, InstalledAtlasError, UsageError
 from corridors.paths import (
     ATLAS_ENV_VAR,

@@ -58,7 +58,6 @@ from corridors.atlas.model import (
     StatusEvent,
 )
 from corridors.errors import CacheMiss
-from corridors.network.bulkindex import BulkIndex
 from corridors.network.columnfile import (
     ColumnFile,
     ColumnFileError,
@@ -75,6 +74,7 @@ from corridors.paths import cache_dir
 
 if TYPE_CHECKING:
     from corridors.atlas.place_scan import PlainPlaces
+    from corridors.network.bulkindex import BulkIndex
 
 CACHE_FORMAT = 7
 """Version of the layout written here; format 3 and older were pickles and are never read;
@@ -685,7 +685,7 @@ def encode_network_parts(
             + b"}",
         ]
     )
-    if isinstance(index, BulkIndex):
+    if not isinstance(index, RouteIndex):  # a BulkIndex: imported only by the builds
         if corridor_ids is None:
             raise ValueError("a coded index needs its corridor ids")
         coded = _bulk_sections(index, atlas_doc, lines, corridor_ids)

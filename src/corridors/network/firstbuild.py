@@ -64,7 +64,7 @@ class _SeaLine:
 
 def worth_it(root: Path) -> bool:
     """Whether the atlas at ``root`` is large enough for the columnar build (by file sizes)."""
-    from corridors.atlas.read import atlas_files
+    from corridors.atlas.folder import atlas_files
 
     try:
         return sum(os.stat(path).st_size for path in atlas_files(root)) >= MIN_BYTES
@@ -102,16 +102,18 @@ def build_route_caches(
     AtlasError
         If the atlas folder is missing, lacks its required files, or a file cannot be read.
     """
-    from corridors.atlas.read import atlas_root, read_atlas_bytes
+    from corridors.atlas.folder import atlas_root
+
+    root = atlas_root(atlas)
+    if not worth_it(root):
+        return False  # a small atlas (most runs): nothing more imported for it
+    from corridors.atlas.read import read_atlas_bytes
     from corridors.network import cache as netcache
     from corridors.network import stamp
     from corridors.network.index import paused_gc
     from corridors.network.routefile import route_path
     from corridors.paths import cache_dir
 
-    root = atlas_root(atlas)
-    if not worth_it(root):
-        return False
     folder = cache_dir()
     known = stamp.known_fingerprint(folder, root)
     if known is not None and os.path.lexists(route_path(known)):

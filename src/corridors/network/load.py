@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
-from corridors.atlas.read import atlas_root, build_atlas, parse_atlas_bytes, read_atlas_bytes
+from corridors.atlas.folder import atlas_root
 from corridors.network.index import Network, RouteIndex, build_index, paused_gc
 
 __all__ = ["load_network"]
@@ -55,6 +55,8 @@ def load_network(
     """
     root = atlas_root(atlas)
     if not use_cache:
+        from corridors.atlas.read import read_atlas_bytes
+
         contents, fingerprint = read_atlas_bytes(root)
         return _build_network(root, contents, fingerprint, quiet=quiet)
     from corridors.network import cache as netcache
@@ -72,6 +74,8 @@ def load_network(
             found = netcache.read_network(netcache.cache_path(known), root=root, fingerprint=known)
             ensure_route_file(found, root=root)  # a large atlas: cached routes skip the atlas
             return found
+    from corridors.atlas.read import read_atlas_bytes
+
     before = stamp.stat_key(root)
     contents, fingerprint = read_atlas_bytes(root)
     stamp.remember(folder, root, before=before, fingerprint=fingerprint)
@@ -143,6 +147,7 @@ def _build_network(
 ) -> Network:
     """Parse, validate and index the atlas files' ``contents`` (emptied meanwhile); ``index``:
     the route index of these contents, when known (then not built again)."""
+    from corridors.atlas.read import build_atlas, parse_atlas_bytes
     from corridors.progress import progress
 
     # The garbage collector is paused while parsing and validating: both allocate millions of

@@ -440,7 +440,7 @@ def open_view(atlas: str | os.PathLike[str] | None = None) -> RouteView | None:
     AtlasError
         If the atlas folder is missing or lacks its required files.
     """
-    from corridors.atlas.read import atlas_root
+    from corridors.atlas.folder import atlas_root
     from corridors.network import stamp
 
     root = atlas_root(atlas)

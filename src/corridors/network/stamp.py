@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from corridors._io.files import write_atomically
-from corridors.atlas.read import atlas_files
+from corridors.atlas.folder import atlas_files
 
 RACY_S = 2.0
 """A file changed this recently (seconds, by mtime or ctime) is not stamped."""

@@ -71,7 +71,7 @@ def cached_route(
     """
     if options.by == "cost":
         return None
-    from corridors.atlas.read import atlas_root
+    from corridors.atlas.folder import atlas_root
     from corridors.errors import CorridorsError
     from corridors.network import stamp
     from corridors.network.routefile import read_view, route_path
