@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from atlas_factory import place
 from cli_runner import corridors_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corridors.atlas.names import place_index, resolve_corridor, resolve_place
 from corridors.atlas.read import load_atlas
@@ -48,6 +50,38 @@ def test_fold_makes_spellings_equal(typed: str, written: str) -> None:
 def test_fold_keeps_names_apart(one: str, other: str) -> None:
     """Cyrillic й keeps its breve (it is a letter of its own, not an accent)."""
     assert fold(one) != fold(other)
+
+
+def _fold_as_documented(text: str) -> str:
+    """The rule of ``corridors.atlas.scripts`` written plainly, every letter looked up: what
+    :func:`fold`, which looks a letter's script up only when a mark follows it, must equal."""
+    import re
+    import unicodedata
+
+    kept, latin = [], False
+    for char in unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold()):
+        if not unicodedata.combining(char):
+            latin = "a" <= char <= "z" or unicodedata.name(char, "").startswith("LATIN")
+        elif latin:
+            continue
+        kept.append(char)
+    folded = unicodedata.normalize("NFC", "".join(kept)).replace("ё", "е")
+    folded = re.sub("['\u2018\u2019\u02bc\u02bb\u02b9\u0060\u00b4]", "", folded)
+    folded = re.sub(r"[\s_\-\u2010-\u2015\u2212]+", " ", folded).strip()
+    if re.search("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]", folded):
+        folded = folded.replace(" ", "")
+    return folded
+
+
+_NAME_CHARS = st.sampled_from(list("aZ _-'’ŭŏéÅß́̆̈ёйЁХасан나진항역난ㄱＰｆﬁΩ"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(_NAME_CHARS, max_size=12) | st.text(max_size=12))
+def test_fold_is_its_documented_rule(text: str) -> None:
+    """Marks after Latin letters dropped, kept after any other letter or at the start; Hangul
+    names lose their spaces; on any text, the sampled alphabet's and arbitrary Unicode."""
+    assert fold(text) == _fold_as_documented(text)
 
 
 @pytest.mark.parametrize(
