@@ -19,9 +19,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from itertools import chain, islice, repeat
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from corridors._io.spreadsheet import spreadsheet_text
 from corridors.cli.bulk_cells import column_texts, plain_texts
@@ -59,9 +58,9 @@ def output_format(*, as_json: bool = False, as_csv: bool = False) -> str:
     return "json" if as_json else "csv" if as_csv else "table"
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column of a table for people.
+class Column(NamedTuple):
+    """One column of a table for people (a named tuple: every command builds its tables from
+    these, and a frozen dataclass took 0.5 ms to create at each start).
 
     Attributes
     ----------

@@ -40,8 +40,7 @@ import json
 import struct
 import sys
 from array import array
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from corridors._io.files import read_regular_file, write_atomically
 from corridors.errors import ColumnFileError
@@ -66,8 +65,7 @@ class RawJSONParts(list[bytes]):
     large section is never copied into one bytes object)."""
 
 
-@dataclass(frozen=True)
-class _Section:
+class _Section(NamedTuple):  # a tuple: a frozen dataclass took 0.5 ms to create at start
     dtype: str
     offset: int
     nbytes: int
