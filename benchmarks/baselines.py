@@ -12,9 +12,10 @@ from typing import Any
 
 from corridors.atlas.model import FREIGHT_MODES, Atlas
 from corridors.geo.geodesy import line_length_m, split_line
-from corridors.network.graph import TRANSFER, GraphEdge, transfer_modes
+from corridors.network.graph import GraphEdge, transfer_modes
 from corridors.network.index import RouteIndex
 from corridors.network.seatable import build_sea_table, named_lane_pairs
+from corridors.network.terms import TRANSFER
 
 
 def graph_edges_per_row(atlas: Atlas) -> list[GraphEdge]:

@@ -71,9 +71,10 @@ def object_path(atlas: Path, mark: Callable[[str], None]) -> str:
     from corridors.atlas import read
     from corridors.atlas.safe_input import check_document, parse_json_checked
     from corridors.network import cache as netcache
+    from corridors.network.cache import route_path
     from corridors.network.columnfile import write_atomically
     from corridors.network.index import Network, build_index
-    from corridors.network.routefile import encode_route_file, route_path
+    from corridors.network.routefile import encode_route_file
 
     mark("imports")
     root = read.atlas_root(atlas)

@@ -24,7 +24,8 @@ from cli_runner import corridors_cli
 
 from corridors.atlas import corridor_scan
 from corridors.atlas.read import atlas_root, read_atlas_bytes
-from corridors.network import firstbuild, routefile, stamp
+from corridors.network import cache as netcache
+from corridors.network import firstbuild, stamp
 from corridors.network.load import load_network
 from corridors.paths import bundled_atlas_dir
 
@@ -98,7 +99,7 @@ def _caches(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture(autouse=True)
 def _small_is_large(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(routefile, "MIN_EDGES", 0)  # the route file at every size
+    monkeypatch.setattr(netcache, "ROUTE_MIN_EDGES", 0)  # the route file at every size
 
 
 @pytest.mark.parametrize("kind", ["shipped", "generated", "mixed"])

@@ -25,6 +25,7 @@ from cli_runner import corridors_cli
 
 from corridors.cli.report import route_rows, route_warnings
 from corridors.errors import CorridorsError
+from corridors.network import cache as netcache
 from corridors.network import routefile, stamp
 from corridors.network.index import Network
 from corridors.network.load import load_network
@@ -54,7 +55,7 @@ def prepare_route_file(root: Path, cache: Path, monkeypatch: pytest.MonkeyPatch)
     whatever its size (and the stamp trusted at once)."""
     monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(cache))
     monkeypatch.setattr(stamp, "RACY_S", 0.0)
-    monkeypatch.setattr(routefile, "MIN_EDGES", 0)
+    monkeypatch.setattr(netcache, "ROUTE_MIN_EDGES", 0)
     network = load_network(root, quiet=True)
     assert list(cache.glob("route-v*.cnet")), "the route file was not written"
     return network
@@ -164,7 +165,7 @@ def test_cli_answers_identically_from_the_route_file(
     root = generate.write(generate.generate(800, seed=4), tmp_path / "atlas")
     cache = tmp_path / "cache"
     monkeypatch.setattr(stamp, "RACY_S", 0.0)
-    monkeypatch.setattr(routefile, "MIN_EDGES", 0)
+    monkeypatch.setattr(netcache, "ROUTE_MIN_EDGES", 0)
     args = ("route", "g0_0", "g6_5", "--include-proposed")
     outputs = []
     for extra in (("--json",), ("--csv",), ()):

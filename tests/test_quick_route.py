@@ -98,8 +98,15 @@ def test_a_real_cold_route_imports_neither_typer_nor_rich(tmp_path: Path) -> Non
     }
     assert "corridors.cli.quick" in imported
     assert not {"typer", "click", "rich", "pydantic", "numpy", "scipy", "networkx"} & imported
-    # A cache hit needs neither the atlas's validators nor the large atlases' builders.
-    builders = {"corridors.atlas.read", "corridors.atlas.safe_input", "corridors.network.bulkindex"}
+    # A cache hit needs neither the atlas's validators nor the graph's builders, nor (a small
+    # atlas has none) the route file's reader.
+    builders = {
+        "corridors.atlas.read",
+        "corridors.atlas.safe_input",
+        "corridors.network.bulkindex",
+        "corridors.network.graph",
+        "corridors.network.routefile",
+    }
     assert not builders & imported
 
 

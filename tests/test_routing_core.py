@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import generate  # noqa: E402
 
 from corridors.errors import UsageError  # noqa: E402
-from corridors.network.graph import TRANSFER  # noqa: E402
 from corridors.network.index import Network, build_index  # noqa: E402
 from corridors.network.load import load_network  # noqa: E402
+from corridors.network.terms import TRANSFER  # noqa: E402
 from corridors.routing.options import make_options  # noqa: E402
 from corridors.routing.search import (  # noqa: E402
     SCIPY_MIN_EDGES,

@@ -144,8 +144,9 @@ def _graphml_graph(network: Network) -> nx.MultiDiGraph:
     import networkx as nx
 
     from corridors.atlas.native_text import names_field
-    from corridors.network.graph import TRANSFER, graph_edges, node_place
+    from corridors.network.graph import graph_edges
     from corridors.network.seatable import OPEN_SEA
+    from corridors.network.terms import TRANSFER, node_place
     from corridors.routing.options import DEFAULT_SPEEDS_KMH, DEFAULT_TRANSFER_HOURS
 
     atlas = network.atlas

@@ -133,7 +133,7 @@ def edge_rows(network: Network) -> tuple[list[Row], list[Row]]:
     """
     from shapely.geometry import Point
 
-    from corridors.network.graph import TRANSFER, node_place
+    from corridors.network.terms import TRANSFER, node_place
     from corridors.routing.options import DEFAULT_TRANSFER_HOURS
 
     atlas = network.atlas

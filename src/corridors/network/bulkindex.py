@@ -34,9 +34,9 @@ class BulkIndex:
     keys ``>> 3``); ``node_keys``, ``edge_u``, ``edge_v``, ``adj_ptr``, ``adj_to``,
     ``adj_edge``: as in :class:`~corridors.network.index.RouteIndex`; ``place_ptr`` /
     ``place_members``: each place's nodes; ``mode_code`` (into
-    :data:`~corridors.network.graph.MODE_CODES`), ``status_code`` (into
+    :data:`~corridors.network.terms.MODE_CODES`), ``status_code`` (into
     :data:`~corridors.atlas.model.STATUSES`), ``corridor_code`` (corridor number,
-    :data:`~corridors.network.graph.NO_CORRIDOR` for none): per edge; ``edge_length_m``,
+    :data:`~corridors.network.terms.NO_CORRIDOR` for none): per edge; ``edge_length_m``,
     ``coord_xy`` (float64), ``coord_ptr``: lengths and lines.
     """
 

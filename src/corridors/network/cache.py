@@ -67,9 +67,9 @@ from corridors.network.columnfile import (
     read_regular_file,
     write_atomically,
 )
-from corridors.network.graph import MODE_CODES, coords_between
 from corridors.network.index import Network, RouteIndex, first_seen, paused_gc
 from corridors.network.seatable import SeaTable, table_from_columns, table_sections
+from corridors.network.terms import MODE_CODES, coords_between
 from corridors.paths import cache_dir
 
 if TYPE_CHECKING:
@@ -227,6 +227,23 @@ def cache_key(fingerprint: str) -> str:
 def cache_path(fingerprint: str) -> Path:
     """Where the network of the atlas with ``fingerprint`` is cached."""
     return cache_dir() / f"network-v{CACHE_FORMAT}-{cache_key(fingerprint)}{SUFFIX}"
+
+
+ROUTE_FORMAT = 2
+"""Version of the route file's layout (:mod:`corridors.network.routefile`); 2: the preamble's
+digest covers the header only (the sections have their own digests), not every byte twice."""
+ROUTE_MIN_EDGES = 50_000
+"""A route file is written for networks of this many edges or more (below, the whole network
+loads in well under a second and a route needs neither numpy nor scipy)."""
+
+
+def route_path(fingerprint: str) -> Path:
+    """Where the route file of the atlas with ``fingerprint`` is kept.
+
+    Here, beside :func:`cache_path`, so that a small atlas's route (which has no route file)
+    learns it without importing :mod:`corridors.network.routefile`.
+    """
+    return cache_dir() / f"route-v{ROUTE_FORMAT}-{cache_key(fingerprint)}.cnet"
 
 
 _stamp: str | None = None
@@ -641,7 +658,10 @@ def encode_network(network: Network, *, root: Path, rows: AtlasRows | None = Non
     if any(key != item.id for key, item in atlas.corridors.items()):
         raise ValueError("an atlas dictionary is not keyed by id")
     return encode_network_parts(
-        atlas, index, lines=(xy, ptr), rows=atlas_rows(atlas, root=root) if rows is None else rows
+        atlas,
+        index,
+        lines=(xy, ptr),
+        rows=atlas_rows(atlas, root=root) if rows is None else rows,
     )
 
 
@@ -721,7 +741,7 @@ def _bulk_sections(
     first-seen order and their ``<i4`` codes)."""
     import numpy as np
 
-    from corridors.network.graph import NO_CORRIDOR
+    from corridors.network.terms import NO_CORRIDOR
 
     ids = index.place_ids
     place_names = np.array(ids, dtype=object)
@@ -947,8 +967,11 @@ def prune_cache(folder: Path, *, keep: Path | None = None) -> None:
 __all__ = [
     "CACHE_FORMAT",
     "KEEP_CACHED_NETWORKS",
+    "ROUTE_FORMAT",
+    "ROUTE_MIN_EDGES",
     "CacheMiss",
     "cache_path",
     "read_network",
+    "route_path",
     "save_network",
 ]

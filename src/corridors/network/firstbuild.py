@@ -111,18 +111,17 @@ def build_route_caches(
     from corridors.network import cache as netcache
     from corridors.network import stamp
     from corridors.network.index import paused_gc
-    from corridors.network.routefile import route_path
     from corridors.paths import cache_dir
 
     folder = cache_dir()
     known = stamp.known_fingerprint(folder, root)
-    if known is not None and os.path.lexists(route_path(known)):
+    if known is not None and os.path.lexists(netcache.route_path(known)):
         return False  # its route file is there: whatever the caller missed, not a build
     before = stamp.stat_key(root)
     contents, fingerprint = read_atlas_bytes(root)
     stamp.remember(folder, root, before=before, fingerprint=fingerprint)
     cache_file = netcache.cache_path(fingerprint)
-    if os.path.lexists(route_path(fingerprint)) and os.path.lexists(cache_file):
+    if os.path.lexists(netcache.route_path(fingerprint)) and os.path.lexists(cache_file):
         return True  # read (and checked) by the caller
     with paused_gc():
         built = write_caches(root, contents, fingerprint)
@@ -139,7 +138,7 @@ def write_caches(root: Path, contents: dict[Path, bytes], fingerprint: str) -> b
     -------
     bool
         True when the network cache was written (and the route file, if the network has
-        :data:`~corridors.network.routefile.MIN_EDGES` edges or more and none was there);
+        :data:`~corridors.network.cache.ROUTE_MIN_EDGES` edges or more and none was there);
         False when this path cannot be sure (see the module docstring) or a file cannot be
         written: nothing is served from it, and the caller builds the usual way.
     """
@@ -147,7 +146,7 @@ def write_caches(root: Path, contents: dict[Path, bytes], fingerprint: str) -> b
 
     from corridors.network import cache as netcache
     from corridors.network.columnfile import write_atomically
-    from corridors.network.routefile import MIN_EDGES, _prune, encode_route_parts, route_path
+    from corridors.network.routefile import _prune, encode_route_parts
 
     try:
         built = _build(root, contents, fingerprint)
@@ -165,7 +164,7 @@ def write_caches(root: Path, contents: dict[Path, bytes], fingerprint: str) -> b
     except (ValueError, TypeError, RecursionError):
         return False
     cache_file = netcache.cache_path(fingerprint)
-    path = route_path(fingerprint)
+    path = netcache.route_path(fingerprint)
     phase("network cache encode")
     route: list[bytes] | None = None
     # The network cache goes to disk (a copy into the page cache, then fsync: mostly waiting)
@@ -173,7 +172,7 @@ def write_caches(root: Path, contents: dict[Path, bytes], fingerprint: str) -> b
     with ThreadPoolExecutor(max_workers=1) as pool:
         written = pool.submit(write_atomically, cache_file, chunks)
         del chunks
-        if index.edge_count >= MIN_EDGES and not os.path.lexists(path):
+        if index.edge_count >= netcache.ROUTE_MIN_EDGES and not os.path.lexists(path):
             with contextlib.suppress(ValueError, TypeError, RecursionError, UnicodeError):
                 route = encode_route_parts(
                     shim,
@@ -396,7 +395,8 @@ def _piece_codes(
     import numpy as np
 
     from corridors.atlas.model import STATUSES
-    from corridors.network.graph import MODE_CODES, PieceCodes
+    from corridors.network.graph import PieceCodes
+    from corridors.network.terms import MODE_CODES
 
     count = len(ids)
     codes = _Codes(place_ids)

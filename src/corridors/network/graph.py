@@ -20,9 +20,18 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
-from corridors.atlas.model import FREIGHT_MODES, MODES, STATUSES, Atlas, Coord, Corridor, Place
+from corridors.atlas.model import FREIGHT_MODES, STATUSES, Atlas, Coord, Corridor, Place
 from corridors.geo.geodesy import segment_projections, split_line
 from corridors.network.seatable import OPEN_SEA, SeaTable, build_sea_table, named_lane_pairs
+from corridors.network.terms import (
+    MODE_CODES,
+    NO_CORRIDOR,
+    TRANSFER,
+    coords_between,
+    is_open_sea,
+    node_id,
+    node_place,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -31,18 +40,7 @@ if TYPE_CHECKING:
 
     Codes = NDArray[np.int64]
 
-TRANSFER = "transfer"
 DEFAULT_TRANSFER_KINDS = ("port", "terminal")
-
-
-def node_id(place_id: str, mode: str) -> str:
-    """The graph node of a place in one mode."""
-    return f"{place_id}@{mode}"
-
-
-def node_place(node: str) -> str:
-    """The place id of a graph node."""
-    return node.rsplit("@", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -85,11 +83,6 @@ def transfer_modes(place: Place) -> tuple[str, ...]:
     if place.kind in DEFAULT_TRANSFER_KINDS:
         return FREIGHT_MODES
     return ()
-
-
-MODE_CODES = (*MODES, TRANSFER)  # the modes of ``EdgeColumns.mode_code``
-NO_CORRIDOR = -1
-"""The corridor code of an edge of no corridor (open sea, transfer) in coded columns."""
 
 
 @dataclass
@@ -160,12 +153,6 @@ class EdgeColumns:
     def coords(self) -> list[tuple[Coord, ...]]:
         """Every edge's line (materialised: for exports, not for bulk building)."""
         return [self.coords_of(e) for e in range(len(self))]
-
-
-def coords_between(coord_xy: array[float], first: int, stop: int) -> tuple[Coord, ...]:
-    """Positions ``first`` to ``stop`` of a flat lon/lat array, as (lon, lat) pairs."""
-    flat = coord_xy[2 * first : 2 * stop]
-    return tuple(zip(flat[0::2], flat[1::2], strict=True))
 
 
 def graph_edges(atlas: Atlas) -> Iterator[GraphEdge]:
@@ -539,11 +526,6 @@ def _add_strings(
     out.corridor += [None] * extra
     out.status += ["operating"] * extra
     out.status_year += [None] * extra
-
-
-def is_open_sea(corridor: str | None, mode: str) -> bool:
-    """Whether an edge of this corridor (None: none) and mode is an open-sea edge."""
-    return corridor is None and mode != TRANSFER
 
 
 def _add_transfers(atlas: Atlas, out: EdgeColumns) -> None:

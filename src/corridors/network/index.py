@@ -16,21 +16,16 @@ from array import array
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from corridors.atlas.model import FREIGHT_MODES, Atlas, Coord
 from corridors.atlas.names import LabelIndex, place_index, resolve_place
 from corridors.atlas.timeline import timeline
-from corridors.network.graph import (
-    MODE_CODES,
-    TRANSFER,
-    EdgeColumns,
-    coords_between,
-    edge_columns,
-    is_open_sea,
-    node_id,
-)
 from corridors.network.seatable import SeaTable
+from corridors.network.terms import MODE_CODES, TRANSFER, coords_between, is_open_sea, node_id
+
+if TYPE_CHECKING:
+    from corridors.network.graph import EdgeColumns
 
 NODE_MODES = MODE_CODES  # a node key is place code * 8 + index here
 T = TypeVar("T")
@@ -196,6 +191,8 @@ def build_index(*, atlas: Atlas, corridor_edges: EdgeColumns | None = None) -> R
     them would cost more than the build itself. ``corridor_edges``: the corridor pieces made
     from columns (see :func:`~corridors.network.graph.edge_columns`).
     """
+    from corridors.network.graph import edge_columns  # builds; a cache hit never does
+
     with paused_gc():
         # A bulk build may still be measuring lengths on worker threads: number the nodes
         # meanwhile, then wait for them.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from corridors.atlas.folder import atlas_root
 from corridors.network.index import Network, RouteIndex, build_index, paused_gc
@@ -61,7 +62,6 @@ def load_network(
         return _build_network(root, contents, fingerprint, quiet=quiet)
     from corridors.network import cache as netcache
     from corridors.network import stamp
-    from corridors.network.routefile import MIN_EDGES, ensure_route_file
     from corridors.paths import cache_dir
 
     # Unchanged file metadata (size, times, inode): the content hash recorded with it, and
@@ -72,7 +72,7 @@ def load_network(
     if known is not None:
         with contextlib.suppress(netcache.CacheMiss):
             found = netcache.read_network(netcache.cache_path(known), root=root, fingerprint=known)
-            ensure_route_file(found, root=root)  # a large atlas: cached routes skip the atlas
+            _ensure_route_file(found, root=root)  # a large atlas: cached routes skip the atlas
             return found
     from corridors.atlas.read import read_atlas_bytes
 
@@ -82,7 +82,7 @@ def load_network(
     cache_file = netcache.cache_path(fingerprint)
     try:
         found = netcache.read_network(cache_file, root=root, fingerprint=fingerprint)
-        ensure_route_file(found, root=root)
+        _ensure_route_file(found, root=root)
         return found
     except netcache.CacheMiss as miss:
         reason = str(miss)
@@ -117,12 +117,12 @@ def load_network(
             root, contents, fingerprint, quiet=quiet, index=None if kept is None else kept[0]
         )
         rows = None
-        if network.index.edge_count >= MIN_EDGES:  # both files store the same rows: once
+        if network.index.edge_count >= netcache.ROUTE_MIN_EDGES:  # both files: the same rows
             with contextlib.suppress(ValueError, TypeError, RecursionError):
                 rows = netcache.atlas_rows(network.atlas, root=root)
         problem = netcache.save_network(cache_file, network, root=root, rows=rows)
         if problem is None:
-            ensure_route_file(network, root=root, rows=rows)
+            _ensure_route_file(network, root=root, rows=rows)
             if notes_free is not None:
                 kept_index.keep_index(notes_free, fingerprint)
         del rows
@@ -135,6 +135,17 @@ def load_network(
         outcome = done if problem is None else f"{done}, not saved: {problem}"
         on_cache_event(f"cache: {reason}; {outcome}")
     return network
+
+
+def _ensure_route_file(network: Network, *, root: Path, rows: Any = None) -> None:
+    """:func:`~corridors.network.routefile.ensure_route_file`, imported only for a network large
+    enough to have a route file (a small atlas's route never imports that module)."""
+    from corridors.network.cache import ROUTE_MIN_EDGES
+
+    if network.index.edge_count >= ROUTE_MIN_EDGES:
+        from corridors.network.routefile import ensure_route_file
+
+        ensure_route_file(network, root=root, rows=rows)
 
 
 def _build_network(

@@ -44,15 +44,17 @@ from typing import TYPE_CHECKING, Any
 
 from corridors.atlas.model import STATUSES, Corridor, Place
 from corridors.errors import CacheMiss
+from corridors.network import cache as netcache
 from corridors.network.cache import (
     MAX_CACHE_BYTES,
+    ROUTE_FORMAT,
     AtlasRows,
     atlas_rows,
-    cache_key,
     code_stamp,
     corridor_from_row,
     corridor_lines,
     place_from_row,
+    route_path,
 )
 from corridors.network.columnfile import ColumnFile, ColumnFileError, decode, encode
 from corridors.network.index import NODE_MODES, Network, paused_gc
@@ -63,23 +65,12 @@ if TYPE_CHECKING:
 
     from corridors.atlas.names import LabelIndex
 
-__all__ = ["MIN_EDGES", "ROUTE_FORMAT", "RouteView", "ensure_route_file", "open_view"]
+__all__ = ["RouteView", "ensure_route_file", "open_view"]
 
-ROUTE_FORMAT = 2
-"""Version of the route file's layout; 2: the preamble's digest covers the header only (the
-sections have their own digests), not every byte a second time."""
-MIN_EDGES = 50_000
-"""A route file is written for networks of this many edges or more (below, the whole network
-loads in well under a second and a route needs neither numpy nor scipy)."""
 PIECE = 1 << 15
 """Bytes per digested piece of a section (32 KiB: a long route touches thousands of rows)."""
 _DIGEST = 8
 _KEEP = 4
-
-
-def route_path(fingerprint: str) -> Path:
-    """Where the route file of the atlas with ``fingerprint`` is kept."""
-    return cache_dir() / f"route-v{ROUTE_FORMAT}-{cache_key(fingerprint)}.cnet"
 
 
 # ----------------------------------------------------------------------------------- write
@@ -101,12 +92,13 @@ def ensure_route_file(
     root : Path
         The atlas folder (corridor files are stored relative to it).
     min_edges : int, optional
-        Write only for networks of at least this many edges (default :data:`MIN_EDGES`).
+        Write only for networks of at least this many edges (default
+        :data:`~corridors.network.cache.ROUTE_MIN_EDGES`).
     rows : tuple of two lists of bytes, optional
         The atlas's place and corridor JSON rows (:func:`~corridors.network.cache.atlas_rows`)
         if already encoded for the network cache.
     """
-    if network.index.edge_count < (MIN_EDGES if min_edges is None else min_edges):
+    if network.index.edge_count < (netcache.ROUTE_MIN_EDGES if min_edges is None else min_edges):
         return
     path = route_path(network.atlas.fingerprint)
     if os.path.lexists(path):
@@ -313,7 +305,7 @@ def _bulk_sections(
     import numpy as np
 
     from corridors.atlas.model import STATUSES
-    from corridors.network.graph import NO_CORRIDOR
+    from corridors.network.terms import NO_CORRIDOR
 
     node_keys = index.node_keys
     start, end = index.start_code, index.end_code
@@ -851,7 +843,7 @@ class RouteView:
 
     def is_open_sea(self, edge: int) -> bool:
         """Whether an edge is open sea (see :meth:`RouteIndex.is_open_sea`)."""
-        from corridors.network.graph import is_open_sea
+        from corridors.network.terms import is_open_sea
 
         return is_open_sea(self.edge_corridor[edge], self.edge_mode[edge])
 

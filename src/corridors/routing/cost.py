@@ -30,8 +30,8 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from corridors.errors import UsageError
-from corridors.network.graph import TRANSFER
 from corridors.network.index import Network, RouteIndex
+from corridors.network.terms import TRANSFER
 from corridors.routing.cost_params import VESSELS, CostParams
 from corridors.routing.options import RouteOptions, make_options
 from corridors.routing.route import Route, route

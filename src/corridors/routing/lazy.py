@@ -74,7 +74,7 @@ def cached_route(
     from corridors.atlas.folder import atlas_root
     from corridors.errors import CorridorsError
     from corridors.network import stamp
-    from corridors.network.routefile import read_view, route_path
+    from corridors.network.cache import route_path
     from corridors.paths import cache_dir
 
     # As routefile.open_view, with the content hash known before the file is opened: a
@@ -89,8 +89,13 @@ def cached_route(
     refused = _REFUSED.get(asked)
     if refused is not None:
         raise refused
+    path = route_path(known)
+    if not os.path.lexists(path):
+        return None  # a small atlas (no route file) or a first run: nothing more imported
+    from corridors.network.routefile import read_view
+
     try:
-        view = read_view(route_path(known), root=root, fingerprint=known)
+        view = read_view(path, root=root, fingerprint=known)
         found = route_in(view, origin, destination, options)
     except (CacheMiss, ColumnFileError):
         return None

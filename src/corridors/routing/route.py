@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from corridors.atlas.timeline import is_built, is_in_service, state_on
 from corridors.errors import NoRouteError, UsageError
 from corridors.geo.geodesy import km_to_nmi
-from corridors.network.graph import TRANSFER
 from corridors.network.index import Network
 from corridors.network.seatable import OPEN_SEA
+from corridors.network.terms import TRANSFER
 from corridors.routing.options import RouteOptions, make_options
 from corridors.routing.search import shortest_path
 

@@ -26,8 +26,8 @@ from typing import Any
 
 from corridors.atlas.timeline import status_at_ordinal
 from corridors.errors import UsageError
-from corridors.network.graph import MODE_CODES, TRANSFER
 from corridors.network.index import RouteIndex
+from corridors.network.terms import MODE_CODES, TRANSFER
 from corridors.routing.options import RouteOptions
 
 ENGINES = ("auto", "python", "scipy")
