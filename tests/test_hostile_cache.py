@@ -25,8 +25,10 @@ from atlas_factory import write_atlas
 from cli_runner import Ran, corridors_cli
 
 from corridors.atlas.model import Atlas, Corridor, Leg, Place, Programme, Shipment, Source
+from corridors.atlas.names import LabelIndex, place_index
 from corridors.atlas.read import read_atlas_bytes
 from corridors.network import cache as netcache
+from corridors.network.columnfile import decode
 from corridors.network.index import Network, RouteIndex, build_index
 from corridors.network.load import load_network
 from corridors.routing.route import make_options, route
@@ -236,6 +238,7 @@ def _forge(network: Network, change) -> Network:  # noqa: ANN001
         dataclasses.replace(network.atlas, places=dict(network.atlas.places)),
         dataclasses.replace(network.index),
     )
+    copy.keep_place_labels(network.place_labels())  # written as they are: forged or not
     change(copy)
     return copy
 
@@ -261,15 +264,33 @@ def _unknown_place(n: Network) -> None:
     n.index.edge_end = ["atlantis", *n.index.edge_end[1:]]
 
 
+def _label_of_unknown_place(n: Network) -> None:
+    n.keep_place_labels(LabelIndex({"pohang": ("atlantis",)}, {}, "places"))
+
+
+def _label_of_no_place(n: Network) -> None:
+    n.keep_place_labels(LabelIndex({"pohang": ()}, {}, "places"))
+
+
 @pytest.mark.parametrize(
     "change",
-    [_bad_node, _bad_name, _bad_pointer, _short_column, _unknown_place],
+    [
+        _bad_node,
+        _bad_name,
+        _bad_pointer,
+        _short_column,
+        _unknown_place,
+        _label_of_unknown_place,
+        _label_of_no_place,
+    ],
     ids=[
         "node-out-of-range",
         "name-not-text",
         "pointer-decreases",
         "column-too-short",
         "unknown-place",
+        "label-of-unknown-place",
+        "label-of-no-place",
     ],
 )
 def test_forged_checksummed_file_is_rebuilt(
@@ -574,6 +595,10 @@ def test_shipped_atlas_round_trip_is_exact(cache: Path) -> None:
     assert netcache.cache_path(fresh.atlas.fingerprint).is_file()
     assert_same_network(fresh, built)
     assert_same_network(fresh, cached)
+    # The places' label index comes with the cached network (no route file at this size),
+    # equal to the one built from the atlas, Hangul stems included.
+    assert cached._labels is not None
+    assert cached._labels[1] == place_index(fresh.atlas) and cached._labels[1].stems
     for what, records in listing.LISTS.items():
         assert records(fresh) == records(cached), what
     options = make_options(include_proposed=True)
@@ -606,7 +631,24 @@ def test_bulk_built_index_round_trip_is_exact(tmp_path: Path) -> None:
     fresh = Network(atlas, build_index(atlas=atlas))
     path = tmp_path / "bulk.cnet"
     assert netcache.save_network(path, fresh, root=root) is None
-    assert_same_network(fresh, netcache.read_network(path, root=root, fingerprint=""))
+    read = netcache.read_network(path, root=root, fingerprint="")
+    assert_same_network(fresh, read)
+    assert read._labels is not None and read._labels[1] == place_index(atlas)
+
+
+def test_a_network_with_a_route_file_stores_no_labels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From :data:`~corridors.network.cache.ROUTE_MIN_EDGES` edges the route file holds the
+    labels: the network cache does not repeat them, and the index is built when asked."""
+    network = load_network(REPO / "geo", use_cache=False)
+    monkeypatch.setattr(netcache, "ROUTE_MIN_EDGES", network.index.edge_count)
+    path = tmp_path / "large.cnet"
+    assert netcache.save_network(path, network, root=REPO / "geo") is None
+    assert "labels" not in decode(path.read_bytes(), version=netcache.CACHE_FORMAT).names
+    read = netcache.read_network(path, root=REPO / "geo", fingerprint=network.atlas.fingerprint)
+    assert read._labels is None
+    assert read.resolve_place("포항") == "pohang" and read._labels is not None
 
 
 def test_same_atlas_in_another_folder_names_its_own_files(tmp_path: Path, cache: Path) -> None:

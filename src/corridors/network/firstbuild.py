@@ -159,7 +159,7 @@ def write_caches(root: Path, contents: dict[Path, bytes], fingerprint: str) -> b
     shim, index, corridor_ids, rows, lines, labels = built
     try:
         chunks = netcache.encode_network_parts(
-            shim, index, lines=lines, rows=rows, corridor_ids=corridor_ids
+            shim, index, lines=lines, rows=rows, corridor_ids=corridor_ids, labels=labels
         )
     except (ValueError, TypeError, RecursionError):
         return False

@@ -374,12 +374,22 @@ class Network:
         UnknownPlaceError
             No place has that id, name or alias (the message suggests near matches).
         """
-        places = self.atlas.places
-        if text in places:  # an exact id: no label index needed (built lazily, walks all)
+        if text in self.atlas.places:  # an exact id: no label index needed (walks all)
             return text
+        return resolve_place(self.atlas, text, index=self.place_labels())
+
+    def place_labels(self) -> LabelIndex:
+        """The label index of the atlas's places (:func:`~corridors.atlas.names.place_index`),
+        built on first use and kept (built again if the number of places changes)."""
+        places = self.atlas.places
         if self._labels is None or self._labels[0] != len(places):
             self._labels = (len(places), place_index(self.atlas))
-        return resolve_place(self.atlas, text, index=self._labels[1])
+        return self._labels[1]
+
+    def keep_place_labels(self, labels: LabelIndex) -> None:
+        """Use ``labels`` as :meth:`place_labels`: it must be ``place_index(self.atlas)`` (the
+        network cache stores it beside the network it was built for)."""
+        self._labels = (len(self.atlas.places), labels)
 
     def nodes_of(self, place_id: str, modes: set[str] | None = None) -> list[int]:
         """Index nodes of a place, restricted to ``modes`` if given (empty: no corridor)."""
