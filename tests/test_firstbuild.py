@@ -25,7 +25,7 @@ from cli_runner import corridors_cli
 from corridors.atlas import corridor_scan
 from corridors.atlas.read import atlas_root, read_atlas_bytes
 from corridors.network import cache as netcache
-from corridors.network import firstbuild, stamp
+from corridors.network import firstbuild, kept_index, stamp
 from corridors.network.load import load_network
 from corridors.paths import bundled_atlas_dir
 
@@ -100,6 +100,8 @@ def _caches(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(autouse=True)
 def _small_is_large(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(netcache, "ROUTE_MIN_EDGES", 0)  # the route file at every size
+    # and no notes-free digest (nor kept index) in the object path, as over 1 MiB
+    monkeypatch.setattr(kept_index, "MAX_ATLAS_BYTES", -1)
 
 
 @pytest.mark.parametrize("kind", ["shipped", "generated", "mixed"])

@@ -24,6 +24,8 @@ from typing import Any
 import pytest
 from atlas_factory import write_atlas
 
+from corridors.atlas import notes_free
+from corridors.atlas.read import read_atlas_bytes
 from corridors.maps import page_parts
 from corridors.maps.build import MAP_FILES, build_maps
 from corridors.network.load import load_network
@@ -191,12 +193,49 @@ def test_damaged_parts_fall_back_to_the_full_path(tmp_path: Path, cache: Path, d
     assert _pages(tmp_path / "after") == _full(root, tmp_path / "full")
 
 
+def test_a_network_carries_its_digest_through_the_cache(tmp_path: Path, cache: Path) -> None:
+    """The digest computed when the network was built is saved with it: a network read from
+    the cache keys its pages by it without reading the atlas again, so an edit after loading
+    changes nothing: its pages are what folium renders of that very network."""
+    root, _ = _kept(tmp_path)
+    network = load_network(root)  # from the cache
+    contents, _ = read_atlas_bytes(root)
+    assert network.notes_free == notes_free.notes_free_digest(root, contents)
+    _edit(root, "corridors/rail.geojson", lambda f: _set_note(f[0]["properties"], "later"))
+    assert page_parts.joined_pages(network, offline=True) is not None
+    build_maps(network, tmp_path / "joined")
+    build_maps(network, tmp_path / "full", kept_parts=False)
+    assert _pages(tmp_path / "joined") == _pages(tmp_path / "full")
+
+
 def test_atlas_changed_after_loading_is_not_joined(tmp_path: Path, cache: Path) -> None:
+    """A network without its digest (built from an atlas over 1 MiB, or by the library without
+    the cache) has the files read again, and those must be the ones it was built from."""
     root, _ = _kept(tmp_path)
     network = load_network(root)
+    network.notes_free = None
+    assert page_parts.page_key(network, offline=True, today=datetime.date.today()) is not None
     _edit(root, "corridors/rail.geojson", lambda f: _set_note(f[0]["properties"], "later"))
     assert page_parts.page_key(network, offline=True, today=datetime.date.today()) is None
     assert page_parts.joined_pages(network, offline=True) is None
+
+
+def test_a_build_after_a_note_edit_digests_the_atlas_once(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, _ = _kept(tmp_path)
+    _edit(root, "corridors/rail.geojson", lambda f: _set_note(f[0]["properties"], "once"))
+    calls: list[Path] = []
+    digest = notes_free.notes_free_digest
+
+    def spy(root: Path, contents: Any) -> str:
+        calls.append(root)
+        return digest(root, contents)
+
+    monkeypatch.setattr(notes_free, "notes_free_digest", spy)
+    build_maps(load_network(root), tmp_path / "joined")
+    assert len(calls) == 1
+    assert _pages(tmp_path / "joined") == _full(root, tmp_path / "full")
 
 
 def test_online_and_offline_parts_are_kept_apart(tmp_path: Path, cache: Path) -> None:

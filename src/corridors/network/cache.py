@@ -270,14 +270,17 @@ def code_stamp() -> str:
     return _stamp
 
 
-def _meta(fingerprint: str) -> dict[str, Any]:
-    return {
+def _meta(fingerprint: str, notes_free: str | None = None) -> dict[str, Any]:
+    meta = {
         "format": CACHE_FORMAT,
         "package": __version__,
         "code": code_stamp(),
         "fingerprint": fingerprint,
         "rows": {cls.__name__: [name for name, _ in row] for cls, row in _ROWS.items()},
     }
+    if notes_free is not None:
+        meta["notes_free"] = notes_free
+    return meta
 
 
 # ------------------------------------------------------------------------------------ read
@@ -347,6 +350,11 @@ def decode_network(data: bytes | bytearray, *, root: Path, fingerprint: str) -> 
     index.sea_table = _decode_sea_table(columns)
     _check_names(index, atlas)
     network = Network(atlas, index)
+    notes_free = meta.get("notes_free")
+    if notes_free is not None:
+        if type(notes_free) is not str:
+            raise ColumnFileError("notes_free is not text")
+        network.notes_free = notes_free
     if "labels" in columns.names:
         network.keep_place_labels(_decode_labels(columns.json("labels"), atlas.places.keys()))
     return network
@@ -685,6 +693,7 @@ def encode_network(network: Network, *, root: Path, rows: AtlasRows | None = Non
         lines=(xy, ptr),
         rows=atlas_rows(atlas, root=root) if rows is None else rows,
         labels=network.place_labels() if index.edge_count < ROUTE_MIN_EDGES else None,
+        notes_free=network.notes_free,
     )
 
 
@@ -696,6 +705,7 @@ def encode_network_parts(
     rows: AtlasRows,
     corridor_ids: list[str] | None = None,
     labels: LabelIndex | None = None,
+    notes_free: str | None = None,
 ) -> list[bytes]:
     """:func:`encode_network` from its parts: ``atlas`` for its sources, places, shipments,
     programmes and fingerprint (its ``corridors`` are not read), the corridors' ``lines``
@@ -705,6 +715,8 @@ def encode_network_parts(
     A network of fewer than :data:`ROUTE_MIN_EDGES` edges (no route file) also stores its
     places' label index (``labels``, or :func:`~corridors.atlas.names.place_index` of
     ``atlas``): a route by name then folds no label (1.4 ms of a 60 ms cold route).
+    ``notes_free``: the atlas's digest without notes, when known
+    (:attr:`~corridors.network.index.Network.notes_free`).
 
     The columnar first build (:mod:`corridors.network.firstbuild`) calls it with rows and lines
     made without corridor objects, and with its index as codes
@@ -738,7 +750,8 @@ def encode_network_parts(
             raise ValueError("a coded index needs its corridor ids")
         coded = _bulk_sections(index, atlas_doc, lines, corridor_ids)
         coded.update(_label_sections(atlas, index.edge_count, labels))
-        return encode(version=CACHE_FORMAT, meta=_meta(atlas.fingerprint), sections=coded)
+        meta = _meta(atlas.fingerprint, notes_free)
+        return encode(version=CACHE_FORMAT, meta=meta, sections=coded)
     strings: dict[str, Any] = {"place_ids": index.place_ids, "place_nodes": list(index.place_nodes)}
     sections: dict[str, Any] = {"atlas": atlas_doc, "strings": strings}
     sections["corridor_xy"], sections["corridor_ptr"] = xy, ptr
@@ -760,7 +773,8 @@ def encode_network_parts(
     sections["place_nodes_ptr"], sections["place_nodes_members"] = place_ptr, members
     sections.update(table_sections(index.sea_table))
     sections.update(_label_sections(atlas, index.edge_count, labels))
-    return encode(version=CACHE_FORMAT, meta=_meta(atlas.fingerprint), sections=sections)
+    meta = _meta(atlas.fingerprint, notes_free)
+    return encode(version=CACHE_FORMAT, meta=meta, sections=sections)
 
 
 def _label_sections(atlas: Atlas, edges: int, labels: LabelIndex | None) -> dict[str, Any]:

@@ -341,10 +341,16 @@ class Network:
         The validated atlas.
     index : RouteIndex
         Its route graph as columns (see :func:`build_index`).
+    notes_free : str or None
+        The digest of the atlas files it was built from with their notes left out
+        (:func:`corridors.atlas.notes_free.notes_free_digest`) when known: computed when a
+        small atlas's network is built, and kept in its cache file. The maps' kept page parts
+        are keyed by it (:mod:`corridors.maps.page_parts`).
     """
 
     atlas: Atlas
     index: RouteIndex
+    notes_free: str | None = field(default=None, init=False, repr=False, compare=False)
     _labels: tuple[int, LabelIndex] | None = field(
         default=None, init=False, repr=False, compare=False
     )

@@ -116,6 +116,7 @@ def load_network(
         network = _build_network(
             root, contents, fingerprint, quiet=quiet, index=None if kept is None else kept[0]
         )
+        network.notes_free = notes_free  # saved with it: the maps' page parts need it
         rows = None
         if network.index.edge_count >= netcache.ROUTE_MIN_EDGES:  # both files: the same rows
             with contextlib.suppress(ValueError, TypeError, RecursionError):
