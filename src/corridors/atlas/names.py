@@ -4,7 +4,7 @@ to a place or corridor id (folding rules: :mod:`corridors.atlas.scripts`)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from corridors.atlas.model import Atlas
 from corridors.atlas.native_names import native_labels
@@ -18,9 +18,9 @@ def normalise(text: str) -> str:
     return fold(text)
 
 
-@dataclass(frozen=True)
-class LabelIndex:
-    """Every label (id, name, alias, native name) of places or corridors, by look-up key.
+class LabelIndex(NamedTuple):
+    """Every label (id, name, alias, native name) of places or corridors, by look-up key (a
+    named tuple: a frozen dataclass took ~0.4 ms to create at every start).
 
     ``exact`` maps a :func:`normalise` key to the ids it names (more than one only when two
     entries' labels fold alike); ``stems`` maps a Hangul key without its generic suffix

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from corridors.atlas.model import DATE_PATTERN, Corridor, StatusEvent
 
@@ -41,9 +41,9 @@ def event_day(date: str) -> _dt.date:
     return _dt.date(int(year), int(month or 1), int(day or 1))
 
 
-@dataclass(frozen=True)
-class CorridorState:
-    """A corridor's state on one day.
+class CorridorState(NamedTuple):
+    """A corridor's state on one day (a named tuple: every command that routes imports this
+    module, and a frozen dataclass took ~0.4 ms to create at start).
 
     Attributes
     ----------
