@@ -13,6 +13,16 @@ from typing import Any
 SOURCES = {"sources": [{"id": "test-source", "title": "Test fixture"}]}
 
 
+def read_json(path: Path) -> Any:
+    """An atlas file's document, to edit and write back with :func:`write_json`."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write_json(path: Path, doc: Any) -> None:
+    """Write an (edited) atlas document as the atlas keeps it: UTF-8, indented."""
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 def place(pid: str, name: str, lon: float, lat: float, kind: str = "station", **extra: Any) -> dict:
     props = {
         "id": pid,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from browser import chromium_browser_fixture, offline_page_fixture  # noqa: E402
 chromium_browser = chromium_browser_fixture()
 offline_page = offline_page_fixture()
 
+REPO = Path(__file__).resolve().parents[1]
 WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 
 if WORKER:
@@ -25,6 +27,20 @@ if WORKER:
     # columns. Tests that need a width set COLUMNS themselves.
     for _name in ("COLUMNS", "LINES"):
         os.environ.pop(_name, None)
+
+
+@pytest.fixture
+def shipped_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped atlas (``geo/``) in the test's own folder, to edit or break."""
+    return Path(shutil.copytree(REPO / "geo", tmp_path / "geo"))
+
+
+@pytest.fixture
+def cache_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """:func:`cache`, set as ``CORRIDORS_CACHE_DIR`` for the library calls of the test."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(folder))
+    return folder
 
 
 @pytest.fixture

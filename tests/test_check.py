@@ -8,11 +8,11 @@ what the copy holds (other work moves places and redraws lines).
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from atlas_factory import read_json, write_json
 from cli_runner import corridors_cli
 
 from corridors.atlas.read import load_atlas
@@ -22,20 +22,6 @@ from corridors.geo.borders import border_crossings, distance_to_border_m, load_b
 from corridors.geo.geodesy import line_length_m
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def read(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def write(path: Path, doc: Any) -> None:
-    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
-
-
-@pytest.fixture
-def shipped(tmp_path: Path) -> Path:
-    """A copy of the shipped atlas to break."""
-    return Path(shutil.copytree(REPO / "geo", tmp_path / "geo"))
 
 
 def problems(report: CheckReport) -> set[tuple[str, str]]:
@@ -48,9 +34,9 @@ def new_problems(report: CheckReport) -> list[str]:
 
 def add_corridor(root: Path, feature: dict[str, Any]) -> None:
     path = root / "corridors" / f"{feature['properties']['mode']}.geojson"
-    doc = read(path)
+    doc = read_json(path)
     doc["features"].append(feature)
-    write(path, doc)
+    write_json(path, doc)
 
 
 def line(cid: str, mode: str, coords: list[tuple[float, float]], start: str, end: str) -> dict:
@@ -74,8 +60,8 @@ def line(cid: str, mode: str, coords: list[tuple[float, float]], start: str, end
 # --- the shipped atlas ------------------------------------------------------------------------
 
 
-def test_shipped_atlas_has_no_problem_but_those_fixed_elsewhere(shipped: Path) -> None:
-    report = check_atlas(load_atlas(shipped))
+def test_shipped_atlas_has_no_problem_but_those_fixed_elsewhere(shipped_copy: Path) -> None:
+    report = check_atlas(load_atlas(shipped_copy))
     assert new_problems(report) == []
     assert report.counts["corridors"] > 0 and report.counts["shipments"] > 0
 
@@ -83,8 +69,8 @@ def test_shipped_atlas_has_no_problem_but_those_fixed_elsewhere(shipped: Path) -
 # --- lengths ----------------------------------------------------------------------------------
 
 
-def test_corridor_6_percent_off_fails_and_passes_at_7(shipped: Path) -> None:
-    atlas = load_atlas(shipped)
+def test_corridor_6_percent_off_fails_and_passes_at_7(shipped_copy: Path) -> None:
+    atlas = load_atlas(shipped_copy)
     measured = next(
         c
         for c in atlas.corridors.values()
@@ -92,12 +78,12 @@ def test_corridor_6_percent_off_fails_and_passes_at_7(shipped: Path) -> None:
     )
     computed = line_length_m(measured.coords) / 1000.0
     path = Path(measured.file)
-    doc = read(path)
+    doc = read_json(path)
     props = next(f["properties"] for f in doc["features"] if f["properties"]["id"] == measured.id)
     props["reported_length_km"] = round(computed / 1.06, 3)  # the line is 6 % too long
-    write(path, doc)
+    write_json(path, doc)
 
-    broken = load_atlas(shipped)
+    broken = load_atlas(shipped_copy)
     assert (measured.id, "length") in problems(check_atlas(broken))
     finding = next(f for f in check_atlas(broken).problems if f.subject == measured.id)
     assert "+6.0%" in finding.message and "more than 5 % apart" in finding.message
@@ -105,49 +91,49 @@ def test_corridor_6_percent_off_fails_and_passes_at_7(shipped: Path) -> None:
 
 
 @pytest.mark.parametrize("value", [-0.01, 1.0, 7.0, float("nan"), float("inf")])
-def test_length_tolerance_is_a_fraction_below_one(shipped: Path, value: float) -> None:
+def test_length_tolerance_is_a_fraction_below_one(shipped_copy: Path, value: float) -> None:
     with pytest.raises(UsageError, match="`length_tolerance`"):
-        check_atlas(load_atlas(shipped), length_tolerance=value)
+        check_atlas(load_atlas(shipped_copy), length_tolerance=value)
 
 
 def _set_props(root: Path, cid: str, **changes: Any) -> None:
     for path in (root / "corridors").glob("*.geojson"):
-        doc = read(path)
+        doc = read_json(path)
         for feature in doc["features"]:
             if feature["properties"]["id"] == cid:
                 feature["properties"].update(changes)
-                write(path, doc)
+                write_json(path, doc)
                 return
     raise AssertionError(cid)
 
 
-def test_a_schematic_line_is_held_to_a_share_of_its_published_length(shipped: Path) -> None:
+def test_a_schematic_line_is_held_to_a_share_of_its_published_length(shipped_copy: Path) -> None:
     """A schematic line may draw 55-105 % of its published length; a real line 95-105 %. The
     route graph carries the schematic one at its published length."""
     from corridors.check import SCHEMATIC_MIN_SHARE
     from corridors.network.index import build_index
 
-    atlas = load_atlas(shipped)
+    atlas = load_atlas(shipped_copy)
     corridor = atlas.corridors["khasan_rajin"]
     attributes = dict(corridor.attributes)
     drawn = line_length_m(corridor.coords) / 1000.0
     long = round(drawn / 0.7, 3)  # the line draws 70 % of it
-    _set_props(shipped, "khasan_rajin", reported_length_km=long)
-    assert ("khasan_rajin", "length") in problems(check_atlas(load_atlas(shipped)))
-    _set_props(shipped, "khasan_rajin", attributes={**attributes, "schematic": True})
-    schematic = load_atlas(shipped)
+    _set_props(shipped_copy, "khasan_rajin", reported_length_km=long)
+    assert ("khasan_rajin", "length") in problems(check_atlas(load_atlas(shipped_copy)))
+    _set_props(shipped_copy, "khasan_rajin", attributes={**attributes, "schematic": True})
+    schematic = load_atlas(shipped_copy)
     assert ("khasan_rajin", "length") not in problems(check_atlas(schematic))
     lengths = build_index(atlas=schematic).corridor_lengths_km()
     assert lengths["khasan_rajin"] == pytest.approx(long, rel=1e-9)
     too_long = round(drawn / (SCHEMATIC_MIN_SHARE - 0.05), 3)  # a stretch missing
-    _set_props(shipped, "khasan_rajin", reported_length_km=too_long)
+    _set_props(shipped_copy, "khasan_rajin", reported_length_km=too_long)
     finding = next(
-        f for f in check_atlas(load_atlas(shipped)).problems if f.subject == "khasan_rajin"
+        f for f in check_atlas(load_atlas(shipped_copy)).problems if f.subject == "khasan_rajin"
     )
     assert finding.check == "length" and "add the missing stops" in finding.message
-    _set_props(shipped, "khasan_rajin", reported_length_km=None, reported_length_source=None)
+    _set_props(shipped_copy, "khasan_rajin", reported_length_km=None, reported_length_source=None)
     finding = next(
-        f for f in check_atlas(load_atlas(shipped)).problems if f.subject == "khasan_rajin"
+        f for f in check_atlas(load_atlas(shipped_copy)).problems if f.subject == "khasan_rajin"
     )
     assert "without a published length" in finding.message
 
@@ -156,15 +142,15 @@ def test_a_schematic_line_is_held_to_a_share_of_its_published_length(shipped: Pa
 
 
 @pytest.mark.parametrize("copied", [("url",), ("title", "publisher")])
-def test_a_source_entered_twice_fails(shipped: Path, copied: tuple[str, ...]) -> None:
-    path = shipped / "sources.json"
-    doc = read(path)
+def test_a_source_entered_twice_fails(shipped_copy: Path, copied: tuple[str, ...]) -> None:
+    path = shipped_copy / "sources.json"
+    doc = read_json(path)
     original = next(s for s in doc["sources"] if s.get("url") and s.get("publisher"))
     twin = {"id": "twin-of-" + original["id"], "title": "Another title", "url": "https://x.org/"}
     twin.update({field: original[field] for field in copied})
     doc["sources"].append(twin)
-    write(path, doc)
-    report = check_atlas(load_atlas(shipped))
+    write_json(path, doc)
+    report = check_atlas(load_atlas(shipped_copy))
     found = [f for f in report.problems if f.check == "sources"]
     assert [f.subject for f in found] == [twin["id"]]
     assert original["id"] in found[0].message and "merge_sources.py" in found[0].message
@@ -173,15 +159,17 @@ def test_a_source_entered_twice_fails(shipped: Path, copied: tuple[str, ...]) ->
 # --- borders ----------------------------------------------------------------------------------
 
 
-def test_line_across_the_mdl_between_two_dprk_stops_fails(shipped: Path) -> None:
+def test_line_across_the_mdl_between_two_dprk_stops_fails(shipped_copy: Path) -> None:
     """Pyonggang to Kumgangsan (both DPRK, north of the MDL) by a line that dips into the ROK."""
-    atlas = load_atlas(shipped)
+    atlas = load_atlas(shipped_copy)
     a, b = atlas.places["pyonggang"], atlas.places["kumgangsan"]
     assert a.country == b.country == "PRK"
     south = ((a.lon + b.lon) / 2, min(a.lat, b.lat) - 0.6)  # ~60 km south: inside the ROK
-    add_corridor(shipped, line("test_dip_south", "rail", [a.coord, south, b.coord], a.id, b.id))
+    add_corridor(
+        shipped_copy, line("test_dip_south", "rail", [a.coord, south, b.coord], a.id, b.id)
+    )
 
-    report = check_atlas(load_atlas(shipped))
+    report = check_atlas(load_atlas(shipped_copy))
     found = [f for f in report.problems if f.subject == "test_dip_south"]
     assert [f.check for f in found] == ["border"]
     assert "crosses a border 2 time(s) between pyonggang (PRK) and kumgangsan (PRK)" in (
@@ -191,15 +179,15 @@ def test_line_across_the_mdl_between_two_dprk_stops_fails(shipped: Path) -> None
     assert new_problems(report) == [f"test_dip_south [border]: {found[0].message}"]
 
 
-def test_pipeline_re_entering_the_dprk_between_two_rok_stops_fails(shipped: Path) -> None:
+def test_pipeline_re_entering_the_dprk_between_two_rok_stops_fails(shipped_copy: Path) -> None:
     """The issue's pipeline defect: from Jejin west along 38.56 N to 127.98 E, then Seoul."""
-    atlas = load_atlas(shipped)
+    atlas = load_atlas(shipped_copy)
     jejin, seoul = atlas.places["jejin"], atlas.places["seoul"]
     assert jejin.country == seoul.country == "KOR"
     coords = [jejin.coord, (jejin.lon - 0.1, 38.56), (127.98, 38.56), seoul.coord]
-    add_corridor(shipped, line("test_pipeline_north", "pipeline", coords, "jejin", "seoul"))
+    add_corridor(shipped_copy, line("test_pipeline_north", "pipeline", coords, "jejin", "seoul"))
 
-    report = check_atlas(load_atlas(shipped))
+    report = check_atlas(load_atlas(shipped_copy))
     found = next(f for f in report.problems if f.subject == "test_pipeline_north")
     assert found.check == "border" and "between jejin (KOR) and seoul (KOR)" in found.message
     assert found.data is not None
@@ -207,22 +195,22 @@ def test_pipeline_re_entering_the_dprk_between_two_rok_stops_fails(shipped: Path
     assert len(kms) == 2 and 0 < kms[0] < kms[1] < line_length_m(coords) / 1000.0
 
 
-def test_border_crossing_where_stops_change_country_passes(shipped: Path) -> None:
+def test_border_crossing_where_stops_change_country_passes(shipped_copy: Path) -> None:
     """A line from a ROK place to a DPRK place that crosses the MDL once is fine; the same
     line between two DPRK places is not."""
-    atlas = load_atlas(shipped)
+    atlas = load_atlas(shipped_copy)
     south, north = atlas.places["seoul"], atlas.places["pyonggang"]
     assert (south.country, north.country) == ("KOR", "PRK")
     coords = [south.coord, north.coord]
     assert len(border_crossings(coords)) == 1 and distance_to_border_m(south.coord) > 10_000
-    add_corridor(shipped, line("test_once", "power", coords, south.id, north.id))
-    report = check_atlas(load_atlas(shipped))
+    add_corridor(shipped_copy, line("test_once", "power", coords, south.id, north.id))
+    report = check_atlas(load_atlas(shipped_copy))
     assert ("test_once", "border") not in problems(report)
 
 
 def add_place(root: Path, pid: str, coord: tuple[float, float], country: str) -> None:
     path = root / "places.geojson"
-    doc = read(path)
+    doc = read_json(path)
     doc["features"].append(
         {
             "type": "Feature",
@@ -237,7 +225,7 @@ def add_place(root: Path, pid: str, coord: tuple[float, float], country: str) ->
             },
         }
     )
-    write(path, doc)
+    write_json(path, doc)
 
 
 def mdl_zigzag(depth_deg: float) -> list[tuple[float, float]]:
@@ -262,16 +250,16 @@ def mdl_zigzag(depth_deg: float) -> list[tuple[float, float]]:
 
 @pytest.mark.parametrize(("depth", "flagged"), [(0.01, False), (0.1, True)])
 def test_line_along_a_border_is_not_a_crossing_unless_it_goes_deep(
-    shipped: Path, depth: float, flagged: bool
+    shipped_copy: Path, depth: float, flagged: bool
 ) -> None:
     """Back and forth within the border data's margin is running along it (between two DPRK
     stops: fine); one excursion 11 km into the ROK is two crossings."""
     coords = mdl_zigzag(depth)
     assert len(border_crossings(coords)) >= 6
-    add_place(shipped, "test_west", coords[0], "PRK")
-    add_place(shipped, "test_east", coords[-1], "PRK")
-    add_corridor(shipped, line("test_along", "power", coords, "test_west", "test_east"))
-    report = check_atlas(load_atlas(shipped))
+    add_place(shipped_copy, "test_west", coords[0], "PRK")
+    add_place(shipped_copy, "test_east", coords[-1], "PRK")
+    add_corridor(shipped_copy, line("test_along", "power", coords, "test_west", "test_east"))
+    report = check_atlas(load_atlas(shipped_copy))
     found = [f for f in report.problems if f.subject == "test_along"]
     assert [f.check for f in found] == (["border"] if flagged else [])
     if flagged:
@@ -280,52 +268,52 @@ def test_line_along_a_border_is_not_a_crossing_unless_it_goes_deep(
         )
 
 
-def test_sea_lanes_are_exempt_from_the_border_check(shipped: Path) -> None:
-    report = check_atlas(load_atlas(shipped))
-    sea = {c.id for c in load_atlas(shipped).corridors.values() if c.mode == "sea"}
+def test_sea_lanes_are_exempt_from_the_border_check(shipped_copy: Path) -> None:
+    report = check_atlas(load_atlas(shipped_copy))
+    sea = {c.id for c in load_atlas(shipped_copy).corridors.values() if c.mode == "sea"}
     assert sea and not any(f.subject in sea for f in report.findings if f.check == "border")
 
 
 # --- shipments --------------------------------------------------------------------------------
 
 
-def test_shipment_total_differing_from_its_legs_without_a_reason_fails(shipped: Path) -> None:
-    path = shipped / "shipments.json"
-    doc = read(path)
+def test_shipment_total_differing_from_its_legs_without_a_reason_fails(shipped_copy: Path) -> None:
+    path = shipped_copy / "shipments.json"
+    doc = read_json(path)
     first = doc["shipments"][0]
     first["tonnes"] += 3000
-    write(path, doc)
-    report = check_atlas(load_atlas(shipped))
+    write_json(path, doc)
+    report = check_atlas(load_atlas(shipped_copy))
     found = next(f for f in report.problems if f.subject == first["id"])
     assert found.check == "tonnes" and "final legs deliver" in found.message
 
 
-def test_reported_total_with_its_source_is_the_stated_reason(shipped: Path) -> None:
+def test_reported_total_with_its_source_is_the_stated_reason(shipped_copy: Path) -> None:
     """A published total that differs from the legs passes in reported_tonnes, with a source;
     without the source the atlas is refused."""
-    path = shipped / "shipments.json"
-    doc = read(path)
+    path = shipped_copy / "shipments.json"
+    doc = read_json(path)
     first = doc["shipments"][0]
     first["reported_tonnes"] = first["tonnes"] + 3000
     first["reported_tonnes_source"] = first["sources"][0]
-    write(path, doc)
-    report = check_atlas(load_atlas(shipped))
+    write_json(path, doc)
+    report = check_atlas(load_atlas(shipped_copy))
     found = next(f for f in report.findings if f.subject == first["id"] and f.check == "tonnes")
     assert found.ok and "+3,000 t" in found.message
 
     del first["reported_tonnes_source"]
-    write(path, doc)
+    write_json(path, doc)
     with pytest.raises(AtlasError, match="reported_tonnes_source"):
-        load_atlas(shipped)
+        load_atlas(shipped_copy)
 
 
-def test_tonnes_arriving_must_leave(shipped: Path) -> None:
-    path = shipped / "shipments.json"
-    doc = read(path)
+def test_tonnes_arriving_must_leave(shipped_copy: Path) -> None:
+    path = shipped_copy / "shipments.json"
+    doc = read_json(path)
     chained = next(s for s in doc["shipments"] if len(s["legs"]) > 1)
     chained["legs"][0]["tonnes"] += 3000  # more arrives by rail than the ships carry on
-    write(path, doc)
-    report = check_atlas(load_atlas(shipped))
+    write_json(path, doc)
+    report = check_atlas(load_atlas(shipped_copy))
     found = next(f for f in report.problems if f.subject == chained["id"])
     assert found.check == "tonnes" and "arrive at" in found.message
 
@@ -336,13 +324,13 @@ def test_tonnes_arriving_must_leave(shipped: Path) -> None:
 def clean_factory_atlas(atlas: Path) -> Path:
     """The factory atlas reduced to what passes check: its rail line (published length = drawn)
     and power line, no sea lane, no shipment."""
-    rail = read(atlas / "corridors" / "rail.geojson")
+    rail = read_json(atlas / "corridors" / "rail.geojson")
     rail["features"] = [f for f in rail["features"] if f["properties"]["id"] == "khasan_rajin"]
     props = rail["features"][0]["properties"]
     props["reported_length_km"] = round(
         line_length_m(rail["features"][0]["geometry"]["coordinates"]) / 1000, 3
     )
-    write(atlas / "corridors" / "rail.geojson", rail)
+    write_json(atlas / "corridors" / "rail.geojson", rail)
     (atlas / "corridors" / "sea.geojson").unlink()
     (atlas / "shipments.json").unlink()
     return atlas
@@ -362,10 +350,10 @@ def test_cli_clean_atlas_prints_one_summary_line(atlas: Path, cache: Path) -> No
 
 def test_cli_problems_one_per_line_then_summary(atlas: Path, cache: Path) -> None:
     root = clean_factory_atlas(atlas)
-    rail = read(root / "corridors" / "rail.geojson")
+    rail = read_json(root / "corridors" / "rail.geojson")
     props = rail["features"][0]["properties"]
     props["reported_length_km"] = round(props["reported_length_km"] / 1.06, 3)
-    write(root / "corridors" / "rail.geojson", rail)
+    write_json(root / "corridors" / "rail.geojson", rail)
 
     done = corridors_cli("check", atlas=root, cache=cache)
     assert done.returncode == 1

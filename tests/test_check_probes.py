@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from atlas_factory import read_json
 
 from corridors.atlas.read import load_atlas
 from corridors.check import CheckReport, check_atlas
@@ -118,13 +119,9 @@ def test_open_sea_flags_of_every_shipped_corridor(reference: Any) -> None:
     assert at_sea > 0  # the sea lanes: the probes did find open sea
 
 
-def _read(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def _add(root: Path, cid: str, mode: str, coords: list[Any], start: str, end: str) -> None:
     path = root / "corridors" / f"{mode}.geojson"
-    doc = _read(path)
+    doc = read_json(path)
     doc["features"].append(
         {
             "type": "Feature",
@@ -147,7 +144,7 @@ def _add(root: Path, cid: str, mode: str, coords: list[Any], start: str, end: st
 
 def _move_place(root: Path, pid: str, coord: tuple[float, float]) -> None:
     path = root / "places.geojson"
-    doc = _read(path)
+    doc = read_json(path)
     (feature,) = [f for f in doc["features"] if f["properties"]["id"] == pid]
     feature["geometry"]["coordinates"] = list(coord)
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from atlas_factory import read_json, write_json
 from cli_runner import corridors_cli
 
 from corridors import check
@@ -26,19 +26,6 @@ from corridors.check import CheckReport, check_atlas
 from corridors.cli import check_units, memo, remembered
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def read(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def write(path: Path, doc: Any) -> None:
-    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
-
-
-@pytest.fixture
-def shipped(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(REPO / "geo", tmp_path / "geo"))
 
 
 class Recording(dict):  # type: ignore[type-arg]
@@ -61,7 +48,7 @@ def corridor_features(root: Path) -> list[tuple[Path, dict[str, Any], dict[str, 
     """(file, its document, feature) of every corridor of the atlas at ``root``."""
     found = []
     for path in sorted((root / "corridors").glob("*.geojson")):
-        doc = read(path)
+        doc = read_json(path)
         found.extend((path, doc, feature) for feature in doc["features"])
     return found
 
@@ -71,7 +58,7 @@ def edit_note(root: Path) -> set[str]:
         for entry in feature["properties"].get("history", []):
             if "note" in entry:
                 entry["note"] += " (edited)"
-                write(path, doc)
+                write_json(path, doc)
                 return set()
     raise AssertionError("no corridor has a note")
 
@@ -82,7 +69,7 @@ def edit_vertex(root: Path) -> set[str]:
         coords = feature["geometry"]["coordinates"]
         if feature["properties"]["mode"] == "rail" and len(coords) > 4:
             coords[len(coords) // 2][1] += 0.02
-            write(path, doc)
+            write_json(path, doc)
             return {feature["properties"]["id"]}
     raise AssertionError("no rail line with five positions")
 
@@ -93,14 +80,14 @@ def edit_length(root: Path) -> set[str]:
         props = feature["properties"]
         if props.get("reported_length_km") and not props.get("attributes", {}).get("schematic"):
             props["reported_length_km"] *= 2
-            write(path, doc)
+            write_json(path, doc)
             return {props["id"]}
     raise AssertionError("no line with a published length")
 
 
 def _stop_place(root: Path) -> tuple[dict[str, Any], dict[str, Any], set[str]]:
     """places.geojson, the land place that most corridors stop at, and those corridors."""
-    places = read(root / "places.geojson")
+    places = read_json(root / "places.geojson")
     stopping: dict[str, set[str]] = {}
     for _, _, feature in corridor_features(root):
         props = feature["properties"]
@@ -119,7 +106,7 @@ def _stop_place(root: Path) -> tuple[dict[str, Any], dict[str, Any], set[str]]:
 def edit_place_position(root: Path) -> set[str]:
     places, place, lines = _stop_place(root)
     place["geometry"]["coordinates"][0] += 0.001
-    write(root / "places.geojson", places)
+    write_json(root / "places.geojson", places)
     return lines
 
 
@@ -128,7 +115,7 @@ def edit_place_country(root: Path) -> set[str]:
     places, place, lines = _stop_place(root)
     props = place["properties"]
     props["country"] = "JPN" if props["country"] != "JPN" else "CHN"
-    write(root / "places.geojson", places)
+    write_json(root / "places.geojson", places)
     return lines
 
 
@@ -152,29 +139,29 @@ def _corridor_keys(root: Path, ids: set[str], **tolerances: float) -> set[str]:
 
 
 @pytest.mark.parametrize("edit", list(EDITS), ids=str)
-def test_kept_findings_are_the_findings_after_an_edit(edit: str, shipped: Path) -> None:
+def test_kept_findings_are_the_findings_after_an_edit(edit: str, shipped_copy: Path) -> None:
     kept = Recording()
-    first = check_atlas(load_atlas(shipped), remembered=kept)
-    assert as_json(first) == as_json(check_atlas(load_atlas(shipped)))
-    assert len(kept) == len(kept.written) > len(load_atlas(shipped).corridors)
+    first = check_atlas(load_atlas(shipped_copy), remembered=kept)
+    assert as_json(first) == as_json(check_atlas(load_atlas(shipped_copy)))
+    assert len(kept) == len(kept.written) > len(load_atlas(shipped_copy).corridors)
 
-    touched = EDITS[edit](shipped)
-    edited = load_atlas(shipped)
+    touched = EDITS[edit](shipped_copy)
+    edited = load_atlas(shipped_copy)
     again = Recording(kept)
     report = check_atlas(edited, remembered=again)
     plain = check_atlas(edited)
     assert as_json(report) == as_json(plain)
     # only the units the edit touched were checked again
-    assert set(again.written) >= _corridor_keys(shipped, touched)
-    assert len(set(again.written) - _corridor_keys(shipped, touched)) <= 1  # a moved berth
+    assert set(again.written) >= _corridor_keys(shipped_copy, touched)
+    assert len(set(again.written) - _corridor_keys(shipped_copy, touched)) <= 1  # a moved berth
     if edit == "note":
         assert again.written == []
     if edit in ("published length", "stop country"):
         assert report.problems and not first.problems  # the edit is seen, not remembered
 
 
-def test_other_tolerances_check_every_line_again(shipped: Path) -> None:
-    atlas = load_atlas(shipped)
+def test_other_tolerances_check_every_line_again(shipped_copy: Path) -> None:
+    atlas = load_atlas(shipped_copy)
     kept = Recording()
     check_atlas(atlas, remembered=kept)
     again = Recording(kept)
@@ -182,12 +169,12 @@ def test_other_tolerances_check_every_line_again(shipped: Path) -> None:
     assert as_json(report) == as_json(check_atlas(atlas, tolerance_m=5.0, length_tolerance=0.07))
     assert report.problems  # ends farther than 5 m
     assert set(again.written) == _corridor_keys(
-        shipped, set(atlas.corridors), tolerance_m=5.0, length_tolerance=0.07
+        shipped_copy, set(atlas.corridors), tolerance_m=5.0, length_tolerance=0.07
     )
 
 
-def test_damaged_kept_findings_are_checked_again(shipped: Path) -> None:
-    atlas = load_atlas(shipped)
+def test_damaged_kept_findings_are_checked_again(shipped_copy: Path) -> None:
+    atlas = load_atlas(shipped_copy)
     kept = Recording()
     check_atlas(atlas, remembered=kept)
     keys = list(kept)
@@ -218,7 +205,7 @@ def _check_json(root: Path, cache: Path) -> tuple[int, str]:
 
 @pytest.mark.usefixtures("quick_racy")
 def test_the_command_after_edits_prints_what_a_fresh_check_prints(
-    shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    shipped_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cache = tmp_path / "cache"
     checked: list[str] = []
@@ -229,30 +216,30 @@ def test_the_command_after_edits_prints_what_a_fresh_check_prints(
         original(report, **kwargs)
 
     monkeypatch.setattr(check, "_check_corridor", counted)
-    _check_json(shipped, cache)
-    assert len(checked) == len(load_atlas(shipped).corridors)
+    _check_json(shipped_copy, cache)
+    assert len(checked) == len(load_atlas(shipped_copy).corridors)
     for edit in ("note", "published length", "vertex"):
         checked.clear()
-        touched = EDITS[edit](shipped)
-        found = _check_json(shipped, cache)
+        touched = EDITS[edit](shipped_copy)
+        found = _check_json(shipped_copy, cache)
         assert set(checked) == touched
-        assert found == _check_json(shipped, tmp_path / f"fresh-{edit}")
+        assert found == _check_json(shipped_copy, tmp_path / f"fresh-{edit}")
     assert found[0] == 1  # the doubled published length
 
 
 def test_kept_file_is_dropped_when_damaged_foreign_or_of_other_code(
-    shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quick_racy: None
+    shipped_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quick_racy: None
 ) -> None:
     monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path / "cache"))
-    atlas = load_atlas(shipped)
-    units = check_units.open_units(shipped)
+    atlas = load_atlas(shipped_copy)
+    units = check_units.open_units(shipped_copy)
     assert units is not None and len(units) == 0
     expected = as_json(check_atlas(atlas, remembered=units))
     check_units.save_units(units)
-    path = check_units.units_path(shipped)
-    stored = read(path)
+    path = check_units.units_path(shipped_copy)
+    stored = read_json(path)
     assert len(stored["units"]) == len(units) > 0
-    assert check_units.open_units(shipped)._stored == stored["units"]  # type: ignore[union-attr]
+    assert check_units.open_units(shipped_copy)._stored == stored["units"]  # type: ignore[union-attr]
     for body in (
         b"{not json",
         json.dumps({**stored, "format": 99}).encode(),
@@ -260,31 +247,31 @@ def test_kept_file_is_dropped_when_damaged_foreign_or_of_other_code(
         json.dumps({**stored, "units": []}).encode(),
     ):
         path.write_bytes(body)
-        again = check_units.open_units(shipped)
+        again = check_units.open_units(shipped_copy)
         assert again is not None and again._stored == {}
         assert as_json(check_atlas(atlas, remembered=again)) == expected
     path.unlink()
     path.mkdir()  # not a regular file: read as empty, and not written through
     (path / "inside").write_text("x")
-    again = check_units.open_units(shipped)
+    again = check_units.open_units(shipped_copy)
     assert again is not None and again._stored == {}
     check_units.save_units(again)
     assert path.is_dir()
 
 
 def test_only_the_units_of_the_last_check_are_kept(
-    shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quick_racy: None
+    shipped_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quick_racy: None
 ) -> None:
     monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path / "cache"))
     for _ in range(3):  # three different lines: the file does not grow
-        edit_vertex(shipped)
-        units = check_units.open_units(shipped)
+        edit_vertex(shipped_copy)
+        units = check_units.open_units(shipped_copy)
         assert units is not None
-        check_atlas(load_atlas(shipped), remembered=units)
+        check_atlas(load_atlas(shipped_copy), remembered=units)
         check_units.save_units(units)
-        assert len(read(check_units.units_path(shipped))["units"]) == len(units)
+        assert len(read_json(check_units.units_path(shipped_copy))["units"]) == len(units)
     everything = Recording()
-    check_atlas(load_atlas(shipped), remembered=everything)
+    check_atlas(load_atlas(shipped_copy), remembered=everything)
     assert set(units.kept()) == set(everything)
 
 
@@ -312,11 +299,11 @@ def test_code_key_follows_every_package_file(
 
 
 def test_units_are_not_used_while_the_code_is_being_edited(
-    shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    shipped_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(memo, "RACY_S", 10 * 365 * 86400.0)  # every file "just edited"
-    assert check_units.open_units(shipped) is None
-    report = remembered.check_report(shipped, {})
-    assert as_json(report) == as_json(check_atlas(load_atlas(shipped)))
-    assert not check_units.units_path(shipped).exists()
+    assert check_units.open_units(shipped_copy) is None
+    report = remembered.check_report(shipped_copy, {})
+    assert as_json(report) == as_json(check_atlas(load_atlas(shipped_copy)))
+    assert not check_units.units_path(shipped_copy).exists()

@@ -37,13 +37,6 @@ REBUILT = "rebuilt the route graph"
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
 def root(tmp_path: Path) -> Path:
     copy = tmp_path / "geo"
     shutil.copytree(REPO / "geo", copy)
@@ -100,7 +93,9 @@ def _load(root: Path) -> tuple[Any, list[str]]:
 
 
 @pytest.mark.parametrize("edit", sorted(NOTE_EDITS))
-def test_a_note_edit_keeps_the_index_of_a_fresh_build(root: Path, cache: Path, edit: str) -> None:
+def test_a_note_edit_keeps_the_index_of_a_fresh_build(
+    root: Path, cache_env: Path, edit: str
+) -> None:
     load_network(root)  # builds, caches, points at it
     relative, change = NOTE_EDITS[edit]
     _edit(root, relative, change)
@@ -119,7 +114,7 @@ def test_a_note_edit_keeps_the_index_of_a_fresh_build(root: Path, cache: Path, e
     assert_same_network(network, again)
 
 
-def test_a_chain_of_note_edits_keeps_one_index(root: Path, cache: Path) -> None:
+def test_a_chain_of_note_edits_keeps_one_index(root: Path, cache_env: Path) -> None:
     load_network(root)
     for number in range(3):
         _edit(
@@ -133,7 +128,7 @@ def test_a_chain_of_note_edits_keeps_one_index(root: Path, cache: Path) -> None:
 
 
 @pytest.mark.parametrize("edit", sorted(OTHER_EDITS))
-def test_any_other_edit_builds_anew(root: Path, cache: Path, edit: str) -> None:
+def test_any_other_edit_builds_anew(root: Path, cache_env: Path, edit: str) -> None:
     before = load_network(root)
     relative, change = OTHER_EDITS[edit]
     _edit(root, relative, change)
@@ -186,7 +181,7 @@ DAMAGES: dict[str, Callable[[Path], None]] = {
 
 
 @pytest.mark.parametrize("damage", sorted(DAMAGES))
-def test_a_bad_pointer_builds_anew(root: Path, cache: Path, damage: str) -> None:
+def test_a_bad_pointer_builds_anew(root: Path, cache_env: Path, damage: str) -> None:
     load_network(root)
     pointer = _pointer(root)
     assert pointer.is_file()
@@ -198,7 +193,7 @@ def test_a_bad_pointer_builds_anew(root: Path, cache: Path, damage: str) -> None
 
 
 @pytest.mark.parametrize("damage", ["removed", "truncated", "flipped"])
-def test_a_pointer_to_a_lost_network_builds_anew(root: Path, cache: Path, damage: str) -> None:
+def test_a_pointer_to_a_lost_network_builds_anew(root: Path, cache_env: Path, damage: str) -> None:
     first = load_network(root)
     target = netcache.cache_path(first.atlas.fingerprint)
     data = target.read_bytes()
@@ -214,19 +209,19 @@ def test_a_pointer_to_a_lost_network_builds_anew(root: Path, cache: Path, damage
     assert_same_network(load_network(root, use_cache=False), network)
 
 
-def test_pointers_do_not_pile_up(root: Path, cache: Path) -> None:
+def test_pointers_do_not_pile_up(root: Path, cache_env: Path) -> None:
     for number in range(netcache.KEEP_CACHED_NETWORKS + 4):
         _edit(root, "corridors/rail.geojson", lambda f, n=number: _move(f) if n else None)
         load_network(root)
-    kept = sorted(cache.glob("kept-index-v*.json"))
+    kept = sorted(cache_env.glob("kept-index-v*.json"))
     assert 1 <= len(kept) <= netcache.KEEP_CACHED_NETWORKS
     assert _pointer(root) in kept  # the newest is never the one removed
 
 
-def test_console_check_after_a_note_edit_imports_no_numpy(root: Path, cache: Path) -> None:
+def test_console_check_after_a_note_edit_imports_no_numpy(root: Path, cache_env: Path) -> None:
     """The point of keeping the index: ``corridors check`` after a note edit validates the
     atlas and reuses the rest (the per-corridor findings: cli/check_units.py)."""
-    env = {**os.environ, "CORRIDORS_CACHE_DIR": str(cache), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "CORRIDORS_CACHE_DIR": str(cache_env), "PYTHONDONTWRITEBYTECODE": "1"}
     command = [
         sys.executable,
         "-X",
@@ -253,13 +248,13 @@ def test_console_check_after_a_note_edit_imports_no_numpy(root: Path, cache: Pat
 
 
 def test_a_larger_atlas_is_not_digested(
-    root: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+    root: Path, cache_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Above MAX_ATLAS_BYTES the digest would cost a build more than it saves: no pointer is
     left, and a note edit builds anew (the same network)."""
     monkeypatch.setattr(kept_index, "MAX_ATLAS_BYTES", 1000)
     load_network(root)
-    assert not list(cache.glob("kept-index-v*.json"))
+    assert not list(cache_env.glob("kept-index-v*.json"))
     _edit(root, "corridors/rail.geojson", lambda f: _set(f[0]["properties"], note="n"))
     network, events = _load(root)
     assert len(events) == 1 and REBUILT in events[0], events

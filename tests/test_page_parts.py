@@ -35,13 +35,6 @@ COMMITTED = REPO / "maps"
 HOSTILE = "</script><script>alert(1)</script> {{ 7*7 }} {% raw %} {# <!-- & \u2028"
 
 
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(folder))
-    return folder
-
-
 def _pages(folder: Path) -> list[bytes]:
     return [(folder / name).read_bytes() for name in MAP_FILES]
 
@@ -82,7 +75,7 @@ NOTE_EDITS = {
 }
 
 
-def test_shipped_atlas_is_joined_to_the_committed_maps(tmp_path: Path, cache: Path) -> None:
+def test_shipped_atlas_is_joined_to_the_committed_maps(tmp_path: Path, cache_env: Path) -> None:
     """A full build keeps the parts; the next build is joined, and both are maps/ exactly."""
     root = _shipped(tmp_path)
     network = load_network(root)
@@ -95,7 +88,7 @@ def test_shipped_atlas_is_joined_to_the_committed_maps(tmp_path: Path, cache: Pa
 
 @pytest.mark.parametrize("edit", sorted(NOTE_EDITS))
 def test_note_edits_are_joined_to_what_folium_renders(
-    tmp_path: Path, cache: Path, edit: str
+    tmp_path: Path, cache_env: Path, edit: str
 ) -> None:
     root = _shipped(tmp_path)
     build_maps(load_network(root), tmp_path / "before")  # keeps the parts
@@ -133,7 +126,7 @@ OTHER_EDITS = {
 
 
 @pytest.mark.parametrize("edit", sorted(OTHER_EDITS))
-def test_other_edits_run_the_full_path(tmp_path: Path, cache: Path, edit: str) -> None:
+def test_other_edits_run_the_full_path(tmp_path: Path, cache_env: Path, edit: str) -> None:
     root = _shipped(tmp_path)
     build_maps(load_network(root), tmp_path / "before")
     relative, change = OTHER_EDITS[edit]
@@ -184,7 +177,9 @@ DAMAGE = {
 
 
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
-def test_damaged_parts_fall_back_to_the_full_path(tmp_path: Path, cache: Path, damage: str) -> None:
+def test_damaged_parts_fall_back_to_the_full_path(
+    tmp_path: Path, cache_env: Path, damage: str
+) -> None:
     root, path = _kept(tmp_path)
     DAMAGE[damage](path)
     network = load_network(root)
@@ -193,7 +188,7 @@ def test_damaged_parts_fall_back_to_the_full_path(tmp_path: Path, cache: Path, d
     assert _pages(tmp_path / "after") == _full(root, tmp_path / "full")
 
 
-def test_a_network_carries_its_digest_through_the_cache(tmp_path: Path, cache: Path) -> None:
+def test_a_network_carries_its_digest_through_the_cache(tmp_path: Path, cache_env: Path) -> None:
     """The digest computed when the network was built is saved with it: a network read from
     the cache keys its pages by it without reading the atlas again, so an edit after loading
     changes nothing: its pages are what folium renders of that very network."""
@@ -208,7 +203,7 @@ def test_a_network_carries_its_digest_through_the_cache(tmp_path: Path, cache: P
     assert _pages(tmp_path / "joined") == _pages(tmp_path / "full")
 
 
-def test_atlas_changed_after_loading_is_not_joined(tmp_path: Path, cache: Path) -> None:
+def test_atlas_changed_after_loading_is_not_joined(tmp_path: Path, cache_env: Path) -> None:
     """A network without its digest (built from an atlas over 1 MiB, or by the library without
     the cache) has the files read again, and those must be the ones it was built from."""
     root, _ = _kept(tmp_path)
@@ -221,7 +216,7 @@ def test_atlas_changed_after_loading_is_not_joined(tmp_path: Path, cache: Path) 
 
 
 def test_a_build_after_a_note_edit_digests_the_atlas_once(
-    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, cache_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, _ = _kept(tmp_path)
     _edit(root, "corridors/rail.geojson", lambda f: _set_note(f[0]["properties"], "once"))
@@ -238,7 +233,7 @@ def test_a_build_after_a_note_edit_digests_the_atlas_once(
     assert _pages(tmp_path / "joined") == _full(root, tmp_path / "full")
 
 
-def test_online_and_offline_parts_are_kept_apart(tmp_path: Path, cache: Path) -> None:
+def test_online_and_offline_parts_are_kept_apart(tmp_path: Path, cache_env: Path) -> None:
     root = write_atlas(tmp_path / "atlas")
     network = load_network(root)
     build_maps(network, tmp_path / "offline", offline=True)
@@ -249,7 +244,7 @@ def test_online_and_offline_parts_are_kept_apart(tmp_path: Path, cache: Path) ->
     assert [p.encode() for p in joined[0]] == _pages(tmp_path / "online")
 
 
-def test_console_build_after_a_note_edit_imports_no_folium(tmp_path: Path, cache: Path) -> None:
+def test_console_build_after_a_note_edit_imports_no_folium(tmp_path: Path, cache_env: Path) -> None:
     """The command in fresh processes: a full build, a note edit, a build without folium that
     writes what folium writes."""
     root = write_atlas(tmp_path / "atlas")
@@ -270,19 +265,19 @@ def test_console_build_after_a_note_edit_imports_no_folium(tmp_path: Path, cache
     assert _pages(tmp_path / "joined") == _full(root, tmp_path / "full")
 
 
-def test_only_the_newest_parts_files_are_kept(tmp_path: Path, cache: Path) -> None:
+def test_only_the_newest_parts_files_are_kept(tmp_path: Path, cache_env: Path) -> None:
     """One parts file per atlas folder, at most MAX_FILES of them: the oldest go."""
-    cache.mkdir()
+    cache_env.mkdir()
     old = []
     for number in range(page_parts.MAX_FILES + 2):
-        path = cache / f"pages-v{page_parts.PARTS_FORMAT}-{number:032x}.json"
+        path = cache_env / f"pages-v{page_parts.PARTS_FORMAT}-{number:032x}.json"
         path.write_text("{}", encoding="utf-8")
         os.utime(path, ns=(number * 10**9, number * 10**9))
         old.append(path)
     root = write_atlas(tmp_path / "atlas")
     network = load_network(root)
     build_maps(network, tmp_path / "maps")
-    left = sorted(cache.glob("pages-v*.json"))
+    left = sorted(cache_env.glob("pages-v*.json"))
     assert len(left) == page_parts.MAX_FILES
     assert page_parts.parts_path(network, offline=True) in left
     assert not old[0].exists() and not old[2].exists() and old[-1].exists()
