@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from atlas_factory import write_atlas
 from test_hostile_cache import assert_same_network
 
 from corridors.atlas.notes_free import notes_free_digest
@@ -189,6 +190,22 @@ def test_a_bad_pointer_builds_anew(root: Path, cache_env: Path, damage: str) -> 
     _edit(root, "corridors/rail.geojson", lambda f: _set(f[0]["properties"], note="n"))
     network, events = _load(root)
     assert len(events) == 1 and REBUILT in events[0], events
+    assert_same_network(load_network(root, use_cache=False), network)
+
+
+def test_a_pointer_to_another_atlas_network_builds_anew(
+    root: Path, cache_env: Path, tmp_path: Path
+) -> None:
+    """A pointer naming a sound network of another atlas (other places): its index is not
+    paired with this atlas."""
+    load_network(root)
+    other = load_network(write_atlas(tmp_path / "other"))
+    pointer = _pointer(root)
+    doc = json.loads(pointer.read_text())
+    pointer.write_text(json.dumps({**doc, "fingerprint": other.atlas.fingerprint}))
+    _edit(root, "corridors/rail.geojson", lambda f: _set(f[0]["properties"], note="n"))
+    network, events = _load(root)
+    assert len(events) == 1 and REBUILT in events[0] and KEPT not in events[0], events
     assert_same_network(load_network(root, use_cache=False), network)
 
 

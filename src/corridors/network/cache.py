@@ -308,14 +308,7 @@ def read_network(path: Path, *, root: Path, fingerprint: str) -> Network:
     CacheMiss
         For any reason the file cannot be used (the message names the file and the reason).
     """
-    try:
-        data = read_regular_file(path, max_bytes=MAX_CACHE_BYTES)
-    except FileNotFoundError:
-        raise CacheMiss(f"nothing cached yet at {path}") from None
-    except ColumnFileError as exc:
-        raise CacheMiss(f"{path} is {exc}") from None
-    except OSError as exc:
-        raise CacheMiss(f"{path} is unreadable ({exc.strerror or exc})") from None
+    data = _cache_bytes(path)
     try:
         with paused_gc():  # decoding allocates in bulk
             return decode_network(data, root=root, fingerprint=fingerprint)
@@ -323,6 +316,52 @@ def read_network(path: Path, *, root: Path, fingerprint: str) -> Network:
         raise CacheMiss(f"{path} is unusable: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - a forged file must never become a traceback
         raise CacheMiss(f"{path} is unusable: {type(exc).__name__}") from None
+
+
+def read_index(path: Path, *, fingerprint: str) -> RouteIndex:
+    """The route index of the cached network at ``path``, without decoding its atlas.
+
+    The file is checked as :func:`read_network` checks it, but for the names the index uses:
+    pair the index only with an atlas it fits (:func:`index_fits`). For the index kept across
+    an edit of notes (:mod:`corridors.network.kept_index`), whose atlas is validated anew.
+
+    Raises
+    ------
+    CacheMiss
+        For any reason the file cannot be used.
+    """
+    data = _cache_bytes(path)
+    try:
+        with paused_gc():
+            columns = _checked_columns(data, fingerprint)
+            index = _decode_index(columns)
+            index.sea_table = _decode_sea_table(columns)
+            return index
+    except ColumnFileError as exc:
+        raise CacheMiss(f"{path} is unusable: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - a forged file must never become a traceback
+        raise CacheMiss(f"{path} is unusable: {type(exc).__name__}") from None
+
+
+def index_fits(index: RouteIndex, atlas: Atlas) -> bool:
+    """Whether ``index`` speaks only of ``atlas``'s places and corridors and of known modes
+    and statuses (what :func:`read_network` checks of the index it reads)."""
+    try:
+        _check_names(index, atlas)
+    except ColumnFileError:
+        return False
+    return True
+
+
+def _cache_bytes(path: Path) -> bytes | bytearray:
+    try:
+        return read_regular_file(path, max_bytes=MAX_CACHE_BYTES)
+    except FileNotFoundError:
+        raise CacheMiss(f"nothing cached yet at {path}") from None
+    except ColumnFileError as exc:
+        raise CacheMiss(f"{path} is {exc}") from None
+    except OSError as exc:
+        raise CacheMiss(f"{path} is unreadable ({exc.strerror or exc})") from None
 
 
 def decode_network(data: bytes | bytearray, *, root: Path, fingerprint: str) -> Network:
@@ -333,18 +372,8 @@ def decode_network(data: bytes | bytearray, *, root: Path, fingerprint: str) -> 
     ColumnFileError
         If the bytes are not a valid network cache for ``fingerprint`` and this version.
     """
-    columns = decode(data, version=CACHE_FORMAT)
+    columns = _checked_columns(data, fingerprint)
     meta = columns.meta
-    found = (meta.get("package"), meta.get("code"), meta.get("format"))
-    if found != (__version__, code_stamp(), CACHE_FORMAT):
-        raise ColumnFileError(
-            f"written by corridors {found[0]} (code {found[1]}, format {found[2]}), "
-            f"this is {__version__} (code {code_stamp()}, format {CACHE_FORMAT})"
-        )
-    if meta.get("fingerprint") != fingerprint:
-        raise ColumnFileError("written for other atlas contents")
-    if meta.get("rows") != _meta(fingerprint)["rows"]:
-        raise ColumnFileError("written with other atlas fields")
     atlas = _decode_atlas(columns, root=root, fingerprint=fingerprint)
     index = _decode_index(columns)
     index.sea_table = _decode_sea_table(columns)
@@ -376,6 +405,23 @@ def _decode_labels(doc: Any, places: AbstractSet[str]) -> LabelIndex:
                 raise ColumnFileError(f"labels {name} names an unknown place")
         tables.append({key: tuple(ids) for key, ids in table.items()})
     return LabelIndex(tables[0], tables[1], "places")
+
+
+def _checked_columns(data: bytes | bytearray, fingerprint: str) -> ColumnFile:
+    """The column file in ``data``, written by this code and format for ``fingerprint``."""
+    columns = decode(data, version=CACHE_FORMAT)
+    meta = columns.meta
+    found = (meta.get("package"), meta.get("code"), meta.get("format"))
+    if found != (__version__, code_stamp(), CACHE_FORMAT):
+        raise ColumnFileError(
+            f"written by corridors {found[0]} (code {found[1]}, format {found[2]}), "
+            f"this is {__version__} (code {code_stamp()}, format {CACHE_FORMAT})"
+        )
+    if meta.get("fingerprint") != fingerprint:
+        raise ColumnFileError("written for other atlas contents")
+    if meta.get("rows") != _meta(fingerprint)["rows"]:
+        raise ColumnFileError("written with other atlas fields")
+    return columns
 
 
 def _check_names(index: RouteIndex, atlas: Atlas) -> None:
@@ -1024,6 +1070,8 @@ __all__ = [
     "ROUTE_MIN_EDGES",
     "CacheMiss",
     "cache_path",
+    "index_fits",
+    "read_index",
     "read_network",
     "route_path",
     "save_network",

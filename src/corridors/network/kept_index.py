@@ -16,10 +16,11 @@ build whose imports alone it spares when it does hit.
 How: each saved network of such an atlas leaves a pointer, ``kept-index-v<F>-<key>.json``
 (key: the notes-free digest, the package version, the code stamp and the cache format, as
 the network cache's own key), naming the fingerprint of the network file written for it.
-:func:`kept_index` follows the pointer, reads that network file as a cache hit is read (every
-check of :func:`corridors.network.cache.read_network`: format, code, fingerprint, columns)
-and returns its index; the caller validates the edited atlas from its own files as always
-and pairs it with that index.
+:func:`kept_index` follows the pointer, reads that network file's index as a cache hit is
+read (every check of :func:`corridors.network.cache.read_network`: format, code, fingerprint,
+columns; its atlas is not decoded) and returns it; the caller validates the edited atlas from
+its own files as always and pairs it with that index if the index names only that atlas's
+places and corridors (:func:`corridors.network.cache.index_fits`).
 
 Never stale: the pointer is only a hint of where to look; its key covers everything the
 index is built from (all but the notes) and the code that builds it. Never fatal: a
@@ -41,7 +42,7 @@ from corridors.network.cache import (
     CacheMiss,
     cache_path,
     code_stamp,
-    read_network,
+    read_index,
 )
 from corridors.network.index import RouteIndex
 from corridors.paths import cache_dir
@@ -60,7 +61,7 @@ def pointer_path(notes_free: str) -> Path:
     return cache_dir() / f"{_PREFIX}{hashlib.sha256(text.encode()).hexdigest()}.json"
 
 
-def kept_index(notes_free: str, *, root: Path) -> tuple[RouteIndex, str] | None:
+def kept_index(notes_free: str) -> tuple[RouteIndex, str] | None:
     """The route index of a cached network whose atlas differs from this one only in notes,
     and that network's fingerprint; None when there is none to use.
 
@@ -68,8 +69,6 @@ def kept_index(notes_free: str, *, root: Path) -> tuple[RouteIndex, str] | None:
     ----------
     notes_free : str
         :func:`~corridors.atlas.notes_free.notes_free_digest` of the atlas files.
-    root : Path
-        The atlas folder.
     """
     from corridors._io.files import read_regular_file
 
@@ -84,10 +83,9 @@ def kept_index(notes_free: str, *, root: Path) -> tuple[RouteIndex, str] | None:
     if type(fingerprint) is not str or len(fingerprint) != 64:
         return None
     try:
-        found = read_network(cache_path(fingerprint), root=root, fingerprint=fingerprint)
+        return read_index(cache_path(fingerprint), fingerprint=fingerprint), fingerprint
     except CacheMiss:
         return None
-    return found.index, fingerprint
 
 
 def keep_index(notes_free: str, fingerprint: str) -> None:

@@ -109,7 +109,7 @@ def load_network(
         from corridors.atlas.notes_free import notes_free_digest
 
         notes_free = notes_free_digest(root, contents)
-        kept = kept_index.kept_index(notes_free, root=root)
+        kept = kept_index.kept_index(notes_free)
     # The collector stays paused until both files are written: each holds a row per place
     # and corridor, and a collection meanwhile would walk every object of the atlas.
     with paused_gc():
@@ -117,6 +117,8 @@ def load_network(
             root, contents, fingerprint, quiet=quiet, index=None if kept is None else kept[0]
         )
         network.notes_free = notes_free  # saved with it: the maps' page parts need it
+        if kept is not None and network.index is not kept[0]:
+            kept = None  # it named places or corridors this atlas lacks: built anew
         rows = None
         if network.index.edge_count >= netcache.ROUTE_MIN_EDGES:  # both files: the same rows
             with contextlib.suppress(ValueError, TypeError, RecursionError):
@@ -169,4 +171,9 @@ def _build_network(
     with progress("building the route graph", quiet=quiet), paused_gc():
         raw, checked = parse_atlas_bytes(contents)
         loaded = build_atlas(root, raw, fingerprint=fingerprint, consume=True, checked=checked)
+        if index is not None:
+            from corridors.network.cache import index_fits
+
+            if not index_fits(index, loaded):  # a kept index must name this atlas's places
+                index = None
         return Network(loaded, build_index(atlas=loaded) if index is None else index)
