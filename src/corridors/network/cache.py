@@ -35,7 +35,7 @@ import json
 import os
 import time
 from array import array
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from itertools import accumulate, chain, repeat
@@ -309,13 +309,8 @@ def read_network(path: Path, *, root: Path, fingerprint: str) -> Network:
         For any reason the file cannot be used (the message names the file and the reason).
     """
     data = _cache_bytes(path)
-    try:
-        with paused_gc():  # decoding allocates in bulk
-            return decode_network(data, root=root, fingerprint=fingerprint)
-    except ColumnFileError as exc:
-        raise CacheMiss(f"{path} is unusable: {exc}") from None
-    except Exception as exc:  # noqa: BLE001 - a forged file must never become a traceback
-        raise CacheMiss(f"{path} is unusable: {type(exc).__name__}") from None
+    with _unusable_is_a_miss(path), paused_gc():  # decoding allocates in bulk
+        return decode_network(data, root=root, fingerprint=fingerprint)
 
 
 def read_index(path: Path, *, fingerprint: str) -> RouteIndex:
@@ -331,16 +326,11 @@ def read_index(path: Path, *, fingerprint: str) -> RouteIndex:
         For any reason the file cannot be used.
     """
     data = _cache_bytes(path)
-    try:
-        with paused_gc():
-            columns = _checked_columns(data, fingerprint)
-            index = _decode_index(columns)
-            index.sea_table = _decode_sea_table(columns)
-            return index
-    except ColumnFileError as exc:
-        raise CacheMiss(f"{path} is unusable: {exc}") from None
-    except Exception as exc:  # noqa: BLE001 - a forged file must never become a traceback
-        raise CacheMiss(f"{path} is unusable: {type(exc).__name__}") from None
+    with _unusable_is_a_miss(path), paused_gc():
+        columns = _checked_columns(data, fingerprint)
+        index = _decode_index(columns)
+        index.sea_table = _decode_sea_table(columns)
+        return index
 
 
 def index_fits(index: RouteIndex, atlas: Atlas) -> bool:
@@ -351,6 +341,17 @@ def index_fits(index: RouteIndex, atlas: Atlas) -> bool:
     except ColumnFileError:
         return False
     return True
+
+
+@contextlib.contextmanager
+def _unusable_is_a_miss(path: Path) -> Iterator[None]:
+    """Any failure while decoding the file at ``path`` as a one-line :class:`CacheMiss`."""
+    try:
+        yield
+    except ColumnFileError as exc:
+        raise CacheMiss(f"{path} is unusable: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - a forged file must never become a traceback
+        raise CacheMiss(f"{path} is unusable: {type(exc).__name__}") from None
 
 
 def _cache_bytes(path: Path) -> bytes | bytearray:
