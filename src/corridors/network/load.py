@@ -10,10 +10,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from corridors.atlas.folder import atlas_root
 from corridors.network.index import Network, RouteIndex, build_index, paused_gc
+
+if TYPE_CHECKING:
+    from corridors.network.cache import AtlasRows
 
 __all__ = ["load_network"]
 
@@ -140,7 +143,7 @@ def load_network(
     return network
 
 
-def _ensure_route_file(network: Network, *, root: Path, rows: Any = None) -> None:
+def _ensure_route_file(network: Network, *, root: Path, rows: AtlasRows | None = None) -> None:
     """:func:`~corridors.network.routefile.ensure_route_file`, imported only for a network large
     enough to have a route file (a small atlas's route never imports that module)."""
     from corridors.network.cache import ROUTE_MIN_EDGES
