@@ -221,8 +221,8 @@ def keep_newest(folder: Path, *, prefix: str, suffix: str, count: int, keep: Pat
     ``prefix`` and end with ``suffix`` (newest by modification time), never ``keep``; best
     effort (a file that cannot be listed or removed is left).
 
-    For the cache folder's one-per-key files (sea tables, kept route indexes, page parts),
-    which would otherwise pile up with every edit of an atlas.
+    For the cache folder's one-per-key files (sea tables, route files, kept route indexes,
+    page parts), which would otherwise pile up with every edit of an atlas.
     """
     found: list[tuple[int, str]] = []
     with contextlib.suppress(OSError), os.scandir(folder) as entries:

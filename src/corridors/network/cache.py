@@ -69,7 +69,7 @@ from corridors.network.columnfile import (
     write_atomically,
 )
 from corridors.network.index import Network, RouteIndex, first_seen, paused_gc
-from corridors.network.seatable import SeaTable, table_from_columns, table_sections
+from corridors.network.seatable import table_from_columns, table_sections
 from corridors.network.terms import MODE_CODES, coords_between
 from corridors.paths import cache_dir
 
@@ -327,10 +327,7 @@ def read_index(path: Path, *, fingerprint: str) -> RouteIndex:
     """
     data = _cache_bytes(path)
     with _unusable_is_a_miss(path), paused_gc():
-        columns = _checked_columns(data, fingerprint)
-        index = _decode_index(columns)
-        index.sea_table = _decode_sea_table(columns)
-        return index
+        return _decode_index(_checked_columns(data, fingerprint))
 
 
 def index_fits(index: RouteIndex, atlas: Atlas) -> bool:
@@ -377,7 +374,6 @@ def decode_network(data: bytes | bytearray, *, root: Path, fingerprint: str) -> 
     meta = columns.meta
     atlas = _decode_atlas(columns, root=root, fingerprint=fingerprint)
     index = _decode_index(columns)
-    index.sea_table = _decode_sea_table(columns)
     _check_names(index, atlas)
     network = Network(atlas, index)
     notes_free = meta.get("notes_free")
@@ -688,11 +684,8 @@ def _decode_index(columns: ColumnFile) -> RouteIndex:
     index.place_nodes = {key: members[ptr[k] : ptr[k + 1]] for k, key in enumerate(keys)}
     if len(index.place_nodes) != len(keys):
         raise ColumnFileError("duplicate place_nodes keys")
+    index.sea_table = table_from_columns(columns)
     return index
-
-
-def _decode_sea_table(columns: ColumnFile) -> SeaTable:
-    return table_from_columns(columns)
 
 
 def _string_list(value: Any, name: str) -> list[str]:

@@ -32,7 +32,6 @@ through the same size/time stamp (:mod:`corridors.network.stamp`).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import mmap
@@ -115,16 +114,10 @@ def ensure_route_file(
 
 
 def _prune(keep: Path) -> None:
-    with contextlib.suppress(OSError):
-        found = sorted(
-            (entry.stat(follow_symlinks=False).st_mtime, entry.path)
-            for entry in os.scandir(keep.parent)
-            if entry.name.startswith("route-v") and entry.name.endswith(".cnet")
-        )
-        for _, stale in found[:-_KEEP]:
-            if stale != str(keep):
-                with contextlib.suppress(OSError):
-                    os.unlink(stale)
+    """Delete all but the :data:`_KEEP` newest route files; best effort."""
+    from corridors._io.files import keep_newest
+
+    keep_newest(keep.parent, prefix="route-v", suffix=".cnet", count=_KEEP, keep=keep)
 
 
 def _text(value: str) -> bytes:
