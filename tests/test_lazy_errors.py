@@ -14,7 +14,6 @@ import difflib
 import itertools
 import json
 import random
-import shutil
 import sys
 from pathlib import Path
 
@@ -32,7 +31,6 @@ from corridors.network.listing import place_records
 from corridors.network.load import load_network
 from corridors.network.near_labels import label_texts, near_labels
 from corridors.network.place_rows import cached_place_records
-from corridors.paths import bundled_atlas_dir
 from corridors.routing.lazy import cached_route, route_in
 from corridors.routing.options import make_options
 from corridors.routing.route import route
@@ -40,7 +38,7 @@ from corridors.routing.route import route
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 import generate  # noqa: E402
-from test_lazy_route import prepare_route_file  # noqa: E402
+from test_lazy_route import atlas_with_route_file  # noqa: E402
 
 OPTIONS = {
     "default": {},
@@ -65,13 +63,8 @@ def _generated(root: Path) -> Path:
 def prepared(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[Path, Path, Network]:
-    root = tmp_path / "atlas"
-    if request.param == "shipped":
-        shutil.copytree(bundled_atlas_dir(), root)
-    else:
-        _generated(root)
-    cache = tmp_path / "cache"
-    return root, cache, prepare_route_file(root, cache, monkeypatch)
+    write = None if request.param == "shipped" else _generated
+    return atlas_with_route_file(tmp_path, monkeypatch, write)
 
 
 def _outcome(function: object, *args: object) -> tuple[str, str]:

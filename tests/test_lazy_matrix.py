@@ -21,11 +21,10 @@ from test_lazy_route import (  # noqa: F401 - prepared: the fixture
     OPTIONS,
     generate,
     prepared,
+    route_files_at_every_size,
     without_full_load,
 )
 
-from corridors.network import cache as netcache
-from corridors.network import stamp
 from corridors.network.index import Network
 from corridors.routing.gaps import empty_cell_reasons
 from corridors.routing.lazy_matrix import cached_matrix
@@ -78,8 +77,7 @@ def test_cli_matrix_answers_identically_from_the_route_file(
 ) -> None:
     root = generate.write(generate.generate(800, seed=8), tmp_path / "atlas")
     cache = tmp_path / "cache"
-    monkeypatch.setattr(stamp, "RACY_S", 0.0)
-    monkeypatch.setattr(netcache, "ROUTE_MIN_EDGES", 0)
+    route_files_at_every_size(monkeypatch)
     args = ("matrix", "--places", "g0_0,g6_5,g3_7,g9_2,khasan,pohang")
     for extra in (("--json",), ("--csv",), (), ("--in-service",), ("--by", "time")):
         first = corridors_cli(*args, *extra, atlas=root, cache=cache, env={"COLUMNS": "200"})

@@ -14,10 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import os
 import random
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -50,27 +52,46 @@ OPTIONS = {
 }
 
 
+def route_files_at_every_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A route file written whatever the network's size, and the stamp trusted at once."""
+    monkeypatch.setattr(stamp, "RACY_S", 0.0)
+    monkeypatch.setattr(netcache, "ROUTE_MIN_EDGES", 0)
+
+
 def prepare_route_file(root: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> Network:
     """The network of ``root`` loaded with ``cache`` as the cache folder, a route file written
     whatever its size (and the stamp trusted at once)."""
     monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(cache))
-    monkeypatch.setattr(stamp, "RACY_S", 0.0)
-    monkeypatch.setattr(netcache, "ROUTE_MIN_EDGES", 0)
+    route_files_at_every_size(monkeypatch)
     network = load_network(root, quiet=True)
     assert list(cache.glob("route-v*.cnet")), "the route file was not written"
     return network
+
+
+def atlas_with_route_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write: Callable[[Path], object] | None
+) -> tuple[Path, Path, Network]:
+    """``tmp_path/atlas`` (the shipped atlas copied, or what ``write`` makes there), its cache
+    folder and its network, loaded with the route file written (:func:`prepare_route_file`)."""
+    root, cache = tmp_path / "atlas", tmp_path / "cache"
+    if write is None:
+        shutil.copytree(bundled_atlas_dir(), root)
+    else:
+        write(root)
+    return root, cache, prepare_route_file(root, cache, monkeypatch)
+
+
+def _parallel_grid(root: Path) -> None:
+    generate.write(_with_parallel_lines(generate.generate(1200, seed=3)), root)
 
 
 @pytest.fixture(params=["shipped", "generated"])
 def prepared(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[Path, Network]:
-    root = tmp_path / "atlas"
-    if request.param == "shipped":
-        shutil.copytree(bundled_atlas_dir(), root)
-    else:
-        generate.write(_with_parallel_lines(generate.generate(1200, seed=3)), root)
-    return root, prepare_route_file(root, tmp_path / "cache", monkeypatch)
+    write = None if request.param == "shipped" else _parallel_grid
+    root, _, network = atlas_with_route_file(tmp_path, monkeypatch, write)
+    return root, network
 
 
 def _with_parallel_lines(docs: dict) -> dict:
@@ -164,8 +185,7 @@ def test_cli_answers_identically_from_the_route_file(
 ) -> None:
     root = generate.write(generate.generate(800, seed=4), tmp_path / "atlas")
     cache = tmp_path / "cache"
-    monkeypatch.setattr(stamp, "RACY_S", 0.0)
-    monkeypatch.setattr(netcache, "ROUTE_MIN_EDGES", 0)
+    route_files_at_every_size(monkeypatch)
     args = ("route", "g0_0", "g6_5", "--include-proposed")
     outputs = []
     for extra in (("--json",), ("--csv",), ()):
@@ -251,3 +271,20 @@ def test_a_damaged_route_file_header_is_always_refused(
         damaged[at] ^= 0x01
         path.write_bytes(bytes(damaged))
         assert cached_route(root, "g0_0", "g5_3", options) is None, at
+
+
+def test_route_files_do_not_pile_up(tmp_path: Path) -> None:
+    """The newest route files are kept (and the one just written, whatever its time); other
+    cache files are left alone."""
+    written = []
+    for number in range(routefile._KEEP + 3):
+        path = tmp_path / f"route-v2-{number}.cnet"
+        path.write_bytes(b"")
+        os.utime(path, ns=(number * 10**9, number * 10**9))
+        written.append(path)
+    other = tmp_path / "network-v7-0.cnet"
+    other.write_bytes(b"")
+    routefile._prune(written[0])  # the oldest by time, as if just written with a slow clock
+    kept = {written[0], *written[-routefile._KEEP :]}
+    assert set(tmp_path.glob("route-v*.cnet")) == kept
+    assert other.exists()

@@ -23,8 +23,8 @@ import io
 import json
 import random
 import re
-import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +63,7 @@ from corridors.paths import bundled_atlas_dir
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 import generate  # noqa: E402
-from test_lazy_route import prepare_route_file  # noqa: E402
+from test_lazy_route import atlas_with_route_file  # noqa: E402
 
 # Pieces of hostile text: formula starts, controls, bidi marks, separators, lone surrogates,
 # markup, CSV syntax, non-BMP and native scripts, characters Python calls unprintable but
@@ -286,15 +286,12 @@ def _hostile(docs: dict[str, Any], root: Path) -> Path:
 def prepared(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[Path, Path, Network]:
-    root = tmp_path / "atlas"
-    if request.param == "shipped":
-        shutil.copytree(bundled_atlas_dir(), root)
-    elif request.param == "generated":
-        generate.write(generate.generate(900, seed=11), root)
-    else:
-        _hostile(generate.generate(900, seed=3), root)
-    cache = tmp_path / "cache"
-    return root, cache, prepare_route_file(root, cache, monkeypatch)
+    writers: dict[str, Callable[[Path], object] | None] = {
+        "shipped": None,
+        "generated": lambda root: generate.write(generate.generate(900, seed=11), root),
+        "hostile": lambda root: _hostile(generate.generate(900, seed=3), root),
+    }
+    return atlas_with_route_file(tmp_path, monkeypatch, writers[request.param])
 
 
 def _no_route_file(*_a: object, **_k: object) -> None:
